@@ -1,0 +1,37 @@
+"""structconv: convert structured data between JSON, YAML, TOML, XML and CSV, exactly.
+
+    >>> from structconv import convert
+    >>> convert('{"a": 1}', to="yaml").text
+    'a: 1\\n'
+"""
+
+from structconv.api import convert, convert_file
+from structconv.errors import (
+    ParseError,
+    RoundTripError,
+    StructconvError,
+    UnrepresentableError,
+    UsageError,
+)
+from structconv.formats import FORMATS
+from structconv.formats.detect import detect_format
+from structconv.options import Options
+from structconv.result import Fix, Result
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "FORMATS",
+    "Fix",
+    "Options",
+    "ParseError",
+    "Result",
+    "RoundTripError",
+    "StructconvError",
+    "UnrepresentableError",
+    "UsageError",
+    "__version__",
+    "convert",
+    "convert_file",
+    "detect_format",
+]

@@ -1,0 +1,121 @@
+"""The pipeline: detect -> read -> represent -> write -> verify."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from structconv import formats
+from structconv.atomic import write_atomic
+from structconv.encoding import decode
+from structconv.errors import ParseError, RoundTripError, UsageError
+from structconv.formats.detect import detect_format
+from structconv.neutral import depth, first_difference
+from structconv.options import Options
+from structconv.result import Result
+
+
+def _source_format(text: str, src: str | None, name: str | os.PathLike[str] | None) -> str:
+    if src is not None:
+        return formats.canonical_name(src)
+    return detect_format(text, None if name is None else os.fspath(name))
+
+
+def read(text: str, source_format: str, options: Options) -> Any:
+    """Parse `text` into neutral data, within the depth and size limits."""
+    if len(text) > options.max_bytes:
+        raise ParseError(
+            f"the input is {len(text):,} characters, over the limit of {options.max_bytes:,}",
+            format=source_format,
+            hint="raise it with --max-bytes (API: max_bytes=) if the file is trusted",
+        )
+    data = formats.get_codec(source_format).loads(text, options)
+    if depth(data) > options.max_depth:
+        raise ParseError(
+            f"the data nests deeper than {options.max_depth} levels",
+            format=source_format,
+            hint="raise the limit with --max-depth (API: max_depth=) if the file is trusted",
+        )
+    return data
+
+
+def write(data: Any, target_format: str, options: Options) -> tuple[str, Any]:
+    """The text of `data` in the target format, and the data as the target holds it.
+
+    With options.verify the text is read back and compared: a writer that would
+    lose anything raises RoundTripError instead of returning.
+    """
+    codec = formats.get_codec(target_format)
+    represented = codec.represent(data, options)
+    text = codec.dumps(represented, options)
+    if options.verify:
+        try:
+            again = codec.reread(text, options)
+        except ParseError as error:
+            raise RoundTripError(target_format, "$", "readable output", str(error)) from None
+        difference = first_difference(represented, again)
+        if difference is not None:
+            raise RoundTripError(target_format, *difference)
+    return text, represented
+
+
+def convert(
+    text: str | bytes,
+    *,
+    to: str,
+    src: str | None = None,
+    name: str | os.PathLike[str] | None = None,
+    **settings: Any,
+) -> Result:
+    """Convert `text` (or raw bytes) to the format `to`.
+
+    `src` names the source format (detected from `name`'s extension, then from the
+    content, when omitted); `settings` are the fields of Options (indent, null,
+    root, schema, ...).
+    """
+    options = Options.from_settings(settings)
+    target_format = formats.canonical_name(to)
+    if isinstance(text, bytes):
+        hinted = src or (formats.format_from_suffix(name) if name is not None else None)
+        decoded, encoding = decode(text, None if hinted is None else formats.canonical_name(hinted))
+    else:
+        decoded, encoding = text.removeprefix("\ufeff"), "utf-8"
+    try:
+        source_format = _source_format(decoded, src, name)
+        data = read(decoded, source_format, options)
+        output, represented = write(data, target_format, options)
+    except ParseError as error:
+        raise error.with_source(os.fspath(name)) if name is not None else error
+    notes = () if encoding in ("utf-8", "utf-8-sig") else (f"read as {encoding}",)
+    return Result(
+        text=output,
+        data=represented,
+        source_format=source_format,
+        target_format=target_format,
+        encoding=encoding,
+        notes=notes,
+    )
+
+
+def convert_file(
+    path: str | os.PathLike[str],
+    *,
+    to: str,
+    out: str | os.PathLike[str] | None = None,
+    src: str | None = None,
+    **settings: Any,
+) -> Result:
+    """Convert the file at `path`; with `out`, write the result there atomically."""
+    source = Path(path)
+    try:
+        raw = source.read_bytes()
+    except OSError as error:
+        raise UsageError(f"{source}: cannot read: {error.strerror}") from None
+    result = convert(raw, to=to, src=src, name=source, **settings)
+    if out is not None:
+        try:
+            write_atomic(out, result.text)
+        except OSError as error:
+            raise UsageError(f"{out}: cannot write: {error.strerror}") from None
+    return result

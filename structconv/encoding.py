@@ -1,0 +1,66 @@
+"""Bytes -> text. JSON and TOML must be UTF-8; CSV may be in a legacy encoding
+(Shift_JIS/CP932, CP1252, ...), detected with charset-normalizer and reported;
+XML follows its own declaration.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+from structconv.errors import ParseError
+
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+_XML_DECLARATION = re.compile(rb"""^<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9._\-]+)["']""")
+
+# Formats whose files are often written by spreadsheets in a local code page.
+LEGACY_ALLOWED = frozenset({"csv"})
+
+
+def _bad_bytes(raw: bytes, error: UnicodeDecodeError, format: str) -> ParseError:
+    offset = error.start
+    line = raw.count(b"\n", 0, offset) + 1
+    column = offset - (raw.rfind(b"\n", 0, offset) + 1) + 1
+    return ParseError(
+        f"invalid {error.encoding} byte {raw[offset:offset + 1]!r}",
+        format=format,
+        line=line,
+        column=column,
+        hint="save the file as UTF-8",
+    )
+
+
+def decode(raw: bytes, format: str | None) -> tuple[str, str]:
+    """The text and the encoding it was read in."""
+    for bom, name in _BOMS:
+        if raw.startswith(bom):
+            try:
+                return raw.decode(name), name
+            except UnicodeDecodeError as error:
+                raise _bad_bytes(raw, error, format or "text") from None
+    if format == "xml":
+        declared = _XML_DECLARATION.match(raw)
+        if declared:
+            name = declared.group(1).decode("ascii")
+            try:
+                codecs.lookup(name)
+                return raw.decode(name), name.lower()
+            except (LookupError, UnicodeDecodeError):
+                pass  # the XML parser reports the mismatch with its position
+    try:
+        return raw.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError as error:
+        if format is not None and format not in LEGACY_ALLOWED:
+            raise _bad_bytes(raw, error, format) from None
+        from charset_normalizer import from_bytes
+
+        best = from_bytes(raw).best()
+        if best is None:
+            raise _bad_bytes(raw, error, format or "text") from None
+        return str(best), best.encoding

@@ -1,0 +1,84 @@
+"""The format registry: one module per format, each exporting a `CODEC`.
+
+Modules are imported on first use (not at `import structconv`), so the CLI and
+the pre-commit hook start fast and never load lxml or ruamel.yaml for a JSON file.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import PurePath
+from typing import Any
+
+from structconv.errors import UsageError
+from structconv.options import Options
+
+
+@dataclass(frozen=True)
+class Codec:
+    """What a format module provides.
+
+    loads:     text -> neutral data (raises ParseError with line and column).
+    represent: neutral data -> the data this format can hold, with dates, nulls and
+               keys mapped per Options (raises UnrepresentableError naming the path).
+    dumps:     represented data -> text.
+    reread:    text -> represented data, to verify that `dumps` lost nothing.
+    normalize: text -> the canonical same-format text, comments kept (None: not offered).
+    """
+
+    name: str
+    suffixes: tuple[str, ...]
+    loads: Callable[[str, Options], Any]
+    represent: Callable[[Any, Options], Any]
+    dumps: Callable[[Any, Options], str]
+    reread: Callable[[str, Options], Any]
+    normalize: Callable[[str, Options], str] | None = None
+
+
+# Format name -> the module that defines its CODEC.
+MODULES: dict[str, str] = {
+    "json": "structconv.formats.json",
+    "jsonl": "structconv.formats.jsonl",
+    "yaml": "structconv.formats.yaml",
+    "toml": "structconv.formats.toml",
+    "xml": "structconv.formats.xml",
+    "csv": "structconv.formats.csv",
+}
+
+FORMATS: tuple[str, ...] = tuple(MODULES)
+
+SUFFIXES: dict[str, str] = {
+    ".json": "json",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".yaml": "yaml",
+    ".yml": "yaml",
+    ".toml": "toml",
+    ".xml": "xml",
+    ".xsd": "xml",
+    ".svg": "xml",
+    ".csv": "csv",
+    ".tsv": "csv",
+}
+
+ALIASES: dict[str, str] = {"yml": "yaml", "ndjson": "jsonl", "tsv": "csv"}
+
+
+def canonical_name(name: str) -> str:
+    lowered = name.lower().lstrip(".")
+    lowered = ALIASES.get(lowered, lowered)
+    if lowered not in MODULES:
+        raise UsageError(f"unknown format {name!r}; choose one of: {', '.join(FORMATS)}")
+    return lowered
+
+
+def get_codec(name: str) -> Codec:
+    module = importlib.import_module(MODULES[canonical_name(name)])
+    codec: Codec = module.CODEC
+    return codec
+
+
+def format_from_suffix(path: str | PurePath) -> str | None:
+    return SUFFIXES.get(PurePath(path).suffix.lower())

@@ -1,0 +1,54 @@
+"""JSON Lines: one JSON value per line; the data is the list of those values."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from structconv.errors import ParseError, UnrepresentableError
+from structconv.formats import Codec
+from structconv.formats import json as json_format
+from structconv.options import Options
+
+
+def loads(text: str, options: Options) -> list[Any]:
+    records: list[Any] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            records.append(json_format.CODEC.loads(line, options))
+        except ParseError as error:
+            raise ParseError(
+                error.message,
+                format="jsonl",
+                line=number,
+                column=error.column,
+                snippet=line[:200],
+                hint=error.hint,
+            ) from None
+    return records
+
+
+def represent(data: Any, options: Options) -> list[Any]:
+    if not isinstance(data, list):
+        raise UnrepresentableError(
+            "$", "jsonl", "JSON Lines holds a list of values, one per line; this is a "
+            + type(data).__name__, "convert to json instead, or wrap the value in a list",
+        )
+    represented: list[Any] = json_format.represent(data, options)
+    return represented
+
+
+def dumps(data: list[Any], options: Options) -> str:
+    compact = Options(indent=0, sort_keys=options.sort_keys)
+    return "".join(json_format.dumps(record, compact) for record in data)
+
+
+CODEC = Codec(
+    name="jsonl",
+    suffixes=(".jsonl", ".ndjson"),
+    loads=loads,
+    represent=represent,
+    dumps=dumps,
+    reread=loads,
+)

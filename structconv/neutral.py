@@ -1,0 +1,134 @@
+"""Helpers over the neutral data (dict, list, str, int, float, bool, None, dates).
+
+All walks are iterative so that deep input gives a clear error instead of a
+RecursionError.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from typing import Any
+
+PathPart = str | int
+
+
+def format_path(parts: tuple[PathPart, ...] | list[PathPart]) -> str:
+    """`("servers", 2, "port")` -> `$.servers[2].port` (keys that are not identifiers are quoted)."""
+    text = "$"
+    for part in parts:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        elif part.isidentifier():
+            text += f".{part}"
+        else:
+            text += "[" + repr(part) + "]"
+    return text
+
+
+def iter_nodes(data: Any) -> Iterator[tuple[tuple[PathPart, ...], Any]]:
+    """Every node with its path, depth first, containers before their children."""
+    stack: list[tuple[tuple[PathPart, ...], Any]] = [((), data)]
+    while stack:
+        path, node = stack.pop()
+        yield path, node
+        if isinstance(node, dict):
+            stack.extend((path + (key,), value) for key, value in reversed(node.items()))
+        elif isinstance(node, list):
+            stack.extend((path + (index,), value) for index, value in reversed(list(enumerate(node))))
+
+
+def depth(data: Any) -> int:
+    """The nesting depth: a scalar is 0, `[]` and `{}` are 1."""
+    deepest = 0
+    stack: list[tuple[int, Any]] = [(0, data)]
+    while stack:
+        level, node = stack.pop()
+        if isinstance(node, dict):
+            deepest = max(deepest, level + 1)
+            stack.extend((level + 1, value) for value in node.values())
+        elif isinstance(node, list):
+            deepest = max(deepest, level + 1)
+            stack.extend((level + 1, value) for value in node)
+    return deepest
+
+
+def _same_scalar(expected: Any, got: Any) -> bool:
+    if type(expected) is not type(got):
+        return False
+    if isinstance(expected, float) and math.isnan(expected):
+        return math.isnan(got)
+    if isinstance(expected, float) and expected == 0.0:
+        return math.copysign(1.0, expected) == math.copysign(1.0, got)
+    return bool(expected == got)
+
+
+def first_difference(expected: Any, got: Any) -> tuple[str, Any, Any] | None:
+    """The first place where two trees differ, as (path, expected, got); None when equal.
+
+    Types are compared strictly (1, 1.0 and True differ); key order does not count.
+    """
+    stack: list[tuple[tuple[PathPart, ...], Any, Any]] = [((), expected, got)]
+    while stack:
+        path, left, right = stack.pop()
+        if isinstance(left, dict) and isinstance(right, dict):
+            missing = [key for key in left if key not in right]
+            if missing:
+                return format_path(path + (missing[0],)), left[missing[0]], "<missing>"
+            extra = [key for key in right if key not in left]
+            if extra:
+                return format_path(path + (extra[0],)), "<missing>", right[extra[0]]
+            stack.extend((path + (key,), left[key], right[key]) for key in reversed(list(left)))
+        elif isinstance(left, list) and isinstance(right, list):
+            if len(left) != len(right):
+                return format_path(path), f"{len(left)} items", f"{len(right)} items"
+            stack.extend(
+                (path + (index,), left[index], right[index]) for index in reversed(range(len(left)))
+            )
+        elif not _same_scalar(left, right):
+            return format_path(path), left, right
+    return None
+
+
+class _Drop:
+    """Marker returned by a rebuild callback to leave a value out."""
+
+
+DROP: Any = _Drop()
+
+
+def rebuild(
+    data: Any,
+    scalar: Any,
+    key: Any,
+) -> Any:
+    """A copy of `data` with every scalar passed through `scalar(path, value)` and every
+    mapping key through `key(path, key)`; a callback may return DROP to leave the entry out.
+
+    Iterative, so any depth the reader accepted is fine here too.
+    """
+    root: list[Any] = []
+    # Each frame: (path, source node, the container to append into, the key to put it under).
+    stack: list[tuple[tuple[PathPart, ...], Any, Any, Any]] = [((), data, root, None)]
+    while stack:
+        path, node, parent, slot = stack.pop()
+        if isinstance(node, dict):
+            copy: Any = {}
+            for name, value in reversed(node.items()):
+                new_name = key(path + (name,), name)
+                if new_name is DROP:
+                    continue
+                stack.append((path + (name,), value, copy, new_name))
+        elif isinstance(node, list):
+            copy = []
+            for index in range(len(node) - 1, -1, -1):
+                stack.append((path + (index,), node[index], copy, None))
+        else:
+            copy = scalar(path, node)
+            if copy is DROP:
+                continue
+        if isinstance(parent, dict):
+            parent[slot] = copy
+        else:
+            parent.append(copy)
+    return root[0] if root else None

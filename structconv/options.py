@@ -1,0 +1,56 @@
+"""Conversion settings: one frozen record shared by every codec.
+
+Lossless by default: each setting that allows a lossy mapping is off until the
+user asks for it, and the error that needs it names it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from typing import Any, Literal
+
+from structconv.errors import UsageError
+
+NullPolicy = Literal["error", "drop", "empty"]
+
+
+@dataclass(frozen=True)
+class Options:
+    indent: int = 2
+    sort_keys: bool = False
+    # None where the target has no null (TOML, XML, CSV): refuse, leave the key out, or write "".
+    null: NullPolicy = "error"
+    # Non-string mapping keys (YAML `1: a`) where the target needs strings (JSON, TOML, XML, CSV).
+    stringify_keys: bool = False
+    # XML: the element that wraps data without a single root; TOML: the key that holds a top-level list.
+    root: str | None = None
+    # XML: the element name for the items of a list that has no name of its own.
+    item: str = "item"
+    # YAML: read every document of a stream into a list; write a list as one document per item.
+    multi_document: bool = False
+    # CSV: read canonical spellings (7, 1.5, true, false) as typed values; everything else stays text.
+    infer_types: bool = True
+    # CSV: the delimiter; None sniffs it on reading and writes "," .
+    delimiter: str | None = None
+    # CSV: turn dotted column names back into nested records on reading.
+    unflatten: bool = True
+    # XML: an XML Schema (path) that types values and orders elements.
+    schema: str | None = None
+    # Limits against hostile input; raise them when a trusted file needs more.
+    max_depth: int = 512
+    max_bytes: int = 1 << 30
+    # Re-read every output and compare it with the data (cheap; see benchmarks).
+    verify: bool = True
+
+    @classmethod
+    def from_settings(cls, settings: dict[str, Any]) -> Options:
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(settings) - known)
+        if unknown:
+            raise UsageError(
+                f"unknown setting(s): {', '.join(unknown)}; known: {', '.join(sorted(known))}"
+            )
+        options = cls(**settings)
+        if options.null not in ("error", "drop", "empty"):
+            raise UsageError(f"null must be error, drop or empty, not {options.null!r}")
+        return options
