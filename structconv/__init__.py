@@ -1,8 +1,8 @@
 """structconv: convert structured data between JSON, YAML, TOML, XML and CSV, exactly.
 
-    >>> from structconv import convert
-    >>> convert('{"a": 1}', to="yaml").text
-    'a: 1\\n'
+>>> from structconv import convert
+>>> convert('{"a": 1}', to="yaml").text
+'a: 1\\n'
 """
 
 from structconv.api import convert, convert_file

@@ -77,7 +77,7 @@ def convert(
     options = Options.from_settings(settings)
     target_format = formats.canonical_name(to)
     if isinstance(text, bytes):
-        hinted = src or (formats.format_from_suffix(name) if name is not None else None)
+        hinted = src or (formats.format_from_suffix(os.fspath(name)) if name is not None else None)
         decoded, encoding = decode(text, None if hinted is None else formats.canonical_name(hinted))
     else:
         decoded, encoding = text.removeprefix("\ufeff"), "utf-8"
@@ -86,7 +86,7 @@ def convert(
         data = read(decoded, source_format, options)
         output, represented = write(data, target_format, options)
     except ParseError as error:
-        raise error.with_source(os.fspath(name)) if name is not None else error
+        raise error.with_source(os.fspath(name)) if name is not None else error from None
     notes = () if encoding in ("utf-8", "utf-8-sig") else (f"read as {encoding}",)
     return Result(
         text=output,

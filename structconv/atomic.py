@@ -17,23 +17,24 @@ from typing import IO
 def atomic_writer(target: str | os.PathLike[str], encoding: str = "utf-8") -> Iterator[IO[str]]:
     """Yield a text stream; on a clean exit it replaces `target`, on an error it vanishes."""
     path = Path(target)
-    directory = path.parent if str(path.parent) else Path(".")
-    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    directory = path.parent
+    descriptor, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    temporary = Path(name)
     try:
         with os.fdopen(descriptor, "w", encoding=encoding, newline="") as stream:
             yield stream
             stream.flush()
             os.fsync(stream.fileno())
         if path.exists():
-            os.chmod(temporary, path.stat().st_mode & 0o7777)
+            temporary.chmod(path.stat().st_mode & 0o7777)
         else:
             umask = os.umask(0)
             os.umask(umask)
-            os.chmod(temporary, 0o666 & ~umask)
-        os.replace(temporary, path)
+            temporary.chmod(0o666 & ~umask)
+        temporary.replace(path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
-            os.unlink(temporary)
+            temporary.unlink()
         raise
 
 

@@ -28,7 +28,7 @@ def _bad_bytes(raw: bytes, error: UnicodeDecodeError, format: str) -> ParseError
     line = raw.count(b"\n", 0, offset) + 1
     column = offset - (raw.rfind(b"\n", 0, offset) + 1) + 1
     return ParseError(
-        f"invalid {error.encoding} byte {raw[offset:offset + 1]!r}",
+        f"invalid {error.encoding} byte {raw[offset : offset + 1]!r}",
         format=format,
         line=line,
         column=column,

@@ -45,10 +45,12 @@ class ParseError(StructconvError, ValueError):
 
     def _render(self) -> str:
         where = f" at line {self.line}, column {self.column}" if self.line else ""
-        text = f"{self.format}: {self.message}{where}"
-        if self.hint:
-            text += f" ({self.hint})"
-        return text
+        return f"{self.format}: {self.message}{where}" + (f" ({self.hint})" if self.hint else "")
+
+    @property
+    def brief(self) -> str:
+        """The message without the position, for `path:line:col: ...` lines."""
+        return f"{self.format}: {self.message}" + (f" ({self.hint})" if self.hint else "")
 
     def with_source(self, source: str) -> ParseError:
         return ParseError(

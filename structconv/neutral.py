@@ -35,7 +35,9 @@ def iter_nodes(data: Any) -> Iterator[tuple[tuple[PathPart, ...], Any]]:
         if isinstance(node, dict):
             stack.extend((path + (key,), value) for key, value in reversed(node.items()))
         elif isinstance(node, list):
-            stack.extend((path + (index,), value) for index, value in reversed(list(enumerate(node))))
+            stack.extend(
+                (path + (index,), value) for index, value in reversed(list(enumerate(node)))
+            )
 
 
 def depth(data: Any) -> int:

@@ -80,5 +80,11 @@ def get_codec(name: str) -> Codec:
     return codec
 
 
+def get_suffix(name: str) -> str:
+    """The usual file suffix of a format, for naming outputs."""
+    canonical = canonical_name(name)
+    return next(suffix for suffix, owner in SUFFIXES.items() if owner == canonical)
+
+
 def format_from_suffix(path: str | PurePath) -> str | None:
     return SUFFIXES.get(PurePath(path).suffix.lower())

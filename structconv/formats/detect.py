@@ -12,7 +12,9 @@ from structconv.errors import UsageError
 from structconv.formats import format_from_suffix
 
 _TOML_TABLE = re.compile(r"\[\[?\s*[A-Za-z0-9_\-\"'. ]+\s*\]\]?\s*(#.*)?$")
-_TOML_KEY = re.compile(r"""(?:[A-Za-z0-9_\-]+|"[^"]*"|'[^']*')(?:\s*\.\s*(?:[A-Za-z0-9_\-]+|"[^"]*"|'[^']*'))*\s*=""")
+_TOML_KEY = re.compile(
+    r"""(?:[A-Za-z0-9_\-]+|"[^"]*"|'[^']*')(?:\s*\.\s*(?:[A-Za-z0-9_\-]+|"[^"]*"|'[^']*'))*\s*="""
+)
 _YAML_KEY = re.compile(r"""(?:[^\s#:'"\[\]{},][^:#]*|"[^"]*"|'[^']*')\s*:(\s|$)""")
 _YAML_MARK = re.compile(r"(---|\.\.\.|%YAML|- |-$)")
 
@@ -51,9 +53,10 @@ def detect_text(text: str) -> str:
         return "jsonl" if _is_json_lines(lines) else "json"
     if first.startswith("["):
         return "toml" if _TOML_TABLE.match(first) and not first.startswith("[[[") else "json"
-    if first.startswith(('"', "-", "0", "1", "2", "3", "4", "5", "6", "7", "8", "9")) and len(
-        lines
-    ) == 1:
+    if (
+        first.startswith(('"', "-", "0", "1", "2", "3", "4", "5", "6", "7", "8", "9"))
+        and len(lines) == 1
+    ):
         return "json" if first[0] == '"' or first[0].isdigit() else "yaml"
     if _TOML_KEY.match(first) or _TOML_TABLE.match(first):
         return "toml"
@@ -69,9 +72,7 @@ def detect_text(text: str) -> str:
 
 
 def _is_json_lines(lines: list[str]) -> bool:
-    return len(lines) > 1 and all(
-        line.startswith("{") and line.endswith("}") for line in lines[:5]
-    )
+    return len(lines) > 1 and all(line.startswith("{") and line.endswith("}") for line in lines[:5])
 
 
 def detect_format(text: str, name: str | PurePath | None = None) -> str:

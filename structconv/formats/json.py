@@ -18,14 +18,15 @@ import orjson
 
 from structconv.errors import ParseError, UnrepresentableError
 from structconv.formats import Codec
-from structconv.neutral import PathPart, format_path, rebuild
+from structconv.neutral import PathPart, format_path, iter_nodes, rebuild
 from structconv.options import Options
 
-_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F][0-9a-fA-F]{2})|"
-                               r"(?<![0-9a-fA-F]{2}\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2}")
+# A loose pre-check: only texts with a surrogate escape get their strings inspected.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-class _DuplicateKey(Exception):
+class _DuplicateKeyError(Exception):
     def __init__(self, key: str) -> None:
         self.key = key
 
@@ -36,7 +37,7 @@ def _unique_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
         seen: set[str] = set()
         for key, _ in pairs:
             if key in seen:
-                raise _DuplicateKey(key)
+                raise _DuplicateKeyError(key)
             seen.add(key)
     return result
 
@@ -68,54 +69,61 @@ def _error(text: str, message: str, offset: int, hint: str = "") -> ParseError:
     )
 
 
-def _duplicate_offset(text: str, key: str) -> int:
-    """Where the second occurrence of `key` as an object key stands in one object.
+_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[{}\[\]:]')
 
-    Runs only after a duplicate was found: the pure-Python scanner knows positions.
+
+def _duplicate_offset(text: str) -> int:
+    """Where the first repeated key stands; runs only after the parser found one.
+
+    A token scan suffices: the text is otherwise valid JSON, so every ':' directly
+    follows its key.
     """
-    decoder = json.JSONDecoder()
-    offsets: list[int] = []
-
-    def parse_object(state: tuple[str, int], *args: Any) -> tuple[dict[str, Any], int]:
-        start = state[1]
-
-        def pairs_hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-            names = [name for name, _ in pairs]
-            if names.count(key) > 1 and not offsets:
-                pattern = re.compile(json.dumps(key).replace("\\", "\\\\") + r"\s*:")
-                found = [match.start() for match in pattern.finditer(text, start)]
-                offsets.append(found[1] if len(found) > 1 else start)
-            return dict(pairs)
-
-        return json.decoder.JSONObject(state, args[0], args[1], None, pairs_hook, {})
-
-    decoder.parse_object = parse_object  # type: ignore[method-assign,assignment]
-    decoder.scan_once = json.scanner.py_make_scanner(decoder)
-    try:
-        decoder.decode(text)
-    except ValueError:
-        pass
-    return offsets[0] if offsets else 0
+    scopes: list[set[str] | None] = []
+    last_string: tuple[str, int] | None = None
+    for match in _TOKEN.finditer(text):
+        token = match.group()
+        if token == "{":
+            scopes.append(set())
+        elif token == "[":
+            scopes.append(None)
+        elif token in "}]":
+            if scopes:
+                scopes.pop()
+        elif token == ":":
+            keys = scopes[-1] if scopes else None
+            if keys is not None and last_string is not None:
+                name, offset = last_string
+                if name in keys:
+                    return offset
+                keys.add(name)
+        else:
+            last_string = (json.loads(token), match.start())
+    return 0
 
 
 def loads(text: str, options: Options) -> Any:
     try:
-        return json.loads(text, object_pairs_hook=_unique_pairs, parse_constant=_reject_constant)
+        return json.loads(
+            text,
+            object_pairs_hook=_unique_pairs,
+            parse_constant=_reject_constant,
+            parse_float=_parse_float,
+        )
     except json.JSONDecodeError as error:
         raise _error(text, error.msg, error.pos) from None
-    except _DuplicateKey as duplicate:
+    except _DuplicateKeyError as duplicate:
         raise _error(
             text,
             f"duplicate key {duplicate.key!r}",
-            _duplicate_offset(text, duplicate.key),
+            _duplicate_offset(text),
             "JSON readers disagree on which value wins; remove one of them",
         ) from None
     except ValueError as error:
-        constant = str(error)
+        spelling = str(error)
         raise _error(
             text,
-            f"{constant} is not JSON",
-            max(text.find(constant), 0),
+            f"{spelling} is not a finite JSON number",
+            max(text.find(spelling), 0),
             "JSON has no NaN or Infinity; write null or a string",
         ) from None
     except RecursionError:
@@ -127,22 +135,33 @@ def loads(text: str, options: Options) -> Any:
         ) from None
 
 
-def check_surrogates(text: str) -> None:
-    if "\\u" not in text:
+def _reject_lone_surrogates(text: str, data: Any) -> None:
+    """The stdlib decodes a lone `\\ud800` into an unencodable str; JSON means characters."""
+    escape = _SURROGATE_ESCAPE.search(text)
+    if escape is None:
         return
-    match = _SURROGATE_ESCAPE.search(text)
-    if match:
-        raise _error(
-            text,
-            f"lone surrogate escape {match.group(0)} is not a character",
-            match.start(),
-            "write the character itself or a valid surrogate pair",
-        )
+    for _, node in iter_nodes(data):
+        names = node.keys() if isinstance(node, dict) else ()
+        for value in (node, *names):
+            if isinstance(value, str) and _LONE_SURROGATE.search(value):
+                raise _error(
+                    text,
+                    "a lone surrogate escape is not a character",
+                    escape.start(),
+                    "write the character itself or a valid surrogate pair",
+                )
+
+
+def _parse_float(spelling: str) -> float:
+    value = float(spelling)
+    if math.isinf(value):
+        raise ValueError(spelling)
+    return value
 
 
 def _loads_strict(text: str, options: Options) -> Any:
     data = loads(text, options)
-    check_surrogates(text)
+    _reject_lone_surrogates(text, data)
     return data
 
 

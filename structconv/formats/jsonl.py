@@ -32,8 +32,10 @@ def loads(text: str, options: Options) -> list[Any]:
 def represent(data: Any, options: Options) -> list[Any]:
     if not isinstance(data, list):
         raise UnrepresentableError(
-            "$", "jsonl", "JSON Lines holds a list of values, one per line; this is a "
-            + type(data).__name__, "convert to json instead, or wrap the value in a list",
+            "$",
+            "jsonl",
+            "JSON Lines holds a list of values, one per line; this is a " + type(data).__name__,
+            "convert to json instead, or wrap the value in a list",
         )
     represented: list[Any] = json_format.represent(data, options)
     return represented

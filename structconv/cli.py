@@ -1,0 +1,189 @@
+"""The `structconv` command: thin; parses flags and calls api/batch.
+
+Exit codes: 0 all ok, 1 some file failed, 2 usage error.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from concurrent.futures import Executor
+from pathlib import Path
+from typing import Any
+
+import click
+
+from structconv import __version__, formats
+from structconv.api import convert, convert_file
+from structconv.atomic import write_atomic
+from structconv.batch import FileOutcome, Job, attempt, convert_many, plan_jobs
+from structconv.errors import UsageError
+from structconv.result import Result
+
+FORMAT_CHOICE = click.Choice(
+    sorted(set(formats.FORMATS) | set(formats.ALIASES)), case_sensitive=False
+)
+
+
+def _settings(**flags: Any) -> dict[str, Any]:
+    """Only the flags the user gave become settings, so Options keeps its defaults."""
+    return {name: value for name, value in flags.items() if value is not None}
+
+
+def _print_error(outcome: FileOutcome) -> None:
+    click.echo(outcome.error_line(), err=True)
+
+
+def _progress(total: int) -> Any:
+    """A progress bar on stderr for batches, off when stderr is not a terminal."""
+    if total < 2 or not sys.stderr.isatty():
+        return None
+    from tqdm import tqdm
+
+    return tqdm(total=total, unit="file", file=sys.stderr, leave=False)
+
+
+def _executor(jobs: int) -> Executor | None:
+    if jobs <= 1:
+        return None
+    from concurrent.futures import ProcessPoolExecutor
+
+    return ProcessPoolExecutor(max_workers=jobs)
+
+
+def _write_report(path: str, outcomes: list[FileOutcome]) -> None:
+    report = {
+        "version": __version__,
+        "files": len(outcomes),
+        "failed": sum(not outcome.ok for outcome in outcomes),
+        "outcomes": [outcome.to_json() for outcome in outcomes],
+    }
+    write_atomic(path, json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+
+
+def _convert_single(
+    source: str, to: str, src: str | None, output: str | None, settings: dict[str, Any]
+) -> FileOutcome:
+    """One input (a file or `-` for stdin) to stdout or to `output`."""
+    target = None if output in (None, "-") else output
+
+    def action() -> Result:
+        if source == "-":
+            result = convert(sys.stdin.buffer.read(), to=to, src=src, **settings)
+            if target is not None:
+                write_atomic(target, result.text)
+        else:
+            result = convert_file(source, to=to, out=target, src=src, **settings)
+        if target is None:
+            sys.stdout.write(result.text)
+            sys.stdout.flush()
+        return result
+
+    return attempt(source, target, to, action)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="structconv")
+def main() -> None:
+    """Convert structured data between JSON, YAML, TOML, XML and CSV, exactly."""
+
+
+@main.command("convert")
+@click.argument("files", nargs=-1, required=True)
+@click.option("--to", "to", required=True, type=FORMAT_CHOICE, help="Target format.")
+@click.option("--from", "src", type=FORMAT_CHOICE, help="Source format (default: detected).")
+@click.option("-o", "--output", help="Output file for a single input ('-' = stdout, the default).")
+@click.option("--out-dir", type=click.Path(file_okay=False), help="Write each output here.")
+@click.option("--in-place", is_flag=True, help="Replace each input by its conversion.")
+@click.option(
+    "--jobs", "-j", default=1, show_default=True, type=click.IntRange(1), help="Worker processes."
+)
+@click.option(
+    "--report", type=click.Path(dir_okay=False), help="Write a JSON report of every file."
+)
+@click.option(
+    "--schema", type=click.Path(exists=True, dir_okay=False), help="XML Schema (.xsd) for XML."
+)
+@click.option(
+    "--null", type=click.Choice(["error", "drop", "empty"]), help="Nulls where the target has none."
+)
+@click.option("--root", help="Element (XML) or key (TOML) that wraps data without a single root.")
+@click.option("--item", help="XML element name for unnamed list items (default: item).")
+@click.option(
+    "--multi-document", is_flag=True, default=None, help="YAML streams as a list of documents."
+)
+@click.option(
+    "--stringify-keys", is_flag=True, default=None, help="Write non-string keys as strings."
+)
+@click.option(
+    "--infer-types/--no-infer-types",
+    default=None,
+    help="CSV: read 7, 1.5, true as typed (default on).",
+)
+@click.option("--delimiter", help="CSV delimiter (default: sniffed on reading, ',' on writing).")
+@click.option("--indent", type=click.IntRange(0, 16), help="Indentation (default 2).")
+@click.option("--sort-keys", is_flag=True, default=None, help="Sort mapping keys.")
+@click.option("--max-depth", type=click.IntRange(1), help="Nesting limit (default 512).")
+@click.option("--max-bytes", type=click.IntRange(1), help="Input size limit (default 1 GiB).")
+@click.option(
+    "--verify/--no-verify", default=None, help="Re-read each output and compare (default on)."
+)
+def convert_command(
+    files: tuple[str, ...],
+    to: str,
+    src: str | None,
+    output: str | None,
+    out_dir: str | None,
+    in_place: bool,
+    jobs: int,
+    report: str | None,
+    **flags: Any,
+) -> None:
+    """Convert FILES (or '-' for stdin) to the format given by --to."""
+    settings = _settings(**flags)
+    destinations = sum([output is not None, out_dir is not None, in_place])
+    if destinations > 1:
+        raise click.UsageError("use only one of -o/--output, --out-dir and --in-place")
+    if len(files) > 1 and output is not None:
+        raise click.UsageError("-o/--output takes a single input; use --out-dir for several")
+    if len(files) > 1 and destinations == 0:
+        raise click.UsageError("several inputs need --out-dir DIR or --in-place")
+    if "-" in files and (len(files) > 1 or in_place or out_dir):
+        raise click.UsageError("'-' (stdin) converts alone, to stdout or -o FILE")
+
+    if destinations == 0 or output is not None:
+        outcomes = [_convert_single(files[0], to, src, output, settings)]
+    else:
+        if out_dir is not None:
+            Path(out_dir).mkdir(parents=True, exist_ok=True)
+        try:
+            planned: list[Job] = plan_jobs(
+                list(files), to=to, src=src, out_dir=out_dir, in_place=in_place, settings=settings
+            )
+        except UsageError as error:
+            raise click.UsageError(str(error)) from None
+        outcomes = _run_batch(planned, jobs)
+
+    for outcome in outcomes:
+        if not outcome.ok:
+            _print_error(outcome)
+    if report is not None:
+        _write_report(report, outcomes)
+    failed = sum(not outcome.ok for outcome in outcomes)
+    if len(outcomes) > 1 or (destinations and not output):
+        click.echo(f"{len(outcomes) - failed} converted, {failed} failed", err=True)
+    sys.exit(1 if failed else 0)
+
+
+def _run_batch(planned: list[Job], jobs: int) -> list[FileOutcome]:
+    bar = _progress(len(planned))
+    executor = _executor(min(jobs, len(planned)))
+    try:
+        return convert_many(
+            planned, executor=executor, on_done=(lambda _: bar.update(1)) if bar else None
+        )
+    finally:
+        if executor is not None:
+            executor.shutdown()
+        if bar is not None:
+            bar.close()

@@ -1,0 +1,47 @@
+"""JSONTestSuite: y_ cases must parse, n_ cases must be refused with a ParseError (strict mode)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from structconv import ParseError, convert
+from tests.conftest import ORACLES
+
+SUITE = ORACLES / "JSONTestSuite" / "test_parsing"
+CASES = sorted(SUITE.glob("*.json")) if SUITE.is_dir() else []
+pytestmark = pytest.mark.skipif(not CASES, reason=f"JSONTestSuite not found at {SUITE}")
+
+
+# RFC 8259 lets a reader accept repeated keys, and the suite lists these two as valid;
+# structconv refuses them on purpose: keeping either value would silently drop the other.
+REFUSED_BY_DESIGN = {"y_object_duplicated_key.json", "y_object_duplicated_key_and_value.json"}
+
+
+def _cases(prefix: str) -> list[Path]:
+    return [case for case in CASES if case.name.startswith(prefix)]
+
+
+@pytest.mark.parametrize("case", _cases("y_"), ids=lambda case: case.name)
+def test_accepts_valid(case: Path) -> None:
+    if case.name in REFUSED_BY_DESIGN:
+        with pytest.raises(ParseError, match="duplicate key"):
+            convert(case.read_bytes(), src="json", to="json")
+        return
+    result = convert(case.read_bytes(), src="json", to="json")
+    assert convert(result.text, src="json", to="json").data == result.data
+
+
+@pytest.mark.parametrize("case", _cases("n_"), ids=lambda case: case.name)
+def test_refuses_invalid(case: Path) -> None:
+    with pytest.raises(ParseError):
+        convert(case.read_bytes(), src="json", to="json")
+
+
+@pytest.mark.parametrize("case", _cases("i_"), ids=lambda case: case.name)
+def test_implementation_defined_never_crashes(case: Path) -> None:
+    try:
+        convert(case.read_bytes(), src="json", to="json")
+    except ParseError as error:
+        assert error.format == "json"
