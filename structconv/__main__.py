@@ -1,0 +1,5 @@
+"""`python -m structconv` runs the CLI."""
+
+from structconv.cli import main
+
+main()

@@ -1,0 +1,90 @@
+from __future__ import annotations
+
+import datetime
+
+import pytest
+
+from structconv import ParseError, UnrepresentableError, convert
+
+
+def to_json(text: str, **settings: object) -> str:
+    return convert(text, src="json", to="json", **settings).text
+
+
+def test_keeps_key_order_and_unicode_and_big_integers() -> None:
+    text = '{"z": 1, "a": "日本語", "big": 123456789012345678901234567890}'
+    assert to_json(text) == (
+        '{\n  "z": 1,\n  "a": "日本語",\n  "big": 123456789012345678901234567890\n}\n'
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "message", "line", "column"),
+    [
+        ('{"a": 1,\n "a": 2}', "duplicate key 'a'", 2, 2),
+        ('{"x": {"a": 1, "b": {"a": 3}, "a": 2}}', "duplicate key 'a'", 1, 31),
+        ("[NaN]", "NaN is not a finite JSON number", 1, 2),
+        ("[1, Infinity]", "Infinity is not a finite JSON number", 1, 5),
+        ("[1e999]", "1e999 is not a finite JSON number", 1, 2),
+        ('["\\ud800"]', "lone surrogate", 1, 3),
+        ("[1,\n 2,]", "Expecting value", 2, 4),
+    ],
+)
+def test_strict_reading_reports_position(text: str, message: str, line: int, column: int) -> None:
+    with pytest.raises(ParseError) as caught:
+        to_json(text)
+    assert message in caught.value.message
+    assert (caught.value.line, caught.value.column) == (line, column)
+    assert caught.value.format == "json"
+
+
+def test_a_valid_surrogate_pair_and_an_escaped_backslash_are_fine() -> None:
+    assert convert('["\\ud834\\udd1e", "\\\\ud800"]', src="json", to="json").data == [
+        "\U0001d11e",
+        "\\ud800",
+    ]
+
+
+def test_dates_from_other_formats_become_iso_strings() -> None:
+    result = convert(b"when = 2024-01-02T03:04:05Z\nday = 2024-01-02\n", src="toml", to="json")
+    assert result.data == {"when": "2024-01-02T03:04:05+00:00", "day": "2024-01-02"}
+
+
+def test_non_string_keys_are_refused_unless_asked() -> None:
+    with pytest.raises(UnrepresentableError, match="--stringify-keys") as caught:
+        convert("1: a\n", src="yaml", to="json")
+    assert caught.value.path == "$"
+    assert convert("1: a\n", src="yaml", to="json", stringify_keys=True).data == {"1": "a"}
+
+
+def test_nan_from_yaml_cannot_be_written() -> None:
+    with pytest.raises(UnrepresentableError) as caught:
+        convert("a: [1, .nan]\n", src="yaml", to="json")
+    assert caught.value.path == "$.a[1]"
+
+
+@pytest.mark.parametrize(("indent", "expected"), [(0, '{"a":[1,2]}\n'), (4, '{\n    "a": [\n        1,\n        2\n    ]\n}\n')])
+def test_indent(indent: int, expected: str) -> None:
+    assert to_json('{"a": [1, 2]}', indent=indent) == expected
+
+
+def test_sort_keys() -> None:
+    assert to_json('{"b": 1, "a": 2}', sort_keys=True, indent=0) == '{"a":2,"b":1}\n'
+
+
+def test_json_lines_round_trip() -> None:
+    lines = '{"a": 1}\n\n{"a": [2, "x"]}\n'
+    result = convert(lines, src="jsonl", to="json")
+    assert result.data == [{"a": 1}, {"a": [2, "x"]}]
+    assert convert(result.text, src="json", to="jsonl").text == '{"a":1}\n{"a":[2,"x"]}\n'
+
+
+def test_json_lines_error_names_the_line() -> None:
+    with pytest.raises(ParseError) as caught:
+        convert('{"a": 1}\n{"a": }\n', src="jsonl", to="json")
+    assert (caught.value.line, caught.value.format) == (2, "jsonl")
+
+
+def test_datetime_time_written_as_iso() -> None:
+    assert convert("t = 07:32:00\n", src="toml", to="json").data == {"t": "07:32:00"}
+    assert isinstance(datetime.time.fromisoformat("07:32:00"), datetime.time)

@@ -1,0 +1,90 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from structconv import (
+    ParseError,
+    Result,
+    RoundTripError,
+    UsageError,
+    convert,
+    convert_file,
+)
+from structconv.formats import Codec, get_codec
+
+
+def test_convert_returns_a_result_with_text_and_data() -> None:
+    result = convert('[{"a": 1}]', to="jsonl")
+    assert isinstance(result, Result)
+    assert result.text == '{"a":1}\n'
+    assert (result.source_format, result.target_format) == ("json", "jsonl")
+
+
+def test_unknown_setting_and_format_are_usage_errors() -> None:
+    with pytest.raises(UsageError, match="unknown setting"):
+        convert("{}", to="json", colour="blue")
+    with pytest.raises(UsageError, match="unknown format"):
+        convert("{}", to="ini")
+    with pytest.raises(UsageError, match="null must be"):
+        convert("{}", to="json", null="maybe")
+
+
+def test_depth_limit_is_a_parse_error_with_the_way_out() -> None:
+    deep = "[" * 600 + "]" * 600
+    with pytest.raises(ParseError, match="max-depth"):
+        convert(deep, src="json", to="json")
+    assert convert(deep, src="json", to="json", max_depth=1000).data is not None
+
+
+def test_size_limit_is_a_parse_error_with_the_way_out() -> None:
+    with pytest.raises(ParseError, match="max-bytes"):
+        convert('{"a": "' + "x" * 100 + '"}', src="json", to="json", max_bytes=50)
+
+
+def test_bytes_must_be_utf8_for_json_and_the_error_has_a_position() -> None:
+    with pytest.raises(ParseError) as caught:
+        convert(b'{"a":\n "\xff"}', src="json", to="json")
+    assert (caught.value.line, caught.value.column) == (2, 3)
+
+
+def test_bom_is_accepted() -> None:
+    assert convert(b'\xef\xbb\xbf{"a": 1}', to="json").data == {"a": 1}
+
+
+def test_verification_catches_a_writer_that_loses_data(monkeypatch: pytest.MonkeyPatch) -> None:
+    json_codec = get_codec("json")
+    lossy = Codec(
+        name="json",
+        suffixes=json_codec.suffixes,
+        loads=json_codec.loads,
+        represent=json_codec.represent,
+        dumps=lambda data, options: json_codec.dumps({**data, "a": 2}, options),
+        reread=json_codec.reread,
+    )
+    monkeypatch.setattr("structconv.formats.json.CODEC", lossy)
+    with pytest.raises(RoundTripError, match=r"\$\.a"):
+        convert('{"a": 1}', src="json", to="json")
+    assert convert('{"a": 1}', src="json", to="json", verify=False).data == {"a": 1}
+
+
+def test_convert_file_writes_atomically_and_names_the_file_in_errors(tmp_path: Path) -> None:
+    source = tmp_path / "in.json"
+    source.write_text('{"a": 1}')
+    out = tmp_path / "out.jsonl"
+    out.write_text("previous")
+    with pytest.raises(Exception, match="JSON Lines"):
+        convert_file(source, to="jsonl", out=out)
+    assert out.read_text() == "previous"
+    bad = tmp_path / "bad.json"
+    bad.write_text("{,}")
+    with pytest.raises(ParseError) as caught:
+        convert_file(bad, to="json", out=out)
+    assert caught.value.source == str(bad)
+    assert out.read_text() == "previous"
+
+
+def test_missing_file_is_a_usage_error(tmp_path: Path) -> None:
+    with pytest.raises(UsageError, match="cannot read"):
+        convert_file(tmp_path / "nope.json", to="json")
