@@ -27,7 +27,9 @@ def test_plan_refuses_collisions_before_any_work(tmp_path: Path) -> None:
     (tmp_path / "a.json").write_text("[]")
     (tmp_path / "a.jsonl").write_text("")
     with pytest.raises(UsageError, match="both be written"):
-        plan_jobs([str(tmp_path / "a.json"), str(tmp_path / "a.jsonl")], to="json", out_dir=tmp_path / "o")
+        plan_jobs(
+            [str(tmp_path / "a.json"), str(tmp_path / "a.jsonl")], to="json", out_dir=tmp_path / "o"
+        )
     assert not (tmp_path / "o").exists()
 
 
@@ -42,7 +44,12 @@ def test_one_failure_does_not_stop_the_others(tmp_path: Path, pool: str | None) 
     else:
         executor_type = ThreadPoolExecutor if pool == "threads" else ProcessPoolExecutor
         with executor_type(max_workers=2) as executor:
-            outcomes = convert_many(jobs, executor=executor, chunk_size=3, on_done=lambda outcome: seen.append(outcome.source))
+            outcomes = convert_many(
+                jobs,
+                executor=executor,
+                chunk_size=3,
+                on_done=lambda outcome: seen.append(outcome.source),
+            )
     assert [outcome.source for outcome in outcomes] == sources
     assert sorted(seen) == sorted(sources)
     failed = [outcome for outcome in outcomes if not outcome.ok]

@@ -31,7 +31,9 @@ def test_single_file_to_stdout(runner: CliRunner, tmp_path: Path) -> None:
 
 
 def test_stdin_to_stdout_with_detection(runner: CliRunner) -> None:
-    result = runner.invoke(main, ["convert", "-", "--to", "json", "--indent", "0"], input='{"b": [true]}')
+    result = runner.invoke(
+        main, ["convert", "-", "--to", "json", "--indent", "0"], input='{"b": [true]}'
+    )
     assert result.exit_code == 0
     assert result.stdout == '{"b":[true]}\n'
 
@@ -40,7 +42,9 @@ def test_output_file(runner: CliRunner, tmp_path: Path) -> None:
     source = tmp_path / "a.json"
     source.write_text('{"x": 1}')
     out = tmp_path / "b.json"
-    result = runner.invoke(main, ["convert", str(source), "--to", "json", "-o", str(out), "--indent", "0"])
+    result = runner.invoke(
+        main, ["convert", str(source), "--to", "json", "-o", str(out), "--indent", "0"]
+    )
     assert result.exit_code == 0
     assert out.read_text() == '{"x":1}\n'
 
@@ -53,7 +57,17 @@ def test_failing_file_line_summary_report_and_exit_code(runner: CliRunner, tmp_p
     report = tmp_path / "report.json"
     result = runner.invoke(
         main,
-        ["convert", str(good), str(bad), "--to", "jsonl", "--out-dir", str(tmp_path / "out"), "--report", str(report)],
+        [
+            "convert",
+            str(good),
+            str(bad),
+            "--to",
+            "jsonl",
+            "--out-dir",
+            str(tmp_path / "out"),
+            "--report",
+            str(report),
+        ],
     )
     assert result.exit_code == 1
     assert f"{bad}:3:3: json: duplicate key 'a'" in result.stderr
@@ -94,7 +108,19 @@ def test_real_process_with_jobs(tmp_path: Path) -> None:
         path.write_text(f'[{{"i": {index}}}]')
         sources.append(str(path))
     completed = subprocess.run(
-        [sys.executable, "-m", "structconv", "convert", *sources, "--to", "jsonl", "--out-dir", str(tmp_path / "o"), "--jobs", "2"],
+        [
+            sys.executable,
+            "-m",
+            "structconv",
+            "convert",
+            *sources,
+            "--to",
+            "jsonl",
+            "--out-dir",
+            str(tmp_path / "o"),
+            "--jobs",
+            "2",
+        ],
         capture_output=True,
         text=True,
         check=False,

@@ -63,7 +63,10 @@ def test_nan_from_yaml_cannot_be_written() -> None:
     assert caught.value.path == "$.a[1]"
 
 
-@pytest.mark.parametrize(("indent", "expected"), [(0, '{"a":[1,2]}\n'), (4, '{\n    "a": [\n        1,\n        2\n    ]\n}\n')])
+@pytest.mark.parametrize(
+    ("indent", "expected"),
+    [(0, '{"a":[1,2]}\n'), (4, '{\n    "a": [\n        1,\n        2\n    ]\n}\n')],
+)
 def test_indent(indent: int, expected: str) -> None:
     assert to_json('{"a": [1, 2]}', indent=indent) == expected
 
