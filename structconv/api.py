@@ -30,23 +30,37 @@ def read(text: str, source_format: str, options: Options) -> Any:
             format=source_format,
             hint="raise it with --max-bytes (API: max_bytes=) if the file is trusted",
         )
-    data = formats.get_codec(source_format).loads(text, options)
-    if depth(data) > options.max_depth:
-        raise ParseError(
-            f"the data nests deeper than {options.max_depth} levels",
-            format=source_format,
-            hint="raise the limit with --max-depth (API: max_depth=) if the file is trusted",
-        )
-    return data
+    try:
+        return formats.get_codec(source_format).loads(text, options)
+    except RecursionError:
+        raise _too_deep(source_format, options) from None
 
 
-def write(data: Any, target_format: str, options: Options) -> tuple[str, Any]:
+def _too_deep(source_format: str, options: Options) -> ParseError:
+    return ParseError(
+        f"the data nests deeper than {options.max_depth} levels",
+        format=source_format,
+        hint="raise the limit with --max-depth (API: max_depth=) if the file is trusted",
+    )
+
+
+def write(
+    data: Any, target_format: str, options: Options, source_format: str = "data"
+) -> tuple[str, Any]:
     """The text of `data` in the target format, and the data as the target holds it.
 
     With options.verify the text is read back and compared: a writer that would
-    lose anything raises RoundTripError instead of returning.
+    lose anything raises RoundTripError instead of returning. The depth limit is
+    checked here, off the fast path: the parsers bound nesting themselves, and the
+    fast writers refuse deep data.
     """
     codec = formats.get_codec(target_format)
+    if codec.fast_write is not None:
+        text = codec.fast_write(data, options)
+        if text is not None:
+            return text, data
+    if depth(data) > options.max_depth:
+        raise _too_deep(source_format, options)
     represented = codec.represent(data, options)
     text = codec.dumps(represented, options)
     if options.verify:
@@ -84,7 +98,7 @@ def convert(
     try:
         source_format = _source_format(decoded, src, name)
         data = read(decoded, source_format, options)
-        output, represented = write(data, target_format, options)
+        output, represented = write(data, target_format, options, source_format)
     except ParseError as error:
         raise error.with_source(os.fspath(name)) if name is not None else error from None
     notes = () if encoding in ("utf-8", "utf-8-sig") else (f"read as {encoding}",)

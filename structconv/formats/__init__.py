@@ -26,6 +26,8 @@ class Codec:
     dumps:     represented data -> text.
     reread:    text -> represented data, to verify that `dumps` lost nothing.
     normalize: text -> the canonical same-format text, comments kept (None: not offered).
+    fast_write: data -> verified text in one C-speed pass, or None when it cannot vouch
+               for the result (then the general represent/dumps/reread path runs).
     """
 
     name: str
@@ -35,6 +37,7 @@ class Codec:
     dumps: Callable[[Any, Options], str]
     reread: Callable[[str, Options], Any]
     normalize: Callable[[str, Options], str] | None = None
+    fast_write: Callable[[Any, Options], str | None] | None = None
 
 
 # Format name -> the module that defines its CODEC.

@@ -221,6 +221,25 @@ def dumps(data: Any, options: Options) -> str:
     )
 
 
+def fast_write(data: Any, options: Options) -> str | None:
+    """orjson writes JSON-native data exactly; reading it back and comparing with `==`
+    (C speed) proves that, and also catches what orjson maps silently (NaN -> null,
+    dates -> strings), which then take the general path and its precise errors.
+    Python's `==` cannot tell 1 from 1.0 or True, but orjson never confuses them."""
+    if options.indent not in (0, 2):
+        return None
+    flags = (orjson.OPT_INDENT_2 if options.indent == 2 else 0) | (
+        orjson.OPT_SORT_KEYS if options.sort_keys else 0
+    )
+    try:
+        raw = orjson.dumps(data, option=flags)
+    except orjson.JSONEncodeError:
+        return None  # keys that are not strings, integers past 64 bits, deep nesting
+    if orjson.loads(raw) != data:
+        return None
+    return raw.decode() + "\n"
+
+
 CODEC = Codec(
     name="json",
     suffixes=(".json",),
@@ -228,4 +247,5 @@ CODEC = Codec(
     represent=represent,
     dumps=dumps,
     reread=_loads_strict,
+    fast_write=fast_write,
 )
