@@ -61,7 +61,14 @@ def write(
             return text, data
     if depth(data) > options.max_depth:
         raise _too_deep(source_format, options)
-    represented = codec.represent(data, options)
+    try:
+        represented = codec.represent(data, options)
+    except RecursionError:
+        raise _too_deep(source_format, options) from None
+    if codec.fast_write is not None:
+        text = codec.fast_write(represented, options)
+        if text is not None:
+            return text, represented
     text = codec.dumps(represented, options)
     if options.verify:
         try:

@@ -7,7 +7,7 @@ RecursionError.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 PathPart = str | int
@@ -101,36 +101,46 @@ DROP: Any = _Drop()
 
 def rebuild(
     data: Any,
-    scalar: Any,
-    key: Any,
+    scalar: Callable[[list[PathPart], Any], Any],
+    key: Callable[[list[PathPart], Any], Any],
+    *,
+    plain: tuple[type, ...] = (),
+    plain_str_keys: bool = False,
 ) -> Any:
     """A copy of `data` with every scalar passed through `scalar(path, value)` and every
     mapping key through `key(path, key)`; a callback may return DROP to leave the entry out.
 
-    Iterative, so any depth the reader accepted is fine here too.
+    Values whose exact type is in `plain` (and str keys, with `plain_str_keys`) are
+    copied without a call: this walk is on the hot path of large conversions. `path`
+    is a live list: copy it before keeping it. Recursive: the caller checks the depth
+    limit first (and RecursionError is reported as a depth error by the API).
     """
-    root: list[Any] = []
-    # Each frame: (path, source node, the container to append into, the key to put it under).
-    stack: list[tuple[tuple[PathPart, ...], Any, Any, Any]] = [((), data, root, None)]
-    while stack:
-        path, node, parent, slot = stack.pop()
-        if isinstance(node, dict):
-            copy: Any = {}
-            for name, value in reversed(node.items()):
-                new_name = key(path + (name,), name)
-                if new_name is DROP:
-                    continue
-                stack.append((path + (name,), value, copy, new_name))
-        elif isinstance(node, list):
-            copy = []
-            for index in range(len(node) - 1, -1, -1):
-                stack.append((path + (index,), node[index], copy, None))
-        else:
-            copy = scalar(path, node)
-            if copy is DROP:
-                continue
-        if isinstance(parent, dict):
-            parent[slot] = copy
-        else:
-            parent.append(copy)
-    return root[0] if root else None
+    path: list[PathPart] = []
+
+    def walk(node: Any) -> Any:
+        kind = type(node)
+        if kind is dict:
+            copy: dict[Any, Any] = {}
+            for name, value in node.items():
+                path.append(name)
+                new_name = name if plain_str_keys and type(name) is str else key(path, name)
+                if new_name is not DROP:
+                    new_value = walk(value)
+                    if new_value is not DROP:
+                        copy[new_name] = new_value
+                path.pop()
+            return copy
+        if kind is list:
+            items: list[Any] = []
+            for index, value in enumerate(node):
+                path.append(index)
+                new_value = walk(value)
+                if new_value is not DROP:
+                    items.append(new_value)
+                path.pop()
+            return items
+        if kind in plain:
+            return node
+        return scalar(path, node)
+
+    return walk(data)

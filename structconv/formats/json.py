@@ -165,7 +165,7 @@ def _loads_strict(text: str, options: Options) -> Any:
     return data
 
 
-def represent_scalar(path: tuple[PathPart, ...], value: Any) -> Any:
+def represent_scalar(path: list[PathPart], value: Any) -> Any:
     """Dates and times become ISO 8601 strings: JSON has no such type."""
     if isinstance(value, datetime.date | datetime.time):
         return value.isoformat()
@@ -181,7 +181,7 @@ def represent_scalar(path: tuple[PathPart, ...], value: Any) -> Any:
 def string_key(target: str, options: Options) -> Any:
     """A key callback for `rebuild`: targets whose keys are strings refuse other keys unless asked."""
 
-    def key(path: tuple[PathPart, ...], name: Any) -> Any:
+    def key(path: list[PathPart], name: Any) -> Any:
         if isinstance(name, str):
             return name
         if options.stringify_keys and (name is None or isinstance(name, int | float | bool)):
@@ -196,8 +196,17 @@ def string_key(target: str, options: Options) -> Any:
     return key
 
 
+JSON_NATIVE = (str, int, bool, type(None))
+
+
 def represent(data: Any, options: Options) -> Any:
-    return rebuild(data, represent_scalar, string_key("json", options))
+    return rebuild(
+        data,
+        represent_scalar,
+        string_key("json", options),
+        plain=JSON_NATIVE,
+        plain_str_keys=True,
+    )
 
 
 def dumps(data: Any, options: Options) -> str:
