@@ -30,10 +30,6 @@ def _settings(**flags: Any) -> dict[str, Any]:
     return {name: value for name, value in flags.items() if value is not None}
 
 
-def _print_error(outcome: FileOutcome) -> None:
-    click.echo(outcome.error_line(), err=True)
-
-
 def _progress(total: int) -> Any:
     """A progress bar on stderr for batches, off when stderr is not a terminal."""
     if total < 2 or not sys.stderr.isatty():
@@ -166,7 +162,9 @@ def convert_command(
 
     for outcome in outcomes:
         if not outcome.ok:
-            _print_error(outcome)
+            click.echo(outcome.error_line(), err=True)
+        for note in outcome.notes:
+            click.echo(f"{outcome.source}: note: {note}", err=True)
     if report is not None:
         _write_report(report, outcomes)
     failed = sum(not outcome.ok for outcome in outcomes)
