@@ -1,5 +1,8 @@
 """The format registry: one module per format, each exporting a `CODEC`.
 
+Same-format normalization (comments kept) lives in structconv.normalize, not here:
+it needs other libraries (ruamel.yaml, tomlkit), and conversion must not load them.
+
 Modules are imported on first use (not at `import structconv`), so the CLI and
 the pre-commit hook start fast and never load lxml or ruamel.yaml for a JSON file.
 """
@@ -25,7 +28,6 @@ class Codec:
                keys mapped per Options (raises UnrepresentableError naming the path).
     dumps:     represented data -> text.
     reread:    text -> represented data, to verify that `dumps` lost nothing.
-    normalize: text -> the canonical same-format text, comments kept (None: not offered).
     fast_write: data -> verified text in one C-speed pass, or None when it cannot vouch
                for the result (then the general represent/dumps/reread path runs).
     """
@@ -36,7 +38,6 @@ class Codec:
     represent: Callable[[Any, Options], Any]
     dumps: Callable[[Any, Options], str]
     reread: Callable[[str, Options], Any]
-    normalize: Callable[[str, Options], str] | None = None
     fast_write: Callable[[Any, Options], str | None] | None = None
 
 
