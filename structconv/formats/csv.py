@@ -1,0 +1,697 @@
+"""CSV: a list of records under a header row, read and written with the stdlib `csv` module.
+
+Conventions (see the README, "CSV"):
+- Reading gives a list of dicts keyed by the header. A row whose field count differs
+  from the header's, a duplicate header name, an unclosed quote or a NUL character is
+  a ParseError with line and column: nothing is padded, truncated or guessed.
+- Blank lines are skipped; an empty file, or a header without rows, reads as [].
+- The delimiter is sniffed among , ; TAB | when options.delimiter is None, by parsing
+  a sample with each candidate and keeping the one whose rows agree with the header.
+- Dotted column names ("a.b") become nested records unless unflatten=False; a header
+  holding both "a" and "a.b" is a ParseError (pass unflatten=False to keep them flat).
+- Types are inferred only from canonical spellings: a cell becomes an int, a finite
+  float or a bool only when writing that value back gives exactly the same text.
+- Writing: data is a list of records (a single record is written as one row); nested
+  records become dotted columns; columns are the union of keys in first-seen order
+  (grouped by parent); cells are text; lines end with CRLF (RFC 4180), fields are
+  quoted only when needed. A missing column or None is an error unless null is
+  "empty" or "drop" (both write an empty cell, which reads back as "").
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import datetime
+import io
+import math
+import re
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from itertools import islice, repeat
+from typing import Any
+
+from structconv.errors import ParseError, UnrepresentableError, UsageError
+from structconv.formats import Codec
+from structconv.formats.json import string_key
+from structconv.neutral import PathPart, format_path
+from structconv.options import Options
+
+DELIMITERS: tuple[str, ...] = (",", ";", "\t", "|")
+LINE_TERMINATOR = "\r\n"
+# How much text sniffing looks at; the writer checks the same window of its output.
+SAMPLE_CHARS = 1 << 16
+BATCH_ROWS = 1024  # measured: larger batches stay out of the CPU cache
+
+_CANONICAL_INT = re.compile(r"0|-?[1-9][0-9]*")
+_ALL_CANONICAL_INTS = re.compile(r"(?:(?:0|-?[1-9][0-9]*)\n)*(?:0|-?[1-9][0-9]*)")
+_MAYBE_TYPED = re.compile(r"\n[-0-9tf]")
+_NUMBER_START = frozenset("-0123456789")
+_BOOLS: dict[str, bool] = {"true": True, "false": False}
+
+LineSource = Callable[[], Iterator[str]]
+
+
+# --- type inference -------------------------------------------------------------------
+
+
+def infer_cell(text: str) -> Any:
+    """The typed value of `text` if `text` is its canonical spelling, else `text` itself.
+
+    Canonical: writing the value back (str for int, repr for float, true/false for bool)
+    gives exactly `text`. So "007", "+1", " 7", "1e3", "1_000", "NaN" and "" stay text,
+    and converting to CSV and back never changes a spelling.
+    """
+    boolean = _BOOLS.get(text)
+    if boolean is not None:
+        return boolean
+    if not text or text[0] not in _NUMBER_START:
+        return text
+    if _CANONICAL_INT.fullmatch(text):
+        try:
+            return int(text)
+        except ValueError:  # past sys.int_max_str_digits: keep the text
+            return text
+    try:
+        number = float(text)
+    except ValueError:
+        return text
+    if math.isfinite(number) and repr(number) == text:
+        return number
+    return text
+
+
+def infer_column(cells: Sequence[str]) -> Sequence[Any]:
+    """`infer_cell` over a column of cells, with whole-column fast paths (same results).
+
+    Most columns are all text, all integers or all floats; testing the column at once
+    with a regex or a C-level map avoids a Python call per cell.
+    """
+    joined = "\n".join(cells)
+    if not _MAYBE_TYPED.search("\n" + joined):
+        return cells
+    if _BOOLS.keys() >= set(cells):
+        return list(map(_BOOLS.__getitem__, cells))
+    if _ALL_CANONICAL_INTS.fullmatch(joined):
+        try:
+            return list(map(int, cells))
+        except ValueError:
+            pass
+    elif "." in joined or "e" in joined:
+        try:
+            numbers = list(map(float, cells))
+        except ValueError:
+            numbers = None
+        if numbers is not None and list(map(repr, numbers)) == list(cells) and "n" not in joined:
+            return numbers
+    return [infer_cell(cell) for cell in cells]
+
+
+# --- delimiter sniffing ---------------------------------------------------------------
+
+
+def sniff_delimiter(text: str) -> str:
+    """The delimiter among , ; TAB | that splits the start of `text` most consistently.
+
+    Each candidate parses a sample. Only a candidate that splits the header into more
+    than one field can win over ","; among those, the larger share of rows with the
+    header's field count wins (a quoting error counts as a row that does not match),
+    then the wider header, then the earlier candidate. So a single-column file reads
+    with ",", and a ragged or badly quoted file keeps its real delimiter and is then
+    reported at the bad row instead of being read as one column.
+    """
+    truncated = len(text) > SAMPLE_CHARS
+    sample = text[:SAMPLE_CHARS]
+    best = DELIMITERS[0]
+    best_score = (0.0, 1)
+    for delimiter in DELIMITERS:
+        counts: list[int] = []
+        reader = csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter, strict=True)
+        failed = False
+        try:
+            counts.extend(len(row) for row in reader if row)
+        except csv.Error:
+            failed = not truncated
+        if truncated and len(counts) > 1:
+            counts.pop()  # the sample may end inside the last row
+        if not counts or counts[0] < 2:
+            continue
+        width = counts[0]
+        share = sum(1 for count in counts if count == width) / (len(counts) + failed)
+        score = (share, width)
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best
+
+
+# --- reading --------------------------------------------------------------------------
+
+
+def _raw_lines(source: LineSource, first: int, last: int) -> list[str]:
+    lines = source()
+    try:
+        return list(islice(lines, first - 1, last))
+    finally:
+        close = getattr(lines, "close", None)
+        if close is not None:
+            close()
+
+
+def _field_start(lines: list[str], delimiter: str, index: int) -> tuple[int, int]:
+    """(line offset, 1-based column) where field `index` of the record in `lines` starts;
+    the end of the record when it has fewer fields. Quote-aware, for error messages."""
+    quoted = False
+    count = 0
+    for line_offset, line in enumerate(lines):
+        for column, char in enumerate(line):
+            if char == '"':
+                quoted = not quoted
+            elif char == delimiter and not quoted:
+                count += 1
+                if count == index:
+                    return line_offset, column + 2
+    last = lines[-1].rstrip("\r\n") if lines else ""
+    return max(len(lines) - 1, 0), len(last) + 1
+
+
+def _error(
+    message: str, line: int, column: int = 0, snippet: str = "", hint: str = ""
+) -> ParseError:
+    return ParseError(
+        message,
+        format="csv",
+        line=line,
+        column=column,
+        snippet=snippet[:200].rstrip("\r\n"),
+        hint=hint or "fix the CSV at that position",
+    )
+
+
+def _field_error(
+    source: LineSource,
+    first: int,
+    last: int,
+    delimiter: str,
+    index: int,
+    message: str,
+    hint: str,
+) -> ParseError:
+    lines = _raw_lines(source, first, last)
+    offset, column = _field_start(lines, delimiter, index)
+    snippet = lines[offset] if lines else ""
+    return _error(message, first + offset, column, snippet, hint)
+
+
+class Layout:
+    """How a header's columns map to a record: flat, or nested along dotted names."""
+
+    def __init__(self, names: Sequence[str], unflatten: bool) -> None:
+        self.names = list(names)
+        self.paths: list[list[str]] | None = None
+        if unflatten and any("." in name for name in self.names):
+            self.paths = [name.split(".") for name in self.names]
+
+    def conflict(self) -> tuple[int, str] | None:
+        """(index, prefix) of a column nested under another column's value, if any."""
+        if self.paths is None:
+            return None
+        known = set(self.names)
+        for index, parts in enumerate(self.paths):
+            for cut in range(1, len(parts)):
+                prefix = ".".join(parts[:cut])
+                if prefix in known:
+                    return index, prefix
+        return None
+
+    def build(self, rows: Iterable[Sequence[Any]]) -> list[dict[str, Any]]:
+        names = self.names
+        if self.paths is None:
+            return list(map(dict, map(zip, repeat(names), rows)))
+        paths = self.paths
+        records: list[dict[str, Any]] = []
+        for values in rows:
+            record: dict[str, Any] = {}
+            for parts, value in zip(paths, values, strict=True):
+                target = record
+                for part in parts[:-1]:
+                    target = target.setdefault(part, {})
+                target[parts[-1]] = value
+            records.append(record)
+        return records
+
+
+def _header_layout(
+    header: list[str], line: int, end: int, source: LineSource, delimiter: str, options: Options
+) -> Layout:
+    seen: set[str] = set()
+    for index, name in enumerate(header):
+        if name in seen:
+            raise _field_error(
+                source,
+                line,
+                end,
+                delimiter,
+                index,
+                f"duplicate column name {name!r}",
+                "rename one of the columns: records cannot hold two values under one key",
+            )
+        seen.add(name)
+    layout = Layout(header, options.unflatten)
+    clash = layout.conflict()
+    if clash is not None:
+        index, prefix = clash
+        raise _field_error(
+            source,
+            line,
+            end,
+            delimiter,
+            index,
+            f"column {header[index]!r} nests under column {prefix!r}, which holds a value",
+            "pass --no-unflatten (unflatten=False) to keep dotted column names flat",
+        )
+    return layout
+
+
+def _ensure_field_limit(options: Options) -> None:
+    """The csv module's default field limit (128 KiB) would refuse a legitimately large
+    cell; max_bytes already bounds the input, so it bounds a field too. (The limit is
+    process-wide in the csv module; it is set on each read.)"""
+    limit = min(options.max_bytes, 2**31 - 1)
+    if csv.field_size_limit() != limit:
+        csv.field_size_limit(limit)
+
+
+def _row_lines(source: LineSource, delimiter: str, target: int) -> tuple[int, int, list[str]]:
+    """(first line, last line, fields) of row number `target` (0 = the first row, blank
+    rows counted), found by reading again: batches do not track lines, errors do."""
+    reader = csv.reader(source(), delimiter=delimiter, strict=False)
+    end = 0
+    for index, row in enumerate(reader):
+        if index == target:
+            return end + 1, reader.line_num, row
+        end = reader.line_num
+    return end + 1, end + 1, []
+
+
+def iter_batches(
+    lines: Iterator[str],
+    options: Options,
+    delimiter: str,
+    source: LineSource,
+    batch_rows: int = BATCH_ROWS,
+) -> Iterator[list[dict[str, Any]]]:
+    """Records in batches, so that a caller holds one batch at a time.
+
+    Rows are taken a batch at a time (islice) and their widths checked at once, so no
+    Python code runs per row; line numbers are recovered from `source`, which re-opens
+    the lines, only when a row is wrong.
+    """
+    _ensure_field_limit(options)
+    reader = csv.reader(lines, delimiter=delimiter, strict=True)
+    consumed = 0  # rows taken from the reader, blank rows included
+    try:
+        header: list[str] | None = None
+        for row in reader:
+            consumed += 1
+            if row:
+                header = row
+                break
+        if header is None:
+            return
+        first, last, _ = _row_lines(source, delimiter, consumed - 1)
+        layout = _header_layout(header, first, last, source, delimiter, options)
+        width = len(header)
+        while True:
+            rows = list(islice(reader, batch_rows))
+            if not rows:
+                break
+            widths = set(map(len, rows))
+            if widths != {width}:
+                if widths - {0, width}:
+                    bad = next(i for i, row in enumerate(rows) if len(row) not in (0, width))
+                    first, last, row = _row_lines(source, delimiter, consumed + bad)
+                    raise _field_error(
+                        source,
+                        first,
+                        last,
+                        delimiter,
+                        min(len(row), width),
+                        f"this row has {len(row)} fields, the header has {width}",
+                        "quote fields that contain the delimiter, or fix the row",
+                    )
+                rows = [row for row in rows if row]
+            consumed += batch_rows
+            if rows:
+                yield _records(rows, layout, options)
+    except csv.Error as error:
+        message = str(error)
+        hint = "close the quote, or double a quote inside a quoted field"
+        if "field limit" in message:
+            hint = "raise --max-bytes (API: max_bytes=) if the file is trusted"
+        line = reader.line_num
+        snippet = "".join(_raw_lines(source, line, line))
+        raise _error(message, line, 0, snippet, hint) from None
+
+
+def _records(rows: list[list[str]], layout: Layout, options: Options) -> list[dict[str, Any]]:
+    if not options.infer_types:
+        return layout.build(rows)
+    columns = list(zip(*rows, strict=True))
+    typed = [infer_column(cells) for cells in columns]
+    if all(new is old for new, old in zip(typed, columns, strict=True)):
+        return layout.build(rows)
+    return layout.build(zip(*typed, strict=True))
+
+
+def check_nul(text: str, first_line: int = 1) -> None:
+    """NUL is no CSV character: it means a binary or UTF-16 file read as text."""
+    offset = text.find("\x00")
+    if offset < 0:
+        return
+    lines = io.StringIO(text[:offset], newline="").readlines()
+    partial = lines.pop() if lines and not lines[-1].endswith(("\n", "\r")) else ""
+    rest = text[offset - len(partial) :]
+    snippet = io.StringIO(rest, newline="").readline().replace("\x00", "\\0")
+    raise _error(
+        "NUL character in the text",
+        first_line + len(lines),
+        len(partial) + 1,
+        snippet,
+        "the file may be binary, or UTF-16 without a byte order mark",
+    )
+
+
+def check_delimiter(delimiter: str) -> str:
+    if len(delimiter) != 1 or delimiter in '"\r\n':
+        raise UsageError(
+            f"the CSV delimiter must be one character other than a quote or a line break, "
+            f"not {delimiter!r}"
+        )
+    return delimiter
+
+
+def loads(text: str, options: Options) -> list[dict[str, Any]]:
+    text = text.removeprefix("\ufeff")
+    check_nul(text)
+    delimiter = check_delimiter(options.delimiter) if options.delimiter else sniff_delimiter(text)
+
+    def source() -> Iterator[str]:
+        return io.StringIO(text, newline="")
+
+    records: list[dict[str, Any]] = []
+    for batch in iter_batches(source(), options, delimiter, source):
+        records.extend(batch)
+    return records
+
+
+def reread(text: str, options: Options) -> list[dict[str, Any]]:
+    """What a later read gives back, as text: loads without type inference (CSV holds text)."""
+    return loads(text, _untyped(options))
+
+
+def _untyped(options: Options) -> Options:
+    if not options.infer_types:
+        return options
+    from dataclasses import replace
+
+    return replace(options, infer_types=False)
+
+
+# --- writing --------------------------------------------------------------------------
+
+
+def cell_text(path: tuple[PathPart, ...], value: Any, options: Options) -> str | None:
+    """The cell for a scalar: None means "no cell" (a null under a dropping policy)."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise UnrepresentableError(
+                format_path(path),
+                "csv",
+                "the text holds a NUL character",
+                "remove it: CSV readers treat NUL as binary data",
+            )
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, datetime.date | datetime.time):
+        return value.isoformat()
+    if value is None:
+        if options.null == "error":
+            raise UnrepresentableError(
+                format_path(path),
+                "csv",
+                "CSV has no null",
+                "pass --null empty or --null drop to write an empty cell",
+            )
+        return None
+    raise UnrepresentableError(format_path(path), "csv", f"a {type(value).__name__} value")
+
+
+def flatten_record(
+    record: Any, base: tuple[PathPart, ...], options: Options, key: Any
+) -> dict[str, str | None]:
+    """One record as {dotted column: cell text}; refuses what CSV cannot hold, naming it."""
+    if not isinstance(record, dict):
+        raise UnrepresentableError(
+            format_path(base),
+            "csv",
+            f"a CSV row is a record (a mapping), this is a {type(record).__name__}",
+            'wrap each value in a record such as {"value": ...}, or convert to json or jsonl',
+        )
+    if not record:
+        raise UnrepresentableError(
+            format_path(base),
+            "csv",
+            "an empty record has no CSV row",
+            "give the record at least one field",
+        )
+    flat: dict[str, str | None] = {}
+    # A stack of open mappings, each with its iterator, so keys keep their order.
+    stack: list[tuple[str, tuple[PathPart, ...], Iterator[tuple[Any, Any]]]] = [
+        ("", base, iter(record.items()))
+    ]
+    while stack:
+        prefix, path, items = stack[-1]
+        for name, value in items:
+            child_path = (*path, name)
+            text_name: str = key(child_path, name)
+            if options.unflatten and "." in text_name:
+                raise UnrepresentableError(
+                    format_path(child_path),
+                    "csv",
+                    f"the key {text_name!r} holds '.', which separates nested column names",
+                    "pass --no-unflatten (unflatten=False) to keep dotted names flat, "
+                    "or rename the key",
+                )
+            column = prefix + text_name
+            if isinstance(value, dict):
+                if not value:
+                    raise UnrepresentableError(
+                        format_path(child_path),
+                        "csv",
+                        "an empty mapping has no CSV column",
+                        "remove it, or give it a field",
+                    )
+                stack.append((column + ".", child_path, iter(value.items())))
+                break
+            if isinstance(value, list):
+                raise UnrepresentableError(
+                    format_path(child_path),
+                    "csv",
+                    "a list inside a record has no CSV column",
+                    "join its items into one string first, or convert to json, jsonl or yaml",
+                )
+            if column in flat:
+                raise UnrepresentableError(
+                    format_path(child_path),
+                    "csv",
+                    f"two values would share the column {column!r}",
+                    "rename one of the keys",
+                )
+            flat[column] = cell_text(child_path, value, options)
+        else:
+            stack.pop()
+    return flat
+
+
+class ColumnPlan:
+    """The header, collected record by record: the union of columns in first-seen order.
+
+    The streaming writer feeds it in a first pass; `represent` in one go. Both then
+    call `columns()`, so both write the same header.
+    """
+
+    def __init__(self, options: Options) -> None:
+        self.options = options
+        self.first_seen: dict[str, tuple[PathPart, ...]] = {}
+
+    def add(self, flat: dict[str, str | None], base: tuple[PathPart, ...]) -> None:
+        for column in flat:
+            if column not in self.first_seen:
+                self.first_seen[column] = base
+
+    def columns(self) -> list[str]:
+        names = list(self.first_seen)
+        if not names:
+            return names
+        if not self.options.unflatten:
+            return names
+        layout = Layout(names, unflatten=True)
+        clash = layout.conflict()
+        if clash is not None:
+            index, prefix = clash
+            where = self.first_seen[names[index]]
+            raise UnrepresentableError(
+                format_path((*where, *names[index].split("."))),
+                "csv",
+                f"the column {names[index]!r} nests under {prefix!r}, which other records "
+                "hold as a value; CSV would read them back as one nested record",
+                "pass --no-unflatten (unflatten=False) to keep dotted names flat",
+            )
+        # Group columns under the same parent, in first-seen order: the order that
+        # reading back and writing again gives.
+        tree: dict[str, Any] = {}
+        for name in names:
+            target = tree
+            parts = name.split(".")
+            for part in parts[:-1]:
+                target = target.setdefault(part, {})
+            target[parts[-1]] = name
+        ordered: list[str] = []
+        stack: list[Any] = [tree]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, str):
+                ordered.append(node)
+            else:
+                stack.extend(reversed(node.values()))
+        return ordered
+
+
+def fill_row(
+    flat: dict[str, str | None], columns: list[str], base: tuple[PathPart, ...], options: Options
+) -> list[str]:
+    """The cells of one record under `columns`; a missing value is an error unless the
+    null policy allows an empty cell (it reads back as "", not as a missing key)."""
+    row = [flat.get(column) for column in columns]
+    if len(flat) == len(columns) and None not in row:
+        return row  # type: ignore[return-value]
+    if options.null == "error":
+        missing = next(column for column in columns if column not in flat)
+        raise UnrepresentableError(
+            format_path((*base, *missing.split(".")))
+            if options.unflatten
+            else format_path((*base, missing)),
+            "csv",
+            f"this record has no {missing!r}, which other records have; "
+            "an empty cell would read back as an empty string",
+            "pass --null empty or --null drop to write missing values as empty cells",
+        )
+    return ["" if cell is None else cell for cell in row]
+
+
+def _records_and_bases(data: Any) -> list[tuple[Any, tuple[PathPart, ...]]]:
+    if isinstance(data, dict):
+        return [(data, ())]
+    if isinstance(data, list):
+        return [(record, (index,)) for index, record in enumerate(data)]
+    raise UnrepresentableError(
+        "$",
+        "csv",
+        f"CSV holds a list of records, this is a {type(data).__name__}",
+        "convert to json or yaml instead, or wrap the value in a record",
+    )
+
+
+def represent(data: Any, options: Options) -> list[dict[str, Any]]:
+    """The records as CSV gives them back: every cell as text, missing cells as "" when
+    the null policy allows them, nested again along dotted names when unflatten is on."""
+    key = string_key("csv", options)
+    plan = ColumnPlan(options)
+    flats: list[tuple[dict[str, str | None], tuple[PathPart, ...]]] = []
+    for record, base in _records_and_bases(data):
+        flat = flatten_record(record, base, options, key)
+        plan.add(flat, base)
+        flats.append((flat, base))
+    columns = plan.columns()
+    layout = Layout(columns, options.unflatten)
+    return layout.build(fill_row(flat, columns, base, options) for flat, base in flats)
+
+
+def _flat_strings(record: dict[str, Any]) -> dict[str, str]:
+    """The inverse of Layout.build, keeping key order (nested keys where they stand)."""
+    flat: dict[str, str] = {}
+    stack: list[tuple[str, Iterator[tuple[str, Any]]]] = [("", iter(record.items()))]
+    while stack:
+        prefix, items = stack[-1]
+        for name, value in items:
+            if isinstance(value, dict):
+                stack.append((prefix + name + ".", iter(value.items())))
+                break
+            flat[prefix + name] = value
+        else:
+            stack.pop()
+    return flat
+
+
+def writer(stream: Any, delimiter: str, quote_all: bool = False) -> Any:
+    return csv.writer(
+        stream,
+        delimiter=delimiter,
+        lineterminator=LINE_TERMINATOR,
+        quoting=csv.QUOTE_ALL if quote_all else csv.QUOTE_MINIMAL,
+        strict=True,
+    )
+
+
+def render(header: list[str], rows: Iterable[list[str]], delimiter: str, quote_all: bool) -> str:
+    buffer = io.StringIO(newline="")
+    out = writer(buffer, delimiter, quote_all)
+    out.writerow(header)
+    out.writerows(rows)
+    return buffer.getvalue()
+
+
+def needs_quote_all(written_start: str, delimiter: str, options: Options) -> bool:
+    """Whether minimal quoting would mislead the delimiter sniffer of a later read (e.g. a
+    single column whose text holds ';'); then every field is quoted, which settles it."""
+    return options.delimiter is None and sniff_delimiter(written_start) != delimiter
+
+
+def dumps(data: list[dict[str, Any]], options: Options) -> str:
+    if not data:
+        return ""
+    delimiter = check_delimiter(options.delimiter or ",")
+    flats = [_flat_strings(record) for record in data]
+    columns: dict[str, None] = {}
+    for flat in flats:
+        columns.update(dict.fromkeys(flat))
+    header = list(columns)
+    rows = [[flat.get(column, "") for column in header] for flat in flats]
+    text = render(header, rows, delimiter, quote_all=False)
+    if needs_quote_all(text, delimiter, options):
+        text = render(header, rows, delimiter, quote_all=True)
+    return text
+
+
+def file_lines(open_text: Callable[[], Any]) -> LineSource:
+    """A LineSource over a text file opened with newline="" (what csv expects)."""
+
+    def lines() -> Iterator[str]:
+        with contextlib.closing(open_text()) as stream:
+            yield from stream
+
+    return lines
+
+
+CODEC = Codec(
+    name="csv",
+    suffixes=(".csv", ".tsv"),
+    loads=loads,
+    represent=represent,
+    dumps=dumps,
+    reread=reread,
+)

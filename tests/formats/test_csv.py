@@ -1,0 +1,358 @@
+"""CSV codec: reading, sniffing, inference, flattening, the writing policies, encodings."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+import json
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import structconv
+from structconv.errors import ParseError, StructconvError, UnrepresentableError, UsageError
+from structconv.formats.csv import CODEC, infer_cell, infer_column, sniff_delimiter
+from structconv.options import Options
+
+DEFAULT = Options()
+TEXT_ONLY = Options(infer_types=False)
+
+
+def write(data: Any, options: Options = DEFAULT) -> str:
+    text, _ = structconv.api.write(data, "csv", options)
+    return text
+
+
+# --- reading ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("delimiter", [",", ";", "\t", "|"])
+def test_sniffs_each_delimiter(delimiter: str) -> None:
+    text = delimiter.join(["id", "name", "note"]) + "\n"
+    text += delimiter.join(["1", "Ann", '"a, b; c| d\te"']) + "\n"
+    text += delimiter.join(["2", "Bob", "plain"]) + "\n"
+    assert sniff_delimiter(text) == delimiter
+    assert CODEC.loads(text, DEFAULT) == [
+        {"id": 1, "name": "Ann", "note": "a, b; c| d\te"},
+        {"id": 2, "name": "Bob", "note": "plain"},
+    ]
+
+
+def test_sniffing_keeps_a_single_column_whole() -> None:
+    assert CODEC.loads("note\na;b\nc;d\n", DEFAULT) == [{"note": "a;b"}, {"note": "c;d"}]
+
+
+def test_explicit_delimiter_wins_over_sniffing() -> None:
+    text = "a;b\n1;2\n"
+    assert CODEC.loads(text, Options(delimiter=",")) == [{"a;b": "1;2"}]
+
+
+def test_quoted_commas_quotes_and_newlines() -> None:
+    text = 'a,b,c\r\n"x, y","say ""hi""","line 1\r\nline 2"\r\n'
+    assert CODEC.loads(text, DEFAULT) == [{"a": "x, y", "b": 'say "hi"', "c": "line 1\r\nline 2"}]
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "column"),
+    [
+        ("a,b,c\n1,2,3\n4,5,6,7\n", 3, 7),  # the extra field starts at column 7
+        ("a,b,c\n1,2,3\n4,5\n", 3, 4),  # the missing field would start after "4,5"
+        ('a,b\n"multi\nline",2\n1,2,3\n', 4, 5),  # lines counted through a quoted newline
+        ('a,b\n"one\ntwo",2,3\n', 3, 8),  # the extra field stands on the record's 2nd line
+    ],
+)
+def test_ragged_row_is_an_error_with_its_position(text: str, line: int, column: int) -> None:
+    with pytest.raises(ParseError) as caught:
+        CODEC.loads(text, DEFAULT)
+    assert caught.value.line == line
+    if column:
+        assert caught.value.column == column
+    assert "fields, the header has" in caught.value.message
+
+
+def test_ragged_row_past_the_first_batch_is_found() -> None:
+    rows = [f"{i},x" for i in range(5000)]
+    rows[4321] = "4321,x,extra"
+    with pytest.raises(ParseError) as caught:
+        CODEC.loads("n,v\n" + "\n".join(rows) + "\n", DEFAULT)
+    assert caught.value.line == 4323
+    assert caught.value.column == 8
+
+
+def test_duplicate_header_is_an_error() -> None:
+    with pytest.raises(ParseError, match="duplicate column name 'a'") as caught:
+        CODEC.loads("a,b,a\n1,2,3\n", DEFAULT)
+    assert (caught.value.line, caught.value.column) == (1, 5)
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [('a,b\n1,"open\n', 2), ('a,b\n1,"x"y\n', 2), ("a,b\n1,\x002\n", 2)],
+)
+def test_malformed_text_is_a_parse_error(text: str, line: int) -> None:
+    with pytest.raises(ParseError) as caught:
+        CODEC.loads(text, DEFAULT)
+    assert caught.value.line == line
+
+
+@pytest.mark.parametrize("text", ["", "\n\n", "\ufeff", "a,b\n", "a,b\r\n\r\n"])
+def test_empty_input_or_header_only_reads_as_no_records(text: str) -> None:
+    assert CODEC.loads(text, DEFAULT) == []
+
+
+def test_blank_lines_are_skipped() -> None:
+    assert CODEC.loads("a,b\n\n1,2\n\n", DEFAULT) == [{"a": 1, "b": 2}]
+
+
+def test_a_cell_larger_than_the_csv_module_default_limit() -> None:
+    big = "x" * 300_000
+    assert CODEC.loads(f"a\n{big}\n", DEFAULT) == [{"a": big}]
+    with pytest.raises(ParseError, match="field limit"):
+        CODEC.loads(f"a\n{'y' * (3 << 20)}\n", Options(max_bytes=1 << 20))
+
+
+def test_unflatten_dotted_columns() -> None:
+    text = "id,addr.city,addr.geo.lat,name\n1,Oslo,59.9,Ann\n"
+    assert CODEC.loads(text, DEFAULT) == [
+        {"id": 1, "addr": {"city": "Oslo", "geo": {"lat": 59.9}}, "name": "Ann"}
+    ]
+    assert CODEC.loads(text, Options(unflatten=False)) == [
+        {"id": 1, "addr.city": "Oslo", "addr.geo.lat": 59.9, "name": "Ann"}
+    ]
+
+
+def test_a_value_column_beside_its_nested_columns_is_an_error() -> None:
+    with pytest.raises(ParseError, match="nests under column 'a'") as caught:
+        CODEC.loads("a,a.b\n1,2\n", DEFAULT)
+    assert "--no-unflatten" in caught.value.hint
+    assert CODEC.loads("a,a.b\n1,2\n", Options(unflatten=False)) == [{"a": 1, "a.b": 2}]
+
+
+# --- type inference -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("cell", "value"),
+    [
+        ("7", 7),
+        ("-3", -3),
+        ("0", 0),
+        ("1.5", 1.5),
+        ("-0.25", -0.25),
+        ("1e+16", 1e16),
+        ("true", True),
+        ("false", False),
+        ("123456789012345678901234567890", 123456789012345678901234567890),
+        ("007", "007"),
+        ("1,5", "1,5"),
+        ("1e3x", "1e3x"),
+        ("+1", "+1"),
+        (" 7", " 7"),
+        ("7 ", "7 "),
+        ("", ""),
+        ("NaN", "NaN"),
+        ("nan", "nan"),
+        ("inf", "inf"),
+        ("1_000", "1_000"),
+        ("1e3", "1e3"),
+        ("1.50", "1.50"),
+        (".5", ".5"),
+        ("-0", "-0"),
+        ("True", "True"),
+        ("null", "null"),
+        ("\u0667", "\u0667"),  # an Arabic-Indic digit: int() accepts it, the spelling is not ours
+    ],
+)
+def test_inference_only_for_canonical_spellings(cell: str, value: Any) -> None:
+    inferred = infer_cell(cell)
+    assert type(inferred) is type(value)
+    assert inferred == value
+    quoted = '"' + cell + '"'  # quoting is no type signal: our writer quotes only when needed
+    assert CODEC.loads(f"h\n{quoted}\n", DEFAULT) == [{"h": value}]
+
+
+def test_inference_can_be_switched_off() -> None:
+    assert CODEC.loads("a,b,c\n7,1.5,true\n", TEXT_ONLY) == [{"a": "7", "b": "1.5", "c": "true"}]
+
+
+_CELLS = st.one_of(
+    st.sampled_from(["7", "-3", "0", "007", "1.5", "1e+16", "true", "false", "", "nan", "-0"]),
+    st.integers().map(str),
+    st.floats(allow_nan=True, allow_infinity=True).map(repr),
+    st.text(alphabet="-0123456789.e+tf", max_size=6),
+)
+
+
+@given(st.lists(_CELLS, min_size=1, max_size=30))
+def test_column_fast_paths_agree_with_the_cell_rule(cells: list[str]) -> None:
+    fast = list(infer_column(cells))
+    slow = [infer_cell(cell) for cell in cells]
+    assert [(type(v), v) for v in fast] == [(type(v), v) for v in slow]
+
+
+@given(st.text(max_size=200))
+def test_any_text_reads_or_raises_a_structconv_error(text: str) -> None:
+    with contextlib.suppress(StructconvError):
+        CODEC.loads(text, DEFAULT)
+
+
+# --- writing ------------------------------------------------------------------------------
+
+
+def test_round_trip_json_csv_json_with_nesting() -> None:
+    data = [
+        {"id": 1, "name": "Ann", "addr": {"city": "Oslo", "zip": "0150"}, "ok": True},
+        {"id": 2, "name": 'say "hi", ok', "addr": {"city": "Line\nbreak", "zip": "7"}, "ok": False},
+    ]
+    text = structconv.convert(json.dumps(data), src="json", to="csv").text
+    assert text.splitlines()[0] == "id,name,addr.city,addr.zip,ok"
+    assert "\r\n" in text
+    back = json.loads(structconv.convert(text, src="csv", to="json").text)
+    # A canonical integer spelling reads back as a number; "0150" is no such spelling.
+    assert back == [data[0], {**data[1], "addr": {"city": "Line\nbreak", "zip": 7}}]
+
+
+def test_writing_keeps_canonical_spellings_of_numbers_and_dates() -> None:
+    data = [{"f": 0.1, "g": 1e16, "i": 10**20, "b": False, "d": datetime.date(2024, 2, 29)}]
+    text = write(data)
+    assert text == "f,g,i,b,d\r\n0.1,1e+16,100000000000000000000,false,2024-02-29\r\n"
+    assert CODEC.loads(text, DEFAULT) == [
+        {"f": 0.1, "g": 1e16, "i": 10**20, "b": False, "d": "2024-02-29"}
+    ]
+
+
+def test_represent_is_what_reading_back_without_inference_gives() -> None:
+    data = [{"a": {"b": 1, "c": None}, "d": 2}, {"d": 3, "a": {"b": 4}}]
+    options = Options(null="empty")
+    represented = CODEC.represent(data, options)
+    assert represented == [
+        {"a": {"b": "1", "c": ""}, "d": "2"},
+        {"a": {"b": "4", "c": ""}, "d": "3"},
+    ]
+    assert CODEC.reread(CODEC.dumps(represented, options), options) == represented
+
+
+def test_columns_are_the_union_in_first_seen_order_grouped_by_parent() -> None:
+    data = [{"x": 1, "a": {"p": 1}, "y": 2}, {"x": 3, "a": {"p": 4, "q": 5}, "y": 6}]
+    text = write(data, Options(null="empty"))
+    assert text.splitlines()[0] == "x,a.p,a.q,y"
+
+
+def test_a_single_record_is_written_as_one_row() -> None:
+    assert write({"a": 1, "b": "x"}) == "a,b\r\n1,x\r\n"
+
+
+@pytest.mark.parametrize(
+    ("data", "path"),
+    [
+        ([{"a": 1}, {"a": 2}, {"a": 3}, {"a": 4, "tags": ["x", "y"]}], "$[3].tags"),
+        ([{"a": {"b": [1]}}], "$[0].a.b"),
+        ([1, 2, 3], "$[0]"),
+        ("text", "$"),
+        ([{}], "$[0]"),
+        ([{"a": {}}], "$[0].a"),
+    ],
+)
+def test_values_csv_cannot_hold_are_refused_with_their_path(data: Any, path: str) -> None:
+    with pytest.raises(UnrepresentableError) as caught:
+        write(data, Options(null="empty"))
+    assert caught.value.path == path
+
+
+def test_a_list_value_error_tells_what_to_do() -> None:
+    with pytest.raises(UnrepresentableError, match="json, jsonl or yaml"):
+        write([{"tags": ["x"]}])
+
+
+def test_null_policies() -> None:
+    data = [{"a": 1, "b": None}]
+    with pytest.raises(UnrepresentableError) as caught:
+        write(data)
+    assert caught.value.path == "$[0].b"
+    assert "--null empty or --null drop" in str(caught.value)
+    assert write(data, Options(null="empty")) == "a,b\r\n1,\r\n"
+    assert write(data, Options(null="drop")) == "a,b\r\n1,\r\n"
+
+
+def test_a_missing_column_is_refused_unless_empty_cells_are_allowed() -> None:
+    data = [{"a": 1, "b": 2}, {"a": 3}]
+    with pytest.raises(UnrepresentableError, match="--null empty") as caught:
+        write(data)
+    assert caught.value.path == "$[1].b"
+    assert write(data, Options(null="empty")) == "a,b\r\n1,2\r\n3,\r\n"
+
+
+def test_a_column_under_another_columns_value_is_refused() -> None:
+    data = [{"a": 1}, {"a": {"b": 2}}]
+    with pytest.raises(UnrepresentableError, match="--no-unflatten") as caught:
+        write(data, Options(null="empty"))
+    assert caught.value.path == "$[1].a.b"
+    text = write(data, Options(null="empty", unflatten=False))
+    assert CODEC.loads(text, Options(unflatten=False)) == [{"a": 1, "a.b": ""}, {"a": "", "a.b": 2}]
+
+
+def test_a_dotted_key_is_refused_when_reading_would_nest_it() -> None:
+    with pytest.raises(UnrepresentableError) as caught:
+        write([{"version.major": 1}])
+    assert caught.value.path == "$[0]['version.major']"
+    flat = Options(unflatten=False)
+    assert CODEC.loads(write([{"version.major": 1}], flat), flat) == [{"version.major": 1}]
+
+
+def test_non_string_keys_need_stringify_keys() -> None:
+    with pytest.raises(UnrepresentableError, match="--stringify-keys"):
+        CODEC.represent([{1: "a"}], DEFAULT)
+    assert CODEC.represent([{1: "a"}], Options(stringify_keys=True)) == [{"1": "a"}]
+
+
+def test_delimiter_option_and_minimal_quoting() -> None:
+    data = [{"a": "x;y", "b": 'q"r', "c": "plain"}]
+    assert write(data) == 'a,b,c\r\nx;y,"q""r",plain\r\n'
+    assert write(data, Options(delimiter=";")) == 'a;b;c\r\n"x;y";"q""r";plain\r\n'
+    with pytest.raises(UsageError):
+        write(data, Options(delimiter="::"))
+
+
+def test_output_that_would_mislead_the_sniffer_is_fully_quoted() -> None:
+    data = [{"a;b": "1;2"}, {"a;b": "3;4"}]
+    text = write(data)
+    assert text == '"a;b"\r\n"1;2"\r\n"3;4"\r\n'
+    assert CODEC.loads(text, DEFAULT) == data
+
+
+def test_text_with_a_nul_is_refused() -> None:
+    with pytest.raises(UnrepresentableError, match="NUL"):
+        write([{"a": "x\x00y"}])
+
+
+# --- encodings ----------------------------------------------------------------------------
+
+
+def test_shift_jis_csv_is_detected_and_reported() -> None:
+    text = (
+        "名前,都市,メモ\r\n山田太郎,東京,こんにちは世界\r\n"
+        "佐藤花子,大阪,「引用」と、読点\r\n鈴木一郎,名古屋,日本語のテキストです\r\n"
+    )
+    result = structconv.convert(text.encode("cp932"), src="csv", to="json")
+    assert result.encoding in ("cp932", "shift_jis")
+    assert result.notes == (f"read as {result.encoding}",)
+    assert result.data[1] == {"名前": "佐藤花子", "都市": "大阪", "メモ": "「引用」と、読点"}
+
+
+def test_cp1252_csv_is_detected_and_reported() -> None:
+    sentence = (
+        "Le garçon a mangé une crème brûlée très sucrée, puis il est allé à l'école "
+        "où l'élève étudie le français."
+    )
+    text = "id,texte\r\n" + "".join(f'{i},"{sentence}"\r\n' for i in range(5))
+    result = structconv.convert(text.encode("cp1252"), src="csv", to="json")
+    assert result.encoding == "cp1252"
+    assert result.data[0] == {"id": 0, "texte": sentence}
+
+
+def test_utf8_with_a_byte_order_mark() -> None:
+    result = structconv.convert("\ufeffa,b\r\n1,é\r\n".encode(), src="csv", to="json")
+    assert result.data == [{"a": "1", "b": "é"}] or result.data == [{"a": 1, "b": "é"}]
+    assert result.encoding == "utf-8-sig"
