@@ -127,8 +127,26 @@ def convert_file(
     src: str | None = None,
     **settings: Any,
 ) -> Result:
-    """Convert the file at `path`; with `out`, write the result there atomically."""
+    """Convert the file at `path`; with `out`, write the result there atomically.
+
+    CSV and JSON Lines sources written to `out` stream with flat memory (see
+    structconv.streaming); their Result then carries the record count, not the text.
+    """
     source = Path(path)
+    source_format = src or formats.format_from_suffix(source)
+    if out is not None and source_format is not None:
+        from structconv import streaming
+
+        options = Options.from_settings(settings)
+        if streaming.can_stream(source_format, to, options):
+            records = streaming.stream_convert(source, out, source_format, to, options)
+            return Result(
+                text="",
+                data=None,
+                source_format=formats.canonical_name(source_format),
+                target_format=formats.canonical_name(to),
+                records=records,
+            )
     try:
         raw = source.read_bytes()
     except OSError as error:

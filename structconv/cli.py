@@ -116,6 +116,11 @@ def main() -> None:
     default=None,
     help="CSV: read 7, 1.5, true as typed (default on).",
 )
+@click.option(
+    "--unflatten/--no-unflatten",
+    default=None,
+    help="CSV: read dotted columns (a.b) as nested records (default on).",
+)
 @click.option("--delimiter", help="CSV delimiter (default: sniffed on reading, ',' on writing).")
 @click.option("--indent", type=click.IntRange(0, 16), help="Indentation (default 2).")
 @click.option("--sort-keys", is_flag=True, default=None, help="Sort mapping keys.")

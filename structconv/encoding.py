@@ -58,9 +58,20 @@ def decode(raw: bytes, format: str | None) -> tuple[str, str]:
     except UnicodeDecodeError as error:
         if format is not None and format not in LEGACY_ALLOWED:
             raise _bad_bytes(raw, error, format) from None
-        from charset_normalizer import from_bytes
+        return _detect_legacy(raw, error, format)
 
-        best = from_bytes(raw).best()
-        if best is None:
-            raise _bad_bytes(raw, error, format or "text") from None
-        return str(best), best.encoding
+
+def _detect_legacy(raw: bytes, error: UnicodeDecodeError, format: str | None) -> tuple[str, str]:
+    """charset-normalizer's best guess, except that among near-equal guesses the
+    Western code page wins: short CP1252 text otherwise reads as cp1257 or cp1250,
+    silently turning "crème" into "crčme"."""
+    from charset_normalizer import from_bytes
+
+    matches = from_bytes(raw)
+    best = matches.best()
+    if best is None:
+        raise _bad_bytes(raw, error, format or "text") from None
+    for match in matches:
+        if match.encoding == "cp1252" and match.chaos <= best.chaos + 0.05:
+            return str(match), "cp1252"
+    return str(best), best.encoding

@@ -20,7 +20,11 @@ class Fix:
 
 @dataclass(frozen=True)
 class Result:
-    """The outcome of one conversion."""
+    """The outcome of one conversion.
+
+    A streamed conversion (convert_file of a CSV or JSON Lines file to `out`) holds
+    no text or data in memory: `text` is "" and `records` counts what was written.
+    """
 
     text: str
     data: Any
@@ -31,3 +35,4 @@ class Result:
     confidence: float = 1.0
     used_model: bool = False
     notes: tuple[str, ...] = field(default=())
+    records: int | None = None

@@ -12,7 +12,9 @@ from structconv.options import Options
 
 def loads(text: str, options: Options) -> list[Any]:
     records: list[Any] = []
-    for number, line in enumerate(text.splitlines(), start=1):
+    # Only "\n" ends a record: str.splitlines() would also split at U+2028 and
+    # friends, which may stand raw inside a JSON string.
+    for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
         try:
