@@ -1,0 +1,548 @@
+"""YAML 1.2: reading with yaml-rs (Rust, fast), writing with yaml-rs checked by a reread.
+
+yaml-rs gives YAML 1.2 plain data ("no" and "on" stay strings, 0o17 is 15) and
+expands aliases within `AliasLimits`. What it lacks, and what this module adds:
+
+- Positions: duplicate keys and bad tags come without a line; a second, slower
+  parse with libyaml (PyYAML's C parser; ruamel.yaml's YAML 1.2 parser where
+  libyaml refuses the text) finds them, on the error path only.
+- Tags: yaml-rs drops tags it does not know (`!custom 5` reads as "5"). Only the
+  YAML 1.2 core tags are accepted: !!str !!int !!float !!bool !!null on scalars,
+  !!map and !!seq on collections, and the non-specific `!`. Any other tag
+  (!!binary, !!timestamp, !!set, !custom, ...) is a ParseError naming it, since
+  structconv has no type to keep it in and dropping it would lose data.
+- Timestamps: plain `2024-01-01` reads as a date (and datetimes and times as
+  such), but yaml-rs also types *quoted* "2024-01-01"; such texts are reread
+  with typing off and only the plain scalars are typed.
+- Streams: yaml-rs returns a list for several documents, the same as for one
+  document that is a list; the document markers are counted here. More than one
+  document is an error unless Options.multi_document asks for the list.
+- Deep input: yaml-rs recurses on the machine stack and would crash the process
+  past about 11,000 levels, so text that could nest that deep is parsed in a
+  thread with a stack sized for it.
+
+Writing: yaml-rs output is reread and compared; where it would change the data
+(it writes the string "2024-01-01" unquoted, quotes naive datetimes) libyaml's
+emitter writes it instead, quoting exactly the strings a YAML 1.2 reader would
+type (the resolver is yaml-rs itself). A `time` has no YAML type and is written as
+an ISO 8601 string. The libyaml writer does not indent a list under a key.
+A single document has no `---`; with multi_document every document starts with one.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+import sys
+import threading
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import yaml
+import yaml_rs
+
+from structconv.errors import ParseError, UnrepresentableError
+from structconv.formats import Codec
+from structconv.neutral import PathPart, depth, first_difference, format_path, rebuild
+from structconv.options import Options
+
+_T = TypeVar("_T")
+
+_ALIAS_LIMITS = yaml_rs.AliasLimits()
+_CORE = "tag:yaml.org,2002:"
+_SCALAR_TAGS = frozenset({"!", *(_CORE + name for name in ("str", "int", "float", "bool", "null"))})
+_COLLECTION_TAGS = {
+    "MappingStartEvent": {"!", _CORE + "map"},
+    "SequenceStartEvent": {"!", _CORE + "seq"},
+}
+
+_POSITION = re.compile(r"YAML parse error at line (\d+), column (\d+)")
+# c-printable in the YAML 1.2 spec, negated: raw control characters and lone surrogates.
+_NOT_PRINTABLE = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]"
+)
+# At column 0 these are always document markers in YAML 1.2 (c-forbidden).
+_DOCUMENT_MARKER = re.compile(r"^(?:---|\.\.\.)(?=[ \t\r\n]|\Z)", re.MULTILINE)
+_MARKER_HINT = re.compile(r"\n(?:---|\.\.\.)")
+_CONTENT_LINE = re.compile(r"^(?:[ \t]*[^\s#%]|[ \t]+%)", re.MULTILINE)
+_TIMESTAMP = r"(?:\d{4}-\d\d-\d\d|\d\d?:\d\d:\d\d)"
+# Quoted, escaped or block scalars that yaml-rs would type as timestamps; separate
+# patterns because the regex engine scans fast only for a pattern's first character.
+_NON_PLAIN_TIMESTAMP = (
+    re.compile(rf"""["'](?P<at>{_TIMESTAMP})"""),
+    re.compile(r'"(?P<at>[\d:.Tt Zz+-]*\\)'),
+    re.compile(rf"[|>][1-9]?-[1-9]?[ \t]*(?:#.*)?\n[ \t]+(?P<at>{_TIMESTAMP})"),
+)
+
+# Stack depth: yaml-rs refuses flow nesting past 256 levels; a block level needs a
+# column of indentation or an indicator ("- ", "? ", ": ") in front of it.
+_INLINE_LEVELS = 3000
+_FLOW_LEVELS = 258
+_LINE_PREFIX = re.compile(r"^[ \t?:-]+", re.MULTILINE)
+# A line starting with that many of them; searched from its "\n" (a literal first
+# character keeps the search fast), the first line checked on its own.
+_DEEP_PREFIX = re.compile(rf"\n[ \t?:-]{{{_INLINE_LEVELS - _FLOW_LEVELS}}}")
+_STACK_LOCK = threading.Lock()
+
+
+def _line_column(text: str, offset: int) -> tuple[int, int]:
+    return text.count("\n", 0, offset) + 1, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
+def _error(text: str, message: str, line: int = 0, column: int = 0, hint: str = "") -> ParseError:
+    lines = text.splitlines()
+    return ParseError(
+        message,
+        format="yaml",
+        line=line,
+        column=column,
+        snippet=lines[line - 1][:200] if 0 < line <= len(lines) else "",
+        hint=hint or "fix the YAML at that position",
+    )
+
+
+def _error_at_mark(text: str, message: str, mark: Any, hint: str = "") -> ParseError:
+    return _error(text, message, mark.line + 1, mark.column + 1, hint)
+
+
+# --- reading -------------------------------------------------------------------------
+
+
+def _levels_bound(text: str) -> int:
+    """An upper bound on the nesting depth yaml-rs could reach, when it may be large (else 0)."""
+    aliases = "&" in text and "*" in text
+    deep = _DEEP_PREFIX.match("\n" + text[:_INLINE_LEVELS]) or _DEEP_PREFIX.search(text)
+    if not aliases and not deep:
+        return 0
+    prefix = max(map(len, _LINE_PREFIX.findall(text)), default=0)
+    # An alias replays an anchored node inside another, at most max_replay_stack_depth deep.
+    factor = _ALIAS_LIMITS.max_replay_stack_depth + 1 if aliases else 1
+    return (prefix + _FLOW_LEVELS) * factor
+
+
+def _on_big_stack(function: Callable[[], _T], levels: int) -> _T:
+    """Run `function` in a thread whose stack holds `levels` levels of yaml-rs recursion."""
+    results: list[_T] = []
+    failures: list[BaseException] = []
+
+    def target() -> None:
+        try:
+            results.append(function())
+        except BaseException as error:
+            failures.append(error)
+
+    with _STACK_LOCK:
+        previous = threading.stack_size(min((32 << 20) + levels * 1024, 1 << 30))
+        try:
+            thread = threading.Thread(target=target, name="structconv-yaml")
+            thread.start()
+        finally:
+            threading.stack_size(previous)
+    thread.join()
+    if failures:
+        raise failures[0]
+    return results[0]
+
+
+def _yaml_rs_loads(text: str, levels: int) -> Any:
+    def parse() -> Any:
+        return yaml_rs.loads(text, alias_limits=_ALIAS_LIMITS)
+
+    try:
+        return parse() if levels <= _INLINE_LEVELS else _on_big_stack(parse, levels)
+    except Exception as error:
+        raise _parse_error(text, error) from None
+
+
+def _events(text: str) -> list[Any]:
+    """The parse events, with marks: libyaml first (C, fast), ruamel.yaml where it refuses."""
+    try:
+        return list(yaml.parse(text, Loader=yaml.CSafeLoader))
+    except yaml.YAMLError:
+        pass  # YAML 1.1 only, and at most 1000 levels deep
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import MarkedYAMLError
+
+    try:
+        return list(YAML(typ="safe", pure=True).parse(text))
+    except MarkedYAMLError as error:
+        mark = error.problem_mark
+        raise _error(
+            text,
+            f"{error.problem} (a check of tags and keys could not read this text)",
+            mark.line + 1 if mark else 0,
+            mark.column + 1 if mark else 0,
+        ) from None
+    except Exception as error:
+        raise _error(text, f"cannot check tags and keys: {error}") from None
+
+
+def _parse_error(text: str, error: Exception) -> ParseError:
+    """A ParseError with the position: from yaml-rs's message, else found with a second parser."""
+    message = str(error).strip()
+    match = _POSITION.match(message)
+    if match:
+        return _error(text, message.splitlines()[-1], int(match.group(1)), int(match.group(2)))
+    if not isinstance(error, yaml_rs.YAMLDecodeError):
+        return _error(text, f"the YAML reader failed: {type(error).__name__}: {message}")
+    if "alias" in message:
+        return _error(
+            text, message, hint="the aliases expand past the safety limits (a billion-laughs guard)"
+        )
+    try:
+        events = _events(text)
+    except ParseError as located:
+        return located
+    if message.startswith("duplicate mapping key"):
+        mark = _duplicate_key_mark(events)
+        hint = "YAML readers disagree on which value wins; remove one of them"
+        return (
+            _error_at_mark(text, message, mark, hint) if mark else _error(text, message, hint=hint)
+        )
+    for event in events:
+        tag = getattr(event, "tag", None)
+        if tag and repr(tag.replace(_CORE, "!!")) in message:
+            return _error_at_mark(text, message, event.start_mark, "fix or remove the tag")
+    return _error(text, message)
+
+
+def _scalar_key(event: Any) -> Any:
+    """A scalar key as yaml-rs would hold it, so that `1` and `1.0` collide as they do there."""
+    if event.style or event.tag:
+        return event.value
+    try:
+        return yaml_rs.loads(event.value)
+    except Exception:
+        return event.value
+
+
+def _duplicate_key_mark(events: list[Any]) -> Any:
+    """Where the first repeated key of a mapping starts (None for keys that are collections)."""
+    # Per open collection: is it a mapping, how many nodes it holds so far, the keys seen.
+    frames: list[tuple[bool, list[int], set[Any]]] = []
+    for event in events:
+        kind = type(event).__name__
+        if kind in ("MappingStartEvent", "SequenceStartEvent"):
+            frames.append((kind == "MappingStartEvent", [0], set()))
+            continue
+        if kind in ("MappingEndEvent", "SequenceEndEvent"):
+            frames.pop()
+            key: Any = None
+            comparable = False
+        elif kind == "ScalarEvent":
+            key, comparable = _scalar_key(event), True
+        elif kind == "AliasEvent":
+            key, comparable = None, False
+        else:
+            continue
+        if frames:
+            is_mapping, count, seen = frames[-1]
+            if is_mapping and count[0] % 2 == 0 and comparable:
+                try:
+                    if key in seen:
+                        return event.start_mark
+                    seen.add(key)
+                except TypeError:
+                    pass
+            count[0] += 1
+    return None
+
+
+def _may_have_tags(text: str) -> bool:
+    """A `!` where a tag can start (not inside a word); quoted ones are sorted out by the parser."""
+    start = text.find("!")
+    while start != -1:
+        if start == 0 or text[start - 1] in " \t\r\n[{,":
+            return True
+        start = text.find("!", start + 1)
+    return False
+
+
+def _check_tags(text: str, events: list[Any]) -> None:
+    for event in events:
+        tag = getattr(event, "tag", None)
+        if tag is None:
+            continue
+        allowed = _COLLECTION_TAGS.get(type(event).__name__, _SCALAR_TAGS)
+        if tag not in allowed:
+            shown = tag.replace(_CORE, "!!")
+            raise _error_at_mark(
+                text,
+                f"the tag {shown} is not supported",
+                event.start_mark,
+                "structconv reads the YAML 1.2 core tags only (!!str, !!int, !!float, !!bool, "
+                "!!null, !!map, !!seq); remove the tag or convert the value to one of them",
+            )
+
+
+def _mark_non_plain_timestamps(text: str) -> tuple[str, str | None]:
+    """The text with a private-use character put in front of every quoted, escaped or
+    block scalar that yaml-rs would type as a timestamp, so that it stays a string; the
+    character (None when there was nothing to mark) is stripped from the data afterwards.
+
+    A match in a comment or inside a longer string only marks a string, which the strip
+    restores; this costs one parse, where finding the scalars' styles takes a full
+    second parse with positions (20 times slower)."""
+    places = sorted(
+        {match.start("at") for pattern in _NON_PLAIN_TIMESTAMP for match in pattern.finditer(text)}
+    )
+    if not places:
+        return text, None
+    marker = next(chr(code) for code in range(0xE000, 0xF900) if chr(code) not in text)
+    pieces = [
+        text[start:end] for start, end in zip([0, *places], [*places, len(text)], strict=True)
+    ]
+    return marker.join(pieces), marker
+
+
+def _strip_marker(data: Any, marker: str) -> Any:
+    """Remove `marker` from every string of `data`, keys included, in place (iterative)."""
+
+    def clean(value: Any) -> Any:
+        if isinstance(value, str):
+            return value.replace(marker, "")
+        if isinstance(value, tuple):
+            return tuple(clean(item) for item in value)
+        if isinstance(value, frozenset):
+            return frozenset(clean(item) for item in value)
+        return value
+
+    if not isinstance(data, dict | list):
+        return clean(data)
+    stack: list[Any] = [data]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            items = [(clean(name), value) for name, value in node.items()]
+            node.clear()
+            for name, value in items:
+                if isinstance(value, dict | list):
+                    stack.append(value)
+                    node[name] = value
+                else:
+                    node[name] = clean(value)
+        else:
+            for index, value in enumerate(node):
+                if isinstance(value, dict | list):
+                    stack.append(value)
+                else:
+                    node[index] = clean(value)
+    return data
+
+
+def _document_lines(text: str) -> list[int]:
+    """The line on which each document of the stream starts (an empty stream has none)."""
+    hinted = text.startswith(("---", "...")) or _MARKER_HINT.search(text)
+    if not hinted or _DOCUMENT_MARKER.search(text) is None:
+        content = _CONTENT_LINE.search(text)
+        return [] if content is None else [_line_column(text, content.start())[0]]
+    starts: list[int] = []
+    is_open = False
+    position = 0
+    for marker in _DOCUMENT_MARKER.finditer(text):
+        if not is_open:
+            content = _CONTENT_LINE.search(text, position, marker.start())
+            if content is not None:
+                starts.append(content.start())
+        is_open = marker.group() == "---"
+        if is_open:
+            starts.append(marker.start())
+        position = marker.end()
+    if not is_open:
+        content = _CONTENT_LINE.search(text, position)
+        if content is not None:
+            starts.append(content.start())
+    return [_line_column(text, offset)[0] for offset in starts]
+
+
+def loads(text: str, options: Options) -> Any:
+    bad = _NOT_PRINTABLE.search(text)
+    if bad is not None:
+        line, column = _line_column(text, bad.start())
+        raise _error(
+            text,
+            f"the character U+{ord(bad.group()):04X} is not allowed in YAML",
+            line,
+            column,
+            "write it as an escape in a double-quoted string",
+        )
+    levels = _levels_bound(text)
+    marked, marker = _mark_non_plain_timestamps(text)
+    if marker is None:
+        data = _yaml_rs_loads(text, levels)
+    else:
+        try:
+            data = _strip_marker(_yaml_rs_loads(marked, levels), marker)
+        except ParseError:
+            _yaml_rs_loads(text, levels)  # the error with the positions of the text as given
+            raise
+    if _may_have_tags(text):
+        _check_tags(text, _events(text))
+    starts = _document_lines(text)
+    if options.multi_document:
+        return data if len(starts) > 1 else [data][: len(starts)]
+    if len(starts) > 1:
+        raise _error(
+            text,
+            f"the stream holds {len(starts)} documents",
+            starts[1],
+            1,
+            "pass --multi-document (API: multi_document=True) to read them as a list",
+        )
+    return data
+
+
+# --- writing -------------------------------------------------------------------------
+
+
+def _path(parts: list[Any]) -> str:
+    return format_path(tuple(part if isinstance(part, str | int) else repr(part) for part in parts))
+
+
+def _represent_scalar(path: list[PathPart], value: Any) -> Any:
+    """A time has no YAML type: ISO 8601 text. Dates and datetimes keep their type."""
+    if isinstance(value, datetime.time):
+        return value.isoformat()
+    if value is None or isinstance(value, str | int | float | datetime.date):
+        return value
+    raise UnrepresentableError(_path(path), "yaml", f"a {type(value).__name__} value")
+
+
+def _represent_key(path: list[PathPart], name: Any) -> Any:
+    if isinstance(name, datetime.time):
+        return name.isoformat()
+    if name is None or isinstance(name, str | int | float | datetime.date | tuple):
+        return name
+    raise UnrepresentableError(
+        _path(path[:-1]), "yaml", f"the key {name!r} is a {type(name).__name__}"
+    )
+
+
+def represent(data: Any, options: Options) -> Any:
+    if options.multi_document and not isinstance(data, list):
+        raise UnrepresentableError(
+            "$",
+            "yaml",
+            f"multi_document writes a list, one document per item, not a {type(data).__name__}",
+            "leave out --multi-document to write one document",
+        )
+    return rebuild(data, _represent_scalar, _represent_key, plain=_YAML_NATIVE, plain_str_keys=True)
+
+
+# Copied as they are: every type but `time`, which YAML lacks.
+_YAML_NATIVE = (str, int, float, bool, type(None), datetime.date, datetime.datetime)
+
+_TAG_OF_TYPE = {
+    str: _CORE + "str",
+    int: _CORE + "int",
+    float: _CORE + "float",
+    bool: _CORE + "bool",
+    type(None): _CORE + "null",
+    datetime.date: _CORE + "timestamp",
+    datetime.datetime: _CORE + "timestamp",
+    datetime.time: _CORE + "timestamp",
+}
+# A plain scalar starting otherwise is a string for yaml-rs, or quoted by the emitter anyway.
+_MAYBE_TYPED = frozenset("0123456789+-.~nNtTfF")
+
+
+def _plain_tag(value: str) -> str:
+    """The tag structconv's reader gives `value` written plain."""
+    if value and value[0] not in _MAYBE_TYPED:
+        return _CORE + "str"
+    try:
+        return _TAG_OF_TYPE.get(type(yaml_rs.loads(value)), "?")
+    except Exception:
+        return "?"  # not readable plain: the emitter quotes it
+
+
+class _Dumper(yaml.CSafeDumper):
+    """libyaml's emitter, resolving plain scalars as YAML 1.2 (yaml-rs) does, not as 1.1."""
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+        if kind is yaml.ScalarNode and implicit[0]:
+            return _plain_tag(value)
+        return super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call]
+
+
+def _represent_str(dumper: _Dumper, value: str) -> yaml.Node:
+    return dumper.represent_scalar(_CORE + "str", value, style="|" if "\n" in value else None)
+
+
+def _represent_dict(dumper: _Dumper, value: dict[Any, Any]) -> yaml.Node:
+    items = list(value.items())
+    if dumper.sort_keys:
+        try:
+            items.sort(key=lambda item: item[0])
+        except TypeError:  # keys of several types: group them by type
+            items.sort(key=lambda item: (type(item[0]).__name__, repr(item[0])))
+    return dumper.represent_mapping(_CORE + "map", items)
+
+
+def _represent_tuple(dumper: _Dumper, value: tuple[Any, ...]) -> yaml.Node:
+    return dumper.represent_sequence(_CORE + "seq", list(value), flow_style=True)
+
+
+_Dumper.add_representer(str, _represent_str)
+_Dumper.add_representer(dict, _represent_dict)
+_Dumper.add_representer(tuple, _represent_tuple)
+
+
+def _dump_libyaml(documents: list[Any], options: Options) -> str:
+    levels = max(map(depth, documents), default=0)
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(limit, 4 * levels + 1000))  # the representer recurses per level
+    try:
+        return yaml.dump_all(
+            documents,
+            Dumper=_Dumper,
+            allow_unicode=True,
+            default_flow_style=False,
+            explicit_start=options.multi_document,
+            indent=options.indent if 2 <= options.indent <= 9 else 2,
+            sort_keys=options.sort_keys,
+            width=1 << 30,
+        )
+    finally:
+        sys.setrecursionlimit(limit)
+
+
+def _dump_yaml_rs(documents: list[Any], options: Options) -> str | None:
+    """yaml-rs's text when it reads back as the same data, else None."""
+    try:
+        pieces = [yaml_rs.dumps(document) for document in documents]
+    except Exception:
+        return None
+    if options.multi_document:
+        text = "".join(piece + "\n" for piece in pieces)
+    else:
+        text = pieces[0].removeprefix("---\n") + "\n"
+    try:
+        again = loads(text, options)
+    except ParseError:
+        return None
+    expected = documents if options.multi_document else documents[0]
+    return text if first_difference(expected, again) is None else None
+
+
+def dumps(data: Any, options: Options) -> str:
+    if options.max_depth > _INLINE_LEVELS and depth(data) > _INLINE_LEVELS:
+        raise UnrepresentableError(
+            "$", "yaml", f"the data nests deeper than the YAML writer's {_INLINE_LEVELS} levels"
+        )
+    documents = data if options.multi_document else [data]
+    if options.indent == 2 and not options.sort_keys:
+        text = _dump_yaml_rs(documents, options)
+        if text is not None:
+            return text
+    return _dump_libyaml(documents, options)
+
+
+CODEC = Codec(
+    name="yaml",
+    suffixes=(".yaml", ".yml"),
+    loads=loads,
+    represent=represent,
+    dumps=dumps,
+    reread=loads,
+)

@@ -1,0 +1,117 @@
+"""toml-test 1.0 (../shared/oracles/toml-test): every valid case reads to the expected
+tagged JSON, types included, and writes back as TOML; every invalid case is a ParseError.
+
+The case lists are built at import time (parametrization happens at collection);
+without the suites they are empty and `test_suite_is_present` reports the skip.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import math
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from structconv import ParseError, convert
+from structconv.api import read
+from structconv.encoding import decode
+from structconv.neutral import first_difference
+from structconv.options import Options
+from tests.conftest import ORACLES
+
+SUITE = ORACLES / "toml-test" / "tests"
+LISTING = SUITE / "files-toml-1.0.0"
+
+
+def _cases(kind: str) -> list[str]:
+    if not LISTING.is_file():
+        return []
+    names = LISTING.read_text(encoding="utf-8").splitlines()
+    return sorted(name for name in names if name.startswith(f"{kind}/") and name.endswith(".toml"))
+
+
+VALID = _cases("valid")
+# TOML is UTF-8 only, but structconv.encoding.decode honours a UTF-16 BOM for every format.
+_DECODED_TOO_LENIENTLY = {"invalid/encoding/utf16-bom.toml"}
+INVALID = [
+    pytest.param(
+        name,
+        marks=pytest.mark.xfail(
+            strict=True, reason="encoding.decode reads UTF-16 for TOML; TOML must be UTF-8"
+        ),
+    )
+    if name in _DECODED_TOO_LENIENTLY
+    else name
+    for name in _cases("invalid")
+]
+
+_FRACTION = re.compile(r"(\.\d{6})\d+")
+
+
+def _timestamp(kind: str, value: str) -> Any:
+    """The Python value of a toml-test date/time string (fractions past microseconds cut,
+    as tomllib does)."""
+    value = _FRACTION.sub(r"\1", value)
+    if kind == "date-local":
+        return datetime.date.fromisoformat(value)
+    if kind == "time-local":
+        return datetime.time.fromisoformat(value)
+    return datetime.datetime.fromisoformat(value.upper().replace(" ", "T"))
+
+
+def untag(node: Any) -> Any:
+    """toml-test's tagged JSON ({"type": "integer", "value": "1"}) as plain Python values."""
+    if isinstance(node, list):
+        return [untag(item) for item in node]
+    if set(node) == {"type", "value"} and isinstance(node["value"], str):
+        kind, value = node["type"], node["value"]
+        if kind == "string":
+            return value
+        if kind == "integer":
+            return int(value)
+        if kind == "float":
+            return float(value)
+        if kind == "bool":
+            return value == "true"
+        return _timestamp(kind, value)
+    return {name: untag(value) for name, value in node.items()}
+
+
+def test_suite_is_present(oracles: Path) -> None:
+    assert len(VALID) > 200
+    assert len(INVALID) > 400
+
+
+def test_untag_keeps_types() -> None:
+    tagged = {
+        "f": {"type": "float", "value": "-nan"},
+        "i": {"type": "integer", "value": "-0"},
+        "t": {"type": "datetime", "value": "1987-07-05T17:45:56.123456789Z"},
+        "table": {"type": {"type": "string", "value": "x"}, "value": []},
+    }
+    data = untag(tagged)
+    assert math.isnan(data["f"]) and type(data["i"]) is int
+    assert data["t"] == datetime.datetime(1987, 7, 5, 17, 45, 56, 123456, tzinfo=datetime.UTC)
+    assert data["table"] == {"type": "x", "value": []}
+
+
+@pytest.mark.conformance
+@pytest.mark.parametrize("case", VALID)
+def test_valid_case_reads_as_expected_and_round_trips(oracles: Path, case: str) -> None:
+    raw = (SUITE / case).read_bytes()
+    expected = untag(json.loads((SUITE / case).with_suffix(".json").read_text(encoding="utf-8")))
+    data = read(decode(raw, "toml")[0], "toml", Options())
+    assert first_difference(expected, data) is None
+    again = convert(raw, src="toml", to="toml")
+    assert first_difference(expected, again.data) is None
+
+
+@pytest.mark.conformance
+@pytest.mark.parametrize("case", INVALID)
+def test_invalid_case_is_a_parse_error(oracles: Path, case: str) -> None:
+    with pytest.raises(ParseError):
+        convert((SUITE / case).read_bytes(), src="toml", to="json")
