@@ -21,6 +21,8 @@ _XML_DECLARATION = re.compile(rb"""^<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9._\
 
 # Formats whose files are often written by spreadsheets in a local code page.
 LEGACY_ALLOWED = frozenset({"csv"})
+# Formats whose specification allows UTF-8 only, BOM or not (TOML 1.0: "must be UTF-8").
+UTF8_ONLY = frozenset({"toml"})
 
 
 def _bad_bytes(raw: bytes, error: UnicodeDecodeError, format: str) -> ParseError:
@@ -40,6 +42,14 @@ def decode(raw: bytes, format: str | None) -> tuple[str, str]:
     """The text and the encoding it was read in."""
     for bom, name in _BOMS:
         if raw.startswith(bom):
+            if format in UTF8_ONLY and name != "utf-8-sig":
+                raise ParseError(
+                    f"the file starts with a {name.upper()} byte order mark; {format.upper()} files must be UTF-8",
+                    format=format,
+                    line=1,
+                    column=1,
+                    hint="save the file as UTF-8",
+                )
             try:
                 return raw.decode(name), name
             except UnicodeDecodeError as error:

@@ -35,19 +35,7 @@ def _cases(kind: str) -> list[str]:
 
 
 VALID = _cases("valid")
-# TOML is UTF-8 only, but structconv.encoding.decode honours a UTF-16 BOM for every format.
-_DECODED_TOO_LENIENTLY = {"invalid/encoding/utf16-bom.toml"}
-INVALID = [
-    pytest.param(
-        name,
-        marks=pytest.mark.xfail(
-            strict=True, reason="encoding.decode reads UTF-16 for TOML; TOML must be UTF-8"
-        ),
-    )
-    if name in _DECODED_TOO_LENIENTLY
-    else name
-    for name in _cases("invalid")
-]
+INVALID = _cases("invalid")
 
 _FRACTION = re.compile(r"(\.\d{6})\d+")
 
