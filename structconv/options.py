@@ -12,6 +12,7 @@ from typing import Any, Literal
 from structconv.errors import UsageError
 
 NullPolicy = Literal["error", "drop", "empty"]
+REPAIR_MODES = ("off", "rules", "auto", "llm")
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,9 @@ class Options:
     max_bytes: int = 1 << 30
     # Re-read every output and compare it with the data (cheap; see benchmarks).
     verify: bool = True
+    # Broken input: "off" raises the ParseError; "rules" repairs with deterministic rules;
+    # "auto" adds the model for what the rules cannot settle; "llm" uses the model only.
+    repair: str = "auto"
 
     @classmethod
     def from_settings(cls, settings: dict[str, Any]) -> Options:
@@ -53,4 +57,8 @@ class Options:
         options = cls(**settings)
         if options.null not in ("error", "drop", "empty"):
             raise UsageError(f"null must be error, drop or empty, not {options.null!r}")
+        if options.repair not in REPAIR_MODES:
+            raise UsageError(
+                f"repair must be one of {', '.join(REPAIR_MODES)}, not {options.repair!r}"
+            )
         return options

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Any
 
-from structconv.errors import UsageError
+from structconv.errors import ParseError, UsageError
 from structconv.options import Options
 
 
@@ -92,3 +92,27 @@ def get_suffix(name: str) -> str:
 
 def format_from_suffix(path: str | PurePath) -> str | None:
     return SUFFIXES.get(PurePath(path).suffix.lower())
+
+
+def read(text: str, format: str, options: Options) -> Any:
+    """Parse `text` into neutral data with the strict reader, within the depth and size limits."""
+    if len(text) > options.max_bytes:
+        raise ParseError(
+            f"the input is {len(text):,} characters, over the limit of {options.max_bytes:,}",
+            format=format,
+            hint="raise it with --max-bytes (API: max_bytes=) if the file is trusted",
+            repairable=False,
+        )
+    try:
+        return get_codec(format).loads(text, options)
+    except RecursionError:
+        raise too_deep(format, options) from None
+
+
+def too_deep(format: str, options: Options) -> ParseError:
+    return ParseError(
+        f"the data nests deeper than {options.max_depth} levels",
+        format=format,
+        hint="raise the limit with --max-depth (API: max_depth=) if the file is trusted",
+        repairable=False,
+    )

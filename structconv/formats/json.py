@@ -57,7 +57,9 @@ def _snippet(text: str, line: int) -> str:
     return lines[line - 1][:200] if 0 < line <= len(lines) else ""
 
 
-def _error(text: str, message: str, offset: int, hint: str = "") -> ParseError:
+def _error(
+    text: str, message: str, offset: int, hint: str = "", repairable: bool = True
+) -> ParseError:
     line, column = _line_column(text, offset)
     return ParseError(
         message,
@@ -66,6 +68,7 @@ def _error(text: str, message: str, offset: int, hint: str = "") -> ParseError:
         column=column,
         snippet=_snippet(text, line),
         hint=hint or "fix the JSON at that position",
+        repairable=repairable,
     )
 
 
@@ -132,6 +135,7 @@ def loads(text: str, options: Options) -> Any:
             "nesting too deep for the JSON reader",
             0,
             f"the input nests deeper than {options.max_depth} levels",
+            repairable=False,
         ) from None
 
 

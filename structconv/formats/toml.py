@@ -23,7 +23,7 @@ import tomlkit
 from structconv.errors import ParseError, UnrepresentableError
 from structconv.formats import Codec
 from structconv.formats.json import string_key
-from structconv.neutral import DROP, PathPart, format_path, rebuild
+from structconv.neutral import DROP, PathPart, format_path, iter_nodes, rebuild
 from structconv.options import Options
 
 _POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
@@ -38,7 +38,9 @@ def _snippet(text: str, line: int) -> str:
     return lines[line - 1][:200] if 0 < line <= len(lines) else ""
 
 
-def _error(text: str, message: str, line: int, column: int, hint: str) -> ParseError:
+def _error(
+    text: str, message: str, line: int, column: int, hint: str, repairable: bool = True
+) -> ParseError:
     return ParseError(
         message,
         format="toml",
@@ -46,6 +48,7 @@ def _error(text: str, message: str, line: int, column: int, hint: str) -> ParseE
         column=column,
         snippet=_snippet(text, line),
         hint=hint,
+        repairable=repairable,
     )
 
 
@@ -79,6 +82,7 @@ def loads(text: str, options: Options) -> Any:
             0,
             0,
             f"the input nests deeper than {options.max_depth} levels",
+            repairable=False,
         ) from None
 
 
@@ -150,13 +154,33 @@ def _sorted(data: Any) -> Any:
     return data
 
 
+def _lone_surrogate(data: Any) -> UnrepresentableError:
+    """tomlkit writes a lone surrogate as it is: name the first value or key that holds one."""
+    for path, node in iter_nodes(data):
+        places = [(node, list(path))]
+        if isinstance(node, dict):
+            places += [(name, [*path, name]) for name in node]
+        for value, where in places:
+            if isinstance(value, str) and _SURROGATE.search(value):
+                return UnrepresentableError(
+                    _path(where),
+                    "toml",
+                    "the text holds a lone surrogate, which is not a character",
+                    "fix the text's encoding",
+                )
+    return UnrepresentableError("$", "toml", "the text holds a lone surrogate")
+
+
 def dumps(data: Any, options: Options) -> str:
     try:
-        return tomlkit.dumps(_sorted(data) if options.sort_keys else data)
+        text = tomlkit.dumps(_sorted(data) if options.sort_keys else data)
     except RecursionError:
         raise UnrepresentableError(
             "$", "toml", "the data nests too deep for the TOML writer"
         ) from None
+    if _SURROGATE.search(text):
+        raise _lone_surrogate(data)
+    return text
 
 
 CODEC = Codec(

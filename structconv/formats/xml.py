@@ -153,13 +153,17 @@ def _syntax_error(text: str, error: etree.XMLSyntaxError, options: Options) -> P
     line, column = error.position if error.position else (0, 0)
     message = _POSITION_SUFFIX.sub("", error.msg or str(error)) or "not well-formed XML"
     hint = "fix the XML at that position"
+    limit = False  # a limit against hostile input, which no repair may work around
     if "Excessive depth" in message:
+        limit = True
         message = f"the document nests deeper than {PARSER_MAX_DEPTH} elements, the limit for untrusted input"
         hint = f"if the file is trusted, raise --max-depth above {_DEFAULTS.max_depth} (API: max_depth=)"
     elif "huge" in message.lower() or "too long" in message.lower():
+        limit = True
         message = f"{message}: over the limit for untrusted input ({PARSER_MAX_TEXT:,} characters in one text or name)"
         hint = f"if the file is trusted, raise --max-bytes above {_DEFAULTS.max_bytes:,} (API: max_bytes=)"
     elif "amplification" in message:
+        limit = True
         message = "the DTD declares entities that would expand enormously (a billion-laughs attack)"
         hint = "entities are never expanded; remove the DTD's entity declarations"
     elif "entity" in message.lower():
@@ -171,6 +175,7 @@ def _syntax_error(text: str, error: etree.XMLSyntaxError, options: Options) -> P
         column=column,
         snippet=snippet(text, line),
         hint=hint,
+        repairable=not limit,
     )
 
 
@@ -260,6 +265,7 @@ def tree_to_node(root: etree._Element, options: Options, text: str) -> Node:
                     format="xml",
                     line=int(getattr(element, "sourceline", None) or 0),
                     hint="raise the limit with --max-depth (API: max_depth=) if the file is trusted",
+                    repairable=False,
                 )
             parent_node.content.append(node)
             if element.tail:

@@ -43,7 +43,14 @@ import yaml_rs
 
 from structconv.errors import ParseError, UnrepresentableError
 from structconv.formats import Codec
-from structconv.neutral import PathPart, depth, first_difference, format_path, rebuild
+from structconv.neutral import (
+    PathPart,
+    depth,
+    first_difference,
+    format_path,
+    iter_nodes,
+    rebuild,
+)
 from structconv.options import Options
 
 _T = TypeVar("_T")
@@ -57,6 +64,7 @@ _COLLECTION_TAGS = {
 }
 
 _POSITION = re.compile(r"YAML parse error at line (\d+), column (\d+)")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 # c-printable in the YAML 1.2 spec, negated: raw control characters and lone surrogates.
 _NOT_PRINTABLE = re.compile(
     "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]"
@@ -89,7 +97,14 @@ def _line_column(text: str, offset: int) -> tuple[int, int]:
     return text.count("\n", 0, offset) + 1, offset - (text.rfind("\n", 0, offset) + 1) + 1
 
 
-def _error(text: str, message: str, line: int = 0, column: int = 0, hint: str = "") -> ParseError:
+def _error(
+    text: str,
+    message: str,
+    line: int = 0,
+    column: int = 0,
+    hint: str = "",
+    repairable: bool = True,
+) -> ParseError:
     lines = text.splitlines()
     return ParseError(
         message,
@@ -98,6 +113,7 @@ def _error(text: str, message: str, line: int = 0, column: int = 0, hint: str = 
         column=column,
         snippet=lines[line - 1][:200] if 0 < line <= len(lines) else "",
         hint=hint or "fix the YAML at that position",
+        repairable=repairable,
     )
 
 
@@ -187,7 +203,10 @@ def _parse_error(text: str, error: Exception) -> ParseError:
         return _error(text, f"the YAML reader failed: {type(error).__name__}: {message}")
     if "alias" in message:
         return _error(
-            text, message, hint="the aliases expand past the safety limits (a billion-laughs guard)"
+            text,
+            message,
+            hint="the aliases expand past the safety limits (a billion-laughs guard)",
+            repairable=False,
         )
     try:
         events = _events(text)
@@ -444,10 +463,18 @@ _TAG_OF_TYPE = {
 }
 # A plain scalar starting otherwise is a string for yaml-rs, or quoted by the emitter anyway.
 _MAYBE_TYPED = frozenset("0123456789+-.~nNtTfF")
+# Strings in YAML 1.2 but booleans in YAML 1.1 (PyYAML): quoted, as yaml-rs's writer does.
+_YAML_1_1_BOOLEANS = frozenset(
+    spelling
+    for word in ("yes", "no", "on", "off")
+    for spelling in (word, word.capitalize(), word.upper())
+)
 
 
 def _plain_tag(value: str) -> str:
-    """The tag structconv's reader gives `value` written plain."""
+    """The tag structconv's reader gives `value` written plain (YAML 1.1 booleans: bool)."""
+    if value in _YAML_1_1_BOOLEANS:
+        return _CORE + "bool"
     if value and value[0] not in _MAYBE_TYPED:
         return _CORE + "str"
     try:
@@ -466,6 +493,10 @@ class _Dumper(yaml.CSafeDumper):
 
 
 def _represent_str(dumper: _Dumper, value: str) -> yaml.Node:
+    """U+2028/U+2029 are line breaks to libyaml (YAML 1.1) but content to YAML 1.2: libyaml
+    indents after them unless they are escaped, which only double quotes do."""
+    if "\u2028" in value or "\u2029" in value:
+        return dumper.represent_scalar(_CORE + "str", value, style='"')
     return dumper.represent_scalar(_CORE + "str", value, style="|" if "\n" in value else None)
 
 
@@ -535,7 +566,27 @@ def dumps(data: Any, options: Options) -> str:
         text = _dump_yaml_rs(documents, options)
         if text is not None:
             return text
-    return _dump_libyaml(documents, options)
+    try:
+        return _dump_libyaml(documents, options)
+    except UnicodeEncodeError:
+        raise _lone_surrogate(data) from None
+
+
+def _lone_surrogate(data: Any) -> UnrepresentableError:
+    """The only text UTF-8 cannot encode: name the first value or key that holds one."""
+    for path, node in iter_nodes(data):
+        places = [(node, list(path))]
+        if isinstance(node, dict):
+            places += [(name, [*path, name]) for name in node]
+        for value, where in places:
+            if isinstance(value, str) and _SURROGATE.search(value):
+                return UnrepresentableError(
+                    _path(where),
+                    "yaml",
+                    "the text holds a lone surrogate, which is not a character",
+                    "fix the text's encoding",
+                )
+    return UnrepresentableError("$", "yaml", "the text cannot be encoded as UTF-8")
 
 
 CODEC = Codec(

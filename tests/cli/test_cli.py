@@ -95,7 +95,9 @@ def test_usage_errors_exit_2(runner: CliRunner, arguments: list[str]) -> None:
 def test_in_place_never_touches_an_input_that_fails(runner: CliRunner, tmp_path: Path) -> None:
     bad = tmp_path / "bad.json"
     bad.write_text('{"a": NaN}')
-    result = runner.invoke(main, ["convert", str(bad), "--to", "json", "--in-place"])
+    result = runner.invoke(
+        main, ["convert", str(bad), "--to", "json", "--in-place", "--repair", "off"]
+    )
     assert result.exit_code == 1
     assert bad.read_text() == '{"a": NaN}'
     assert sorted(path.name for path in tmp_path.iterdir()) == ["bad.json"]

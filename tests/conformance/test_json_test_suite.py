@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from structconv import ParseError, convert
+from structconv import ParseError, StructconvError, convert
 from tests.conftest import ORACLES
 
 SUITE = ORACLES / "JSONTestSuite" / "test_parsing"
@@ -27,21 +27,34 @@ def _cases(prefix: str) -> list[Path]:
 def test_accepts_valid(case: Path) -> None:
     if case.name in REFUSED_BY_DESIGN:
         with pytest.raises(ParseError, match="duplicate key"):
-            convert(case.read_bytes(), src="json", to="json")
+            convert(case.read_bytes(), src="json", to="json", repair="off")
         return
-    result = convert(case.read_bytes(), src="json", to="json")
-    assert convert(result.text, src="json", to="json").data == result.data
+    result = convert(case.read_bytes(), src="json", to="json", repair="off")
+    assert convert(result.text, src="json", to="json", repair="off").data == result.data
 
 
 @pytest.mark.parametrize("case", _cases("n_"), ids=lambda case: case.name)
 def test_refuses_invalid(case: Path) -> None:
     with pytest.raises(ParseError):
-        convert(case.read_bytes(), src="json", to="json")
+        convert(case.read_bytes(), src="json", to="json", repair="off")
 
 
 @pytest.mark.parametrize("case", _cases("i_"), ids=lambda case: case.name)
 def test_implementation_defined_never_crashes(case: Path) -> None:
     try:
-        convert(case.read_bytes(), src="json", to="json")
+        convert(case.read_bytes(), src="json", to="json", repair="off")
     except ParseError as error:
         assert error.format == "json"
+
+
+@pytest.mark.parametrize("case", _cases("n_"), ids=lambda case: case.name)
+def test_invalid_is_repaired_with_fixes_or_refused_never_passed_through(case: Path) -> None:
+    """With repair on, an invalid file either comes back with the fixes that made it
+    valid, or is refused with one of structconv's errors."""
+    try:
+        result = convert(case.read_bytes(), src="json", to="json", repair="rules")
+    except StructconvError:
+        return
+    assert result.fixes, "an invalid file was accepted without any recorded fix"
+    assert result.repaired is not None
+    assert 0.0 < result.confidence < 1.0

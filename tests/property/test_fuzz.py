@@ -1,7 +1,9 @@
-"""Hostile input: random bytes and mutations of valid files, every format, repair off.
+"""Hostile input: random bytes and mutations of valid files, every format.
 
 Only structconv's own exceptions may escape, and never a RoundTripError: that
-would mean a writer lost data on some input the reader accepted.
+would mean a writer lost data on some input the reader accepted. With repair off
+this is the strict reader alone; with the rules on, a repaired result must also
+carry the fixes that made it (nothing is repaired silently).
 """
 
 from __future__ import annotations
@@ -61,13 +63,15 @@ FUZZ_SETTINGS = settings(
 )
 
 
-def _attempt(raw: bytes, source: str, target: str) -> None:
+def _attempt(raw: bytes, source: str, target: str, repair: str = "off") -> None:
     try:
-        convert(raw, src=source, to=target, max_bytes=1 << 20)
+        result = convert(raw, src=source, to=target, max_bytes=1 << 20, repair=repair)
     except RoundTripError:
         raise
     except StructconvError:
-        pass
+        return
+    if result.repaired is not None:
+        assert result.fixes, "a repair without any recorded fix"
 
 
 @st.composite
@@ -99,6 +103,13 @@ def test_random_bytes(raw: bytes, source: str, target: str) -> None:
 
 @FUZZ_SETTINGS
 @given(case=mutations(), target=st.sampled_from(FORMATS))
+def test_mutated_valid_files_with_repair_rules(case: tuple[str, bytes], target: str) -> None:
+    source, raw = case
+    _attempt(raw, source, target, repair="rules")
+
+
+@FUZZ_SETTINGS
+@given(case=mutations(), target=st.sampled_from(FORMATS))
 def test_mutated_valid_files(case: tuple[str, bytes], target: str) -> None:
     source, raw = case
     _attempt(raw, source, target)
@@ -122,5 +133,8 @@ def test_seed_files_do_not_crash(source: str, target: str) -> None:
         ("csv", '"' * 100_000),
     ],
 )
-def test_deep_or_unbalanced_input_is_a_parse_error_not_a_crash(source: str, text: str) -> None:
-    _attempt(text.encode(), source, "json")
+@pytest.mark.parametrize("repair", ["off", "rules"])
+def test_deep_or_unbalanced_input_is_a_parse_error_not_a_crash(
+    source: str, text: str, repair: str
+) -> None:
+    _attempt(text.encode(), source, "json", repair)

@@ -1,0 +1,173 @@
+"""The repair pipeline: what runs only when the strict reader refuses the input (or finds it ambiguous).
+
+    rules (structconv.repair.rules.<format>)  ->  Patched text | Ambiguity | nothing
+    the strict reader reads the patched text  ->  data
+    structconv.validate checks provenance     ->  accepted, or RepairRejected
+    what the rules cannot settle              ->  the model (mode "auto" / "llm"), when installed
+
+Modes: "off" never gets here; "rules" uses the rules only; "auto" (the default) uses
+the rules, then the model for what they cannot settle; "llm" goes to the model
+directly. Nothing here runs for input that parses cleanly and unambiguously.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+
+from structconv import formats
+from structconv.errors import AmbiguousInput, ModelUnavailable, ParseError, RepairRejected
+from structconv.options import Options
+from structconv.repair.rules import RuleOutcome, rules_for
+from structconv.result import Ambiguity, Candidate, Fix
+from structconv.validate import check_provenance
+
+
+@dataclass(frozen=True)
+class Repaired:
+    """Accepted repaired input: its text in the source format, its data, and the record."""
+
+    text: str
+    data: Any
+    fixes: tuple[Fix, ...]
+    confidence: float
+    used_model: bool = False
+
+
+def _read_candidate(text: str, format: str, options: Options) -> Any:
+    return formats.read(text, format, replace(options, repair="off"))
+
+
+def _accept(
+    original: str, format: str, patched_text: str, fixes: tuple[Fix, ...], options: Options
+) -> tuple[Any, RepairRejected | None]:
+    """The candidate's data, and why it must be refused (None when it passes)."""
+    try:
+        data = _read_candidate(patched_text, format, options)
+    except ParseError as error:
+        return None, RepairRejected(
+            format,
+            f"the repaired text still does not parse ({error})",
+            candidate_text=patched_text,
+            fixes=fixes,
+            line=error.line,
+            column=error.column,
+        )
+    refusal = check_provenance(original, data, fixes, format)
+    if refusal is not None:
+        return data, RepairRejected(
+            format,
+            refusal.reason,
+            candidate_text=patched_text,
+            candidate_data=data,
+            fixes=fixes,
+            line=refusal.line,
+            column=refusal.column,
+        )
+    return data, None
+
+
+def _settle_ambiguity(
+    original: str, format: str, ambiguity: Ambiguity, options: Options, mode: str
+) -> Repaired:
+    """Keep the candidates that validate; one left is the answer, several need the model."""
+    valid: list[Candidate] = []
+    refusals: list[RepairRejected] = []
+    for candidate in ambiguity.candidates:
+        data, refused = _accept(original, format, candidate.text, candidate.fixes, options)
+        if refused is None:
+            valid.append(Candidate(candidate.description, candidate.text, data, candidate.fixes))
+        else:
+            refusals.append(refused)
+    if not valid:
+        raise refusals[0] if refusals else RepairRejected(format, "no candidate reading")
+    if len(valid) == 1:
+        only = valid[0]
+        return Repaired(only.text, only.data, only.fixes, _AMBIGUITY_SETTLED_BY_VALIDATION)
+    narrowed = replace(ambiguity, candidates=tuple(valid))
+    if mode == "llm":
+        return _model_ranks(original, format, narrowed, options)
+    if mode == "auto":
+        try:
+            return _model_ranks(original, format, narrowed, options)
+        except ModelUnavailable as missing:
+            raise AmbiguousInput(
+                narrowed, f"The repair model could pick one, but {missing.why}: {missing.INSTALL}."
+            ) from None
+    raise AmbiguousInput(narrowed)
+
+
+# Two readings of which validation refused all but one: sure of the data, less of the intent.
+_AMBIGUITY_SETTLED_BY_VALIDATION = 0.8
+
+
+def _model_ranks(original: str, format: str, ambiguity: Ambiguity, options: Options) -> Repaired:
+    raise ModelUnavailable()
+
+
+def _model_generates(original: str, format: str, error: ParseError, options: Options) -> Repaired:
+    raise ModelUnavailable()
+
+
+def _apply(
+    original: str, format: str, outcome: RuleOutcome, options: Options, mode: str
+) -> Repaired | None:
+    if outcome is None:
+        return None
+    if isinstance(outcome, Ambiguity):
+        return _settle_ambiguity(original, format, outcome, options, mode)
+    data, refused = _accept(original, format, outcome.text, outcome.fixes, options)
+    if refused is not None:
+        raise refused
+    return Repaired(outcome.text, data, outcome.fixes, outcome.confidence)
+
+
+def repair(text: str, format: str, error: ParseError, options: Options, mode: str) -> Repaired:
+    """Repair `text`, which the strict reader refused with `error`, or raise.
+
+    Raises the original ParseError (with a hint) when nothing can repair it,
+    RepairRejected when a repair fails validation, AmbiguousInput when readings
+    differ and nothing can choose, ModelUnavailable for mode "llm" without the model.
+    """
+    if not error.repairable:
+        raise error
+    if mode == "llm":
+        return _model_generates(text, format, error, options)
+    module = rules_for(format)
+    outcome: RuleOutcome = None if module is None else module.repair(text, error, options)
+    repaired = _apply(text, format, outcome, options, mode)
+    if repaired is not None:
+        return repaired
+    if mode == "auto":
+        try:
+            return _model_generates(text, format, error, options)
+        except ModelUnavailable as missing:
+            raise _unrepaired(
+                error, f"no repair rule applies, and {missing.why} ({missing.INSTALL})"
+            ) from None
+    raise _unrepaired(error, "no repair rule applies")
+
+
+def review(text: str, format: str, data: Any, options: Options, mode: str) -> Repaired | None:
+    """For input that parsed: a repair when its rules find it ambiguous (a CSV with two
+    header rows), else None (the common case, and cheap)."""
+    module = rules_for(format)
+    reviewer = getattr(module, "review", None)
+    if reviewer is None:
+        return None
+    outcome: RuleOutcome = reviewer(text, data, options)
+    return _apply(text, format, outcome, options, mode)
+
+
+def _unrepaired(error: ParseError, why: str) -> ParseError:
+    hint = f"{error.hint}; {why}" if error.hint else why
+    return ParseError(
+        error.message,
+        format=error.format,
+        line=error.line,
+        column=error.column,
+        snippet=error.snippet,
+        hint=hint,
+        source=error.source,
+        repairable=False,
+    )
