@@ -7,7 +7,10 @@
 
 from structconv.api import convert, convert_file
 from structconv.errors import (
+    AmbiguousInput,
+    ModelUnavailable,
     ParseError,
+    RepairRejected,
     RoundTripError,
     StructconvError,
     UnrepresentableError,
@@ -16,15 +19,20 @@ from structconv.errors import (
 from structconv.formats import FORMATS
 from structconv.formats.detect import detect_format
 from structconv.options import Options
-from structconv.result import Fix, Result
+from structconv.result import Ambiguity, Candidate, Fix, Result
 
 __version__ = "0.1.0"
 
 __all__ = [
     "FORMATS",
+    "Ambiguity",
+    "AmbiguousInput",
+    "Candidate",
     "Fix",
+    "ModelUnavailable",
     "Options",
     "ParseError",
+    "RepairRejected",
     "Result",
     "RoundTripError",
     "StructconvError",

@@ -8,8 +8,8 @@ Every repair, by a rule or by the model, is checked here before it is accepted:
   whitespace compare as one space); numbers by value against every number literal in
   the input; booleans and nulls against their literals. A key may also come from the
   `after` text of a Fix (a rule that wraps several XML roots names the wrapper).
-- dropped: every value token of the input (found by a lenient lexer per format, since
-  the input does not parse) must appear in the result, unless it lies in a span that
+- dropped: every value token of the input (found by the lenient lexer of the format's
+  rules module, `input_values`, since the input does not parse) must appear in the result, unless it lies in a span that
   a Fix replaced: a removed comment, a dropped duplicate key, a preamble line.
   Comments are not values: conversion drops them for valid input too.
 
@@ -21,13 +21,11 @@ failure mode of lenient parsers and of language models.
 
 from __future__ import annotations
 
-import csv
 import datetime
 import html
-import io
 import math
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -47,9 +45,13 @@ _NUMBER = re.compile(
 _TRUE = re.compile(r"\b(?:true|True|TRUE|yes|Yes|YES|on|On|ON)\b")
 _FALSE = re.compile(r"\b(?:false|False|FALSE|no|No|NO|off|Off|OFF)\b")
 _NULL = re.compile(r"\b(?:null|Null|NULL|None|nil|undefined)\b|~")
-_YAML_EMPTY_VALUE = re.compile(r"(?:^|[ \t])(?::|-)[ \t]*(?:#.*)?$", re.M)
+_YAML_EMPTY_VALUE = re.compile(r":[ \t]*(?:#.*)?$|^[ \t]*-[ \t]*(?:#.*)?$", re.M)
 _STRUCTURAL_KEYS = frozenset({"#text", "#content"})
 _HAS_WORD = re.compile(r"\w")
+
+
+# The input's value tokens and their offsets, found without parsing it (it does not parse).
+InputValues = Callable[[str], Iterable[tuple[str, int]]]
 
 
 @dataclass(frozen=True)
@@ -189,140 +191,6 @@ def _first_invented(source: _Source, data: Any) -> tuple[str, Any] | None:
     return None
 
 
-# --- the input's values, found without parsing it ---------------------------------------
-
-_JSON_TOKEN = re.compile(
-    r"""(?P<string>"(?:[^"\\\n]|\\.)*"?|'(?:[^'\\\n]|\\.)*'?)"""
-    r"|(?P<comment>//[^\n]*|/\*.*?(?:\*/|\Z)|\#[^\n]*)"
-    r"|(?P<word>[A-Za-z_$][\w$-]*|[-+]?(?:\d[\d_.eE+-]*|\.\d[\d_eE+-]*))",
-    re.S,
-)
-_KEYWORDS = frozenset(
-    {"true", "false", "null", "True", "False", "None", "undefined", "NaN", "Infinity", "nil"}
-)
-_YAML_LINE = re.compile(
-    r"^(?P<indent>[ \t]*)(?:-[ \t]+)*(?:(?P<key>[^#:\n][^\n]*?|\"[^\"]*\"|'[^']*')[ \t]*:(?:[ \t]+|$))?(?P<value>[^\n]*)$",
-    re.M,
-)
-_YAML_COMMENT = re.compile(r"(?:^|[ \t])#.*$")
-_YAML_DECORATION = re.compile(r"^(?:[&*!][^\s]*\s*)+")
-_TOML_TOKEN = re.compile(
-    r"""(?P<string>\"\"\".*?(?:\"\"\"|\Z)|'''.*?(?:'''|\Z)|"(?:[^"\\\n]|\\.)*"?|'[^'\n]*'?)"""
-    r"|(?P<comment>\#[^\n]*)"
-    r"|(?P<word>[A-Za-z0-9_+\-.:]+)",
-    re.S,
-)
-_XML_TOKEN = re.compile(
-    r"(?P<comment><!--.*?(?:-->|\Z)|<\?.*?(?:\?>|\Z)|<!DOCTYPE[^>]*>?)"
-    r"|<!\[CDATA\[(?P<cdata>.*?)(?:\]\]>|\Z)"
-    r"|</?(?P<tag>[^\s/>=\"']+)(?P<attributes>[^>]*)>?"
-    r"|(?P<text>[^<]+)",
-    re.S,
-)
-_XML_ATTRIBUTE = re.compile(r"""([^\s=/]+)\s*(?:=\s*(?:"([^"]*)"?|'([^']*)'?|([^\s>"']+)))?""")
-
-
-def _json_tokens(text: str) -> Iterator[tuple[str, int]]:
-    for match in _JSON_TOKEN.finditer(text):
-        if match.group("comment") is not None:
-            yield match.group(), match.start()
-        elif match.group("string") is not None:
-            raw = match.group()[1:]
-            if raw[-1:] == match.group()[0] and len(match.group()) > 1:
-                raw = raw[:-1]
-            yield unescape_backslashes(raw), match.start()
-        elif match.group() not in _KEYWORDS:
-            yield match.group(), match.start()
-
-
-def _yaml_tokens(text: str) -> Iterator[tuple[str, int]]:
-    for match in _YAML_LINE.finditer(text):
-        line = match.group()
-        stripped = line.strip()
-        if not stripped or stripped.startswith(("#", "---", "...", "%")):
-            continue
-        for name in ("key", "value"):
-            piece = match.group(name)
-            if not piece:
-                continue
-            start = match.start(name)
-            if name == "value" and not piece.startswith(("'", '"')):
-                piece = _YAML_COMMENT.sub("", piece)
-            piece = _YAML_DECORATION.sub("", piece.strip())
-            if piece in ("|", ">", "|-", ">-", "|+", ">+") or piece in _KEYWORDS:
-                continue
-            if len(piece) >= 2 and piece[0] == piece[-1] and piece[0] in "'\"":
-                piece = piece[1:-1]
-                piece = unescape_backslashes(piece) if match.group(name)[0] == '"' else piece
-            if piece.startswith(("[", "{")):  # a flow collection: its words
-                for word in re.findall(r"[^\[\]{},:\s'\"]+", piece):
-                    if word not in _KEYWORDS:
-                        yield word, start
-                continue
-            yield piece, start
-
-
-def _toml_tokens(text: str) -> Iterator[tuple[str, int]]:
-    for match in _TOML_TOKEN.finditer(text):
-        if match.group("comment") is not None:
-            continue
-        token = match.group()
-        if match.group("string") is not None:
-            for quote in ('"""', "'''", '"', "'"):
-                if token.startswith(quote):
-                    body = token[len(quote) :]
-                    body = body[: -len(quote)] if body.endswith(quote) else body
-                    token = unescape_backslashes(body) if quote[0] == '"' else body
-                    break
-        if token not in _KEYWORDS:
-            yield token, match.start()
-
-
-def _xml_tokens(text: str) -> Iterator[tuple[str, int]]:
-    for match in _XML_TOKEN.finditer(text):
-        if match.group("comment") is not None:
-            continue
-        if match.group("cdata") is not None:
-            yield match.group("cdata"), match.start()
-        elif match.group("tag") is not None:
-            yield match.group("tag"), match.start()
-            for attribute in _XML_ATTRIBUTE.finditer(match.group("attributes") or ""):
-                yield attribute.group(1), match.start()
-                value = attribute.group(2) or attribute.group(3) or attribute.group(4)
-                if value:
-                    yield html.unescape(value), match.start()
-        else:
-            yield html.unescape(match.group("text")), match.start()
-
-
-def _csv_tokens(text: str) -> Iterator[tuple[str, int]]:
-    from structconv.formats.csv import sniff_delimiter
-
-    try:
-        delimiter = sniff_delimiter(text)
-    except Exception:
-        delimiter = ","
-    index = LineIndex(text)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
-    try:
-        for row in reader:
-            offset = index.offset(reader.line_num, 1)
-            for cell in row:
-                yield cell, offset
-    except csv.Error:
-        return
-
-
-_LEXERS = {
-    "json": _json_tokens,
-    "jsonl": _json_tokens,
-    "yaml": _yaml_tokens,
-    "toml": _toml_tokens,
-    "xml": _xml_tokens,
-    "csv": _csv_tokens,
-}
-
-
 class _Result:
     """The result's scalars and keys as text, for looking input tokens up."""
 
@@ -351,23 +219,20 @@ class _Result:
 
 def _spellings(value: Any) -> list[str]:
     if isinstance(value, bool):
-        return ["true" if value else "false"]
+        return ["true", "True", "TRUE"] if value else ["false", "False", "FALSE"]
     if value is None:
-        return ["null"]
+        return ["null", "Null", "NULL", "None", "nil", "undefined", "~"]
     if isinstance(value, datetime.date | datetime.time):
         return [value.isoformat(), str(value)]
     return [_collapse(str(value))]
 
 
 def _first_dropped(
-    text: str, data: Any, fixes: Sequence[Fix], format: str
+    text: str, data: Any, fixes: Sequence[Fix], values: InputValues
 ) -> tuple[str, int] | None:
-    lexer = _LEXERS.get(format)
-    if lexer is None:
-        return None
     spans = removed_spans(text, fixes)
     result = _Result(data)
-    for token, offset in lexer(text):
+    for token, offset in values(text):
         if result.has(token):
             continue
         end = offset + max(len(token), 1)
@@ -377,13 +242,17 @@ def _first_dropped(
     return None
 
 
-def check_provenance(text: str, data: Any, fixes: Sequence[Fix], format: str) -> Refusal | None:
-    """Why the repaired `data` of `text` must be refused, or None when it holds exactly the input's values."""
+def check_provenance(
+    text: str, data: Any, fixes: Sequence[Fix], format: str, values: InputValues
+) -> Refusal | None:
+    """Why the repaired `data` of `text` must be refused, or None when it holds exactly
+    the input's values. `values` lists the input's value tokens (each format's rules
+    module has one: `input_values`)."""
     invented = _first_invented(_Source(text, fixes, format), data)
     if invented is not None:
         path, value = invented
         return Refusal(f"{path} holds {value!r}, which does not appear in the input")
-    dropped = _first_dropped(text, data, fixes, format)
+    dropped = _first_dropped(text, data, fixes, values)
     if dropped is not None:
         token, offset = dropped
         line, column = LineIndex(text).line_column(offset)

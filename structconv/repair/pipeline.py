@@ -41,6 +41,9 @@ def _read_candidate(text: str, format: str, options: Options) -> Any:
 def _accept(
     original: str, format: str, patched_text: str, fixes: tuple[Fix, ...], options: Options
 ) -> tuple[Any, RepairRejected | None]:
+    values = getattr(rules_for(format), "input_values", None)
+    if values is None:
+        return None, RepairRejected(format, f"{format} has no input lexer to validate a repair")
     """The candidate's data, and why it must be refused (None when it passes)."""
     try:
         data = _read_candidate(patched_text, format, options)
@@ -53,7 +56,7 @@ def _accept(
             line=error.line,
             column=error.column,
         )
-    refusal = check_provenance(original, data, fixes, format)
+    refusal = check_provenance(original, data, fixes, format, values)
     if refusal is not None:
         return data, RepairRejected(
             format,
