@@ -17,7 +17,9 @@ def format_path(parts: tuple[PathPart, ...] | list[PathPart]) -> str:
     """`("servers", 2, "port")` -> `$.servers[2].port` (keys that are not identifiers are quoted)."""
     text = "$"
     for part in parts:
-        if isinstance(part, int):
+        if isinstance(part, bool) or not isinstance(part, int | str):
+            text += "[" + repr(part) + "]"  # YAML keys may be null, floats, booleans
+        elif isinstance(part, int):
             text += f"[{part}]"
         elif part.isidentifier():
             text += f".{part}"

@@ -21,8 +21,10 @@ failure mode of lenient parsers and of language models.
 
 from __future__ import annotations
 
+import bisect
 import datetime
 import html
+import itertools
 import math
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -48,6 +50,8 @@ _NULL = re.compile(r"\b(?:null|Null|NULL|None|nil|undefined)\b|~")
 _YAML_EMPTY_VALUE = re.compile(r":[ \t]*(?:#.*)?$|^[ \t]*-[ \t]*(?:#.*)?$", re.M)
 _STRUCTURAL_KEYS = frozenset({"#text", "#content"})
 _HAS_WORD = re.compile(r"\w")
+# A character reference with its semicolon (html.unescape also takes "&copy 2024").
+_COMPLETE_REFERENCE = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
 
 
 # The input's value tokens and their offsets, found without parsing it (it does not parse).
@@ -67,8 +71,10 @@ def _collapse(text: str) -> str:
     return _WHITESPACE.sub(" ", text).strip()
 
 
-def unescape_backslashes(text: str) -> str:
-    """JSON/YAML/TOML-style escapes decoded leniently (an unknown escape keeps its character)."""
+def unescape_backslashes(text: str, *, keep_unknown: bool = False) -> str:
+    """JSON/YAML/TOML-style escapes decoded leniently: an unknown escape gives its
+    character, or with `keep_unknown` stays as written (`C:\\temp` keeps its backslash
+    either way only in the second reading)."""
 
     def one(match: re.Match[str]) -> str:
         code = match.group(1) or match.group(2) or match.group(3)
@@ -78,7 +84,9 @@ def unescape_backslashes(text: str) -> str:
             except (ValueError, OverflowError):
                 return match.group()
         character = match.group(4)
-        return _SIMPLE_ESCAPES.get(character, character)
+        if character in _SIMPLE_ESCAPES or character in "\\\"'/":
+            return _SIMPLE_ESCAPES.get(character, character)
+        return match.group() if keep_unknown else character
 
     return _BACKSLASH_ESCAPE.sub(one, text)
 
@@ -110,16 +118,20 @@ def _numbers_in(text: str) -> set[int | float]:
 class _Source:
     """The input text in every spelling a repaired value may be traced to."""
 
-    def __init__(self, text: str, fixes: Sequence[Fix], format: str) -> None:
+    def __init__(self, text: str, fixes: Sequence[Fix], format: str, values: InputValues) -> None:
         self.text = text
         self.format = format
         views = {
             text,
             unescape_backslashes(text),
+            unescape_backslashes(text, keep_unknown=True),
             html.unescape(text),
+            _COMPLETE_REFERENCE.sub(lambda match: html.unescape(match.group()), text),
             text.replace('""', '"').replace("''", "'"),
         }
         self.views = [_collapse(view) for view in views]
+        # The lexer's tokens answer most lookups without a search through the text.
+        self.tokens = {_collapse(token) for token, _ in values(text)}
         self.fix_texts = _collapse(" ".join(fix.after for fix in fixes))
         self.numbers = _numbers_in(text)
         self._found: dict[str, bool] = {}
@@ -130,7 +142,7 @@ class _Source:
             return True
         known = self._found.get(needle)
         if known is None:
-            known = any(needle in view for view in self.views)
+            known = needle in self.tokens or any(needle in view for view in self.views)
             self._found[needle] = known
         if not known and "\n" in value:  # a literal block: its lines, each indented
             known = all(self.has_text(line) for line in value.splitlines())
@@ -231,12 +243,15 @@ def _first_dropped(
     text: str, data: Any, fixes: Sequence[Fix], values: InputValues
 ) -> tuple[str, int] | None:
     spans = removed_spans(text, fixes)
+    starts = [start for start, _ in spans]
+    reach = list(itertools.accumulate((stop for _, stop in spans), max))  # furthest stop so far
     result = _Result(data)
     for token, offset in values(text):
         if result.has(token):
             continue
         end = offset + max(len(token), 1)
-        if any(start < end and offset < stop for start, stop in spans):
+        last = bisect.bisect_left(starts, end) - 1  # the spans that start before the token ends
+        if last >= 0 and reach[last] > offset:
             continue
         return token, offset
     return None
@@ -248,7 +263,7 @@ def check_provenance(
     """Why the repaired `data` of `text` must be refused, or None when it holds exactly
     the input's values. `values` lists the input's value tokens (each format's rules
     module has one: `input_values`)."""
-    invented = _first_invented(_Source(text, fixes, format), data)
+    invented = _first_invented(_Source(text, fixes, format, values), data)
     if invented is not None:
         path, value = invented
         return Refusal(f"{path} holds {value!r}, which does not appear in the input")

@@ -13,6 +13,7 @@ text's coordinates, so the Fixes still point at the user's file.
 from __future__ import annotations
 
 import bisect
+from collections import deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -93,33 +94,84 @@ def removed_spans(text: str, fixes: Sequence[Fix]) -> list[tuple[int, int]]:
     return sorted(spans)
 
 
+# A piece of the current text: an original range (start, end, None, -1), or text an edit
+# inserted (-1, -1, text, edit number).
+_Segment = tuple[int, int, str | None, int]
+
+
+def _length(segment: _Segment) -> int:
+    start, end, inserted, _ = segment
+    return end - start if inserted is None else len(inserted)
+
+
+def _split(segment: _Segment, size: int) -> tuple[_Segment, _Segment]:
+    start, end, inserted, number = segment
+    if inserted is None:
+        return (start, start + size, None, -1), (start + size, end, None, -1)
+    return (-1, -1, inserted[:size], number), (-1, -1, inserted[size:], number)
+
+
 class EditSession:
     """Successive edits of a text, each given in the current text, reported in the original's.
 
-    Every character of the current text remembers where it came from: an offset of the
-    original, or the edit that inserted it. The Edits are rebuilt from that map, so edits
-    that touch each other come out as one Edit naming every rule involved.
+    The current text is kept as segments: ranges of the original, and text that an edit
+    inserted. The Edits over the original are rebuilt from the segments, so edits that
+    touch each other come out as one Edit naming every rule involved. A pass of many
+    edits (`replace_many`) costs one walk over the segments, not one per edit.
     """
 
     def __init__(self, original: str) -> None:
         self.original = original
         self.text = original
-        # Per current character: its original offset (>= 0), or -1 - (the edit that wrote it).
-        self._origin: list[int] = list(range(len(original)))
-        self._deleted_by: dict[int, int] = {}  # original offset -> the edit that removed it
+        self._segments: list[_Segment] = [(0, len(original), None, -1)] if original else []
+        self._deleted: list[tuple[int, int, int]] = []  # original (start, end, edit number)
         self._operations: list[tuple[str, str]] = []  # (rule, message) per edit
 
     def replace(self, start: int, end: int, replacement: str, rule: str, message: str) -> None:
         """Replace self.text[start:end] by `replacement`."""
-        if not 0 <= start <= end <= len(self.text):
-            raise ValueError(f"edit {start}:{end} outside the text ({rule})")
-        number = len(self._operations)
-        self._operations.append((rule, message))
-        for origin in self._origin[start:end]:
-            if origin >= 0:
-                self._deleted_by[origin] = number
-        self._origin[start:end] = [-1 - number] * len(replacement)
-        self.text = self.text[:start] + replacement + self.text[end:]
+        self.replace_many([Edit(start, end, replacement, rule, message)])
+
+    def replace_many(self, edits: Sequence[Edit]) -> None:
+        """Apply edits given in the current text, sorted and not overlapping, in one pass."""
+        queue = deque(self._segments)
+
+        def take(size: int) -> list[_Segment]:
+            pieces: list[_Segment] = []
+            while size > 0:
+                segment = queue.popleft()
+                length = _length(segment)
+                if length <= size:
+                    pieces.append(segment)
+                    size -= length
+                else:
+                    first, rest = _split(segment, size)
+                    pieces.append(first)
+                    queue.appendleft(rest)
+                    size = 0
+            return pieces
+
+        segments: list[_Segment] = []
+        text_pieces: list[str] = []
+        position = 0
+        for edit in edits:
+            if not position <= edit.start <= edit.end <= len(self.text):
+                raise ValueError(
+                    f"edit {edit.start}:{edit.end} outside the text or out of order ({edit.rule})"
+                )
+            number = len(self._operations)
+            self._operations.append((edit.rule, edit.message))
+            segments.extend(take(edit.start - position))
+            for start, end, inserted, _ in take(edit.end - edit.start):
+                if inserted is None:
+                    self._deleted.append((start, end, number))
+            if edit.replacement:
+                segments.append((-1, -1, edit.replacement, number))
+            text_pieces += [self.text[position : edit.start], edit.replacement]
+            position = edit.end
+        segments.extend(queue)
+        text_pieces.append(self.text[position:])
+        self._segments = segments
+        self.text = "".join(text_pieces)
 
     @property
     def changed(self) -> bool:
@@ -127,34 +179,40 @@ class EditSession:
 
     def edits(self) -> list[Edit]:
         """The changes so far as Edits over the original text, in order."""
+        deleted = sorted(self._deleted)
+        next_deleted = 0
         edits: list[Edit] = []
         inserted: list[str] = []
         involved: list[int] = []
-        next_original = 0  # the original offset that follows the last kept character
+        next_original = 0  # the original offset that follows the last kept range
 
         def close(until: int) -> None:
-            deleted = [self._deleted_by[offset] for offset in range(next_original, until)]
-            if inserted or deleted:
-                numbers = sorted(set(involved) | set(deleted))
+            nonlocal next_deleted
+            numbers = set(involved)
+            while next_deleted < len(deleted) and deleted[next_deleted][0] < until:
+                numbers.add(deleted[next_deleted][2])
+                next_deleted += 1
+            if inserted or until > next_original:
+                ordered = sorted(numbers)
                 edits.append(
                     Edit(
                         next_original,
                         until,
                         "".join(inserted),
-                        "+".join(dict.fromkeys(self._operations[n][0] for n in numbers)),
-                        "; ".join(dict.fromkeys(self._operations[n][1] for n in numbers)),
+                        "+".join(dict.fromkeys(self._operations[n][0] for n in ordered)),
+                        "; ".join(dict.fromkeys(self._operations[n][1] for n in ordered)),
                     )
                 )
             inserted.clear()
             involved.clear()
 
-        for character, origin in zip(self.text, self._origin, strict=True):
-            if origin >= 0:
-                close(origin)
-                next_original = origin + 1
+        for start, end, text, number in self._segments:
+            if text is None:
+                close(start)
+                next_original = end
             else:
-                inserted.append(character)
-                involved.append(-1 - origin)
+                inserted.append(text)
+                involved.append(number)
         close(len(self.original))
         return edits
 

@@ -41,10 +41,10 @@ def _read_candidate(text: str, format: str, options: Options) -> Any:
 def _accept(
     original: str, format: str, patched_text: str, fixes: tuple[Fix, ...], options: Options
 ) -> tuple[Any, RepairRejected | None]:
+    """The candidate's data, and why it must be refused (None when it passes)."""
     values = getattr(rules_for(format), "input_values", None)
     if values is None:
         return None, RepairRejected(format, f"{format} has no input lexer to validate a repair")
-    """The candidate's data, and why it must be refused (None when it passes)."""
     try:
         data = _read_candidate(patched_text, format, options)
     except ParseError as error:

@@ -17,8 +17,8 @@ from typing import Any
 import pytest
 
 from structconv import ParseError, convert
-from structconv.formats import read
 from structconv.encoding import decode
+from structconv.formats import read
 from structconv.neutral import first_difference
 from structconv.options import Options
 from tests.conftest import ORACLES

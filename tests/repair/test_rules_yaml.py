@@ -1,0 +1,539 @@
+"""The YAML repair rules, one group per rule, on the shapes people actually break.
+
+Each test states the exact data, the exact fixes (rule, line, column) and the confidence,
+or the refusal: an Ambiguity with its readings, or no repair at all.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from structconv import AmbiguousInput, ParseError, convert
+from structconv.formats.yaml import CODEC
+from structconv.options import Options
+from structconv.repair.rules import Patched
+from structconv.repair.rules import yaml as rules
+from structconv.result import Ambiguity, Fix
+
+
+def strict_error(text: str, **settings: Any) -> ParseError:
+    with pytest.raises(ParseError) as caught:
+        CODEC.loads(text, Options(**settings))
+    return caught.value
+
+
+def outcome(text: str, **settings: Any) -> Patched | Ambiguity | None:
+    """What the rules make of text the strict reader refuses."""
+    return rules.repair(text, strict_error(text, **settings), Options(**settings))
+
+
+def repaired(text: str) -> tuple[Any, tuple[Fix, ...], float]:
+    """Data, fixes and confidence after the whole pipeline (rules, reread, validation)."""
+    result = convert(text, src="yaml", to="json", repair="rules")
+    return json.loads(result.text), result.fixes, result.confidence
+
+
+def places(fixes: tuple[Fix, ...]) -> list[tuple[str, int, int]]:
+    return [(fix.rule, fix.line, fix.column) for fix in fixes]
+
+
+def readings(text: str) -> list[Any]:
+    """The data of every reading of ambiguous input (the pipeline reads each candidate)."""
+    with pytest.raises(AmbiguousInput) as raised:
+        convert(text, src="yaml", to="json", repair="rules")
+    return [candidate.data for candidate in raised.value.ambiguity.candidates]
+
+
+# ------------------------------------------------------------------ tab-indentation
+
+
+def test_a_file_indented_with_tabs_gets_two_spaces_per_tab() -> None:
+    text = "services:\n\tweb:\n\t\timage: nginx\n\t\tports:\n\t\t\t- '80:80'\n"
+    data, fixes, confidence = repaired(text)
+    assert data == {"services": {"web": {"image": "nginx", "ports": ["80:80"]}}}
+    assert places(fixes) == [("tab-indentation", line, 1) for line in (2, 3, 4, 5)]
+    assert [(fix.before, fix.after) for fix in fixes] == [
+        ("\t", "  "),
+        ("\t\t", "    "),
+        ("\t\t", "    "),
+        ("\t\t\t", "      "),
+    ]
+    assert confidence == rules.NEAR_CERTAIN
+
+
+def test_a_tab_line_in_a_four_space_file_takes_the_files_unit() -> None:
+    text = "server:\n    host: 0.0.0.0\n\tport: 8080\n"
+    data, fixes, _ = repaired(text)
+    assert data == {"server": {"host": "0.0.0.0", "port": 8080}}
+    assert [(fix.rule, fix.line, fix.before, fix.after) for fix in fixes] == [
+        ("tab-indentation", 3, "\t", "    ")
+    ]
+
+
+def test_a_tab_indented_block_scalar_keeps_the_tabs_after_its_indentation() -> None:
+    text = "build:\n\tscript: |\n\t\tif true; then\n\t\t\techo ok\n\t\tfi\n"
+    data, fixes, _ = repaired(text)
+    assert data == {"build": {"script": "if true; then\n\techo ok\nfi\n"}}
+    assert [fix.line for fix in fixes] == [2, 3, 4, 5]
+    assert fixes[2].before == "\t\t" and fixes[2].after == "    "  # the content tab stays
+
+
+def test_tabs_that_are_block_scalar_content_are_not_touched() -> None:
+    text = "make: |\n  all:\n  \tgo build\nbad:\n\tx: 1\n"
+    data, fixes, _ = repaired(text)
+    assert data == {"make": "all:\n\tgo build\n", "bad": {"x": 1}}
+    assert places(fixes) == [("tab-indentation", 5, 1)]
+
+
+def test_tab_widths_that_give_different_structures_are_ambiguous() -> None:
+    # A space-indented compose file with lines pasted in tabs: a tab as 2 columns makes
+    # "ports" a service of its own, as 4 a field of "web".
+    text = "services:\n  web:\n    image: nginx\n\tports:\n\t\t- '80:80'\n"
+    found = outcome(text)
+    assert isinstance(found, Ambiguity)
+    assert (found.line, found.column) == (4, 1)
+    assert [candidate.description for candidate in found.candidates] == [
+        "tabs read as 2 columns",
+        "tabs read as 4 columns",
+    ]
+    assert readings(text) == [
+        {"services": {"web": {"image": "nginx"}, "ports": ["80:80"]}},
+        {"services": {"web": {"image": "nginx", "ports": ["80:80"]}}},
+    ]
+
+
+def test_a_tab_after_the_colon_becomes_a_space() -> None:
+    text = "jobs:\n  lint:\n    runs-on:\tubuntu-latest\n    timeout-minutes:\t10\n"
+    data, fixes, confidence = repaired(text)
+    assert data == {"jobs": {"lint": {"runs-on": "ubuntu-latest", "timeout-minutes": 10}}}
+    assert places(fixes) == [("tab-separator", 3, 13), ("tab-separator", 4, 21)]
+    assert confidence == rules.COSMETIC
+
+
+# ------------------------------------------------------------------ duplicate-key
+
+
+def test_a_key_repeated_with_the_same_value_is_a_cosmetic_fix() -> None:
+    text = "metadata:\n  labels:\n    app: web\n    tier: frontend\n    app: web\n"
+    data, fixes, confidence = repaired(text)
+    assert data == {"metadata": {"labels": {"tier": "frontend", "app": "web"}}}
+    assert places(fixes) == [("duplicate-key", 3, 1)]
+    assert fixes[0].before == "    app: web\n"
+    assert confidence == rules.COSMETIC
+
+
+def test_a_key_repeated_with_another_value_keeps_the_later_one_with_lower_confidence() -> None:
+    text = (
+        "resources:\n  limits:\n    cpu: 250m\n    memory: 256Mi\n"
+        "service:\n  port: 80\n"
+        "resources:\n  limits:\n    cpu: 500m\n"
+    )
+    data, fixes, confidence = repaired(text)
+    assert data == {"service": {"port": 80}, "resources": {"limits": {"cpu": "500m"}}}
+    assert places(fixes) == [("duplicate-key", 1, 1)]
+    assert fixes[0].before == "resources:\n  limits:\n    cpu: 250m\n    memory: 256Mi\n"
+    assert "later one (line 7) wins" in fixes[0].message
+    assert confidence == rules.DIFFERING_DUPLICATE
+
+
+def test_a_duplicate_on_a_list_items_first_line_keeps_the_dash() -> None:
+    text = "steps:\n  - name: old\n    name: Build\n    run: make\n"
+    data, fixes, _ = repaired(text)
+    assert data == {"steps": [{"name": "Build", "run": "make"}]}
+    assert places(fixes) == [("duplicate-key", 2, 5)]
+    assert fixes[0].before == "name: old\n    "
+
+
+def test_a_duplicate_in_a_flow_mapping() -> None:
+    data, fixes, _ = repaired("labels: {app: web, tier: db, app: api}\n")
+    assert data == {"labels": {"tier": "db", "app": "api"}}
+    assert [(fix.line, fix.column, fix.before) for fix in fixes] == [(1, 10, "app: web, ")]
+
+
+def test_every_duplicate_goes_in_one_pass_and_a_comment_above_the_next_key_stays() -> None:
+    text = "a: 1\n# about b\nb: 2\na: 2\nb: 3\na: 3\n"
+    result = convert(text, src="yaml", to="json", repair="rules")
+    assert json.loads(result.text) == {"b": 3, "a": 3}
+    # The removals of lines 3 and 4 touch, so they come out as one Fix.
+    assert [(fix.line, fix.before) for fix in result.fixes] == [
+        (1, "a: 1\n"),
+        (3, "b: 2\na: 2\n"),
+    ]
+    assert result.repaired == "# about b\nb: 3\na: 3\n"
+
+
+def test_a_duplicate_inside_a_removed_entry_is_not_removed_twice() -> None:
+    text = "env:\n  A: 1\n  A: 1\nenv:\n  B: 2\n"
+    data, fixes, _ = repaired(text)
+    assert data == {"env": {"B": 2}}
+    assert [(fix.line, fix.before) for fix in fixes] == [(1, "env:\n  A: 1\n  A: 1\n")]
+
+
+# ------------------------------------------------------------------ unescaped-quote
+
+
+def test_an_apostrophe_inside_single_quotes_is_doubled() -> None:
+    data, fixes, confidence = repaired("example: 'The user's token has expired'\n")
+    assert data == {"example": "The user's token has expired"}
+    assert places(fixes) == [("unescaped-quote", 1, 11)]
+    assert fixes[0].after == "The user''s token has expired"
+    assert confidence == rules.CLOSED
+
+
+def test_double_quotes_inside_double_quotes_are_escaped() -> None:
+    data, fixes, _ = repaired('msg: "He said "hi" to me"  # greeting\n')
+    assert data == {"msg": 'He said "hi" to me'}
+    assert [fix.after for fix in fixes] == ['He said \\"hi\\" to me']
+
+
+# ------------------------------------------------------------------ unclosed-quote
+
+
+def test_an_unclosed_quote_is_closed_at_the_end_of_its_line() -> None:
+    text = 'ja:\n  settings:\n    title: "設定\n    save: 保存\n'
+    data, fixes, confidence = repaired(text)
+    assert data == {"ja": {"settings": {"title": "設定", "save": "保存"}}}
+    assert places(fixes) == [("unclosed-quote", 3, 15)]
+    assert fixes[0].after == '"'
+    assert confidence == rules.CLOSED
+
+
+def test_an_unclosed_quote_runs_on_over_its_indented_continuation() -> None:
+    text = 'description: "Settings for the checkout,\n  shared by two pods\nname: x\n'
+    data, fixes, _ = repaired(text)
+    assert data == {"description": "Settings for the checkout, shared by two pods", "name": "x"}
+    assert places(fixes) == [("unclosed-quote", 2, 21)]
+
+
+def test_a_legitimate_multi_line_quote_before_the_broken_one_is_left_alone() -> None:
+    data, fixes, _ = repaired("a: 'multi\n  line'\nb: 'oops\nc: 1\n")
+    assert data == {"a": "multi line", "b": "oops", "c": 1}
+    assert places(fixes) == [("unclosed-quote", 3, 9)]
+
+
+def test_an_unclosed_quote_holding_a_hash_is_ambiguous() -> None:
+    text = 'name: "Release #42\non: push\n'
+    found = outcome(text)
+    assert isinstance(found, Ambiguity)
+    assert (found.line, found.column) == (1, 7)
+    assert readings(text) == [
+        {"name": "Release #42", "on": "push"},
+        {"name": "Release", "on": "push"},
+    ]
+
+
+def test_a_quote_cut_off_by_the_end_of_the_file_is_refused() -> None:
+    assert outcome('kind: Secret\ndata:\n  token: "eyJhbGciOi') is None
+    with pytest.raises(ParseError):
+        convert('kind: Secret\ndata:\n  token: "eyJhbGciOi', src="yaml", to="json", repair="rules")
+
+
+# ------------------------------------------------------------------ unclosed-flow
+
+
+def test_an_unclosed_flow_list_is_closed_at_the_end_of_its_line() -> None:
+    text = "args: ['--port', '8080'  # the port\nimage: api\n"
+    data, fixes, confidence = repaired(text)
+    assert data == {"args": ["--port", "8080"], "image": "api"}
+    assert places(fixes) == [("unclosed-flow", 1, 24)]
+    assert fixes[0].after == "]"
+    assert confidence == rules.CLOSED
+
+
+def test_nested_open_collections_are_closed_innermost_first() -> None:
+    data, fixes, _ = repaired("k: [a, {b: 1\nc: 2\n")
+    assert data == {"k": ["a", {"b": 1}], "c": 2}
+    assert [fix.after for fix in fixes] == ["}]"]
+
+
+def test_a_multi_line_flow_list_is_closed_after_its_last_indented_line() -> None:
+    text = "command: [\n  npm,\n  start\nenv: prod\n"
+    data, fixes, _ = repaired(text)
+    assert data == {"command": ["npm", "start"], "env": "prod"}
+    assert places(fixes) == [("unclosed-flow", 3, 8)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "db: {host: db1, port:\nother: 1\n",  # a key without its value: closing invents a null
+        "db: {host: db1, port\nother: 1\n",
+        "tags: [a, b",  # cut off by the end of the file
+    ],
+)
+def test_unclosed_flows_that_would_invent_or_hide_data_are_refused(text: str) -> None:
+    assert outcome(text) is None
+
+
+# ------------------------------------------------------------------ quote-value
+
+
+def test_a_value_holding_colon_space_is_quoted_as_written() -> None:
+    text = "steps:\n  - name: Build: linux amd64\n    run: make\n"
+    data, fixes, confidence = repaired(text)
+    assert data == {"steps": [{"name": "Build: linux amd64", "run": "make"}]}
+    assert places(fixes) == [("quote-value", 2, 11)]
+    assert (fixes[0].before, fixes[0].after) == ("Build: linux amd64", "'Build: linux amd64'")
+    assert confidence == rules.NEAR_CERTAIN
+
+
+def test_a_shell_command_with_double_quotes_gets_single_quotes() -> None:
+    text = 'command: bash -c "echo waiting: db"\n'
+    data, fixes, _ = repaired(text)
+    assert data == {"command": 'bash -c "echo waiting: db"'}
+    assert fixes[0].after == "'bash -c \"echo waiting: db\"'"
+
+
+def test_a_value_with_an_apostrophe_gets_double_quotes() -> None:
+    data, fixes, _ = repaired("msg: Don't panic: it's fine\n")
+    assert data == {"msg": "Don't panic: it's fine"}
+    assert fixes[0].after == "\"Don't panic: it's fine\""
+
+
+def test_a_value_with_both_quotes_and_a_backslash_doubles_its_apostrophes() -> None:
+    data, fixes, _ = repaired('re: it\'s "x": \\d+\n')
+    assert data == {"re": 'it\'s "x": \\d+'}
+    assert fixes[0].after == "'it''s \"x\": \\d+'"
+
+
+def test_a_value_ending_with_a_colon_is_quoted() -> None:
+    data, fixes, _ = repaired("label: Error:\n")
+    assert data == {"label": "Error:"}
+    assert places(fixes) == [("quote-value", 1, 8)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "column"),
+    [
+        ("name: @acme/ui\n", {"name": "@acme/ui"}, 7),
+        ("types:\n  - @types/node\n", {"types": ["@types/node"]}, 5),
+        ("cmd: `date`\n", {"cmd": "`date`"}, 6),
+    ],
+)
+def test_a_value_starting_with_a_reserved_character_is_quoted(
+    text: str, expected: Any, column: int
+) -> None:
+    data, fixes, _ = repaired(text)
+    assert data == expected
+    assert [(fix.rule, fix.column) for fix in fixes] == [("quote-value", column)]
+
+
+def test_a_multi_line_plain_value_is_quoted_over_all_its_lines() -> None:
+    text = "summary: Returns: the list\n  of users\nnext: 1\n"
+    data, fixes, _ = repaired(text)
+    assert data == {"summary": "Returns: the list of users", "next": 1}
+    assert fixes[0].before == "Returns: the list\n  of users"
+
+
+def test_a_value_with_colon_and_hash_is_ambiguous() -> None:
+    text = "command: echo status: ok # printed at start\n"
+    found = outcome(text)
+    assert isinstance(found, Ambiguity)
+    assert (found.line, found.column) == (1, 10)
+    assert readings(text) == [
+        {"command": "echo status: ok"},
+        {"command": "echo status: ok # printed at start"},
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "data"),
+    [
+        ("note: see #5\n", {"note": "see"}),  # ' #' starts a comment: valid YAML
+        ("url: http://x/#anchor\n", {"url": "http://x/#anchor"}),
+        ("key:value\n", "key:value"),  # a plain string
+        ("title: Issue #5: crash\n", {"title": "Issue"}),
+    ],
+)
+def test_valid_readings_never_reach_the_rules(
+    text: str, data: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refuse(*arguments: Any) -> None:
+        raise AssertionError("the rules ran on valid input")
+
+    monkeypatch.setattr(rules, "repair", refuse)
+    result = convert(text, src="yaml", to="json", repair="rules")
+    assert json.loads(result.text) == data
+    assert result.fixes == ()
+
+
+# ------------------------------------------------------------------ stray-indent
+
+
+def test_a_line_after_a_scalar_can_only_be_a_sibling() -> None:
+    data, fixes, confidence = repaired("host: x\n    port: 80\n")
+    assert data == {"host": "x", "port": 80}
+    assert places(fixes) == [("stray-indent", 2, 1)]
+    assert (fixes[0].before, fixes[0].after) == ("    ", "")
+    assert confidence == rules.STRAY
+
+
+def test_a_list_items_field_one_space_too_far() -> None:
+    text = "containers:\n- name: cleanup\n   image: busybox\n  command: [sh]\n"
+    data, fixes, _ = repaired(text)
+    assert data == {"containers": [{"name": "cleanup", "image": "busybox", "command": ["sh"]}]}
+    assert places(fixes) == [("stray-indent", 3, 1)]
+
+
+def test_an_under_indented_list_item_has_one_possible_place() -> None:
+    text = "steps:\n  - uses: actions/checkout@v4\n - run: make\n"
+    data, fixes, _ = repaired(text)
+    assert data == {"steps": [{"uses": "actions/checkout@v4"}, {"run": "make"}]}
+    assert [(fix.line, fix.before, fix.after) for fix in fixes] == [(3, " ", "  ")]
+
+
+def test_several_slips_with_one_possible_place_each_are_all_repaired() -> None:
+    # Every other step pasted a column short: each has one place, so none is a guess.
+    text = "steps:\n" + "".join(
+        f"  - uses: step{number}\n - run: job{number}\n" for number in range(6)
+    )
+    data, fixes, _ = repaired(text)
+    assert data == {
+        "steps": [
+            item
+            for number in range(6)
+            for item in ({"uses": f"step{number}"}, {"run": f"job{number}"})
+        ]
+    }
+    assert places(fixes) == [("stray-indent", line, 1) for line in range(3, 14, 2)]
+
+
+def test_windows_line_endings_are_kept() -> None:
+    result = convert("a:\r\n  b: 1\r\n   c: 2\r\n", src="yaml", to="json", repair="rules")
+    assert json.loads(result.text) == {"a": {"b": 1, "c": 2}}
+    assert result.repaired == "a:\r\n  b: 1\r\n  c: 2\r\n"
+
+
+def test_a_stray_line_carries_its_own_children() -> None:
+    text = "theme:\n  name: material\n     palette:\n       scheme: slate\nnav: []\n"
+    data, fixes, _ = repaired(text)
+    assert data == {
+        "theme": {"name": "material", "palette": {"scheme": "slate"}},
+        "nav": [],
+    }
+    assert [(fix.line, fix.after) for fix in fixes] == [(3, "  "), (4, "    ")]
+
+
+def test_a_line_under_an_empty_key_is_a_child_or_a_sibling() -> None:
+    text = "parent:\n  x: 1\n  y:\n z: 2\n"
+    found = outcome(text)
+    assert isinstance(found, Ambiguity)
+    assert (found.line, found.column) == (4, 2)
+    assert [candidate.description for candidate in found.candidates] == [
+        "line 4 ('z: 2') at the top level",
+        "line 4 ('z: 2') beside 'y' (line 3)",
+        "line 4 ('z: 2') under 'y' (line 3)",
+    ]
+    found_readings = readings(text)
+    assert {"parent": {"x": 1, "y": {"z": 2}}} in found_readings  # a child of y
+    assert {"parent": {"x": 1, "y": None, "z": 2}} in found_readings  # a sibling of x and y
+    assert all(candidate.fixes[0].rule == "stray-indent" for candidate in found.candidates)
+
+
+def test_a_line_between_two_open_levels_is_ambiguous() -> None:
+    assert readings("app:\n  db:\n    host: x\n   port: 5432\n") == [
+        {"app": {"db": {"host": "x"}, "port": 5432}},
+        {"app": {"db": {"host": "x", "port": 5432}}},
+    ]
+
+
+def test_an_over_indented_line_after_prose_may_continue_it() -> None:
+    text = "description: Returns the orders of the user\n  Note: paginated\n"
+    assert readings(text) == [
+        {"description": "Returns the orders of the user", "Note": "paginated"},
+        {"description": "Returns the orders of the user Note: paginated"},
+    ]
+
+
+def test_a_short_value_is_not_read_as_prose() -> None:
+    data, fixes, _ = repaired("image: nginx\n    restart: always\n")
+    assert data == {"image": "nginx", "restart": "always"}
+    assert places(fixes) == [("stray-indent", 2, 1)]
+
+
+# ------------------------------------------------------------------ refusals and bounds
+
+
+def test_merge_conflict_markers_are_refused() -> None:
+    text = "services:\n<<<<<<< HEAD\n  web: {image: a}\n=======\n  web: {image: b}\n>>>>>>> x\n"
+    assert outcome(text) is None
+
+
+def test_indentation_broken_throughout_is_refused_rather_than_guessed() -> None:
+    text = (
+        "server:\n  host: 0.0.0.0\n port: 8080\n   tls:\n cert: a.pem\n  key: b.pem\n"
+        "    ciphers: modern\nlogging:\n   level: info\n  format: json\n    file: x.log\n"
+        " rotate: daily\n"
+    )
+    assert outcome(text) is None
+
+
+def test_what_is_not_a_syntax_error_is_left_to_the_reader() -> None:
+    assert outcome("a: 1\n---\nb: 2\n") is None  # two documents without multi_document
+    assert outcome("x: !custom 5\n") is None  # a tag structconv cannot keep
+
+
+def test_limits_are_never_repaired() -> None:
+    error = ParseError("too deep", format="yaml", line=1, column=1, repairable=False)
+    assert rules.repair("a:\n\tb: 1\n", error, Options()) is None
+
+
+def test_every_reading_is_bounded() -> None:
+    # Many independent slips: each pass fixes one, within the pass limit.
+    text = "".join(f"k{number}: echo a: {number}\n" for number in range(60))
+    data, fixes, _ = repaired(text)
+    assert data == {f"k{number}": f"echo a: {number}" for number in range(60)}
+    assert len(fixes) == 60
+
+
+# ------------------------------------------------------------------ input_values
+
+
+def test_input_values_are_keys_and_values_without_comments_or_quotes() -> None:
+    text = (
+        "# a comment\n"
+        "name: 'It''s'  # trailing\n"
+        'path: "C:\\\\tmp"\n'
+        "tags: [web, 'api v2']\n"
+        "script: |\n"
+        "  echo hi # not a comment\n"
+        "anchor: &base value\n"
+        "alias: *base\n"
+        'open: "unclosed # maybe a comment\n'
+        "flag: true\n"
+    )
+    assert [token for token, _ in rules.input_values(text)] == [
+        "name",
+        "It's",
+        "path",
+        "C:\\tmp",
+        "tags",
+        "web",
+        "api",
+        "v2",
+        "script",
+        "echo hi # not a comment",
+        "anchor",
+        "value",
+        "alias",
+        "open",
+        "unclosed",
+        "flag",
+    ]
+
+
+def test_input_value_offsets_point_at_the_tokens() -> None:
+    text = "a: {x: 1, y: two}\n- item\n"
+    assert [
+        (token, text[offset : offset + len(token)]) for token, offset in rules.input_values(text)
+    ] == [
+        ("a", "a"),
+        ("x", "x"),
+        ("1", "1"),
+        ("y", "y"),
+        ("two", "two"),
+        ("item", "item"),
+    ]
