@@ -292,3 +292,46 @@ def repair_command(
         else:
             write_atomic(output, text)
             click.echo(f"{output}: written")
+
+
+@main.command("normalize")
+@click.argument("files", nargs=-1, required=True)
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 if a file would change.")
+@click.option("--diff", is_flag=True, help="Write nothing; print a unified diff of each change.")
+@click.option(
+    "--repair",
+    type=click.Choice(["off", "rules", "auto"]),
+    default="off",
+    show_default=True,
+    help="Broken files: off (report them), rules, auto (rules, then the model); fixes are listed.",
+)
+@click.option("--indent", type=int, help="Spaces per level (default 2, or the config's).")
+@click.option("--width", type=int, help="Line width for short arrays and folding (default 88).")
+@click.option("--sort-keys", is_flag=True, default=None, help="Sort mapping keys (default off).")
+@click.option(
+    "--indent-sequences/--no-indent-sequences",
+    default=None,
+    help="YAML: indent a list under its key (default on).",
+)
+@click.option(
+    "--config",
+    type=click.Path(dir_okay=False),
+    help="Settings file (default: .structconv.toml or [tool.structconv] found upward).",
+)
+def normalize_command(
+    files: tuple[str, ...], check: bool, diff: bool, repair: str, config: str | None, **flags: Any
+) -> None:
+    """Rewrite FILES (or the data files in folders) in their canonical same-format layout.
+
+    The data never changes: every file is read again and compared before it is
+    written. Exit codes: 0 nothing changed, 1 a file changed, would change (--check,
+    --diff) or failed, 2 usage.
+    """
+    from structconv.normalize.runner import RunOptions, run
+
+    options = RunOptions(check=check, diff=diff, repair=repair, config=config, flags=flags)
+    try:
+        status = run(files, options)
+    except UsageError as error:
+        raise click.UsageError(str(error)) from None
+    sys.exit(status)

@@ -656,8 +656,11 @@ def render(header: list[str], rows: Iterable[list[str]], delimiter: str, quote_a
 
 
 def needs_quote_all(written_start: str, delimiter: str, options: Options) -> bool:
-    """Whether minimal quoting would mislead the delimiter sniffer of a later read (e.g. a
-    single column whose text holds ';'); then every field is quoted, which settles it."""
+    """Whether minimal quoting would mislead a later read: its delimiter sniffer (e.g. a
+    single column whose text holds ';'), or its byte order mark check (a first column name
+    starting with U+FEFF would lose it); then every field is quoted, which settles both."""
+    if written_start.startswith("\ufeff"):
+        return True
     return options.delimiter is None and sniff_delimiter(written_start) != delimiter
 
 

@@ -462,7 +462,8 @@ _TAG_OF_TYPE = {
     datetime.time: _CORE + "timestamp",
 }
 # A plain scalar starting otherwise is a string for yaml-rs, or quoted by the emitter anyway.
-_MAYBE_TYPED = frozenset("0123456789+-.~nNtTfF")
+# yaml-rs reads digits after "_" as a number ("_0" is 0), so "_" is here too.
+_MAYBE_TYPED = frozenset("0123456789+-.~nNtTfF_")
 # Strings in YAML 1.2 but booleans in YAML 1.1 (PyYAML): quoted, as yaml-rs's writer does.
 _YAML_1_1_BOOLEANS = frozenset(
     spelling

@@ -322,6 +322,15 @@ def test_output_that_would_mislead_the_sniffer_is_fully_quoted() -> None:
     assert CODEC.loads(text, DEFAULT) == data
 
 
+def test_a_first_column_name_starting_with_a_byte_order_mark_is_quoted() -> None:
+    """Reading strips a leading U+FEFF as a byte order mark; a quote in front keeps it."""
+    data = [{"\ufeffid": 1, "name": "Ann"}]
+    text = write(data)
+    assert text == '"\ufeffid","name"\r\n"1","Ann"\r\n'
+    assert CODEC.loads(text, DEFAULT) == data
+    assert structconv.convert(text, src="csv", to="json").data == data
+
+
 def test_text_with_a_nul_is_refused() -> None:
     with pytest.raises(UnrepresentableError, match="NUL"):
         write([{"a": "x\x00y"}])

@@ -1,0 +1,71 @@
+"""YAML normalizer: ruamel.yaml round trip with spellings, comments and block text kept."""
+
+from __future__ import annotations
+
+from structconv.config import NormalizeSettings
+from structconv.normalize import normalize_text
+
+
+def norm(text: str, **settings: object) -> str:
+    return normalize_text(text, "yaml", NormalizeSettings(**settings))  # type: ignore[arg-type]
+
+
+def test_indentation_becomes_consistent_and_comments_stay() -> None:
+    # A comment after a value keeps its column, so comments aligned in a column stay so.
+    text = "a:\n    b: 1   # why\n    # about c\n    c:\n    - x\n    - y\n"
+    assert norm(text) == "a:\n  b: 1     # why\n  # about c\n  c:\n    - x\n    - y\n"
+
+
+def test_sequences_unindented_when_configured() -> None:
+    assert norm("c:\n  - x\n  - y\n", indent_sequences=False) == "c:\n- x\n- y\n"
+
+
+def test_top_level_sequence_is_not_indented() -> None:
+    text = "- a: 1\n  b:\n  - c\n- e\n"
+    assert norm(text) == "- a: 1\n  b:\n    - c\n- e\n"
+
+
+def test_plain_scalar_spellings_are_kept() -> None:
+    text = "a: True\nb: ~\nc: +12\nd: .NaN\ne: 0x1F\nf:\ng: null\nh: 1.10\ni: no\n"
+    assert norm(text) == text
+
+
+def test_anchors_and_aliases_are_kept_on_scalars_and_collections() -> None:
+    text = "base: &b {x: 1}\nn: &n 5\nuse: *b\nm: *n\n"
+    assert norm(text) == text
+
+
+def test_quote_styles_are_kept() -> None:
+    text = "a: 'single'\nb: \"double\"\nc: plain\n"
+    assert norm(text) == text
+
+
+def test_trailing_spaces_go_except_inside_block_scalars() -> None:
+    text = "a: 1   \nb: |\n  keep   \n  this\n# note   \n"
+    assert norm(text) == "a: 1\nb: |\n  keep   \n  this\n# note\n"
+
+
+def test_comment_at_end_of_nested_block_stays_in_the_block() -> None:
+    text = "a:\n    b: 1\n    # last in a\nc: 2\n"
+    assert norm(text) == "a:\n  b: 1\n  # last in a\nc: 2\n"
+
+
+def test_documents_and_markers_are_kept() -> None:
+    text = "---\na: 1\n---\n- 2\n"
+    assert norm(text) == text
+
+
+def test_comment_only_file_is_left_alone() -> None:
+    assert norm("# nothing yet\n") == "# nothing yet\n"
+
+
+def test_sort_keys_moves_comments_with_their_keys() -> None:
+    text = "b: 2  # bee\na:\n  z: 1\n  y: 2\n"
+    assert norm(text, sort_keys=True) == "a:\n  y: 2\n  z: 1\nb: 2  # bee\n"
+
+
+def test_long_plain_scalars_fold_at_the_width() -> None:
+    text = "k: " + " ".join(["word"] * 30) + "\n"
+    result = norm(text, width=40)
+    assert max(len(line) for line in result.splitlines()) <= 40
+    assert norm(result, width=40) == result
