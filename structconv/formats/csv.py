@@ -486,6 +486,13 @@ def flatten_record(
                     "pass --no-unflatten (unflatten=False) to keep dotted names flat, "
                     "or rename the key",
                 )
+            if "\x00" in text_name:
+                raise UnrepresentableError(
+                    format_path(child_path),
+                    "csv",
+                    "the key holds a NUL character",
+                    "rename it: CSV readers treat NUL as binary data",
+                )
             column = prefix + text_name
             if isinstance(value, dict):
                 if not value:

@@ -12,8 +12,11 @@ expands aliases within `AliasLimits`. What it lacks, and what this module adds:
   (!!binary, !!timestamp, !!set, !custom, ...) is a ParseError naming it, since
   structconv has no type to keep it in and dropping it would lose data.
 - Timestamps: plain `2024-01-01` reads as a date (and datetimes and times as
-  such), but yaml-rs also types *quoted* "2024-01-01"; such texts are reread
-  with typing off and only the plain scalars are typed.
+  such), but yaml-rs also types *quoted* "2024-01-01".
+- Numbers: yaml-rs also reads `1_000`, `_80`, `0x_1` and `0b101` as numbers, which
+  the YAML 1.2 core schema reads as strings (an identifier `_80` must not become 80).
+  Both kinds of scalar are marked before parsing so that they stay strings (see
+  `_mark_strings_yaml_rs_would_type`).
 - Streams: yaml-rs returns a list for several documents, the same as for one
   document that is a list; the document markers are counted here. More than one
   document is an error unless Options.multi_document asks for the list.
@@ -35,7 +38,7 @@ import datetime
 import re
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
 import yaml
@@ -81,6 +84,19 @@ _NON_PLAIN_TIMESTAMP = (
     re.compile(r'"(?P<at>[\d:.Tt Zz+-]*\\)'),
     re.compile(rf"[|>][1-9]?-[1-9]?[ \t]*(?:#.*)?\n[ \t]+(?P<at>{_TIMESTAMP})"),
 )
+# Plain scalars that yaml-rs reads as numbers and YAML 1.2 as strings: found from
+# their rare parts (fast literal scans), then checked as whole tokens.
+# The look-behind comes after the literal, so the scan still jumps from "_" to "_".
+_NUMBER_HINTS = (
+    re.compile(r"_(?<=[\d \t\n\[{,+-]_)\d"),
+    re.compile(r"0(?<=[ \t\n\[{,:+-]0)[xXoObB]"),
+)
+_NOT_A_YAML_1_2_NUMBER = re.compile(
+    r"[-+]?(?:[\d_]*_[\d_]*(?:\.[\d_]*)?(?:[eE][-+]?[\d_]+)?"
+    r"|0[xX][\dA-Fa-f]*_[\dA-Fa-f_]*|0[oO][0-7]*_[0-7_]*|0[bB][01_]+)"
+)
+_TOKEN_BEFORE = " \t\n[{,"
+_TOKEN_AFTER = " \t\r\n]},#"
 
 # Stack depth: yaml-rs refuses flow nesting past 256 levels; a block level needs a
 # column of indentation or an indicator ("- ", "? ", ": ") in front of it.
@@ -294,16 +310,33 @@ def _check_tags(text: str, events: list[Any]) -> None:
             )
 
 
-def _mark_non_plain_timestamps(text: str) -> tuple[str, str | None]:
-    """The text with a private-use character put in front of every quoted, escaped or
-    block scalar that yaml-rs would type as a timestamp, so that it stays a string; the
-    character (None when there was nothing to mark) is stripped from the data afterwards.
+def _numbers_yaml_rs_would_type(text: str) -> Iterator[int]:
+    """Where plain scalars like `1_000`, `_80` or `0b101` start (strings in YAML 1.2)."""
+    for pattern in _NUMBER_HINTS:
+        for hint in pattern.finditer(text):
+            start = hint.start()
+            while start > 0 and text[start - 1] not in _TOKEN_BEFORE:
+                start -= 1
+            end = hint.end()
+            while end < len(text) and text[end] not in _TOKEN_AFTER:
+                end += 1
+            token = text[start:end].removesuffix(":")
+            if _NOT_A_YAML_1_2_NUMBER.fullmatch(token) and not token.startswith("\\"):
+                yield start
+
+
+def _mark_strings_yaml_rs_would_type(text: str) -> tuple[str, str | None]:
+    """The text with a private-use character put in front of every scalar that yaml-rs
+    would type but YAML 1.2 reads as a string (a quoted "2024-01-01", a plain 1_000), so
+    that it stays a string; the character (None when there was nothing to mark) is
+    stripped from the data afterwards.
 
     A match in a comment or inside a longer string only marks a string, which the strip
     restores; this costs one parse, where finding the scalars' styles takes a full
     second parse with positions (20 times slower)."""
     places = sorted(
         {match.start("at") for pattern in _NON_PLAIN_TIMESTAMP for match in pattern.finditer(text)}
+        | set(_numbers_yaml_rs_would_type(text))
     )
     if not places:
         return text, None
@@ -386,7 +419,7 @@ def loads(text: str, options: Options) -> Any:
             "write it as an escape in a double-quoted string",
         )
     levels = _levels_bound(text)
-    marked, marker = _mark_non_plain_timestamps(text)
+    marked, marker = _mark_strings_yaml_rs_would_type(text)
     if marker is None:
         data = _yaml_rs_loads(text, levels)
     else:

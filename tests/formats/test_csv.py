@@ -365,3 +365,8 @@ def test_utf8_with_a_byte_order_mark() -> None:
     result = structconv.convert("\ufeffa,b\r\n1,é\r\n".encode(), src="csv", to="json")
     assert result.data == [{"a": "1", "b": "é"}] or result.data == [{"a": 1, "b": "é"}]
     assert result.encoding == "utf-8-sig"
+
+
+def test_a_nul_in_a_key_is_unrepresentable_not_a_round_trip_failure() -> None:
+    with pytest.raises(UnrepresentableError, match="NUL"):
+        structconv.convert('[{"\\u0000": "x"}]', src="json", to="csv")

@@ -455,3 +455,25 @@ def test_non_string_keys_need_stringify_keys_for_json() -> None:
     assert "--stringify-keys" in caught.value.option
     result = convert("outer:\n  7: x\n  true: y\n", src="yaml", to="json", stringify_keys=True)
     assert result.data == {"outer": {"7": "x", "true": "y"}}
+
+
+@pytest.mark.parametrize(
+    ("spelling", "expected"),
+    [
+        ("1_000", "1_000"),
+        ("_80", "_80"),
+        ("-1_0", "-1_0"),
+        ("0x_1", "0x_1"),
+        ("0xA_B", "0xA_B"),
+        ("0b101", "0b101"),
+        ("0x1F", 31),
+        ("0o17", 15),
+        ("v1_2", "v1_2"),
+    ],
+)
+def test_numbers_yaml_1_2_does_not_know_stay_strings(spelling: str, expected: object) -> None:
+    """yaml-rs reads 1_000 and 0b101 as numbers; the YAML 1.2 core schema does not."""
+    data = convert(f"a: {spelling}\nb: [{spelling}]\n", src="yaml", to="json", repair="off").data
+    assert data == {"a": expected, "b": [expected]}
+    if isinstance(expected, str):  # as a key too
+        assert convert(f"{spelling}: x\n", src="yaml", to="json").data == {spelling: "x"}
