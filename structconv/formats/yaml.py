@@ -312,6 +312,7 @@ def _check_tags(text: str, events: list[Any]) -> None:
 
 def _numbers_yaml_rs_would_type(text: str) -> Iterator[int]:
     """Where plain scalars like `1_000`, `_80` or `0b101` start (strings in YAML 1.2)."""
+    text = "\n" + text  # so that a token at the very start has a separator before it
     for pattern in _NUMBER_HINTS:
         for hint in pattern.finditer(text):
             start = hint.start()
@@ -322,7 +323,7 @@ def _numbers_yaml_rs_would_type(text: str) -> Iterator[int]:
                 end += 1
             token = text[start:end].removesuffix(":")
             if _NOT_A_YAML_1_2_NUMBER.fullmatch(token) and not token.startswith("\\"):
-                yield start
+                yield start - 1
 
 
 def _mark_strings_yaml_rs_would_type(text: str) -> tuple[str, str | None]:

@@ -8,7 +8,9 @@ called only after the strict reader refused `text` with `error`. It returns a
 `Patched` source text (every change recorded as a Fix through structconv.repair.edits),
 an `Ambiguity` when the text can be repaired in ways that give different data, or
 None when no rule applies. It never parses for the caller: the orchestrator reads
-the patched text with the strict reader and validates the result.
+the patched text with the strict reader and validates the result. It may raise a
+ParseError with `repairable=False` for breakage no one may repair: JSON's NaN has
+no JSON value, and a model answer of the string "NaN" would otherwise pass.
 
 A module may also export
 
