@@ -1,0 +1,769 @@
+"""CSV repair rules (structconv.repair.rules.csv), one group of tests per rule.
+
+Every input is a shape met in real exports; each test pins the data, the fixes (rule,
+line, column) and the confidence, or the refusal and its hint.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from structconv import AmbiguousInput, ParseError, Result, convert
+from structconv.formats import read
+from structconv.options import Options
+from structconv.repair.rules import Patched
+from structconv.repair.rules import csv as rules
+from structconv.result import Ambiguity
+from tests.conftest import ORACLES
+
+ROOT = Path(__file__).resolve().parents[2]
+CLEAN_CSV = sorted((ROOT / "examples").glob("*.csv")) + sorted(
+    (ORACLES / "csv-spectrum" / "csvs").glob("*.csv")
+)
+
+
+def repaired(text: str | bytes, **settings: Any) -> Result:
+    return convert(text, src="csv", to="json", repair="rules", **settings)
+
+
+def where(result: Result) -> list[tuple[str, int, int]]:
+    return [(fix.rule, fix.line, fix.column) for fix in result.fixes]
+
+
+def ambiguity(text: str, **settings: Any) -> Ambiguity:
+    with pytest.raises(AmbiguousInput) as raised:
+        repaired(text, **settings)
+    return raised.value.ambiguity
+
+
+def readings(found: Ambiguity) -> list[Any]:
+    return [candidate.data for candidate in found.candidates]
+
+
+def refusal(text: str, **settings: Any) -> ParseError:
+    with pytest.raises(ParseError) as raised:
+        repaired(text, **settings)
+    return raised.value
+
+
+def strict_error(text: str) -> ParseError:
+    with pytest.raises(ParseError) as raised:
+        read(text, "csv", Options(repair="off"))
+    return raised.value
+
+
+# --- dialect ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("name;city\nMüller, Hans;Köln\nKlein, Jo;Ulm\n", rules.Dialect(";")),
+        ("id|note\n1|red, large\n2|blue, small\n", rules.Dialect("|")),
+        ('a\tb\n1\t"x" y\n2\tz\n', rules.Dialect("\t")),
+        ("id,name\n1,'Lee, Ann'\n2,'Ray, Bob'\n", rules.Dialect(",", "'")),
+        ('id,text\n1,"say \\"hi\\""\n2,"x"\n', rules.Dialect(",", '"', "\\")),
+        ("x;y\n1,5;2,5\n3,0;4,5\n", rules.Dialect(";")),
+        ("a^b^c\n1^2^3\n", rules.Dialect("^")),
+        ("time,event\n12:30,start\n13:45,stop\n", rules.Dialect(",")),
+    ],
+)
+def test_detect_dialect(text: str, expected: rules.Dialect) -> None:
+    assert rules.detect_dialect(text) == expected
+
+
+def test_detect_dialect_needs_a_row_of_two_fields() -> None:
+    assert rules.detect_dialect("just one column\nof text\n") is None
+
+
+def test_input_values_are_the_cells_in_the_detected_dialect() -> None:
+    text = "Title, 2026\nname;price\nA;1,5\nB;2\n"
+    assert list(rules.input_values(text)) == [
+        ("Title, 2026", 0),
+        ("name", 12),
+        ("price", 17),
+        ("A", 23),
+        ("1,5", 25),
+        ("B", 29),
+        ("2", 31),
+    ]
+
+
+def test_input_values_after_a_sep_line_use_its_delimiter() -> None:
+    assert [value for value, _ in rules.input_values("sep=|\na|b\n1,2|3\n")] == [
+        "a",
+        "b",
+        "1,2",
+        "3",
+    ]
+
+
+# --- quoting ------------------------------------------------------------------------------
+
+
+def test_stray_quote_inside_a_quoted_field_stays_a_literal_quote() -> None:
+    result = repaired('sku,name,size\nA-102,"Monitor 24" IPS",24\n')
+    assert result.data == [{"sku": "A-102", "name": 'Monitor 24" IPS', "size": 24}]
+    assert where(result) == [("csv-stray-quote", 2, 7)]
+    assert result.fixes[0].after == '"Monitor 24"" IPS"'
+    assert result.confidence == rules.STRAY_QUOTE
+
+
+def test_a_field_opening_a_quote_it_never_closes_is_its_literal_text() -> None:
+    result = repaired('id,title,qty\n1,"Best" seller,4\n2,Plain,5\n')
+    assert result.data == [
+        {"id": 1, "title": '"Best" seller', "qty": 4},
+        {"id": 2, "title": "Plain", "qty": 5},
+    ]
+    assert where(result) == [("csv-stray-quote", 2, 3)]
+
+
+def test_tsv_with_an_unclosed_quote_keeps_the_following_rows() -> None:
+    text = 'id\tcomment\trating\n1\t"Best purchase ever\t5\n2\tWorks fine\t4\n'
+    assert strict_error(text).message == "unexpected end of data"
+    result = repaired(text)
+    assert result.data == [
+        {"id": 1, "comment": '"Best purchase ever', "rating": 5},
+        {"id": 2, "comment": "Works fine", "rating": 4},
+    ]
+    assert where(result) == [("csv-stray-quote", 2, 3)]
+
+
+def test_a_stray_quote_that_would_swallow_a_delimiter_is_read_as_text() -> None:
+    result = repaired('a,b,c\n"x" y,"z",1\n')
+    assert result.data == [{"a": '"x" y', "b": "z", "c": 1}]
+
+
+def test_fields_quoted_with_apostrophes_are_requoted() -> None:
+    result = repaired("id,name,age\n1,'Smith, John',34\n2,'O''Brien, Pat',41\n")
+    assert result.data == [
+        {"id": 1, "name": "Smith, John", "age": 34},
+        {"id": 2, "name": "O'Brien, Pat", "age": 41},
+    ]
+    assert where(result) == [("csv-quote-char", 2, 3), ("csv-quote-char", 3, 3)]
+    assert result.confidence == rules.QUOTING
+
+
+def test_backslash_escapes_of_a_mysql_outfile() -> None:
+    text = 'id,body\n1,"He said \\"ship it\\""\n2,"Line one\\\nLine two"\n3,"C:\\\\temp"\n'
+    result = repaired(text)
+    assert result.data == [
+        {"id": 1, "body": 'He said "ship it"'},
+        {"id": 2, "body": "Line one\nLine two"},
+        {"id": 3, "body": "C:\\temp"},
+    ]
+    assert where(result) == [("csv-escape", 2, 3), ("csv-escape", 3, 3), ("csv-escape", 5, 3)]
+    assert result.fixes[0].after == '"He said ""ship it"""'
+
+
+# --- preamble and footer ------------------------------------------------------------------
+
+
+def test_title_line_above_the_header_is_removed_and_its_value_named() -> None:
+    result = repaired("Quarterly Sales Report\nregion,units\nNorth,120\nSouth,75\n")
+    assert result.data == [{"region": "North", "units": 120}, {"region": "South", "units": 75}]
+    assert where(result) == [("csv-preamble", 1, 1)]
+    fix = result.fixes[0]
+    assert fix.before == "Quarterly Sales Report\n"
+    assert "'Quarterly Sales Report' are dropped" in fix.message
+    assert result.confidence == rules.PREAMBLE
+
+
+def test_key_value_lines_and_a_padded_title_above_the_header() -> None:
+    text = "Account,12345678\nStatement - January,,\n\ndate,desc,amount\n2026-01-02,Rent,-850\n"
+    result = repaired(text)
+    assert result.data == [{"date": "2026-01-02", "desc": "Rent", "amount": -850}]
+    assert where(result) == [("csv-preamble", 1, 1), ("csv-preamble", 2, 1)]
+    assert "'Account', '12345678'" in result.fixes[0].message
+
+
+def test_rows_of_empty_cells_around_the_table_are_removed_as_holding_nothing() -> None:
+    result = repaired(",,\n,,\nname,dept,salary\nAnn,Sales,52000\n,,\n")
+    assert result.data == [{"name": "Ann", "dept": "Sales", "salary": 52000}]
+    assert where(result) == [("csv-preamble", 1, 1), ("csv-preamble", 2, 1), ("csv-footer", 5, 1)]
+    assert result.confidence == rules.NO_VALUE_LOST
+
+
+def test_a_line_with_more_than_two_values_is_never_taken_for_preamble() -> None:
+    text = "a,b,c\nx,y,z,w,v\n1,2,3,4,5\n6,7,8,9,0\n"
+    error = refusal(text)
+    assert "more fields than the header" in error.message
+    assert error.hint == "add the missing column names to the header row"
+
+
+def test_footer_note_below_the_table_is_removed() -> None:
+    text = "order_id,total\n5001,250.00\n5002,99.95\n\nExported on 2026-01-05 14:32 by admin\n"
+    result = repaired(text)
+    assert result.data == [
+        {"order_id": 5001, "total": "250.00"},
+        {"order_id": 5002, "total": 99.95},
+    ]
+    assert where(result) == [("csv-footer", 5, 1)]
+    assert "'Exported on 2026-01-05 14:32 by admin'" in result.fixes[0].message
+
+
+def test_a_one_word_last_row_is_not_a_footer() -> None:
+    text = "id,name,notes\n1,Ann,x\n2,Bob,y\n3,Cy,z\nZed\n"
+    error = refusal(text)
+    assert error.line == 5
+    assert "1 of 3 fields" in error.message
+
+
+def test_excel_sep_line_is_removed() -> None:
+    text = "sep=;\nDatum;Konto;Betrag\n01.03.2026;Miete;-850,00\n"
+    result = repaired(text)
+    assert result.data == [{"Datum": "01.03.2026", "Konto": "Miete", "Betrag": "-850,00"}]
+    assert where(result) == [("csv-sep-line", 1, 1)]
+    assert result.confidence == rules.COSMETIC
+
+
+def test_a_sep_line_that_parses_as_a_header_is_removed_by_review() -> None:
+    text = "sep=;\nname;price\nA;1,5\n"
+    assert read(text, "csv", Options(repair="off")) == [
+        {"sep=": "name", "": "price"},
+        {"sep=": "A", "": "1,5"},
+    ]
+    result = repaired(text)
+    assert result.data == [{"name": "A", "price": "1,5"}]
+    assert where(result) == [("csv-sep-line", 1, 1)]
+
+
+def test_a_title_that_defeats_sniffing_is_removed_by_review() -> None:
+    text = "Liste des employés\nnom;ville;salaire\nDupont;Lyon;3200\nMartin;Nantes;2950\nLefèvre;Paris;4100\n"
+    assert read(text, "csv", Options(repair="off"))[0] == {
+        "Liste des employés": "nom;ville;salaire"
+    }
+    result = repaired(text)
+    assert result.data[0] == {"nom": "Dupont", "ville": "Lyon", "salaire": 3200}
+    assert where(result) == [("csv-preamble", 1, 1)]
+
+
+def test_a_single_column_of_text_with_semicolons_is_left_alone() -> None:
+    text = "tags\na;b\nc;d\ne;f\ng;h\n"
+    result = repaired(text)
+    assert result.fixes == ()
+    assert result.data == [{"tags": "a;b"}, {"tags": "c;d"}, {"tags": "e;f"}, {"tags": "g;h"}]
+
+
+# --- summary rows -------------------------------------------------------------------------
+
+
+def test_total_row_equal_to_the_column_sums_is_removed_saying_what_it_drops() -> None:
+    text = "Expenses,,\ndepartment,budget,spent\nMarketing,5000,4200\nSupport,3000,2950\nTotal,8000,7150\n"
+    result = repaired(text)
+    assert result.data == [
+        {"department": "Marketing", "budget": 5000, "spent": 4200},
+        {"department": "Support", "budget": 3000, "spent": 2950},
+    ]
+    assert where(result) == [("csv-preamble", 1, 1), ("csv-summary-row", 5, 1)]
+    assert "budget 8000, spent 7150" in result.fixes[1].message
+    assert "dropped from the data" in result.fixes[1].message
+    assert result.confidence == rules.SUMMARY_ROW
+
+
+def test_total_row_that_does_not_add_up_stays_a_record() -> None:
+    text = "Stock\nitem,counted\nBolts,400\nNuts,380\nTotal,790\n"
+    result = repaired(text)
+    assert result.data[-1] == {"item": "Total", "counted": 790}
+    assert where(result) == [("csv-preamble", 1, 1)]
+
+
+def test_summe_row_with_decimal_commas() -> None:
+    text = "Umsatz\nFiliale;Umsatz;Kunden\nBerlin;1.250,50;310\nHamburg;980,25;240\nSumme;2.230,75;550\n"
+    result = repaired(text)
+    assert result.data == [
+        {"Filiale": "Berlin", "Umsatz": "1.250,50", "Kunden": 310},
+        {"Filiale": "Hamburg", "Umsatz": "980,25", "Kunden": 240},
+    ]
+    assert where(result) == [("csv-preamble", 1, 1), ("csv-summary-row", 5, 1)]
+
+
+def test_japanese_total_row_in_shift_jis() -> None:
+    text = "売上\r\n店舗,金額,点数\r\n渋谷店,125000,340\r\n新宿店,98000,260\r\n合計,223000,600\r\n"
+    result = repaired(text.encode("cp932") * 1, name="pos.csv")
+    assert result.encoding == "cp932"
+    assert result.data == [
+        {"店舗": "渋谷店", "金額": 125000, "点数": 340},
+        {"店舗": "新宿店", "金額": 98000, "点数": 260},
+    ]
+    assert [fix.rule for fix in result.fixes] == ["csv-preamble", "csv-summary-row"]
+
+
+def test_a_subtotal_in_the_middle_is_data_and_spoils_the_total() -> None:
+    text = "Title\nregion,v\nA,1\nSubtotal,1\nB,2\nTotal,3\n"
+    result = repaired(text)
+    assert [record["region"] for record in result.data] == ["A", "Subtotal", "B", "Total"]
+
+
+# --- repeated headers ---------------------------------------------------------------------
+
+
+def test_concatenated_exports_lose_the_second_title_and_header() -> None:
+    text = "date,sales\n2026-01-01,1520\nExport 2 of 2\ndate,sales\n2026-01-02,1610\n"
+    result = repaired(text)
+    assert result.data == [
+        {"date": "2026-01-01", "sales": 1520},
+        {"date": "2026-01-02", "sales": 1610},
+    ]
+    assert where(result) == [("csv-section-title", 3, 1), ("csv-repeated-header", 4, 1)]
+
+
+# --- multi-row headers --------------------------------------------------------------------
+
+
+def test_merge_header_spans_labels_over_the_blank_cells_to_their_right() -> None:
+    assert rules.merge_header(
+        [["", "Q1", "", "Q2", ""], ["region", "sales", "units", "sales", "units"]], True
+    ) == ["region", "Q1.sales", "Q1.units", "Q2.sales", "Q2.units"]
+
+
+def test_merge_header_three_rows_and_a_label_repeated_vertically() -> None:
+    assert rules.merge_header(
+        [["Item", "2025", "", ""], ["Item", "Q1", "", "Q2"], ["Item", "sales", "units", "sales"]],
+        True,
+    ) == ["Item", "2025.Q1.sales", "2025.Q1.units", "2025.Q2.sales"]
+
+
+@pytest.mark.parametrize(
+    "label_rows",
+    [
+        [["", "No.", ""], ["id", "a", "b"]],  # a dot would nest again
+        [["", "Q1", ""], ["id", "x", "x"]],  # Q1.x twice
+        [["", "", ""], ["", "a", "b"]],  # a column without a name
+        [["a", ""], ["", "b"], ["c"]],  # rows of different widths
+    ],
+)
+def test_merge_header_refuses_names_that_do_not_name_every_column_once(
+    label_rows: list[list[str]],
+) -> None:
+    assert rules.merge_header(label_rows, True) is None
+
+
+def test_merge_header_keeps_dots_when_names_stay_flat() -> None:
+    assert rules.merge_header([["", "No."], ["id", "a"]], False) == ["id", "No..a"]
+
+
+def test_two_header_rows_with_blank_group_cells_become_nested_records() -> None:
+    text = ",Q1,,Q2,\nregion,sales,units,sales,units\nNorth,1200,34,1350,38\n"
+    assert strict_error(text).message == "duplicate column name ''"
+    result = repaired(text)
+    assert result.data == [
+        {"region": "North", "Q1": {"sales": 1200, "units": 34}, "Q2": {"sales": 1350, "units": 38}}
+    ]
+    assert where(result) == [("csv-multirow-header", 1, 1)]
+    assert result.fixes[0].after == "region,Q1.sales,Q1.units,Q2.sales,Q2.units"
+    assert result.confidence == rules.MULTIROW_HEADER
+
+
+def test_two_header_rows_stay_dotted_names_without_unflatten() -> None:
+    text = ",Q1,,Q2,\nregion,sales,units,sales,units\nNorth,1200,34,1350,38\n"
+    result = repaired(text, unflatten=False)
+    assert result.data == [
+        {"region": "North", "Q1.sales": 1200, "Q1.units": 34, "Q2.sales": 1350, "Q2.units": 38}
+    ]
+
+
+def test_three_header_rows() -> None:
+    text = ",2025,,,\n,Q1,,Q2,\nregion,sales,units,sales,units\nNorth,1,2,3,4\nSouth,5,6,7,8\n"
+    result = repaired(text)
+    assert result.data[0] == {
+        "region": "North",
+        "2025": {"Q1": {"sales": 1, "units": 2}, "Q2": {"sales": 3, "units": 4}},
+    }
+    assert where(result) == [("csv-multirow-header", 1, 1)]
+    assert result.fixes[0].message.startswith("3 header rows merged")
+
+
+def test_repeated_names_over_data_are_not_merged_and_stay_refused() -> None:
+    error = refusal("id,amount,amount\n1,10,12\n2,7,7\n3,5,9\n")
+    assert error.message == "duplicate column name 'amount'"
+    assert "no repair rule applies" in error.hint
+
+
+GROUPED = ",2024,2025\nregion,revenue,revenue\nNorth,1200,1350\nSouth,980,1010\nWest,1430,1500\n"
+
+
+def test_review_merges_two_header_rows_when_all_the_evidence_agrees() -> None:
+    result = repaired(GROUPED)
+    assert result.data[0] == {
+        "region": "North",
+        "2024": {"revenue": 1200},
+        "2025": {"revenue": 1350},
+    }
+    assert where(result) == [("csv-multirow-header", 1, 1)]
+    assert result.confidence == rules.MULTIROW_HEADER
+    off = convert(GROUPED, src="csv", to="json", repair="off")
+    assert off.data[0] == {"": "region", "2024": "revenue", "2025": "revenue"}
+
+
+def test_review_offers_both_readings_when_the_corner_is_not_blank() -> None:
+    text = "Item,Jan,Feb\nItem,Units,Units\nPens,120,135\nPaper,40,38\nInk,15,18\n"
+    found = ambiguity(text)
+    assert (found.line, found.column) == (2, 1)
+    assert readings(found) == [
+        read(text, "csv", Options()),
+        [
+            {"Item": "Pens", "Jan": {"Units": 120}, "Feb": {"Units": 135}},
+            {"Item": "Paper", "Jan": {"Units": 40}, "Feb": {"Units": 38}},
+            {"Item": "Ink", "Jan": {"Units": 15}, "Feb": {"Units": 18}},
+        ],
+    ]
+
+
+def test_review_offers_both_readings_for_a_units_row() -> None:
+    text = ",Population,Area\nCountry,thousands,km2\nAustria,9104,83879\nBelgium,11742,30528\nDenmark,5933,42933\n"
+    found = ambiguity(text)
+    assert readings(found)[1][0] == {
+        "Country": "Austria",
+        "Population": {"thousands": 9104},
+        "Area": {"km2": 83879},
+    }
+
+
+def test_the_error_path_weighs_two_header_rows_as_review_does() -> None:
+    text = "Report\nItem,Jan,Feb\nItem,Units,Units\nPens,120,135\nPaper,40,38\nInk,15,18\n"
+    found = ambiguity(text)
+    assert [c.description for c in found.candidates] == [
+        "one header row: the next row is the first record",
+        "two header rows: Item, Jan.Units, Feb.Units",
+    ]
+    assert readings(found)[0][0] == {"Item": "Item", "Jan": "Units", "Feb": "Units"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param(
+            ",2024,2025\nregion,revenue,revenue\nNorth,1,2\nSouth,3,4\n", id="too-few-rows"
+        ),
+        pytest.param(",a,b\nx,7,y\nq,2,3\nr,5,6\ns,8,9\n", id="row-2-holds-a-number"),
+        pytest.param("name,a,b\nAnn,x,y\nBob,1,2\nCy,3,4\nDee,5,6\n", id="no-blank-no-repeat"),
+        pytest.param(
+            ",a,b\nName,Contact,Contact\nAnn,x@y,1 2\nBob,z@w,3 4\nCy,q@r,5 6\n", id="no-numbers"
+        ),
+        pytest.param(",a,b\nid,v,v\nx,1,2\ny,,\nz,5,6\n", id="an-empty-cell-under-every-label"),
+        pytest.param(",a,b\nid,v,v\nx,true,false\ny,true,true\nz,false,false\n", id="booleans"),
+        pytest.param("a,b,c\nx,x,x\n1,2,3\n4,5,6\n7,8,9\n", id="a-label-repeated-everywhere"),
+    ],
+)
+def test_review_leaves_these_alone(text: str) -> None:
+    data = read(text, "csv", Options())
+    assert rules.review(text, data, Options()) is None
+
+
+@pytest.mark.parametrize("path", CLEAN_CSV, ids=[path.name for path in CLEAN_CSV])
+def test_review_never_touches_ordinary_csv(path: Path) -> None:
+    raw = path.read_bytes()
+    text = raw.decode("utf-8-sig")
+    data = read(text, "csv", Options())
+    assert rules.review(text, data, Options()) is None
+    assert repaired(raw).text == convert(raw, src="csv", to="json", repair="off").text
+
+
+class _Watched(list[Any]):
+    """A list that records the indexes read from it."""
+
+    touched: set[int]
+
+    def __getitem__(self, index: Any) -> Any:
+        indexes = range(len(self))[index] if isinstance(index, slice) else [index]
+        self.touched.update(indexes)
+        return super().__getitem__(index)
+
+
+def test_review_reads_only_the_first_records() -> None:
+    text = GROUPED + "North,1,2\n" * 2000
+    data = _Watched(read(text, "csv", Options()))
+    data.touched = set()
+    assert isinstance(rules.review(text, data, Options()), Patched)
+    assert max(data.touched) <= rules.REVIEW_ROWS
+
+
+def test_review_head_says_when_streaming_must_not_skip_review() -> None:
+    assert rules.review_head(GROUPED, Options())
+    assert not rules.review_head("a,b\n1,2\n3,4\n5,6\n7,8\n", Options())
+    assert not rules.review_head('a,b\n"broken\n', Options())
+    assert rules.review_head(GROUPED + 'North,1,"a cut\n', Options())
+    assert rules.review_head("id^name\n1^Ann\n2^Bob\n3^Cy\n", Options())
+
+
+# --- headerless files and unnamed columns -------------------------------------------------
+
+
+def test_headerless_export_is_refused_with_a_hint_to_add_a_header() -> None:
+    text = "2026-01-05,COFFEE SHOP,3.50,3.50\n2026-01-06,BOOKSTORE,12.99,16.49\n2026-01-07,GROCERY,45.20,61.69\n"
+    error = refusal(text)
+    assert error.message.startswith("the first row looks like data")
+    assert error.hint.startswith("add a header row naming the columns")
+    assert (error.line, error.column) == (1, 1)
+
+
+def test_headerless_rows_under_a_metadata_line_are_refused() -> None:
+    text = "Export,2026-01-08\n12345,2026-01-05,Coffee,3.50\n12346,2026-01-06,Tea,2.75\n"
+    error = refusal(text)
+    assert error.message.startswith("the first row of the table looks like data")
+    assert error.line == 2
+
+
+def test_a_year_header_under_a_title_is_not_taken_for_data() -> None:
+    result = repaired("Revenue\nregion,2024,2025\nNorth,1200,1350\nSouth,980,1010\n")
+    assert result.data[0] == {"region": "North", "2024": 1200, "2025": 1350}
+
+
+def test_unsniffed_delimiter_is_refused_with_the_option_to_pass() -> None:
+    error = refusal("id^name^amount\n1^Ann^10.50\n2^Bob^7.25\n3^Cy^12.00,1\n")
+    assert error.hint == "pass --delimiter '^' (API: delimiter='^')"
+    assert repaired("id^name\n1^Ann\n2^Bob\n", delimiter="^").data == [
+        {"id": 1, "name": "Ann"},
+        {"id": 2, "name": "Bob"},
+    ]
+
+
+def test_unsniffed_delimiter_read_as_one_column_is_refused_by_review() -> None:
+    text = "id^name^amount\n1^Ann^10.50\n2^Bob^7.25\n3^Cy^12.00\n"
+    assert read(text, "csv", Options(repair="off"))[:2] == [
+        {"id^name^amount": "1^Ann^10.50"},
+        {"id^name^amount": "2^Bob^7.25"},
+    ]
+    assert "'^'" in refusal(text).hint
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("^\r\n^\r\n", id="no-labels"),
+        pytest.param("a^b\n1^2\n3^4\n", id="too-few-rows"),
+        pytest.param("a^b\n1^2\n3^4\n5\n", id="ragged"),
+    ],
+)
+def test_one_column_holding_carets_is_left_alone_without_evidence(text: str) -> None:
+    assert repaired(text).data == read(text, "csv", Options(repair="off"))
+
+
+# --- ragged rows --------------------------------------------------------------------------
+
+
+def test_empty_cells_past_the_last_column_are_removed() -> None:
+    result = repaired("id,product\n1,Widget,\n2,Gadget\n3,Gizmo,,\n")
+    assert result.data == [
+        {"id": 1, "product": "Widget"},
+        {"id": 2, "product": "Gadget"},
+        {"id": 3, "product": "Gizmo"},
+    ]
+    assert where(result) == [("csv-trailing-delimiter", 2, 9), ("csv-trailing-delimiter", 4, 8)]
+    assert [fix.before for fix in result.fixes] == [",", ",,"]
+    assert result.confidence == rules.QUOTING
+
+
+def test_an_empty_name_after_the_last_column_is_removed() -> None:
+    result = repaired("id,product,\n1,Widget\n2,Gadget\n")
+    assert result.data == [{"id": 1, "product": "Widget"}, {"id": 2, "product": "Gadget"}]
+    assert where(result) == [("csv-trailing-delimiter", 1, 11)]
+
+
+def test_a_row_of_empty_cells_of_the_wrong_width_is_removed() -> None:
+    result = repaired("a,b,c\n1,2,3\n,\n4,5,6\n")
+    assert result.data == [{"a": 1, "b": 2, "c": 3}, {"a": 4, "b": 5, "c": 6}]
+    assert where(result) == [("csv-empty-row", 3, 1)]
+
+
+def test_short_row_is_padded_at_its_end_with_lower_confidence() -> None:
+    text = "name,email,notes\nAnn,ann@example.com,VIP\nBob,bob@example.com\nCy,cy@example.com,x\n"
+    result = repaired(text)
+    assert result.data[1] == {"name": "Bob", "email": "bob@example.com", "notes": ""}
+    assert where(result) == [("csv-short-row", 3, 20)]
+    assert result.fixes[0].after == ","
+    assert result.confidence == rules.PADDED
+
+
+def test_one_missing_cell_goes_where_every_column_keeps_its_type() -> None:
+    text = "id,name,age,joined\n1,Ann,30,2020-01-05\n2,Bob,41,2021-03-09\n3,Cy,22,2022-07-01\n4,Dana,2023-02-14\n"
+    result = repaired(text)
+    assert result.data[3] == {"id": 4, "name": "Dana", "age": "", "joined": "2023-02-14"}
+    assert where(result) == [("csv-short-row", 5, 8)]
+    assert result.confidence == rules.TYPE_PICKED
+
+
+def test_one_missing_cell_with_two_places_is_a_choice() -> None:
+    text = "id,first,last,age\n1,Ann,Lee,30\n2,Bob,Ray,41\n3,Cy,Doe,22\n4,Dana,41\n"
+    found = ambiguity(text)
+    assert (found.line, found.column) == (5, 1)
+    assert [reading[3] for reading in readings(found)] == [
+        {"id": 4, "first": "", "last": "Dana", "age": 41},
+        {"id": 4, "first": "Dana", "last": "", "age": 41},
+    ]
+
+
+def test_two_missing_cells_that_do_not_fit_at_the_end_are_refused() -> None:
+    error = refusal("id,name,notes\n1,Ann,x\n2,Bob,y\n3,Cy,z\nZed\n4,Dee,w\n")
+    assert error.line == 5
+    assert error.hint == "complete the row by hand"
+
+
+def test_short_last_row_without_a_line_end_is_cut_off_or_short() -> None:
+    found = ambiguity("id,name,email\n1,Ann,ann@example.com\n2,Bob,bob@example.com\n3,Cy")
+    assert [candidate.description for candidate in found.candidates] == [
+        "line 4: the last row is cut off and dropped",
+        "line 4: the last row is short and padded with empty cells",
+    ]
+    assert [len(reading) for reading in readings(found)] == [2, 3]
+    assert found.candidates[0].fixes[0].rule == "csv-truncated-row"
+
+
+def test_file_cut_inside_a_quoted_field_is_cut_off_or_unclosed() -> None:
+    text = 'id,title,body\n1,"Welcome","First"\n2,"Draft","Unfinished te'
+    found = ambiguity(text)
+    assert readings(found) == [
+        [{"id": 1, "title": "Welcome", "body": "First"}],
+        [
+            {"id": 1, "title": "Welcome", "body": "First"},
+            {"id": 2, "title": "Draft", "body": "Unfinished te"},
+        ],
+    ]
+    assert [c.fixes[-1].rule for c in found.candidates] == [
+        "csv-truncated-row",
+        "csv-unclosed-quote",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "note"),
+    [
+        ("id,note,qty\n1,first line\nsecond line,3\n2,ok,4\n", "first line\nsecond line"),
+        ("id,note,qty\n1,first\nsecond\nthird,3\n2,ok,4\n", "first\nsecond\nthird"),
+        ("id,note,qty\r\n1,first\r\nsecond,3\r\n2,ok,4\r\n", "first\r\nsecond"),
+    ],
+)
+def test_short_lines_adding_up_to_one_row_hold_an_unquoted_line_break(text: str, note: str) -> None:
+    result = repaired(text)
+    assert result.data == [{"id": 1, "note": note, "qty": 3}, {"id": 2, "note": "ok", "qty": 4}]
+    assert where(result) == [("csv-unquoted-line-break", 2, 3)]
+    assert result.confidence == rules.LINE_BREAK
+
+
+def test_long_row_joined_where_only_one_join_keeps_the_types() -> None:
+    text = "id,name,age\n1,Smith, John,34\n2,Lee,29\n3,Ray,41\n4,Fox,52\n"
+    result = repaired(text)
+    assert result.data[0] == {"id": 1, "name": "Smith, John", "age": 34}
+    assert where(result) == [("csv-unquoted-delimiter", 2, 3)]
+    assert result.fixes[0].after == '"Smith, John"'
+    assert result.confidence == rules.TYPE_PICKED
+
+
+def test_identifier_shapes_rule_out_joins_as_types_do() -> None:
+    text = "invoice,amount,currency\nINV-001,1,250.00,EUR\nINV-002,980.00,EUR\nINV-003,75.50,USD\nINV-004,310.20,EUR\n"
+    result = repaired(text)
+    assert result.data[0] == {"invoice": "INV-001", "amount": "1,250.00", "currency": "EUR"}
+
+
+def test_long_row_between_text_columns_is_a_choice_of_joins() -> None:
+    text = "name,city,country\nSmith, John,Paris,France\nLee,Rome,Italy\nRay,Oslo,Norway\nFox,Bern,Swiss\n"
+    found = ambiguity(text)
+    assert [reading[0] for reading in readings(found)] == [
+        {"name": "Smith, John", "city": "Paris", "country": "France"},
+        {"name": "Smith", "city": " John,Paris", "country": "France"},
+        {"name": "Smith", "city": " John", "country": "Paris,France"},
+    ]
+
+
+def test_long_row_that_no_join_explains_is_refused() -> None:
+    text = "id,amount,date\n1,250.00,2026-01-05\n2,75.5,2026-01-06\n3,abc,def,2026-01-07\n4,12.00,2026-01-08\n"
+    error = refusal(text)
+    assert error.line == 4
+    assert "no join of adjacent cells keeps every column's type" in error.message
+
+
+def test_too_many_readings_are_refused() -> None:
+    text = "name,street,city\nAnn,12 High St, Flat 2,London\nBob,5 Main Rd, Unit 4,Leeds\nCy,9 Park Ave,York\nDee,3 Elm Rd,Bath\nEd,1 Oak St,Hull\n"
+    error = refusal(text)
+    assert error.message == "this row has 4 fields, the header has 3"
+    assert "no repair rule applies" in error.hint
+
+
+def test_a_header_naming_fewer_columns_than_most_rows_is_refused() -> None:
+    text = "name,street,city\nAnn,12 High St, Flat 2,London\nBob,5 Main Rd, Unit 4,Leeds\nCy,9 Park Ave,York\n"
+    error = refusal(text)
+    assert error.message == "most rows hold more fields than the header's 3 names"
+
+
+# --- the whole ----------------------------------------------------------------------------
+
+
+def test_clean_csv_never_reaches_repair_and_review_keeps_it() -> None:
+    text = "a,b\n1,2\n"
+    assert repaired(text).fixes == ()
+
+
+def test_a_quote_that_never_closes_keeps_its_text_with_the_quotes() -> None:
+    result = repaired('a,b\n"x"y,1\n')
+    assert result.data == [{"a": '"x"y', "b": 1}]
+
+
+def test_every_change_is_a_fix_in_the_input_coordinates() -> None:
+    text = "Report\n\nregion,qty\nNorth,1,\nSouth,2\nTotal,3\n"
+    result = repaired(text)
+    assert where(result) == [
+        ("csv-preamble", 1, 1),
+        ("csv-trailing-delimiter", 4, 8),
+        ("csv-summary-row", 6, 1),
+    ]
+    assert result.repaired == "\nregion,qty\nNorth,1\nSouth,2\n"
+
+
+_CSV_TEXT = st.text(st.sampled_from(list("ab1;,\"'\t|^\\ \n\r.x")), max_size=80)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=_CSV_TEXT)
+def test_any_text_gives_an_outcome_or_a_structconv_error(text: str) -> None:
+    list(rules.input_values(text))
+    try:
+        data = read(text, "csv", Options(repair="off"))
+    except ParseError as error:
+        try:
+            outcome = rules.repair(text, error, Options())
+        except ParseError as refused:
+            assert not refused.repairable
+            return
+        assert outcome is None or isinstance(outcome, Patched | Ambiguity)
+        return
+    try:
+        reviewed = rules.review(text, data, Options())
+    except ParseError:
+        return
+    assert reviewed is None or isinstance(reviewed, Patched | Ambiguity)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    records=st.lists(
+        st.fixed_dictionaries(
+            {
+                "": st.text(max_size=6),
+                "a": st.one_of(st.text(max_size=6), st.integers()),
+                "b": st.one_of(st.text(max_size=6), st.integers()),
+            }
+        ),
+        min_size=0,
+        max_size=6,
+    )
+)
+def test_review_of_written_records_keeps_them(records: list[dict[str, Any]]) -> None:
+    """What structconv writes reads back as written, or review says why not (the only
+    firing shape: a label row over numbers under a blank corner name)."""
+    if not records or any("\x00" in str(value) for record in records for value in record.values()):
+        return
+    text = convert(json.dumps(records), src="json", to="csv").text
+    if not text:
+        return
+    data = read(text, "csv", Options())
+    outcome = rules.review(text, data, Options())
+    if outcome is not None:
+        first = data[0]
+        assert all(isinstance(value, str) and rules.is_label(value) for value in first.values())
