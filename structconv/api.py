@@ -151,6 +151,30 @@ def convert(
     )
 
 
+# How much of a file the review of a streamed source looks at (its first records).
+_REVIEW_HEAD_BYTES = 1 << 18
+
+
+def _head_needs_review(source: Path, source_format: str, options: Options) -> bool:
+    """Whether a file about to stream must be read in memory, where it is reviewed."""
+    if options.repair == "off" or source_format not in REVIEWED:
+        return False
+    from structconv.repair import pipeline
+
+    try:
+        with source.open("rb") as stream:
+            head = stream.read(_REVIEW_HEAD_BYTES)
+    except OSError:
+        return False  # the streaming path reports the error with its context
+    if len(head) == _REVIEW_HEAD_BYTES:
+        head = head[: head.rfind(b"\n") + 1]
+    try:
+        text, _ = decode(head, source_format)
+    except ParseError:
+        return True  # let the in-memory path report (or repair) it
+    return pipeline.head_needs_review(source_format, text, options)
+
+
 def convert_file(
     path: str | os.PathLike[str],
     *,
@@ -170,7 +194,9 @@ def convert_file(
         from structconv import streaming
 
         options = Options.from_settings(settings)
-        if streaming.can_stream(source_format, to, options):
+        if streaming.can_stream(source_format, to, options) and not _head_needs_review(
+            source, formats.canonical_name(source_format), options
+        ):
             try:
                 records = streaming.stream_convert(source, out, source_format, to, options)
             except ParseError:

@@ -71,10 +71,18 @@ def decode(raw: bytes, format: str | None) -> tuple[str, str]:
         return _detect_legacy(raw, error, format)
 
 
+# Kana and kanji (not half-width kana, which Korean bytes read as cp932 would give).
+_JAPANESE_SCRIPT = re.compile("[\u3041-\u30ff\u4e00-\u9fff]")
+_NEAR = 0.05  # guesses whose "chaos" differs less than this are a tie
+
+
 def _detect_legacy(raw: bytes, error: UnicodeDecodeError, format: str | None) -> tuple[str, str]:
     """charset-normalizer's best guess, except that among near-equal guesses the
-    Western code page wins: short CP1252 text otherwise reads as cp1257 or cp1250,
-    silently turning "crème" into "crčme"."""
+    Western and the Japanese code pages win: short CP1252 text otherwise reads as
+    cp1257 or cp1250, silently turning "crème" into "crčme", and short Shift_JIS text
+    as cp949 (Korean) whose Hangul is noise. Korean text rarely decodes as cp932 at
+    all (measured: it is not among the guesses), so a near-tie cp932 reading in
+    Japanese script is taken to be the file's."""
     from charset_normalizer import from_bytes
 
     matches = from_bytes(raw)
@@ -82,6 +90,10 @@ def _detect_legacy(raw: bytes, error: UnicodeDecodeError, format: str | None) ->
     if best is None:
         raise _bad_bytes(raw, error, format or "text") from None
     for match in matches:
-        if match.encoding == "cp1252" and match.chaos <= best.chaos + 0.05:
+        if match.chaos > best.chaos + _NEAR:
+            continue
+        if match.encoding == "cp1252":
             return str(match), "cp1252"
+        if match.encoding == "cp932" and _JAPANESE_SCRIPT.search(str(match)):
+            return str(match), "cp932"
     return str(best), best.encoding

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -88,3 +89,32 @@ def test_convert_file_writes_atomically_and_names_the_file_in_errors(tmp_path: P
 def test_missing_file_is_a_usage_error(tmp_path: Path) -> None:
     with pytest.raises(UsageError, match="cannot read"):
         convert_file(tmp_path / "nope.json", to="json")
+
+
+def test_a_streamed_csv_with_two_header_rows_is_reviewed_like_one_read_whole(
+    tmp_path: Path,
+) -> None:
+    """convert_file to a file streams CSV; a head that reads differently once reviewed
+    (two header rows) goes through the in-memory path instead, so both agree."""
+    source = Path(__file__).parent / "golden" / "malformed" / "csv" / "gsheets_year_groups.csv"
+    whole = convert(source.read_bytes(), src="csv", to="json")
+    assert whole.fixes
+    streamed = convert_file(source, to="json", out=tmp_path / "out.json")
+    assert streamed.fixes == whole.fixes
+    assert json.loads((tmp_path / "out.json").read_text()) == json.loads(whole.text)
+    strict = convert_file(source, to="json", out=tmp_path / "strict.json", repair="off")
+    assert strict.records is not None and not strict.fixes
+
+
+@pytest.mark.parametrize("second", ["大阪", "合計", "りんご"])
+def test_short_shift_jis_reads_as_japanese_not_korean(second: str) -> None:
+    text = f"店舗,売上\n{second},100\n"
+    result = convert(text.encode("cp932"), src="csv", to="json")
+    assert result.encoding == "cp932"
+    assert result.data == [{"店舗": second, "売上": 100}]
+
+
+def test_korean_stays_korean() -> None:
+    text = "이름,가격\n사과,100\n"
+    result = convert(text.encode("cp949"), src="csv", to="json")
+    assert result.encoding == "cp949" and result.data == [{"이름": "사과", "가격": 100}]

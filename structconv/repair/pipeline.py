@@ -162,6 +162,13 @@ def review(text: str, format: str, data: Any, options: Options, mode: str) -> Re
     return _apply(text, format, outcome, options, mode)
 
 
+def head_needs_review(format: str, head: str, options: Options) -> bool:
+    """Whether a file that starts with `head` may read differently once reviewed (a
+    CSV's second header row): the streaming path then reads it in memory instead."""
+    checker = getattr(rules_for(format), "review_head", None)
+    return bool(checker is not None and checker(head, options))
+
+
 def _unrepaired(error: ParseError, why: str) -> ParseError:
     hint = f"{error.hint}; {why}" if error.hint else why
     return ParseError(
