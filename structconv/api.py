@@ -13,12 +13,10 @@ from structconv.errors import (
     AmbiguousInput,
     ParseError,
     RepairRejected,
-    RoundTripError,
     UsageError,
 )
-from structconv.formats import read
+from structconv.formats import read, write
 from structconv.formats.detect import detect_format
-from structconv.neutral import depth, first_difference
 from structconv.options import Options
 from structconv.repair.rules import REVIEWED
 from structconv.result import Result
@@ -31,43 +29,6 @@ def _source_format(text: str, src: str | None, name: str | os.PathLike[str] | No
     if src is not None:
         return formats.canonical_name(src)
     return detect_format(text, None if name is None else os.fspath(name))
-
-
-def write(
-    data: Any, target_format: str, options: Options, source_format: str = "data"
-) -> tuple[str, Any]:
-    """The text of `data` in the target format, and the data as the target holds it.
-
-    With options.verify the text is read back and compared: a writer that would
-    lose anything raises RoundTripError instead of returning. The depth limit is
-    checked here, off the fast path: the parsers bound nesting themselves, and the
-    fast writers refuse deep data.
-    """
-    codec = formats.get_codec(target_format)
-    if codec.fast_write is not None:
-        text = codec.fast_write(data, options)
-        if text is not None:
-            return text, data
-    if depth(data) > options.max_depth:
-        raise formats.too_deep(source_format, options)
-    try:
-        represented = codec.represent(data, options)
-    except RecursionError:
-        raise formats.too_deep(source_format, options) from None
-    if codec.fast_write is not None:
-        text = codec.fast_write(represented, options)
-        if text is not None:
-            return text, represented
-    text = codec.dumps(represented, options)
-    if options.verify:
-        try:
-            again = codec.reread(text, options)
-        except ParseError as error:
-            raise RoundTripError(target_format, "$", "readable output", str(error)) from None
-        difference = first_difference(represented, again)
-        if difference is not None:
-            raise RoundTripError(target_format, *difference)
-    return text, represented
 
 
 def read_or_repair(text: str, source_format: str, options: Options) -> tuple[Any, Repaired | None]:

@@ -36,19 +36,16 @@ lists follow maxOccurs and elements are ordered and validated by the schema inst
 from __future__ import annotations
 
 import codecs
-import contextlib
 import datetime
-import gc
 import math
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from lxml import etree
 
 from structconv.errors import ParseError, UnrepresentableError, UsageError
-from structconv.formats import Codec
+from structconv.formats import Codec, without_gc
 from structconv.neutral import PathPart, format_path
 from structconv.options import Options
 
@@ -100,22 +97,6 @@ class Node:
 
 
 # ---------------------------------------------------------------- reading
-
-
-@contextlib.contextmanager
-def _without_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector while building a tree.
-
-    Building one allocates millions of acyclic objects, and each collection walks
-    all of them: for a 6 MB document that is most of the time (measured: 3x).
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _trusted(options: Options) -> bool:
@@ -363,7 +344,7 @@ def _loads(text: str, options: Options) -> Any:
         import structconv.formats.xml_schema as xml_schema
 
         return xml_schema.loads(text, options)
-    with _without_gc():
+    with without_gc():
         return node_to_data(tree_to_node(parse_tree(text, options), options, text))
 
 
@@ -619,7 +600,7 @@ def represent(data: Any, options: Options) -> Any:
         import structconv.formats.xml_schema as xml_schema
 
         return xml_schema.represent(data, options)
-    with _without_gc():
+    with without_gc():
         return node_to_data(data_to_node(data, options))
 
 
@@ -629,7 +610,7 @@ def dumps(data: Any, options: Options) -> str:
 
         text: str = xml_schema.dumps(data, options)
         return text
-    with _without_gc():
+    with without_gc():
         return serialize(data_to_node(data, options), options.indent)
 
 

@@ -78,11 +78,14 @@ _MARKER_HINT = re.compile(r"\n(?:---|\.\.\.)")
 _CONTENT_LINE = re.compile(r"^(?:[ \t]*[^\s#%]|[ \t]+%)", re.MULTILINE)
 _TIMESTAMP = r"(?:\d{4}-\d\d-\d\d|\d\d?:\d\d:\d\d)"
 # Quoted, escaped or block scalars that yaml-rs would type as timestamps; separate
-# patterns because the regex engine scans fast only for a pattern's first character.
+# patterns, each starting with a literal, because the regex engine then jumps from one
+# occurrence of it to the next (measured: ["'] first scans 20 MB in 0.19 s, ' in 0.01 s).
 _NON_PLAIN_TIMESTAMP = (
-    re.compile(rf"""["'](?P<at>{_TIMESTAMP})"""),
+    re.compile(rf"""'(?P<at>{_TIMESTAMP})"""),
+    re.compile(rf'"(?P<at>{_TIMESTAMP})'),
     re.compile(r'"(?P<at>[\d:.Tt Zz+-]*\\)'),
-    re.compile(rf"[|>][1-9]?-[1-9]?[ \t]*(?:#.*)?\n[ \t]+(?P<at>{_TIMESTAMP})"),
+    re.compile(rf"\|[1-9]?-[1-9]?[ \t]*(?:#.*)?\n[ \t]+(?P<at>{_TIMESTAMP})"),
+    re.compile(rf">[1-9]?-[1-9]?[ \t]*(?:#.*)?\n[ \t]+(?P<at>{_TIMESTAMP})"),
 )
 # Plain scalars that yaml-rs reads as numbers and YAML 1.2 as strings: found from
 # their rare parts (fast literal scans), then checked as whole tokens.

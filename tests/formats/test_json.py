@@ -5,6 +5,7 @@ import datetime
 import pytest
 
 from structconv import ParseError, UnrepresentableError, convert
+from structconv.formats.json import orjson_writes_exactly
 
 
 def to_json(text: str, **settings: object) -> str:
@@ -91,3 +92,28 @@ def test_json_lines_error_names_the_line() -> None:
 def test_datetime_time_written_as_iso() -> None:
     assert convert("t = 07:32:00\n", src="toml", to="json").data == {"t": "07:32:00"}
     assert isinstance(datetime.time.fromisoformat("07:32:00"), datetime.time)
+
+
+class _Label(str):
+    """A str subclass: orjson writes it as plain text, so its type would be lost."""
+
+
+@pytest.mark.parametrize(
+    ("data", "exact"),
+    [
+        ({"a": [1, 2.5, "x", True, None]}, True),
+        ({"a": [1.0, float("nan")]}, False),
+        ([float("inf")], False),
+        ({"when": datetime.date(2026, 1, 2)}, False),
+        ({"label": _Label("x")}, False),
+        ({"t": (1, 2)}, False),
+    ],
+)
+def test_the_fast_writer_is_used_only_where_orjson_is_exact(data: object, exact: bool) -> None:
+    assert orjson_writes_exactly(data) is exact
+
+
+def test_nan_never_becomes_null_on_the_fast_path() -> None:
+    with pytest.raises(UnrepresentableError, match="nan is not a JSON number"):
+        convert("a: .nan\n", src="yaml", to="json")
+    assert convert("a: 2026-01-02\n", src="yaml", to="json").text == '{\n  "a": "2026-01-02"\n}\n'
