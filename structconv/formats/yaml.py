@@ -92,7 +92,7 @@ _NON_PLAIN_TIMESTAMP = (
 # The look-behind comes after the literal, so the scan still jumps from "_" to "_".
 _NUMBER_HINTS = (
     re.compile(r"_(?<=[\d \t\n\[{,+-]_)\d"),
-    re.compile(r"0(?<=[ \t\n\[{,:+-]0)[xXoObB]"),
+    re.compile(r"0(?<=[ \t\n\[{,:+-]0)(?:[bB][01]|[xX][\dA-Fa-f]*_|[oO][0-7]*_)"),
 )
 _NOT_A_YAML_1_2_NUMBER = re.compile(
     r"[-+]?(?:[\d_]*_[\d_]*(?:\.[\d_]*)?(?:[eE][-+]?[\d_]+)?"
