@@ -88,7 +88,7 @@ def convert(
         output, represented = write(data, target_format, options, source_format)
     except (ParseError, RepairRejected, AmbiguousInput) as error:
         raise error.with_source(os.fspath(name)) if name is not None else error from None
-    notes = () if encoding in ("utf-8", "utf-8-sig") else (f"read as {encoding}",)
+    notes: tuple[str, ...] = () if encoding in ("utf-8", "utf-8-sig") else (f"read as {encoding}",)
     if repaired is None:
         return Result(
             text=output,
@@ -107,7 +107,7 @@ def convert(
         fixes=repaired.fixes,
         confidence=repaired.confidence,
         used_model=repaired.used_model,
-        notes=notes,
+        notes=notes + repaired.notes,
         repaired=repaired.text,
     )
 

@@ -7,6 +7,7 @@ only removed (by --in-place with a format change) once its replacement is whole.
 
 from __future__ import annotations
 
+import json
 import os
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -17,6 +18,7 @@ from typing import Any
 
 from structconv import formats
 from structconv.api import convert_file
+from structconv.atomic import write_atomic
 from structconv.errors import (
     AmbiguousInput,
     ParseError,
@@ -111,6 +113,30 @@ def plan_jobs(
     return jobs
 
 
+def save_for_review(source: str, refused: RepairRejected) -> str | None:
+    """Keep a repair held for review beside its input, as `<input>.review.json`.
+
+    Only a held repair (it passed validation, the model was not sure enough) is kept:
+    a refused one is wrong, not uncertain. Returns the file's path (None: nothing kept).
+    """
+    if not refused.held or source == "-":
+        return None
+    path = f"{source}.review.json"
+    record = {
+        "source": source,
+        "format": refused.format,
+        "reason": refused.why,
+        "confidence": refused.confidence,
+        "line": refused.line,
+        "column": refused.column,
+        "candidate_data": refused.candidate_data,
+        "candidate_text": refused.candidate_text,
+        "fixes": [asdict(fix) for fix in refused.fixes],
+    }
+    write_atomic(path, json.dumps(record, indent=2, ensure_ascii=False, default=str) + "\n")
+    return path
+
+
 def attempt(source: str, output: str | None, to: str, action: Callable[[], Result]) -> FileOutcome:
     """Run one conversion; every structconv or OS failure becomes an outcome, never an exception."""
     started = time.perf_counter()
@@ -118,6 +144,7 @@ def attempt(source: str, output: str | None, to: str, action: Callable[[], Resul
         result = action()
     except (ParseError, RepairRejected, AmbiguousInput) as error:
         refused = error if isinstance(error, RepairRejected) else None
+        review = save_for_review(source, refused) if refused is not None else None
         return FileOutcome(
             source,
             None,
@@ -131,6 +158,7 @@ def attempt(source: str, output: str | None, to: str, action: Callable[[], Resul
             fixes=refused.fixes if refused else (),
             confidence=refused.confidence if refused else 0.0,
             error_kind=type(error).__name__,
+            notes=(f"the candidate is saved for review in {review}",) if review else (),
         )
     except (StructconvError, OSError) as error:
         return FileOutcome(

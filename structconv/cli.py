@@ -16,7 +16,14 @@ import click
 from structconv import __version__, formats
 from structconv.api import convert, convert_file
 from structconv.atomic import write_atomic
-from structconv.batch import FileOutcome, Job, attempt, convert_many, plan_jobs
+from structconv.batch import (
+    FileOutcome,
+    Job,
+    attempt,
+    convert_many,
+    plan_jobs,
+    save_for_review,
+)
 from structconv.encoding import decode
 from structconv.errors import AmbiguousInput, ParseError, RepairRejected, UsageError
 from structconv.formats.detect import detect_format
@@ -45,9 +52,14 @@ def _progress(total: int) -> Any:
 def _executor(jobs: int) -> Executor | None:
     if jobs <= 1:
         return None
+    import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    return ProcessPoolExecutor(max_workers=jobs)
+    # Not fork: a worker forked from a process that ran the repair model would hang in
+    # llama.cpp (its threads do not survive fork); forkserver workers start clean.
+    return ProcessPoolExecutor(
+        max_workers=jobs, mp_context=multiprocessing.get_context("forkserver")
+    )
 
 
 def _write_report(path: str, outcomes: list[FileOutcome]) -> None:
@@ -95,7 +107,18 @@ def main() -> None:
 @click.option("--out-dir", type=click.Path(file_okay=False), help="Write each output here.")
 @click.option("--in-place", is_flag=True, help="Replace each input by its conversion.")
 @click.option(
-    "--jobs", "-j", default=1, show_default=True, type=click.IntRange(1), help="Worker processes."
+    "--jobs",
+    "-j",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1),
+    help="Files converted at once, each in a process of its own (for many files).",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(1),
+    help="Processes for one big CSV file converted to json or jsonl, each taking a part of "
+    "it (default: one per free CPU for files of 8 MiB per process and up; 1 with --jobs > 1).",
 )
 @click.option(
     "--report", type=click.Path(dir_okay=False), help="Write a JSON report of every file."
@@ -136,6 +159,16 @@ def main() -> None:
     "--repair",
     type=click.Choice(REPAIR_MODES),
     help="Broken input: off (refuse), rules, auto (rules, then the model; default), llm.",
+)
+@click.option(
+    "--model",
+    type=click.Path(exists=True, dir_okay=False),
+    help="A GGUF base model for the repair model (default: the packaged one; $STRUCTCONV_MODEL).",
+)
+@click.option(
+    "--min-confidence",
+    type=click.FloatRange(0.0, 1.0),
+    help="Hold a model repair for review below this confidence (default 0.5).",
 )
 def convert_command(
     files: tuple[str, ...],
@@ -240,12 +273,29 @@ def _fix_report(name: str, original: str, result: Result) -> str:
     show_default=True,
     help="rules only, auto (rules, then the model), or llm (the model only).",
 )
+@click.option(
+    "--model",
+    type=click.Path(exists=True, dir_okay=False),
+    help="A GGUF base model for the repair model (default: the packaged one; $STRUCTCONV_MODEL).",
+)
+@click.option(
+    "--min-confidence",
+    type=click.FloatRange(0.0, 1.0),
+    help="Hold a model repair for review below this confidence (default 0.5).",
+)
 @click.option("--write", is_flag=True, help="Replace FILE by its repaired text (atomic).")
 @click.option(
     "-o", "--output", help="Write the repaired text (or, with --to, the conversion) here."
 )
 def repair_command(
-    file: str, to: str | None, src: str | None, mode: str, write: bool, output: str | None
+    file: str,
+    to: str | None,
+    src: str | None,
+    mode: str,
+    model: str | None,
+    min_confidence: float | None,
+    write: bool,
+    output: str | None,
 ) -> None:
     """Show how FILE would be repaired: every fix, the confidence and a diff.
 
@@ -263,7 +313,10 @@ def repair_command(
         hinted = src or (formats.format_from_suffix(file) if name else None)
         original, encoding = decode(raw, None if hinted is None else formats.canonical_name(hinted))
         source_format = formats.canonical_name(src) if src else detect_format(original, name)
-        result = convert(original, to=to or source_format, src=source_format, repair=mode)
+        settings = _settings(model=model, min_confidence=min_confidence)
+        result = convert(
+            original, to=to or source_format, src=source_format, repair=mode, **settings
+        )
     except (ParseError, RepairRejected, AmbiguousInput) as error:
         located = error.with_source(file)
         where = f"{file}:{located.line}:{located.column}" if located.line else file
@@ -274,6 +327,10 @@ def repair_command(
             )
             for fix in error.fixes:
                 click.echo(f"  {fix.line}:{fix.column}: {fix.rule}: {fix.message}", err=True)
+        if isinstance(error, RepairRejected):
+            review = save_for_review(file, error)
+            if review is not None:
+                click.echo(f"{file}: the candidate is saved for review in {review}", err=True)
         sys.exit(1)
     except UsageError as error:
         raise click.UsageError(str(error)) from None

@@ -119,9 +119,13 @@ class RepairRejected(StructconvError):
         line: int = 0,
         column: int = 0,
         source: str | None = None,
+        held: bool = False,
     ) -> None:
         self.format = format
         self.why = why
+        # True when the candidate passed validation but the model was not sure enough:
+        # it is kept for a person to review, not thrown away.
+        self.held = held
         self.candidate_text = candidate_text
         self.candidate_data = candidate_data
         self.fixes = fixes
@@ -129,9 +133,14 @@ class RepairRejected(StructconvError):
         self.line = line
         self.column = column
         self.source = source
+        verdict = "held for review" if held else "refused"
         super().__init__(
-            f"{format}: the repair was refused: {why}; nothing was written. "
-            "Fix the input by hand (`structconv repair FILE` shows the attempted fixes)."
+            f"{format}: the repair was {verdict}: {why}; nothing was written. "
+            + (
+                "The candidate is kept for review (the CLI saves it as FILE.review.json)."
+                if held
+                else "Fix the input by hand (`structconv repair FILE` shows the attempted fixes)."
+            )
         )
 
     def with_source(self, source: str) -> RepairRejected:
@@ -145,6 +154,7 @@ class RepairRejected(StructconvError):
             line=self.line,
             column=self.column,
             source=source,
+            held=self.held,
         )
 
 

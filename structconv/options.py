@@ -42,9 +42,16 @@ class Options:
     max_bytes: int = 1 << 30
     # Re-read every output and compare it with the data (cheap; see benchmarks).
     verify: bool = True
+    # Processes for one big CSV file streamed to JSON or JSON Lines: None picks (one per free
+    # CPU for files of 8 MiB per process and more), 1 keeps it in this process.
+    workers: int | None = None
     # Broken input: "off" raises the ParseError; "rules" repairs with deterministic rules;
     # "auto" adds the model for what the rules cannot settle; "llm" uses the model only.
     repair: str = "auto"
+    # The repair model: a base GGUF to use instead of the packaged one (also $STRUCTCONV_MODEL).
+    model: str | None = None
+    # A repair by the model below this confidence is held for review, never accepted.
+    min_confidence: float = 0.5
 
     @classmethod
     def from_settings(cls, settings: dict[str, Any]) -> Options:
@@ -57,6 +64,10 @@ class Options:
         options = cls(**settings)
         if options.null not in ("error", "drop", "empty"):
             raise UsageError(f"null must be error, drop or empty, not {options.null!r}")
+        if options.workers is not None and options.workers < 1:
+            raise UsageError(f"workers must be at least 1, not {options.workers}")
+        if not 0.0 <= options.min_confidence <= 1.0:
+            raise UsageError(f"min_confidence must be within 0 and 1, not {options.min_confidence}")
         if options.repair not in REPAIR_MODES:
             raise UsageError(
                 f"repair must be one of {', '.join(REPAIR_MODES)}, not {options.repair!r}"

@@ -13,11 +13,19 @@ file. JSON Lines -> CSV reads its input twice (the header is the union of all ke
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import io
 import json
 import os
-from collections.abc import Callable, Iterator
+import pickle
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import warnings
+from collections.abc import Callable, Generator, Iterator
 from itertools import chain
 from pathlib import Path
 from typing import IO, Any, cast
@@ -30,7 +38,7 @@ from structconv.errors import ParseError, RoundTripError, UsageError
 from structconv.formats import canonical_name
 from structconv.formats import csv as csv_format
 from structconv.formats import json as json_format
-from structconv.formats.json import string_key
+from structconv.formats.json import orjson_writes_exactly, string_key
 from structconv.neutral import depth, first_difference
 from structconv.options import Options
 
@@ -109,6 +117,11 @@ def _convert(
     opener = _Opener(source_path, source, text)
     if target == "csv":
         return _jsonl_to_csv(opener, target_path, options)
+    fast = options.indent in (0, 2) or target == "jsonl"
+    if source == "csv":
+        count = _csv_in_ranges(opener, target_path, target, options, fast)
+        if count is not None:
+            return count
     batches: Callable[[], Batches]
     if source == "csv":
         batches = lambda: _csv_batches(opener, options)  # noqa: E731
@@ -116,24 +129,26 @@ def _convert(
         batches = lambda: (  # noqa: E731
             [record for _, record in batch] for batch in _jsonl_batches(opener, options)
         )
-    write = _write_json if target == "json" else _write_jsonl
-    if options.indent in (0, 2) or target == "jsonl":
+    if fast:
         try:
-            return write(batches(), target_path, options, True)
+            return _write(batches(), target_path, _Target(target, options, True, source))
         except _OrjsonLimitError:
             pass
-    return write(batches(), target_path, options, False)
+    return _write(batches(), target_path, _Target(target, options, False, source))
 
 
 class _Opener:
     """Opens the source as text, again whenever a pass or an error message needs it."""
 
-    def __init__(self, path: Path, format: str, text: str | None) -> None:
+    def __init__(
+        self, path: Path, format: str, text: str | None, span: tuple[int, int] | None = None
+    ) -> None:
         self.path = path
         self.format = format
         self.text = text
+        self.span = span  # (start, end) bytes of a UTF-8 file: a part of it, see _csv_in_ranges
         self.encoding = "utf-8-sig"
-        if text is None:
+        if text is None and span is None:
             with path.open("rb") as stream:
                 head = stream.read(4)
             self.encoding = next((name for bom, name in _BOMS if head.startswith(bom)), "utf-8-sig")
@@ -142,7 +157,13 @@ class _Opener:
         if self.text is not None:
             return io.StringIO(self.text.removeprefix("\ufeff"), newline="")
         newline = "" if self.format == "csv" else "\n"
-        return self.path.open(encoding=self.encoding, newline=newline)
+        if self.span is None:
+            return self.path.open(encoding=self.encoding, newline=newline)
+        start, end = self.span
+        # A later part keeps a U+FEFF at its start: only the file's first bytes may be a BOM.
+        encoding = "utf-8-sig" if start == 0 else "utf-8"
+        raw = io.BufferedReader(_ByteRange(self.path, start, end), 1 << 16)
+        return io.TextIOWrapper(raw, encoding=encoding, newline=newline)
 
     def lines(self) -> Iterator[str]:
         """CSV lines in big chunks, each checked for NUL; the file closes at the end.
@@ -151,7 +172,7 @@ class _Opener:
         """
         return chain.from_iterable(self._chunks())
 
-    def _chunks(self) -> Iterator[list[str]]:
+    def _chunks(self) -> Generator[list[str], None, None]:
         with self.open() as stream:
             try:
                 yield from _line_chunks(stream)
@@ -188,6 +209,353 @@ def _line_chunks(stream: IO[str]) -> Iterator[list[str]]:
         lines = io.StringIO(complete, newline="").readlines()
         line += len(lines)
         yield lines
+
+
+# --- one CSV file in parts, on several cores ------------------------------------------
+#
+# A CSV file of many megabytes is cut into byte ranges at row boundaries; this process
+# converts the first range, worker processes the others, each into a part file beside the
+# target, and the parts are joined in order into the (atomic) target. A cut is placed after
+# a line feed with an even number of quotes since the header: outside any quoted field, if
+# quotes only stand around fields as RFC 4180 has them. The strict reader also takes a
+# stray quote inside an unquoted field (5" screen), which can make a cut fall inside a
+# quoted field; the range before that cut then ends inside a quoted field, which the strict
+# reader refuses. So a run in which every range converts cleanly was cut at true row
+# boundaries and wrote exactly the bytes of converting in one process; anything else (a bad
+# row, a bad cut, a worker that could not start) discards the parts and converts in one
+# process, which reports the first error with its exact line and column, as always.
+
+# A range below this size is not worth a worker process (its start-up is ~0.1 s; a range of
+# 8 MB converts in ~0.4 s). `workers=N` given explicitly splits ranges down to
+# MIN_RANGE_BYTES.
+AUTO_RANGE_BYTES = 8 << 20
+MIN_RANGE_BYTES = 1 << 20
+_WORKER_FAILED = 3  # a worker's exit status for an input it cannot convert
+_BOOT = (
+    "import sys\n"
+    "sys.path[:] = sys.argv[1:]\n"
+    "from structconv.streaming import _range_worker\n"
+    "_range_worker()\n"
+)
+_parallel_broken = False  # a worker crashed (not an input error): stay in one process
+
+
+class _SplitFailed(Exception):
+    """The parallel run did not convert cleanly: convert in one process instead."""
+
+
+class _ByteRange(io.RawIOBase):
+    """The bytes [start, end) of a file, as a raw stream."""
+
+    def __init__(self, path: Path, start: int, end: int) -> None:
+        super().__init__()
+        self._file = path.open("rb", buffering=0)
+        self._file.seek(start)
+        self._left = end - start
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        if self._left <= 0:
+            return 0
+        with memoryview(buffer) as view:
+            count = self._file.readinto(view.cast("B")[: self._left]) or 0
+        self._left -= count
+        return count
+
+    def close(self) -> None:
+        self._file.close()
+        super().close()
+
+
+def _available_cpus() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on every platform
+        return os.cpu_count() or 1
+
+
+def range_count(size: int, options: Options) -> int:
+    """How many ranges a CSV file of `size` bytes is converted in (1: in this process).
+
+    workers=None (auto): one per available CPU, each at least AUTO_RANGE_BYTES, and one in
+    a process of a pool (multiprocessing, e.g. `structconv convert --jobs N`), whose
+    siblings already use the other CPUs. workers=N: up to N, each at least MIN_RANGE_BYTES.
+    """
+    if options.workers is not None:
+        return max(1, min(options.workers, size // MIN_RANGE_BYTES))
+    count = min(_available_cpus(), size // AUTO_RANGE_BYTES)
+    if count < 2:
+        return 1
+    import multiprocessing
+
+    return 1 if multiprocessing.parent_process() is not None else count
+
+
+def split_points(path: Path, start: int, end: int, parts: int) -> list[int]:
+    """Up to `parts - 1` cuts in [start, end): each just after a line feed with an even
+    number of quote characters between `start` (a row boundary) and it, the first such one
+    at or after each of the `parts - 1` even shares of the range, without duplicates."""
+    cuts: list[int] = []
+    block_size = 1 << 20
+    with path.open("rb") as stream:
+        stream.seek(start)
+        position = start  # the stream's position; `quotes` counts the quotes before it
+        quotes = 0
+        for number in range(1, parts):
+            goal = max(start + (end - start) * number // parts, cuts[-1] if cuts else start)
+            while position < goal:
+                block = stream.read(min(block_size, goal - position))
+                if not block:
+                    return cuts
+                quotes += block.count(b'"')
+                position += len(block)
+            cut = None
+            while cut is None:
+                block = stream.read(block_size)
+                if not block:
+                    return cuts
+                offset = 0
+                while True:
+                    line_feed = block.find(b"\n", offset)
+                    if line_feed < 0:
+                        quotes += block.count(b'"', offset)
+                        position += len(block)
+                        break
+                    quotes += block.count(b'"', offset, line_feed)
+                    offset = line_feed + 1
+                    if not quotes % 2:
+                        cut = position + offset
+                        break
+            if cut >= end:
+                return cuts
+            cuts.append(cut)
+            stream.seek(cut)
+            position = cut
+    return cuts
+
+
+def _csv_in_ranges(
+    opener: _Opener, target_path: PathLike, target: str, options: Options, fast: bool
+) -> int | None:
+    """Convert in several ranges when the file is big enough and CPUs are free; the record
+    count, or None when this did not convert it (then convert in one process)."""
+    if _parallel_broken or opener.text is not None or opener.encoding != "utf-8-sig":
+        return None
+    size = opener.path.stat().st_size
+    parts = range_count(size, options)
+    if parts < 2:
+        return None
+    started: list[subprocess.Popen[bytes]] = []
+    part_paths: list[Path] = []
+    try:
+        # Start the interpreters first: they boot while this process plans the ranges.
+        for _ in range(parts - 1):
+            started.append(_start_worker())
+        plan = _plan_ranges(opener, options, size, parts)
+        if plan is None:
+            return None
+        header, delimiter, cuts = plan
+        if not cuts:
+            return None
+        workers = started[: len(cuts)]
+        bounds = [0, *cuts, size]
+        for index, worker in enumerate(workers, start=1):
+            part = _part_path(target_path)
+            part_paths.append(part)
+            task = (
+                str(opener.path),
+                (bounds[index], bounds[index + 1]),
+                header,
+                delimiter,
+                options,
+                target,
+                fast,
+                str(part),
+                os.getpid(),
+            )
+            assert worker.stdin is not None
+            with contextlib.suppress(BrokenPipeError), worker.stdin:
+                pickle.dump(task, worker.stdin)
+            worker.stdin = None  # sent: communicate() must not flush it
+        first = _Opener(opener.path, "csv", None, (0, cuts[0]))
+        batches = csv_format.iter_batches(first.lines(), options, delimiter, first.lines)
+        return _join_ranges(
+            batches, workers, part_paths, target_path, _Target(target, options, fast, "csv")
+        )
+    except (_SplitFailed, ParseError, RoundTripError, _OrjsonLimitError, _EncodingMismatchError):
+        return None
+    except _NoInterpreterError as error:
+        _give_up_ranges(str(error))
+        return None
+    finally:
+        for worker in started:  # those without a range too: they wait for one on stdin
+            if worker.poll() is None:
+                worker.kill()
+            worker.wait()
+            for stream in (worker.stdin, worker.stdout, worker.stderr):
+                if stream is not None:
+                    with contextlib.suppress(OSError):
+                        stream.close()
+        for part in part_paths:
+            with contextlib.suppress(FileNotFoundError):
+                part.unlink()
+
+
+def _plan_ranges(
+    opener: _Opener, options: Options, size: int, parts: int
+) -> tuple[list[str], str, list[int]] | None:
+    """(header, delimiter, cuts) for the ranges after the first; None when the header
+    cannot be read (the one-process path reports why)."""
+    if options.delimiter:
+        delimiter = csv_format.check_delimiter(options.delimiter)
+    else:
+        delimiter = csv_format.sniff_delimiter(opener.head(csv_format.SAMPLE_CHARS + 1))
+    taken: list[str] = []
+
+    def counted(lines: Iterator[str]) -> Iterator[str]:
+        for line in lines:
+            taken.append(line)
+            yield line
+
+    chunks = opener._chunks()
+    try:
+        header = csv_format.read_header(counted(chain.from_iterable(chunks)), delimiter, options)
+    except (csv.Error, ParseError):
+        return None
+    finally:
+        chunks.close()
+    if header is None:
+        return None
+    with opener.path.open("rb") as stream:
+        bom = len(codecs.BOM_UTF8) if stream.read(3) == codecs.BOM_UTF8 else 0
+    header_end = bom + len("".join(taken).encode("utf-8", "surrogatepass"))
+    return header, delimiter, split_points(opener.path, header_end, size, parts)
+
+
+def _part_path(target_path: PathLike) -> Path:
+    target = Path(target_path)
+    descriptor, name = tempfile.mkstemp(
+        prefix=f".{target.name}.", suffix=".part", dir=target.parent
+    )
+    os.close(descriptor)
+    return Path(name)
+
+
+class _NoInterpreterError(Exception):
+    """sys.executable cannot be started (an embedded or frozen Python)."""
+
+
+def _start_worker() -> subprocess.Popen[bytes]:
+    try:
+        return subprocess.Popen(
+            [sys.executable, "-c", _BOOT, *sys.path],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+    except OSError as error:
+        raise _NoInterpreterError(f"{sys.executable!r}: {error.strerror}") from None
+
+
+def _give_up_ranges(reason: str) -> None:
+    """Convert in one process from now on: workers fail for a reason other than input."""
+    global _parallel_broken
+    _parallel_broken = True
+    warnings.warn(
+        f"structconv: a worker process failed ({reason}); converting in one process",
+        RuntimeWarning,
+        stacklevel=3,
+    )
+
+
+def _join_ranges(
+    batches: Batches,
+    workers: list[subprocess.Popen[bytes]],
+    part_paths: list[Path],
+    target_path: PathLike,
+    target: _Target,
+) -> int:
+    """Convert the first range into the target, then append the workers' parts in order."""
+    with atomic_writer(target_path) as stream:
+        out = _binary(stream)
+        count = _write_pieces(out, batches, target, 0)
+        for worker, part in zip(workers, part_paths, strict=True):
+            records = _worker_result(worker)
+            if records:
+                out.write(target.separator if count else target.opening)
+                out.flush()
+                _append(out, part)
+                count += records
+        out.write(target.closing if count else target.empty)
+    return count
+
+
+def _worker_result(worker: subprocess.Popen[bytes]) -> int:
+    """The record count a worker wrote; _SplitFailed when it did not convert its range.
+    A worker that failed for another reason than its input turns ranges off for this
+    process, with a warning (the conversion itself goes on in one process)."""
+    output, errors = worker.communicate()
+    if worker.returncode == _WORKER_FAILED:
+        raise _SplitFailed
+    if worker.returncode == 0 and output.isdigit():
+        return int(output)
+    reason = errors.decode("utf-8", "replace").strip().splitlines()[-1:]
+    _give_up_ranges(reason[0] if reason else f"exit status {worker.returncode}")
+    raise _SplitFailed
+
+
+def _append(out: IO[bytes], part: Path) -> None:
+    """Copy the file `part` to the end of `out`, in the kernel where it can."""
+    with part.open("rb") as source:
+        size = os.fstat(source.fileno()).st_size
+        copied = 0
+        try:
+            while copied < size:
+                step = os.copy_file_range(source.fileno(), out.fileno(), size - copied)
+                if not step:
+                    break
+                copied += step
+        except (AttributeError, OSError):
+            pass  # no copy_file_range here, or not between these files
+        if copied < size:
+            source.seek(copied)
+            out.seek(0, os.SEEK_END)
+            shutil.copyfileobj(source, out, 1 << 20)
+    out.seek(0, os.SEEK_END)
+
+
+def _range_worker() -> None:
+    """A worker process: convert the range described on stdin into its part file, print
+    its record count; exit with _WORKER_FAILED when the input is refused. Ctrl-C reaches
+    the parent too, which stops the workers: here it is ignored."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        task = pickle.load(sys.stdin.buffer)
+    except EOFError:
+        return  # no range for this worker
+    path, span, header, delimiter, options, target, fast, part, parent = task
+    opener = _Opener(Path(path), "csv", None, span)
+    encoder = _Target(target, options, fast, "csv")
+    count = 0
+    try:
+        batches = csv_format.iter_batches(
+            opener.lines(), options, delimiter, opener.lines, header=header
+        )
+        with Path(part).open("wb") as out:
+            for batch in batches:
+                if os.getppid() != parent:  # the parent was killed: nobody joins the part
+                    raise _SplitFailed
+                if count:
+                    out.write(encoder.separator)
+                out.write(encoder.piece(batch))
+                count += len(batch)
+    except (ParseError, RoundTripError, _OrjsonLimitError, _EncodingMismatchError, _SplitFailed):
+        if os.getppid() != parent:
+            Path(part).unlink(missing_ok=True)
+        sys.exit(_WORKER_FAILED)
+    sys.stdout.write(str(count))
 
 
 # --- sources ----------------------------------------------------------------------------
@@ -261,63 +629,112 @@ def _verify_failed(target: str, written: Any, again: Any) -> RoundTripError:
     return RoundTripError(target, *difference)
 
 
-def _write_json(batches: Batches, target_path: PathLike, options: Options, fast: bool) -> int:
-    """A JSON array written batch by batch: each batch is dumped as an array and its
-    brackets are cut off, so the pieces join into exactly the whole array's text."""
-    indent = options.indent or None
-    opening, separator, closing = ("[\n", ",\n", "\n]") if indent else ("[", ",", "]")
-    flags = orjson.OPT_SORT_KEYS if options.sort_keys else 0
-    if indent == 2:
-        flags |= orjson.OPT_INDENT_2
-    count = 0
-    with atomic_writer(target_path) as stream:
-        out = _binary(stream)
-        for batch in batches:
-            if fast:
-                try:
-                    chunk = orjson.dumps(batch, option=flags)
-                except orjson.JSONEncodeError:
-                    raise _OrjsonLimitError from None
-                if options.verify and orjson.dumps(orjson.loads(chunk), option=flags) != chunk:
-                    raise _verify_failed("json", batch, orjson.loads(chunk))
-            else:
-                text = _stdlib_dumps(batch, options, indent)
-                if options.verify and _stdlib_dumps(json.loads(text), options, indent) != text:
-                    raise _verify_failed("json", batch, json.loads(text))
-                chunk = text.encode()
-            out.write(separator.encode() if count else opening.encode())
-            out.write(chunk[len(opening) : -len(closing)])
-            count += len(batch)
-        out.write(closing.encode() if count else b"[]")
-        out.write(b"\n")
-    return count
+class _Target:
+    """How records become JSON or JSON Lines bytes, a batch at a time: `piece` is the text
+    of one batch, and pieces joined by `separator` between `opening` and `closing` are
+    exactly the text of all the records written at once (`empty` when there are none).
 
+    With options.verify, orjson's text is proven exact by the types of the values, as the
+    in-memory path proves it (formats.json.orjson_writes_exactly): orjson writes str, int,
+    bool and finite floats in dicts and lists exactly, or raises. CSV records are made of
+    those alone (formats.csv.infer_cell, checked by property tests), so their proof is the
+    reader's; other records are walked. A batch without a proof is read back and
+    compared, as the stdlib's text always is.
+    """
 
-def _write_jsonl(batches: Batches, target_path: PathLike, options: Options, fast: bool) -> int:
-    """One compact record per line, as formats.jsonl writes them (orjson, falling back to
-    the stdlib for a record orjson cannot write)."""
-    flags = orjson.OPT_SORT_KEYS if options.sort_keys else 0
-    count = 0
-    with atomic_writer(target_path) as stream:
-        out = _binary(stream)
-        for batch in batches:
+    def __init__(self, target: str, options: Options, fast: bool, source: str) -> None:
+        self.target = target
+        self.options = options
+        self.fast = fast  # orjson (raises _OrjsonLimitError where it cannot), else the stdlib
+        # CSV records hold only str, int, bool and finite floats (infer_cell), in dicts.
+        self.exact = source == "csv"
+        self.indent = options.indent or None
+        self.flags = orjson.OPT_SORT_KEYS if options.sort_keys else 0
+        if target == "jsonl":
+            self.opening = self.separator = self.closing = self.empty = b""
+            return
+        if self.indent == 2:
+            self.flags |= orjson.OPT_INDENT_2
+        self.opening, self.separator = (b"[\n", b",\n") if self.indent else (b"[", b",")
+        self.closing = b"\n]\n" if self.indent else b"]\n"
+        self.empty = b"[]\n"
+
+    def piece(self, batch: list[Any]) -> bytes:
+        if self.target == "jsonl":
+            return self._lines(batch)
+        options, flags = self.options, self.flags
+        if self.fast:
+            try:
+                chunk = orjson.dumps(batch, option=flags)
+            except orjson.JSONEncodeError:
+                raise _OrjsonLimitError from None
+            if (
+                options.verify
+                and not (self.exact or orjson_writes_exactly(batch))
+                and orjson.dumps(orjson.loads(chunk), option=flags) != chunk
+            ):
+                raise _verify_failed("json", batch, orjson.loads(chunk))
+        else:
+            text = _stdlib_dumps(batch, options, self.indent)
+            if options.verify and _stdlib_dumps(json.loads(text), options, self.indent) != text:
+                raise _verify_failed("json", batch, json.loads(text))
+            chunk = text.encode()
+        # The batch as an array, its brackets cut off: "[\n" and "\n]" when indented.
+        cut = len(self.opening)
+        return chunk[cut:-cut]
+
+    def _lines(self, batch: list[Any]) -> bytes:
+        """One compact record per line, as formats.jsonl writes them (orjson, falling back
+        to the stdlib for a record orjson cannot write).
+
+        The batch is dumped as one array: between records that are mappings, "},{" stands
+        once per boundary, and inside a record only within a string or a nested list; so
+        when it occurs exactly len(batch) - 1 times, replacing it by "}\n{" splits the
+        records (compact JSON has no other line break to count).
+        """
+        flags = self.flags
+        array = chunk = b""
+        if set(map(type, batch)) == {dict}:
+            with contextlib.suppress(orjson.JSONEncodeError):
+                array = orjson.dumps(batch, option=flags)
+                chunk = array[1:-1].replace(b"},{", b"}\n{") + b"\n"
+        if not chunk or chunk.count(b"\n") != len(batch):
             lines: list[bytes] = []
             for record in batch:
                 try:
                     lines.append(orjson.dumps(record, option=flags))
                 except orjson.JSONEncodeError:
-                    lines.append(_stdlib_dumps(record, options, None).encode())
+                    lines.append(_stdlib_dumps(record, self.options, None).encode())
             chunk = b"\n".join(lines) + b"\n"
-            if options.verify:
-                array = b"[" + b",".join(lines) + b"]"
-                if orjson.dumps(orjson.loads(array), option=flags) != array:
-                    # orjson reads integers past 64 bits as floats: check those strictly.
-                    again = [json.loads(line) for line in lines]
-                    difference = first_difference(batch, again)
-                    if difference is not None:
-                        raise RoundTripError("jsonl", *difference)
-            out.write(chunk)
-            count += len(batch)
+            array = b"[" + b",".join(lines) + b"]"
+        if (
+            self.options.verify
+            and not (self.exact or orjson_writes_exactly(batch))
+            and orjson.dumps(orjson.loads(array), option=flags) != array
+        ):
+            # orjson reads integers past 64 bits as floats: check those strictly.
+            again = [json.loads(line) for line in chunk[:-1].split(b"\n")]
+            difference = first_difference(batch, again)
+            if difference is not None:
+                raise RoundTripError("jsonl", *difference)
+        return chunk
+
+
+def _write(batches: Batches, target_path: PathLike, target: _Target) -> int:
+    """The records of `batches` into `target_path`, atomically; the record count."""
+    with atomic_writer(target_path) as stream:
+        out = _binary(stream)
+        count = _write_pieces(out, batches, target, 0)
+        out.write(target.closing if count else target.empty)
+    return count
+
+
+def _write_pieces(out: IO[bytes], batches: Batches, target: _Target, count: int) -> int:
+    """Write each batch's piece after the `count` records already written; the new count."""
+    for batch in batches:
+        out.write(target.separator if count else target.opening)
+        out.write(target.piece(batch))
+        count += len(batch)
     return count
 
 

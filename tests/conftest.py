@@ -14,3 +14,22 @@ def oracles() -> Path:
     if not ORACLES.is_dir():
         pytest.skip(f"conformance suites not found at {ORACLES} (a checkout outside the workspace)")
     return ORACLES
+
+
+def _no_model(options: object) -> None:
+    from structconv import ModelUnavailable
+
+    raise ModelUnavailable("the repair model is not installed")
+
+
+@pytest.fixture(autouse=True)
+def _model_only_where_asked(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Tests see no repair model, as on a machine without the [llm] extra, so that what
+    the model answers never decides a unit test; tests marked `llm` run the real one
+    (tests/llm/), and orchestration tests put a stand-in model in its place."""
+    if request.node.get_closest_marker("llm") is None:
+        from structconv.repair import model_repair
+
+        monkeypatch.setattr(model_repair, "_load", _no_model)

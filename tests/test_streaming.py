@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
+import tempfile
 import tracemalloc
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 
 import structconv
-from structconv.errors import ParseError, UnrepresentableError
+from structconv import streaming
+from structconv.cli import main
+from structconv.errors import ParseError, UnrepresentableError, UsageError
 from structconv.options import Options
-from structconv.streaming import can_stream, stream_convert
+from structconv.streaming import can_stream, range_count, split_points, stream_convert
 
 PAIRS = [("csv", "json"), ("csv", "jsonl"), ("jsonl", "csv"), ("jsonl", "json")]
 
@@ -180,3 +189,238 @@ def test_memory_stays_flat_in_the_input_size(tmp_path: Path) -> None:
     assert large_size > 10_000_000
     assert large_peak < large_size / 2, f"peak {large_peak:,} bytes for {large_size:,} bytes"
     assert large_peak < small_peak * 1.25, f"peak grew from {small_peak:,} to {large_peak:,}"
+
+
+# --- one CSV file in ranges, on several processes ----------------------------------------
+
+
+@pytest.fixture
+def attempts(monkeypatch: pytest.MonkeyPatch) -> list[int | None]:
+    """Ranges down to one byte (so that small files split with workers=N); the result of
+    each attempt to convert in ranges (None: it fell back to one process) is recorded."""
+    monkeypatch.setattr(streaming, "MIN_RANGE_BYTES", 1)
+    monkeypatch.setattr(streaming, "_parallel_broken", False)
+    results: list[int | None] = []
+    real = streaming._csv_in_ranges
+
+    def spy(*args: Any) -> int | None:
+        result = real(*args)
+        if args[3].workers != 1:  # not a reference run in one process
+            results.append(result)
+        return result
+
+    monkeypatch.setattr(streaming, "_csv_in_ranges", spy)
+    return results
+
+
+def _tricky_csv(path: Path, rows: int, *, newline: str = "\r\n", bom: bool = False) -> Path:
+    """Quoted delimiters, quotes and line breaks (LF and CRLF), blank lines, nested columns,
+    every kind of cell for inference, rows starting with U+FEFF, "},{" inside text."""
+    notes = ['"two\r\nlines"', '"one\nmore, line"', "plain", "", '"say ""hi"""', '"},{"']
+    amounts = ["7.30", "7.3", "7", "-0", "1e+16", "x", ""]
+    flags = ["true", "false", "TRUE", "t"]
+    lines = ["id,name,note,amount,flag,a.b,a.c"]
+    for index in range(rows):
+        note, amount, flag = notes[index % 6], amounts[index % 7], flags[index % 4]
+        lines.append(f"\ufeff{index},Zoë {index},{note},{amount},{flag},{index % 3},b{index}")
+        if index % 50 == 0:
+            lines.append("")
+    text = ("\ufeff" if bom else "") + newline.join(lines) + newline
+    path.write_bytes(text.encode())
+    return path
+
+
+def _single(source: Path, target_format: str, settings: dict[str, Any]) -> bytes:
+    target = source.with_name(f"single.{target_format}")
+    stream_convert(source, target, "csv", target_format, Options(workers=1, **settings))
+    return target.read_bytes()
+
+
+@pytest.mark.parametrize("target_format", ["json", "jsonl"])
+@pytest.mark.parametrize(
+    ("rows", "newline", "bom", "settings"),
+    [
+        (700, "\r\n", False, {}),
+        (700, "\n", True, {"indent": 0}),
+        (300, "\r\n", True, {"indent": 4, "sort_keys": True}),
+        (300, "\n", False, {"infer_types": False, "unflatten": False}),
+    ],
+)
+def test_ranges_write_the_same_bytes_as_one_process(
+    tmp_path: Path,
+    attempts: list[int | None],
+    target_format: str,
+    rows: int,
+    newline: str,
+    bom: bool,
+    settings: dict[str, Any],
+) -> None:
+    source = _tricky_csv(tmp_path / "in.csv", rows, newline=newline, bom=bom)
+    target = tmp_path / f"out.{target_format}"
+    count = stream_convert(source, target, "csv", target_format, Options(workers=3, **settings))
+    assert attempts == [count] and count == rows  # converted in ranges, no fallback
+    assert target.read_bytes() == _single(source, target_format, settings)
+    expected = structconv.convert(source.read_bytes(), src="csv", to=target_format, **settings)
+    assert target.read_bytes() == expected.text.encode()
+    assert sorted(path.name for path in tmp_path.iterdir()) == [
+        "in.csv",
+        f"out.{target_format}",
+        f"single.{target_format}",
+    ]
+
+
+def test_ranges_of_blank_lines_and_integers_past_64_bits(
+    tmp_path: Path, attempts: list[int | None]
+) -> None:
+    source = tmp_path / "in.csv"
+    body = "".join(f"{index},{10**30 + index}\n\n\n" for index in range(50))
+    source.write_text("a,b\n" + body + "\n" * 200, encoding="utf-8")
+    for target_format, settings in [("json", {}), ("jsonl", {}), ("json", {"indent": 0})]:
+        target = tmp_path / f"out.{target_format}"
+        stream_convert(source, target, "csv", target_format, Options(workers=4, **settings))
+        assert target.read_bytes() == _single(source, target_format, settings)
+    # orjson cannot write the integers: the JSON run falls back, JSON Lines writes them.
+    assert attempts == [None, 50, None]
+
+
+def test_a_header_only_file_in_ranges(tmp_path: Path, attempts: list[int | None]) -> None:
+    source = tmp_path / "in.csv"
+    source.write_text("a,b\n" + "\n" * 100, encoding="utf-8")
+    for target_format in ("json", "jsonl"):
+        target = tmp_path / f"out.{target_format}"
+        assert stream_convert(source, target, "csv", target_format, Options(workers=2)) == 0
+        assert target.read_bytes() == _single(source, target_format, {})
+    assert attempts == [0, 0]
+
+
+def test_a_stray_quote_that_misplaces_a_cut_falls_back_to_one_process(
+    tmp_path: Path, attempts: list[int | None]
+) -> None:
+    # 5" is a stray quote inside an unquoted field, which the strict reader takes as text:
+    # counted, it makes the quoted line breaks below look like row boundaries.
+    rows = [f'{index},"multi\nline {index}"' for index in range(400)]
+    source = tmp_path / "in.csv"
+    source.write_text('a,b\n1,5" screen\n' + "\n".join(rows) + "\n", encoding="utf-8")
+    target = tmp_path / "out.json"
+    assert stream_convert(source, target, "csv", "json", Options(workers=2)) == 401
+    assert attempts == [None]
+    assert target.read_bytes() == _single(source, "json", {})
+    assert json.loads(target.read_bytes())[0] == {"a": 1, "b": '5" screen'}
+
+
+def test_an_error_in_a_later_range_has_its_file_line_and_leaves_no_file(
+    tmp_path: Path, attempts: list[int | None]
+) -> None:
+    source = tmp_path / "in.csv"
+    rows = [f'{index},"x\r\ny"' for index in range(3000)]
+    rows[2500] = "2500,x,extra"
+    source.write_text("a,b\r\n" + "\r\n".join(rows) + "\r\n", encoding="utf-8")
+    target = tmp_path / "out.json"
+    with pytest.raises(ParseError) as caught:
+        stream_convert(source, target, "csv", "json", Options(workers=2))
+    # Each row before it spans two lines; the bad row starts on line 2 + 2 * 2500.
+    assert (caught.value.line, caught.value.column) == (5002, 8)
+    assert caught.value.source == str(source)
+    assert attempts == [None]
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["in.csv"]
+    with pytest.raises(ParseError) as again:
+        structconv.convert_file(source, to="json", out=target, repair="off", workers=2)
+    assert (again.value.line, again.value.column) == (5002, 8)
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["in.csv"]
+
+
+def test_a_worker_that_cannot_start_leaves_one_process_doing_the_work(
+    tmp_path: Path, attempts: list[int | None], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(streaming, "_BOOT", "raise SystemExit('no interpreter here')")
+    source = _tricky_csv(tmp_path / "in.csv", 200)
+    target = tmp_path / "out.json"
+    with pytest.warns(RuntimeWarning, match="no interpreter here"):
+        assert stream_convert(source, target, "csv", "json", Options(workers=2)) == 200
+    assert target.read_bytes() == _single(source, "json", {})
+    assert streaming._parallel_broken
+    stream_convert(source, target, "csv", "json", Options(workers=2))  # no second try
+    assert attempts == [None, None]
+
+
+def test_range_count() -> None:
+    big = 100 * streaming.AUTO_RANGE_BYTES
+    assert range_count(big, Options(workers=1)) == 1
+    assert range_count(streaming.AUTO_RANGE_BYTES - 1, Options()) == 1  # below one range
+    assert range_count(big, Options()) == min(streaming._available_cpus(), 100)
+    assert range_count(3 * streaming.MIN_RANGE_BYTES, Options(workers=8)) == 3
+    assert range_count(100, Options(workers=8)) == 1
+    with pytest.raises(UsageError, match="workers"):
+        Options.from_settings({"workers": 0})
+
+
+def test_a_small_file_starts_no_worker(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse() -> None:
+        raise AssertionError("a worker was started")
+
+    monkeypatch.setattr(streaming, "_start_worker", refuse)
+    source = _tricky_csv(tmp_path / "in.csv", 100)
+    assert stream_convert(source, tmp_path / "out.json", "csv", "json", Options()) == 100
+
+
+def _boundaries(rows: list[list[str]], newline: str) -> tuple[bytes, set[int]]:
+    """The text csv.writer gives for `rows`, and the byte offsets where its rows end."""
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, lineterminator=newline)
+    ends = set()
+    size = 0
+    for row in rows:
+        writer.writerow(row)
+        size = len(out.getvalue().encode())
+        ends.add(size)
+    return out.getvalue().encode(), ends
+
+
+_FIELDS = st.text(alphabet='ab,"\r\n é', max_size=8)
+
+
+@given(
+    st.lists(st.lists(_FIELDS, min_size=1, max_size=4), min_size=1, max_size=60),
+    st.sampled_from(["\n", "\r\n"]),
+    st.integers(2, 7),
+)
+def test_cuts_fall_on_row_boundaries(rows: list[list[str]], newline: str, parts: int) -> None:
+    data, ends = _boundaries(rows, newline)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "in.csv"
+        path.write_bytes(data)
+        cuts = split_points(path, 0, len(data), parts)
+    assert len(cuts) < parts
+    assert cuts == sorted(set(cuts))
+    assert all(0 < cut < len(data) and cut in ends for cut in cuts)
+
+
+def test_a_quoted_line_break_across_the_middle_moves_the_cut(tmp_path: Path) -> None:
+    head = b"a,b\r\n" + b"1,x\r\n" * 10
+    field = b'2,"' + b"long\r\n" * 20 + b'end"\r\n'
+    tail = b"3,y\r\n" * 10
+    path = tmp_path / "in.csv"
+    path.write_bytes(head + field + tail)
+    middle = (len(head) + len(field) + len(tail)) // 2
+    assert len(head) < middle < len(head) + len(field)
+    assert split_points(path, 0, path.stat().st_size, 2) == [len(head) + len(field)]
+    assert split_points(path, 0, path.stat().st_size, 200)[-1] < path.stat().st_size
+
+
+def test_the_command_line_takes_workers(tmp_path: Path, attempts: list[int | None]) -> None:
+    source = _tricky_csv(tmp_path / "in.csv", 300)
+    target = tmp_path / "out.jsonl"
+    runner = CliRunner()
+    done = runner.invoke(
+        main, ["convert", str(source), "--to", "jsonl", "-o", str(target), "--workers", "2"]
+    )
+    assert done.exit_code == 0, done.output
+    assert attempts == [300]
+    assert target.read_bytes() == _single(source, "jsonl", {})
+    help_text = runner.invoke(main, ["convert", "--help"]).output
+    assert "--workers" in help_text and "--jobs" in help_text
+
+
+def test_auto_is_one_process_inside_a_process_pool() -> None:
+    with ProcessPoolExecutor(1) as pool:
+        assert pool.submit(range_count, 1 << 40, Options()).result() == 1

