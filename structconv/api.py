@@ -146,8 +146,10 @@ def convert_file(
 ) -> Result:
     """Convert the file at `path`; with `out`, write the result there atomically.
 
-    CSV and JSON Lines sources written to `out` stream with flat memory (see
-    structconv.streaming); their Result then carries the record count, not the text.
+    CSV and JSON Lines sources written to `out` stream with flat memory, and so do a JSON
+    array to CSV or JSON Lines and record-like XML to JSON or JSON Lines, from 1 MiB (XML
+    to JSON Lines at any size; see structconv.streaming); a streamed Result carries the
+    record count, not the text.
     """
     source = Path(path)
     source_format = src or formats.format_from_suffix(source)
@@ -155,11 +157,13 @@ def convert_file(
         from structconv import streaming
 
         options = Options.from_settings(settings)
-        if streaming.can_stream(source_format, to, options) and not _head_needs_review(
+        if streaming.should_stream(source, source_format, to, options) and not _head_needs_review(
             source, formats.canonical_name(source_format), options
         ):
             try:
                 records = streaming.stream_convert(source, out, source_format, to, options)
+            except streaming.Unstreamable:
+                records = None  # not an array, not record-like, or an error: read it whole
             except ParseError:
                 if options.repair == "off":
                     raise

@@ -3,6 +3,13 @@
 A failure in one file never stops the others and never leaves a partial file:
 each output is written through a temporary file and a rename, and the input is
 only removed (by --in-place with a format change) once its replacement is whole.
+
+The executor may be a process pool on this machine or a Dask cluster
+(`distributed.Client(address).get_executor(pure=False)`): jobs go out as plain picklable
+records with absolute paths (a worker's working directory is not the caller's) and come
+back as FileOutcome records; nothing relies on fork or on state inherited from this
+process. The workers must see the files at the same paths (one machine, or a shared file
+system) and have the same structconv installed.
 """
 
 from __future__ import annotations
@@ -10,9 +17,9 @@ from __future__ import annotations
 import json
 import os
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, Future, as_completed
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -68,7 +75,14 @@ class FileOutcome:
         return f"{where}: {self.error}"
 
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        """The outcome as JSON-ready data (asdict's deep copies cost 0.1 ms a file)."""
+        record = {name: getattr(self, name) for name in _OUTCOME_FIELDS}
+        record["fixes"] = [fix.__dict__.copy() for fix in self.fixes]
+        record["notes"] = list(self.notes)
+        return record
+
+
+_OUTCOME_FIELDS = tuple(field.name for field in fields(FileOutcome))
 
 
 def output_path(
@@ -98,19 +112,31 @@ def plan_jobs(
         )
     Options.from_settings(settings or {})
     jobs: list[Job] = []
-    claimed: dict[Path, str] = {}
+    claimed: dict[str, str] = {}
+    directories: dict[str, str] = {}
     for source in sources:
         target = output_path(source, to, out_dir)
-        resolved = target.resolve()
+        resolved = _resolved(target, directories)
         if resolved in claimed:
             raise UsageError(
                 f"{source} and {claimed[resolved]} would both be written to {target}; "
                 "convert them separately or into different directories"
             )
         claimed[resolved] = source
-        removes = in_place and resolved != Path(source).resolve()
+        removes = in_place and resolved != _resolved(Path(source), directories)
         jobs.append(Job(source, str(target), to, src, dict(settings or {}), removes))
     return jobs
+
+
+def _resolved(path: Path, directories: dict[str, str]) -> str:
+    """os.fspath(path.resolve()), resolving each directory once (`directories` keeps them):
+    Path.resolve() of 10,000 files costs 0.3 s before a batch can start."""
+    parent = os.fspath(path.parent)
+    real_parent = directories.get(parent)
+    if real_parent is None:
+        real_parent = directories[parent] = os.path.realpath(parent)
+    resolved = os.path.join(real_parent, path.name)  # noqa: PTH118 - str in, str out
+    return os.path.realpath(resolved) if os.path.islink(resolved) else resolved  # noqa: PTH114
 
 
 def save_for_review(source: str, refused: RepairRejected) -> str | None:
@@ -186,13 +212,19 @@ def attempt(source: str, output: str | None, to: str, action: Callable[[], Resul
 
 
 def run_job(job: Job) -> FileOutcome:
+    """One job; never raises: even an unexpected error (a bug) is this file's outcome."""
+
     def action() -> Result:
         result = convert_file(job.source, to=job.to, out=job.output, src=job.src, **job.settings)
         if job.remove_source:
             Path(job.source).unlink()
         return result
 
-    return attempt(job.source, job.output, job.to, action)
+    started = time.perf_counter()
+    try:
+        return attempt(job.source, job.output, job.to, action)
+    except Exception as error:  # an unexpected error in one file must not end the batch
+        return _failed(job, f"internal error: {type(error).__name__}: {error}", started, error)
 
 
 def run_jobs(jobs: Sequence[Job]) -> list[FileOutcome]:
@@ -200,9 +232,65 @@ def run_jobs(jobs: Sequence[Job]) -> list[FileOutcome]:
     return [run_job(job) for job in jobs]
 
 
-def _chunks(jobs: Sequence[Job], size: int) -> Iterable[Sequence[Job]]:
-    for start in range(0, len(jobs), size):
-        yield jobs[start : start + size]
+def _failed(job: Job, message: str, started: float, error: BaseException) -> FileOutcome:
+    return FileOutcome(
+        job.source,
+        None,
+        False,
+        target_format=job.to,
+        error=message,
+        seconds=time.perf_counter() - started,
+        error_kind=type(error).__name__,
+    )
+
+
+def chunk_size_for(count: int) -> int:
+    """Files per task: about 64 tasks for a small batch, so that every worker of a pool or a
+    cluster gets several (the last ones to finish are short), and at most 32 files a task
+    on a large one: a task then takes well under a second, round trips to a pool or a
+    remote scheduler (about 1 ms each) stay a small share, and progress stays smooth."""
+    return max(1, min(32, count // 64))
+
+
+_PATH_SETTINGS = ("schema", "model")  # settings that name a file
+
+
+def _portable(job: Job) -> Job:
+    """The job with absolute paths: a worker's working directory is not this process's."""
+    settings = dict(job.settings)
+    for name in _PATH_SETTINGS:
+        if isinstance(settings.get(name), str):
+            settings[name] = _absolute(settings[name])
+    return replace(
+        job,
+        source=_absolute(job.source),
+        output=None if job.output is None else _absolute(job.output),
+        settings=settings,
+    )
+
+
+def _absolute(path: str) -> str:
+    """os.path.abspath: Path.absolute() costs 0.2 s for 10,000 jobs, this 0.04 s."""
+    return os.path.abspath(path)  # noqa: PTH100
+
+
+def _as_given(outcome: FileOutcome, job: Job) -> FileOutcome:
+    """The outcome under the paths as the caller gave them (error lines, the report)."""
+    output = job.output if outcome.output else None
+    if outcome.source == job.source and outcome.output == output:
+        return outcome
+    return replace(outcome, source=job.source, output=output)
+
+
+def _leftovers_removed(job: Job) -> None:
+    """Remove what a worker that died while writing this job's output left beside it (the
+    temporary files of an atomic write; the output itself is never partial)."""
+    if job.output is None:
+        return
+    target = Path(job.output)
+    for pattern in (f".{target.name}.*.tmp", f".{target.name}.*.part"):
+        for leftover in target.parent.glob(pattern):
+            leftover.unlink(missing_ok=True)
 
 
 def convert_many(
@@ -213,23 +301,57 @@ def convert_many(
     on_done: Callable[[FileOutcome], None] | None = None,
 ) -> list[FileOutcome]:
     """Run the jobs, in this process or on `executor` (a process pool, a Dask client's
-    executor, ...); outcomes come back in the order of `jobs`."""
+    executor, ...); outcomes come back in the order of `jobs`.
+
+    A chunk whose worker failed (it was killed, ran out of memory, the pool broke) is run
+    again once the others are done, one job at a time, so that one bad file cannot take
+    its neighbours down (nor, killing a worker again, those running beside it); a job that
+    fails that way too gets an outcome naming the failure.
+    """
     outcomes: dict[int, FileOutcome] = {}
+
+    def done(index: int, outcome: FileOutcome) -> None:
+        outcomes[index] = outcome
+        if on_done is not None:
+            on_done(outcome)
+
     if executor is None:
         for index, job in enumerate(jobs):
-            outcomes[index] = run_job(job)
-            if on_done is not None:
-                on_done(outcomes[index])
-    else:
-        # Small chunks keep workers evenly loaded; larger ones save round trips on big batches.
-        size = chunk_size or max(1, min(32, len(jobs) // 64))
-        pending: dict[Future[list[FileOutcome]], int] = {}
-        for start, chunk in zip(range(0, len(jobs), size), _chunks(jobs, size), strict=True):
-            pending[executor.submit(run_jobs, chunk)] = start
-        for future in as_completed(pending):
-            start = pending[future]
-            for offset, outcome in enumerate(future.result()):
-                outcomes[start + offset] = outcome
-                if on_done is not None:
-                    on_done(outcome)
+            done(index, run_job(job))
+        return [outcomes[index] for index in range(len(jobs))]
+    size = chunk_size or chunk_size_for(len(jobs))
+    portable = [_portable(job) for job in jobs]
+    pending: dict[Future[list[FileOutcome]], range] = {}
+    for start in range(0, len(jobs), size):
+        indexes = range(start, min(start + size, len(jobs)))
+        pending[_submit(executor, [portable[index] for index in indexes])] = indexes
+    again: list[int] = []
+    for future in as_completed(pending):
+        indexes = pending[future]
+        try:
+            results = future.result()
+        except Exception:
+            again.extend(indexes)
+            continue
+        for index, outcome in zip(indexes, results, strict=True):
+            done(index, _as_given(outcome, jobs[index]))
+    for index in sorted(again):
+        started = time.perf_counter()
+        try:
+            (outcome,) = _submit(executor, [portable[index]]).result()
+        except Exception as error:
+            _leftovers_removed(portable[index])
+            outcome = _failed(jobs[index], f"the worker failed: {error!r}", started, error)
+        done(index, _as_given(outcome, jobs[index]))
     return [outcomes[index] for index in range(len(jobs))]
+
+
+def _submit(executor: Executor, chunk: list[Job]) -> Future[list[FileOutcome]]:
+    """executor.submit, or a future holding the error when the executor refuses (a broken
+    process pool refuses every new task)."""
+    try:
+        return executor.submit(run_jobs, chunk)
+    except Exception as error:
+        refused: Future[list[FileOutcome]] = Future()
+        refused.set_exception(error)
+        return refused

@@ -2,12 +2,42 @@
 
 The output is byte for byte what the in-memory path (api.convert) writes for the same
 input and options, and it is written atomically: a bad row anywhere leaves the target
-as it was. Pairs: CSV -> JSON Lines, CSV -> JSON, JSON Lines -> CSV, JSON Lines -> JSON.
+as it was. Pairs: CSV -> JSON Lines, CSV -> JSON, JSON Lines -> CSV, JSON Lines -> JSON,
+JSON -> CSV and JSON -> JSON Lines (a top-level array), XML -> JSON and XML -> JSON Lines
+(a record-like document).
+
+JSON: the items of a top-level array are read one at a time by the strict reader's own
+decoder (formats.json.strict_decoder, the stdlib's C scanner with the same hooks), so
+they are the in-memory path's data exactly, refused for the same reasons (duplicate keys,
+NaN, lone surrogates, floats that overflow, depth). Measured against ijson (yajl2_c) on a
+98 MB array: 3.1 s against 2.2 s, but ijson keeps the last of duplicate keys silently
+(checking them in a Python map_type: 3.8 s), refuses integers past 64 bits, which JSON
+allows and structconv keeps, and reports errors without a line; so no dependency.
+
+XML: a document is record-like when its root has no attributes and no namespace
+declarations, no text but whitespace, and two or more children, all elements of one name
+(comments and processing instructions are dropped on reading anyway). The in-memory data
+of such a document is {root: {name: [record, record, ...]}}: lxml's iterparse (with the
+reader's security settings, formats.xml.parser_settings) hands over one record element at
+a time, converted by the reader's own code (formats.xml.element_to_node, node_to_data),
+then cleared. XML -> JSON writes exactly the in-memory text; XML -> JSON Lines writes one
+line per record element holding its value (the items of that list, without the tag, which
+is the same on every line): `structconv convert out.jsonl --to xml --root ROOT --item NAME`
+gives the document's data back.
+
+What cannot be decided record by record goes to the in-memory path: stream_convert raises
+Unstreamable, and nothing has been written. For JSON and XML that is any input that does
+not parse (its error, or its repair, must be exactly the in-memory path's), a JSON document
+that is not an array, XML that is not record-like (or has one record), XML not in UTF-8,
+XML read with a schema, and files over options.max_bytes.
 
 Limits, by design: the input must be UTF-8 (with or without a byte order mark) or carry
 a UTF-16/32 byte order mark to stay flat in memory; a CSV in a legacy encoding is
 detected as in api.convert, but read whole. `max_bytes` bounds one record here, not the
-file. JSON Lines -> CSV reads its input twice (the header is the union of all keys).
+file (except for JSON and XML, as said). JSON Lines -> CSV and JSON -> CSV read their
+input twice (the header is the union of all keys). YAML and TOML never stream: a YAML
+stream or TOML document is one value whose parts (anchors, tables defined anywhere)
+refer to each other.
 """
 
 from __future__ import annotations
@@ -19,6 +49,7 @@ import io
 import json
 import os
 import pickle
+import re
 import shutil
 import signal
 import subprocess
@@ -34,7 +65,7 @@ import orjson
 
 from structconv.atomic import atomic_writer
 from structconv.encoding import decode
-from structconv.errors import ParseError, RoundTripError, UsageError
+from structconv.errors import ParseError, RoundTripError, UnrepresentableError, UsageError
 from structconv.formats import canonical_name
 from structconv.formats import csv as csv_format
 from structconv.formats import json as json_format
@@ -43,7 +74,16 @@ from structconv.neutral import depth, first_difference
 from structconv.options import Options
 
 STREAMABLE: frozenset[tuple[str, str]] = frozenset(
-    {("csv", "jsonl"), ("csv", "json"), ("jsonl", "csv"), ("jsonl", "json")}
+    {
+        ("csv", "jsonl"),
+        ("csv", "json"),
+        ("jsonl", "csv"),
+        ("jsonl", "json"),
+        ("json", "csv"),
+        ("json", "jsonl"),
+        ("xml", "json"),
+        ("xml", "jsonl"),
+    }
 )
 CHUNK_CHARS = 1 << 18  # as fast as 1 MiB, a quarter of the memory
 BATCH_RECORDS = csv_format.BATCH_ROWS
@@ -69,13 +109,39 @@ class _EncodingMismatchError(Exception):
     """The file is not in the encoding the stream assumed; re-read it as api.convert does."""
 
 
+# JSON and XML documents smaller than this are read whole by convert_file: as fast, and
+# their Result holds the text and the data. XML -> JSON Lines streams at any size: only
+# streaming writes it (the in-memory data of a document is one mapping, not a list).
+DOCUMENT_STREAM_BYTES = 1 << 20
+
+
+class Unstreamable(Exception):
+    """The input cannot be converted record by record with exactly the in-memory path's
+    data and errors (see the module docstring): convert it in memory. Nothing was written."""
+
+
 def can_stream(source_format: str, target_format: str, options: Options) -> bool:
-    """Whether `stream_convert` handles this pair (every Options value is supported)."""
+    """Whether `stream_convert` handles this pair with these options (XML: without a
+    schema). A JSON or XML input may still turn out to need the in-memory path."""
     try:
         pair = (canonical_name(source_format), canonical_name(target_format))
     except UsageError:
         return False
-    return pair in STREAMABLE
+    return pair in STREAMABLE and not (pair[0] == "xml" and options.schema is not None)
+
+
+def should_stream(path: PathLike, source_format: str, target_format: str, options: Options) -> bool:
+    """Whether convert_file streams this file: can_stream, and for JSON and XML documents
+    (but XML -> JSON Lines) a size of DOCUMENT_STREAM_BYTES or more."""
+    if not can_stream(source_format, target_format, options):
+        return False
+    source, target = canonical_name(source_format), canonical_name(target_format)
+    if source == "json" or (source, target) == ("xml", "json"):
+        try:
+            return Path(path).stat().st_size >= DOCUMENT_STREAM_BYTES
+        except OSError:
+            return False  # the in-memory path reports it
+    return True
 
 
 def stream_convert(
@@ -88,11 +154,12 @@ def stream_convert(
     """Convert the file at `source_path` into `target_path` atomically; the record count.
 
     Raises ParseError (with the source path, line and column), UnrepresentableError
-    (naming the record's path, e.g. "$[3].tags"), RoundTripError, or UsageError.
+    (naming the record's path, e.g. "$[3].tags"), RoundTripError, or UsageError; and
+    Unstreamable for a JSON or XML input that the in-memory path must convert.
     """
     source = canonical_name(source_format)
     target = canonical_name(target_format)
-    if (source, target) not in STREAMABLE:
+    if not can_stream(source, target, options):
         raise UsageError(f"streaming {source} -> {target} is not supported; convert in memory")
     try:
         try:
@@ -114,9 +181,20 @@ def _convert(
     options: Options,
     text: str | None,
 ) -> int:
+    if source == "xml":
+        return _xml_convert(source_path, target_path, target, options)
     opener = _Opener(source_path, source, text)
+    if source == "json" and source_path.stat().st_size > options.max_bytes:
+        raise Unstreamable  # the in-memory path refuses it (after reading it whole)
+    json_items: Callable[[], Batches] = lambda: _read_ahead(_json_array_batches(opener, options))  # noqa: E731
     if target == "csv":
-        return _jsonl_to_csv(opener, target_path, options)
+        if source == "json":
+            return _records_to_csv(json_items, target_path, options)
+        return _records_to_csv(
+            lambda: ([record for _, record in batch] for batch in _jsonl_batches(opener, options)),
+            target_path,
+            options,
+        )
     fast = options.indent in (0, 2) or target == "jsonl"
     if source == "csv":
         count = _csv_in_ranges(opener, target_path, target, options, fast)
@@ -125,6 +203,8 @@ def _convert(
     batches: Callable[[], Batches]
     if source == "csv":
         batches = lambda: _csv_batches(opener, options)  # noqa: E731
+    elif source == "json":
+        batches = json_items
     else:
         batches = lambda: (  # noqa: E731
             [record for _, record in batch] for batch in _jsonl_batches(opener, options)
@@ -607,6 +687,278 @@ def _jsonl_batches(opener: _Opener, options: Options) -> Iterator[list[tuple[int
         yield batch
 
 
+# --- JSON arrays ------------------------------------------------------------------------
+
+_JSON_SPACE = re.compile(r"[ \t\n\r]*")  # what json.loads skips around values
+
+
+def _json_array_batches(opener: _Opener, options: Options) -> Batches:
+    """The items of the file's top-level array, in batches, as json.loads reads them.
+
+    Each item is decoded in place in a buffer of CHUNK_CHARS or more. An item cut by the
+    end of the buffer fails to decode at (or, for a string or an escape, near) that end:
+    the buffer grows (doubling, so a big item costs linear time) and it is decoded again;
+    an item that ends near the end of the buffer is decoded again too, since only a
+    container or a string has a closing mark (a number "1" may be "1e+5"). Anything else
+    that fails is a real error: Unstreamable, and the in-memory path reports it.
+    """
+    decode = json_format.strict_decoder().raw_decode
+    space = _JSON_SPACE.match
+    surrogate_escape = json_format.SURROGATE_ESCAPE.search
+    max_depth = options.max_depth
+    batch: list[Any] = []
+    try:
+        with opener.open() as stream:
+            buffer = ""
+            position = 0
+            at_end = False
+
+            def read_more() -> bool:
+                """Drop what was read, append more text; False at the end of the file."""
+                nonlocal buffer, position, at_end
+                if not at_end:
+                    chunk = stream.read(max(CHUNK_CHARS, len(buffer) - position))
+                    at_end = not chunk
+                    if chunk:
+                        buffer = buffer[position:] + chunk
+                        position = 0
+                return not at_end
+
+            def next_char() -> str:
+                """The next character that is not whitespace ("" at the end), at `position`."""
+                nonlocal position
+                while True:
+                    position = space(buffer, position).end()  # type: ignore[union-attr]
+                    if position < len(buffer):
+                        return buffer[position]
+                    if not read_more():
+                        return ""
+
+            if next_char() != "[":
+                raise Unstreamable  # not an array: one value, read whole
+            position += 1
+            char = next_char()
+            while char != "]":
+                while True:
+                    try:
+                        item, end = decode(buffer, position)
+                    except json.JSONDecodeError as error:
+                        cut = error.pos >= len(buffer) - 6 or error.msg.startswith("Unterminated")
+                        if cut and read_more():
+                            continue
+                        raise Unstreamable from None
+                    if len(buffer) - end < 8 and read_more():
+                        continue  # a number ("1" of "1e+5") may go on past the buffer
+                    break
+                if surrogate_escape(buffer, position, end) and json_format.has_lone_surrogate(item):
+                    raise Unstreamable
+                if (
+                    type(item) in (dict, list)
+                    and buffer.count("[", position, end) + buffer.count("{", position, end)
+                    >= max_depth
+                    and depth(item) >= max_depth  # the array holding it is one level more
+                ):
+                    raise Unstreamable
+                batch.append(item)
+                if len(batch) >= BATCH_RECORDS:
+                    yield batch
+                    batch = []
+                position = end
+                char = next_char()
+                if char == ",":
+                    position += 1
+                    char = next_char()
+                    if char in ("]", ""):
+                        raise Unstreamable  # a trailing comma, or the end
+                elif char != "]":
+                    raise Unstreamable
+            position += 1
+            if next_char():
+                raise Unstreamable  # more after the array
+    except (ValueError, RecursionError, json_format.DuplicateKeyError, UnicodeDecodeError):
+        raise Unstreamable from None  # NaN, a float that overflows, a duplicate key, depth
+    if batch:
+        yield batch
+
+
+# --- XML records ------------------------------------------------------------------------
+
+_XML_SPACE = " \t\r\n"
+_XML_ENCODING = re.compile(rb"""\A<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9._\-]+)["']""")
+
+
+class _XmlRecords:
+    """The record elements of a record-like XML file (module docstring), each as the value
+    the in-memory reader gives it, in batches; Unstreamable for anything else.
+
+    The name of the records is the root's first child's, found by a first, short parse;
+    iterparse then reports the ends of elements of that name only (the others cost no
+    Python call) and each one that is a child of the root is converted, then cleared. What
+    stands between two records (text, another element, an entity reference) is checked
+    when the second one ends, and removed from the tree with the first.
+    """
+
+    def __init__(self, path: Path, options: Options) -> None:
+        self.path = path
+        self.options = options
+        self.root = ""  # the root's name and the records', known once the first is read
+        self.name = ""
+
+    def __iter__(self) -> Batches:
+        from lxml import etree
+
+        from structconv.formats import xml as xml_format
+
+        options = self.options
+        if self.path.stat().st_size > options.max_bytes:
+            raise Unstreamable  # the in-memory path refuses it
+        with self.path.open("rb") as stream:
+            head = stream.read(256).removeprefix(codecs.BOM_UTF8)
+        declared = _XML_ENCODING.match(head)
+        if (
+            not head.lstrip(b" \t\r\n").startswith(b"<")
+            or b"\x00" in head
+            or (declared and declared.group(1).lower() not in (b"utf-8", b"utf8"))
+        ):
+            # Not plainly UTF-8 (another byte order mark, UTF-16 without one, a declared
+            # encoding, EBCDIC): libxml2 might decode it otherwise than api.convert does.
+            raise Unstreamable
+        settings = xml_format.parser_settings(options)
+        try:
+            tag = self._first_child_tag(settings)
+            events = etree.iterparse(
+                str(self.path), events=("end", "start-ns"), tag=tag, **settings
+            )
+            root: Any = None
+            declarations = False  # a namespace declaration below the root (none on it)
+            batch: list[Any] = []
+            count = 0
+            for event, element in events:
+                if event == "start-ns":
+                    declarations = True
+                    continue
+                if root is None:
+                    root = self._root(element)
+                if element.getparent() is not root:
+                    continue  # the root itself, or an element of the same name in a record
+                self._drop_before(root, element)
+                node = xml_format.element_to_node(element, options, declarations, level=2)
+                ((name, value),) = xml_format.node_to_data(node).items()
+                if name != (self.name or name):
+                    raise Unstreamable  # the same tag, another prefix: another name
+                self.name = name
+                element.clear(keep_tail=True)
+                batch.append(value)
+                count += 1
+                if len(batch) >= BATCH_RECORDS:
+                    yield batch
+                    batch = []
+            if root is None or count < 2:
+                raise Unstreamable  # no record, or one: {root: {name: value}}, no list
+            last = root[len(root) - 1]
+            self._drop_before(root, last)
+            if last.tag != tag or (last.tail or "").strip(_XML_SPACE):
+                raise Unstreamable
+        except (etree.LxmlError, ParseError):
+            raise Unstreamable from None  # not well-formed, or too deep: as in memory
+        if batch:
+            yield batch
+
+    def _first_child_tag(self, settings: Any) -> str:
+        from lxml import etree
+
+        events = etree.iterparse(str(self.path), events=("start",), **settings)
+        next(events, None)  # the root
+        _, first_child = next(events, (None, None))
+        if first_child is None:
+            raise Unstreamable  # an empty root
+        return str(first_child.tag)
+
+    def _root(self, element: Any) -> Any:
+        """The root of `element`'s document, checked: no attributes, no namespace
+        declarations, no text before its first child."""
+        from structconv.formats import xml as xml_format
+
+        root = element
+        while root.getparent() is not None:
+            root = root.getparent()
+        if root.attrib or root.nsmap or (root.text or "").strip(_XML_SPACE):
+            raise Unstreamable
+        self.root = xml_format.element_name(root)
+        return root
+
+    def _drop_before(self, root: Any, element: Any) -> None:
+        """Remove the records before `element`, checking that only whitespace follows each
+        and that nothing else stands among them (then the document is not record-like)."""
+        while True:
+            first = root[0]
+            if first is element:
+                return
+            if first.tag != element.tag or (first.tail or "").strip(_XML_SPACE):
+                raise Unstreamable
+            del root[0]
+
+
+def _read_ahead(batches: Batches) -> Batches:
+    """`batches` with its first batch read already: a JSON or XML document that cannot
+    stream is mostly found out there, before a temporary file is made for the output."""
+    first = next(batches, None)
+    return iter(()) if first is None else chain([first], batches)
+
+
+def _xml_convert(source_path: Path, target_path: PathLike, target: str, options: Options) -> int:
+    if target == "jsonl":
+        return _write(
+            _read_ahead(iter(_XmlRecords(source_path, options))),
+            target_path,
+            _Target(target, options, True, "xml"),
+        )
+    if options.indent in (0, 2):
+        try:
+            return _xml_to_json(source_path, target_path, options, True)
+        except _OrjsonLimitError:
+            pass
+    return _xml_to_json(source_path, target_path, options, False)
+
+
+def _xml_to_json(source_path: Path, target_path: PathLike, options: Options, fast: bool) -> int:
+    """The in-memory text of {root: {name: [records]}}: the records' batches as _Target
+    writes them at the top level, indented two levels more, in the frame around them."""
+    records = _XmlRecords(source_path, options)
+    batches = _read_ahead(iter(records))
+    target = _Target("json", options, fast, "xml")
+    count = 0
+    closing = pad = b""
+    with atomic_writer(target_path) as stream:
+        out = _binary(stream)
+        for batch in batches:
+            if count:
+                out.write(target.separator)
+            else:
+                opening, closing = _json_frame(records.root, records.name, options, fast)
+                out.write(opening)
+                pad = b" " * (2 * options.indent) if target.indent else b""
+            piece = target.piece(batch)
+            out.write(pad + piece.replace(b"\n", b"\n" + pad) if pad else piece)
+            count += len(batch)
+        out.write(closing)
+    return count
+
+
+def _json_frame(root: str, name: str, options: Options, fast: bool) -> tuple[bytes, bytes]:
+    """What the in-memory JSON text of {root: {name: [...]}} holds before its first record
+    and after its last (the same writer writes it around a placeholder string)."""
+    placeholder = "\ue000structconv\ue000"
+    frame = {root: {name: [placeholder]}}
+    text = (
+        json_format.dumps(frame, options)
+        if fast
+        else _stdlib_dumps(frame, options, options.indent or None) + "\n"
+    )
+    before, _, after = text.partition(f'"{placeholder}"')
+    return before.rstrip(" ").encode(), after.encode()
+
+
 # --- JSON and JSON Lines targets --------------------------------------------------------
 
 
@@ -636,9 +988,9 @@ class _Target:
 
     With options.verify, orjson's text is proven exact by the types of the values, as the
     in-memory path proves it (formats.json.orjson_writes_exactly): orjson writes str, int,
-    bool and finite floats in dicts and lists exactly, or raises. CSV records are made of
-    those alone (formats.csv.infer_cell, checked by property tests), so their proof is the
-    reader's; other records are walked. A batch without a proof is read back and
+    bool and finite floats in dicts and lists exactly, or raises. CSV and XML records are
+    made of those alone (formats.csv.infer_cell, checked by property tests; XML is text),
+    so their proof is the reader's; other records are walked. A batch without a proof is read back and
     compared, as the stdlib's text always is.
     """
 
@@ -646,8 +998,9 @@ class _Target:
         self.target = target
         self.options = options
         self.fast = fast  # orjson (raises _OrjsonLimitError where it cannot), else the stdlib
-        # CSV records hold only str, int, bool and finite floats (infer_cell), in dicts.
-        self.exact = source == "csv"
+        # CSV records hold only str, int, bool and finite floats (infer_cell), in dicts;
+        # XML records only str, in dicts and lists (formats.xml.node_to_data).
+        self.exact = source in ("csv", "xml")
         self.indent = options.indent or None
         self.flags = orjson.OPT_SORT_KEYS if options.sort_keys else 0
         if target == "jsonl":
@@ -741,16 +1094,29 @@ def _write_pieces(out: IO[bytes], batches: Batches, target: _Target, count: int)
 # --- CSV target -------------------------------------------------------------------------
 
 
-def _jsonl_to_csv(opener: _Opener, target_path: PathLike, options: Options) -> int:
-    """Two passes: the first collects the header (the union of all keys) and refuses
-    what CSV cannot hold before anything is written; the second writes the rows."""
+def _records_to_csv(batches: Callable[[], Batches], target_path: PathLike, options: Options) -> int:
+    """Two passes over `batches()`: the first collects the header (the union of all keys)
+    and refuses what CSV cannot hold before anything is written; the second writes the rows.
+
+    The in-memory path reads the whole input before it writes: a record CSV cannot hold is
+    reported only once the rest of the input has parsed (else the parse error, or its
+    repair, comes first), and the first pass reads on to the end to find out.
+    """
     key = string_key("csv", options)
     plan = csv_format.ColumnPlan(options)
     count = 0
-    for batch in _jsonl_batches(opener, options):
-        for _, record in batch:
-            plan.add(csv_format.flatten_record(record, (count,), options, key), (count,))
-            count += 1
+    refused: UnrepresentableError | None = None
+    for batch in batches():
+        if refused is not None:
+            continue
+        try:
+            for record in batch:
+                plan.add(csv_format.flatten_record(record, (count,), options, key), (count,))
+                count += 1
+        except UnrepresentableError as error:
+            refused = error
+    if refused is not None:
+        raise refused
     if not count:
         with atomic_writer(target_path):
             pass
@@ -764,9 +1130,9 @@ def _jsonl_to_csv(opener: _Opener, target_path: PathLike, options: Options) -> i
         writer.writerow(columns)
         yield _take(buffer)
         index = 0
-        for batch in _jsonl_batches(opener, options):
+        for batch in batches():
             rows = []
-            for _, record in batch:
+            for record in batch:
                 base = (index,)
                 flat = csv_format.flatten_record(record, base, options, key)
                 rows.append(csv_format.fill_row(flat, columns, base, options))

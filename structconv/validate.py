@@ -226,7 +226,11 @@ class _Result:
         if needle in self.texts or needle in self.joined:
             return True
         value = _number_value(needle) if _NUMBER.fullmatch(needle) else None
-        return value is not None and value in self.numbers
+        if value is not None:
+            return value in self.numbers
+        # A dotted name the reading nested (the CSV column "Q1.sales" -> {"Q1": {"sales"}}).
+        parts = needle.split(".")
+        return len(parts) > 1 and all(part and part in self.texts for part in parts)
 
 
 def _spellings(value: Any) -> list[str]:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
 
@@ -66,3 +67,132 @@ def test_in_place_with_a_format_change_removes_the_input_only_on_success(tmp_pat
     assert [outcome.ok for outcome in outcomes] == [True, False]
     assert not Path(good).exists() and (tmp_path / "f0.jsonl").exists()
     assert Path(bad).read_text() == "{,}"
+
+
+# --- on a Dask cluster --------------------------------------------------------------------
+
+try:
+    from distributed.diagnostics.plugin import WorkerPlugin
+except ImportError:  # the test below is skipped then
+    WorkerPlugin = object
+
+
+class _LikeTheTestProcess(WorkerPlugin):  # type: ignore[misc,valid-type]
+    """Set up each Dask worker (a restarted one too) as tests/conftest.py sets up this
+    process: no repair model. And a file named crash.json kills its worker, after leaving
+    a temporary file beside its output as an atomic write in progress would."""
+
+    def setup(self, worker: object) -> None:
+        from structconv import batch
+        from structconv.repair import model_repair
+        from tests.conftest import _no_model
+
+        model_repair._load = _no_model
+        convert_file = batch.convert_file
+
+        def crashing(source: str, **settings: object) -> object:
+            if Path(source).name == "crash.json":
+                output = Path(str(settings["out"]))
+                output.with_name(f".{output.name}.x1y2.tmp").write_text("half")
+                os._exit(1)
+            return convert_file(source, **settings)  # type: ignore[arg-type]
+
+        batch.convert_file = crashing  # type: ignore[assignment]
+
+
+_CLEAN = {
+    "json": '{"name": "svc-%d", "port": %d, "tags": ["a", "b"]}',
+    "yaml": "name: svc-%d\nport: %d\nlimits:\n  cpu: 2\n",
+    "toml": 'name = "svc-%d"\nport = %d\n[limits]\ncpu = 2\n',
+    "csv": "id,name\n%d,a\n%d,b\n",
+    "xml": '<service name="svc-%d"><port>%d</port></service>',
+}
+_BROKEN = {  # what the rules repair, and what they cannot (the model is not installed)
+    "comma.json": ('{"name": "svc-%d", "port": %d,}', True),
+    "tabs.yaml": ("name: svc-%d\nlimits:\n\tport: %d\n", True),
+    "closer.json": ('{"ports": [%d, %d}', True),
+    "garbled.json": ('{"name": "svc-%d", "port": %d, "ok": tru}', False),
+    "twice.toml": ("port = %d\nport = %d\n", False),
+}
+
+
+def _mixed_files(directory: Path) -> list[str]:
+    """300 small files: clean ones of every format, broken ones, and crash.json."""
+    directory.mkdir()
+    paths = []
+    for index in range(250):
+        suffix = list(_CLEAN)[index % len(_CLEAN)]
+        path = directory / f"clean{index:03d}.{suffix}"
+        path.write_text(_CLEAN[suffix] % (index, 1000 + index), encoding="utf-8")
+        paths.append(path)
+    for index in range(49):
+        name, (text, _) = list(_BROKEN.items())[index % len(_BROKEN)]
+        path = directory / f"broken{index:02d}-{name}"
+        path.write_text(text % (index, 2000 + index), encoding="utf-8")
+        paths.append(path)
+    (directory / "crash.json").write_text("{}", encoding="utf-8")
+    paths.insert(100, directory / "crash.json")
+    return [str(path.relative_to(directory.parent)) for path in paths]
+
+
+def test_a_batch_on_a_dask_cluster_reports_each_file_as_in_this_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A real LocalCluster (worker processes on loopback): every file's outcome, fixes and
+    confidence as converting in this process gives them, the same output bytes, no
+    partial file; a worker killed by one file costs that file only."""
+    distributed = pytest.importorskip("distributed")
+    import dask
+
+    sources = _mixed_files(tmp_path / "in")
+    with (
+        dask.config.set({"distributed.scheduler.allowed-failures": 0}),
+        distributed.LocalCluster(
+            n_workers=2,
+            threads_per_worker=1,
+            processes=True,
+            host="127.0.0.1",
+            dashboard_address=None,
+        ) as cluster,
+        distributed.Client(cluster, set_as_default=False) as client,
+    ):
+        client.register_plugin(_LikeTheTestProcess())
+        # Relative paths, from a directory the workers were not started in.
+        monkeypatch.chdir(tmp_path)
+        jobs = plan_jobs(sources, to="json", out_dir="dask")
+        Path("dask").mkdir()
+        outcomes = convert_many(jobs, executor=client.get_executor(pure=False))
+    here_jobs = plan_jobs(
+        [source for source in sources if "crash" not in source], to="json", out_dir="here"
+    )
+    Path("here").mkdir()
+    here = {outcome.source: outcome for outcome in convert_many(here_jobs)}
+
+    assert [outcome.source for outcome in outcomes] == sources
+    crashed = outcomes[100]
+    assert crashed.source == "in/crash.json" and not crashed.ok
+    assert crashed.error is not None and crashed.error.startswith("the worker failed:")
+    for outcome in outcomes[:100] + outcomes[101:]:
+        expected = here[outcome.source]
+        assert (outcome.ok, outcome.error, outcome.line, outcome.column) == (
+            expected.ok,
+            expected.error,
+            expected.line,
+            expected.column,
+        ), outcome.source
+        assert outcome.fixes == expected.fixes and outcome.confidence == expected.confidence
+        assert outcome.output == (
+            str(Path("dask", Path(outcome.source).stem + ".json")) if outcome.ok else None
+        )
+    repaired = [outcome for outcome in outcomes if outcome.ok and outcome.fixes]
+    refused = [outcome for outcome in outcomes if not outcome.ok and outcome is not crashed]
+    assert len(repaired) == 30 and all(0 < outcome.confidence < 1 for outcome in repaired)
+    assert len(refused) == 19
+    assert all("repair model is not installed" in str(outcome.error) for outcome in refused)
+    assert sum(outcome.ok for outcome in outcomes) == 280
+    # The same bytes as converted here; nothing for the failures, no temporary file.
+    written = sorted(path.name for path in Path("dask").iterdir())
+    assert written == sorted(path.name for path in Path("here").iterdir())
+    assert len(written) == 280
+    for name in written:
+        assert (Path("dask") / name).read_bytes() == (Path("here") / name).read_bytes()

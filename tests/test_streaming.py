@@ -65,7 +65,13 @@ def test_can_stream() -> None:
     for source_format, target_format in PAIRS:
         assert can_stream(source_format, target_format, Options())
     assert can_stream("ndjson", "tsv", Options())
-    assert not can_stream("json", "csv", Options())
+    for source_format, target_format in [("json", "csv"), ("json", "jsonl"), ("xml", "json")]:
+        assert can_stream(source_format, target_format, Options())
+    assert can_stream("xml", "jsonl", Options())
+    assert not can_stream("xml", "jsonl", Options(schema="records.xsd"))  # typed: in memory
+    assert not can_stream("json", "json", Options())
+    assert not can_stream("yaml", "json", Options())
+    assert not can_stream("toml", "jsonl", Options())
     assert not can_stream("csv", "yaml", Options())
     assert not can_stream("csv", "nope", Options())
 
@@ -424,3 +430,590 @@ def test_the_command_line_takes_workers(tmp_path: Path, attempts: list[int | Non
 def test_auto_is_one_process_inside_a_process_pool() -> None:
     with ProcessPoolExecutor(1) as pool:
         assert pool.submit(range_count, 1 << 40, Options()).result() == 1
+
+
+# --- JSON arrays: item by item, with the strict reader's own decoder ---------------------
+
+
+@pytest.fixture(autouse=True)
+def _documents_of_any_size_stream(monkeypatch: pytest.MonkeyPatch) -> None:
+    """convert_file streams JSON and XML documents from 1 MiB; the small files of these
+    tests stream too, so that convert_file's streaming branch is what they check."""
+    monkeypatch.setattr(streaming, "DOCUMENT_STREAM_BYTES", 0)
+
+
+def _write_text(path: Path, text: str, encoding: str = "utf-8") -> Path:
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def _failure(action: Any, *args: Any, **settings: Any) -> tuple[str, str, int, int]:
+    """The error `action(*args, **settings)` raises: (type, message, line, column)."""
+    with pytest.raises(structconv.StructconvError) as caught:
+        action(*args, **settings)
+    error = caught.value
+    return (
+        type(error).__name__,
+        str(error),
+        getattr(error, "line", 0),
+        getattr(error, "column", 0),
+    )
+
+
+@pytest.fixture
+def small_chunks(monkeypatch: pytest.MonkeyPatch) -> Any:
+    """Set the size of the reads and batches (to cut items and batches everywhere)."""
+
+    def set_sizes(chars: int, records: int = streaming.BATCH_RECORDS) -> None:
+        monkeypatch.setattr(streaming, "CHUNK_CHARS", chars)
+        monkeypatch.setattr(streaming, "BATCH_RECORDS", records)
+
+    return set_sizes
+
+
+JSON_ARRAYS = [
+    "[]",
+    " [ ]\n",
+    "[1,2,3]",
+    "[1.5e+3, -0, -0.0, 1E5, 123456789012345678901234567890, 0.1, 1e-400, 12345678]",
+    '["a\\u00e9\\ud83d\\ude00", "\\"q\\"", "\\\\", "tab\\tnew\\nline", "é 東京 😀", "\\u2028"]',
+    '[true, false, null, {"a": [1, {"b": null}], "c": {}}, [], [[]], {"": ""}]',
+    '[\n  {"id": 1, "name": "Ann", "addr": {"city": "Oslo"}},\n'
+    '  {"id": 2, "name": "Bob", "addr": {"city": "Köln"}}\n]\n',
+    '\t[\r\n1\r\n,\r\n"x"\r\n]\r\n',
+]
+RECORD_ARRAYS = [text for text in JSON_ARRAYS if text.startswith("[\n  {")] + [
+    '[{"a": 1, "b": "x,y"}, {"a": 2, "b": "say \\"hi\\"\\nthere"}, {"a": 3.5, "b": ""}]',
+    '[{"n": 123456789012345678901234567890, "t": true}, {"n": -1, "t": false}]',
+]
+
+
+@pytest.mark.parametrize("text", JSON_ARRAYS)
+@pytest.mark.parametrize("chars", [1, 2, 3, 5, 8, 1 << 18])
+def test_json_arrays_stream_to_json_lines_as_in_memory(
+    tmp_path: Path, small_chunks: Any, text: str, chars: int
+) -> None:
+    small_chunks(chars, 2)
+    source = _write_text(tmp_path / "in.json", text)
+    target = tmp_path / "out.jsonl"
+    count = stream_convert(source, target, "json", "jsonl", Options())
+    expected = structconv.convert(text, src="json", to="jsonl")
+    assert target.read_text(encoding="utf-8") == expected.text
+    assert count == len(expected.data)
+
+
+@pytest.mark.parametrize("text", RECORD_ARRAYS)
+@pytest.mark.parametrize("chars", [1, 7, 1 << 18])
+@pytest.mark.parametrize("settings", [{}, {"delimiter": ";"}, {"unflatten": False}])
+def test_json_arrays_of_records_stream_to_csv_as_in_memory(
+    tmp_path: Path, small_chunks: Any, text: str, chars: int, settings: dict[str, Any]
+) -> None:
+    small_chunks(chars, 2)
+    source = _write_text(tmp_path / "in.json", text)
+    target = tmp_path / "out.csv"
+    stream_convert(source, target, "json", "csv", Options(**settings))
+    expected = structconv.convert(text, src="json", to="csv", **settings)
+    assert target.read_bytes() == expected.text.encode()
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-16", "utf-32"])
+def test_json_arrays_with_a_byte_order_mark(tmp_path: Path, encoding: str) -> None:
+    text = RECORD_ARRAYS[0]
+    source = _write_text(tmp_path / "in.json", text, encoding)
+    for target_format in ("jsonl", "csv"):
+        target = tmp_path / f"out.{target_format}"
+        assert stream_convert(source, target, "json", target_format, Options()) == 2
+        expected = structconv.convert(source.read_bytes(), src="json", to=target_format)
+        assert target.read_bytes() == expected.text.encode()
+
+
+JSON_REFUSED = {
+    "NaN": "[1, NaN]",
+    "Infinity": "[2, -Infinity]",
+    "a float that overflows": "[1, 1e400]",
+    "a duplicate key": '[{"a": 1}, {"a": 1, "b": 2, "a": 3}]',
+    "a lone surrogate": '[{"a": "\\ud800"}]',
+    "a lone surrogate key": '[{"\\udc00x": 1}]',
+    "a trailing comma": "[1, 2,]",
+    "a missing comma": "[1 2]",
+    "a missing comma in a record": '[{"a": 1 "b": 2}]',
+    "data after the array": "[1] 2",
+    "an unclosed array": "[1, 2",
+    "an unterminated string": '["abc',
+    "a control character": '["a\x01b"]',
+    "a leading zero": "[01]",
+    "a single quote": "['a']",
+    "a comment": "[1 // one\n]",
+    "an object": '{"a": [1]}',
+    "a scalar": "7",
+    "nothing": "  \n",
+    "a byte order mark twice": "\ufeff[1]",
+}
+
+
+@pytest.mark.parametrize("name", list(JSON_REFUSED))
+@pytest.mark.parametrize("chars", [1, 4, 1 << 18])
+def test_json_input_the_stream_cannot_settle_goes_to_the_in_memory_path(
+    tmp_path: Path, small_chunks: Any, name: str, chars: int
+) -> None:
+    small_chunks(chars)
+    text = JSON_REFUSED[name]
+    source = _write_text(tmp_path / "in.json", text, "utf-8-sig" if "twice" in name else "utf-8")
+    for target_format in ("jsonl", "csv"):
+        target = tmp_path / f"out.{target_format}"
+        with pytest.raises(streaming.Unstreamable):
+            stream_convert(source, target, "json", target_format, Options())
+        assert not target.exists()
+        # Through convert_file: exactly the in-memory path's error (strict), or its repair.
+        whole = _failure(
+            structconv.convert,
+            source.read_bytes(),
+            src="json",
+            to=target_format,
+            name=source,
+            repair="off",
+        )
+        convert_file = structconv.convert_file
+        assert _failure(convert_file, source, to=target_format, out=target, repair="off") == whole
+        assert sorted(path.name for path in tmp_path.iterdir()) == ["in.json"]
+
+
+def test_a_broken_json_array_is_repaired_as_in_memory(tmp_path: Path) -> None:
+    text = '[{"a": 1, "b": "x"},\n {"a": 2, "b": "y"},\n]\n'
+    source = _write_text(tmp_path / "in.json", text)
+    result = structconv.convert_file(source, to="csv", out=tmp_path / "out.csv")
+    expected = structconv.convert(text, src="json", to="csv")
+    assert result.fixes == expected.fixes and result.fixes
+    assert (tmp_path / "out.csv").read_bytes() == expected.text.encode()
+
+
+def test_a_record_csv_cannot_hold_is_reported_after_the_rest_parses(tmp_path: Path) -> None:
+    """In memory the whole input is read before anything is represented: a later syntax
+    error comes first, and a clean input reports the record with its path."""
+    records = [{"a": index, "tags": ["x"] if index == 3 else "y"} for index in range(3000)]
+    text = json.dumps(records)
+    source = _write_text(tmp_path / "in.json", text)
+    target = tmp_path / "out.csv"
+    with pytest.raises(UnrepresentableError) as caught:
+        stream_convert(source, target, "json", "csv", Options())
+    assert caught.value.path == "$[3].tags"
+    broken = _write_text(tmp_path / "broken.json", text[:-1] + ", NaN]")
+    with pytest.raises(streaming.Unstreamable):
+        stream_convert(broken, target, "json", "csv", Options())
+    whole = _failure(structconv.convert, broken.read_bytes(), src="json", to="csv", name=broken)
+    assert whole[0] == "ParseError"
+    assert _failure(structconv.convert_file, broken, to="csv", out=target) == whole
+    assert not target.exists()
+
+
+def test_json_depth_limits_as_in_memory(tmp_path: Path) -> None:
+    def nested(levels: int) -> str:
+        return "[" + "[" * levels + "]" * levels + "]"
+
+    streamed = []
+    cases = [
+        (200, {}),
+        (511, {}),
+        (512, {}),
+        (700, {}),
+        (4, {"max_depth": 5}),
+        (5, {"max_depth": 5}),
+    ]
+    for levels, settings in cases:
+        text = nested(levels)
+        source = _write_text(tmp_path / "in.json", text)
+        target = tmp_path / "out.jsonl"
+        try:
+            expected = structconv.convert(text, src="json", to="jsonl", **settings).text
+        except structconv.ParseError:
+            with pytest.raises(streaming.Unstreamable):
+                stream_convert(source, target, "json", "jsonl", Options(**settings))
+            continue
+        stream_convert(source, target, "json", "jsonl", Options(**settings))
+        assert target.read_text(encoding="utf-8") == expected, levels
+        streamed.append(levels)
+    assert streamed == [200, 511, 4]  # 512 levels in the array: 513, over the limit
+
+
+def test_a_json_file_over_max_bytes_goes_to_the_in_memory_path(tmp_path: Path) -> None:
+    source = _write_text(tmp_path / "in.json", "[1, 2, 3, 4, 5, 6, 7, 8, 9]")
+    with pytest.raises(streaming.Unstreamable):
+        stream_convert(source, tmp_path / "out.jsonl", "json", "jsonl", Options(max_bytes=10))
+    whole = _failure(
+        structconv.convert, source.read_bytes(), src="json", to="jsonl", name=source, max_bytes=10
+    )
+    assert "over the limit" in whole[1]
+    target = tmp_path / "out.jsonl"
+    assert _failure(structconv.convert_file, source, to="jsonl", out=target, max_bytes=10) == whole
+
+
+_JSON_SCALARS = (
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(10**30), max_value=10**30)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=6)
+)
+_JSON_VALUES = st.recursive(
+    _JSON_SCALARS,
+    lambda children: (
+        st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=3), children, max_size=3)
+    ),
+    max_leaves=10,
+)
+
+
+@given(
+    st.lists(_JSON_VALUES, max_size=6),
+    st.sampled_from([None, 0, 1, 3]),
+    st.booleans(),
+    st.integers(1, 12),
+)
+def test_any_json_array_streams_as_in_memory(
+    items: list[Any], indent: int | None, ascii_only: bool, chars: int
+) -> None:
+    text = json.dumps(items, indent=indent, ensure_ascii=ascii_only)
+    expected = structconv.convert(text, src="json", to="jsonl").text
+    saved = streaming.CHUNK_CHARS, streaming.BATCH_RECORDS
+    streaming.CHUNK_CHARS, streaming.BATCH_RECORDS = chars, 2
+    try:
+        with tempfile.TemporaryDirectory() as folder:
+            source = _write_text(Path(folder) / "in.json", text)
+            target = Path(folder) / "out.jsonl"
+            assert stream_convert(source, target, "json", "jsonl", Options()) == len(items)
+            assert target.read_text(encoding="utf-8") == expected
+    finally:
+        streaming.CHUNK_CHARS, streaming.BATCH_RECORDS = saved
+
+
+def _json_records_file(path: Path, count: int) -> Path:
+    with path.open("w", encoding="utf-8") as stream:
+        stream.write("[\n")
+        for index in range(count):
+            record = {
+                "id": index,
+                "name": f"Name {index}",
+                "email": f"u{index}@example.com",
+                "address": {"city": "Oslo", "zip": f"{index:05d}"},
+                "amount": index / 4,
+                "active": index % 3 == 0,
+            }
+            stream.write(("  " if index == 0 else ",\n  ") + json.dumps(record))
+        stream.write("\n]\n")
+    return path
+
+
+@pytest.mark.parametrize("target_format", ["csv", "jsonl"])
+def test_json_array_memory_stays_flat_in_the_input_size(tmp_path: Path, target_format: str) -> None:
+    peaks = []
+    for count in (8_000, 32_000):
+        source = _json_records_file(tmp_path / f"in-{count}.json", count)
+        tracemalloc.start()
+        try:
+            written = stream_convert(
+                source, tmp_path / f"out.{target_format}", "json", target_format, Options()
+            )
+            _, peak = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+        assert written == count
+        peaks.append((source.stat().st_size, peak))
+    (_, small_peak), (large_size, large_peak) = peaks
+    assert large_size > 4_000_000  # converted in memory, it takes about 95 MB (tracemalloc)
+    assert large_peak < small_peak * 1.25, f"peak grew from {small_peak:,} to {large_peak:,}"
+    assert large_peak < 8_000_000, f"peak {large_peak:,} bytes: more than a few batches"
+
+
+# --- XML records: iterparse, one record element at a time --------------------------------
+
+XML_RECORD_LIKE = {
+    "plain": "<r><a>1</a><a>2</a></r>",
+    "attributes": '<?xml version="1.0"?>\n<r>\n  <a x="1">t</a>\n  <a><b>1</b><b>2</b><c/></a>\n</r>\n',
+    "mixed content": "<r><a>Hello <b>w</b>!</a><a><b/><c/><b/></a>\n</r>",
+    "namespaces in records": '<r><p:a xmlns:p="u" p:x="1"><p:b/></p:a><p:a xmlns:p="u"/></r>',
+    "default namespace in records": '<r><a xmlns="u"><b/></a><a xmlns="u">x</a></r>',
+    "xml:lang": '<r><a xml:lang="en">x</a><a xml:space="preserve"> </a></r>',
+    "an entity reference": '<!DOCTYPE r [<!ENTITY e "x">]><r><a>&e; y</a><a>z</a></r>',
+    "CDATA and escapes": "<r><a><![CDATA[<x>]]></a><a>&amp;&lt;&#x1F600;</a></r>",
+    "comments and PIs": "<r><!-- c --><a>1</a><?pi x?><a>2</a><!-- d --></r><!-- e -->",
+    "a record's name inside records": "<r><a><a>in</a></a><a>2</a></r>",
+    "the root's name for records": "<a><a>1</a><a>2</a></a>",
+    "a byte order mark": "\ufeff<r><a>é</a><a>ü</a></r>",
+    "declared UTF-8": '<?xml version="1.0" encoding="utf-8"?><r><a>é</a><a/></r>',
+    "line ends": "<r>\r\n<a>x\r\ny</a>\r\n<a a='1\r\n2'/>\r\n</r>",
+    "empty records": "<r><a/><a></a><a> </a></r>",
+    "a DOCTYPE": '<!DOCTYPE r SYSTEM "records.dtd"><r><a>1</a><a>2</a></r>',
+}
+XML_NOT_RECORD_LIKE = {
+    "an attribute on the root": '<r x="1"><a/><a/></r>',
+    "a namespace on the root": '<r xmlns="u"><a/><a/></r>',
+    "a prefixed root": '<p:r xmlns:p="u"><a/><a/></p:r>',
+    "text before the records": "<r>t<a/><a/></r>",
+    "text between records": "<r><a/>t<a/></r>",
+    "text after the records": "<r><a/><a/>t</r>",
+    "an entity between records": '<!DOCTYPE r [<!ENTITY e "x">]><r><a/>&e;<a/></r>',
+    "another element between": "<r><a/><b/><a/></r>",
+    "another element after": "<r><a/><a/><b/></r>",
+    "another element before": "<r><b/><a/><a/></r>",
+    "the same tag, another prefix": '<r><p:a xmlns:p="u"/><q:a xmlns:q="u"/></r>',
+    "one record": "<r><a>1</a></r>",
+    "no record": "<r> </r>",
+    "an empty root": "<r/>",
+    "not well-formed": "<r><a>1</a><a>2</r>",
+    "an undeclared prefix": "<r><a>1</a><p:a>2</p:a></r>",
+    "Latin-1": '<?xml version="1.0" encoding="ISO-8859-1"?><r><a>caf\xe9</a><a>y</a></r>',
+}
+XML_SETTINGS = [{}, {"indent": 0}, {"indent": 4, "sort_keys": True}]
+
+
+def _xml_file(path: Path, text: str) -> Path:
+    encoding = "latin-1" if "ISO-8859-1" in text else "utf-8"
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def _record_lines(data: dict[str, Any]) -> str:
+    """The JSON Lines of an in-memory document {root: {name: [records]}}: one per record."""
+    ((_, element),) = data.items()
+    ((_, records),) = element.items()
+    return "".join(
+        json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n" for record in records
+    )
+
+
+@pytest.mark.parametrize("name", list(XML_RECORD_LIKE))
+@pytest.mark.parametrize("records", [1, streaming.BATCH_RECORDS])
+def test_record_like_xml_streams_the_in_memory_data(
+    tmp_path: Path, small_chunks: Any, name: str, records: int
+) -> None:
+    small_chunks(streaming.CHUNK_CHARS, records)
+    source = _xml_file(tmp_path / "in.xml", XML_RECORD_LIKE[name])
+    for settings in XML_SETTINGS:
+        target = tmp_path / "out.json"
+        count = stream_convert(source, target, "xml", "json", Options(**settings))
+        expected = structconv.convert(source.read_bytes(), src="xml", to="json", **settings)
+        assert target.read_bytes() == expected.text.encode(), settings
+        assert count >= 2
+    target = tmp_path / "out.jsonl"
+    count = stream_convert(source, target, "xml", "jsonl", Options())
+    expected = structconv.convert(source.read_bytes(), src="xml", to="json")
+    assert target.read_text(encoding="utf-8") == _record_lines(expected.data)
+    assert count == len(target.read_text(encoding="utf-8").splitlines())
+
+
+@pytest.mark.parametrize("name", list(XML_NOT_RECORD_LIKE))
+def test_xml_that_is_not_record_like_goes_to_the_in_memory_path(tmp_path: Path, name: str) -> None:
+    source = _xml_file(tmp_path / "in.xml", XML_NOT_RECORD_LIKE[name])
+    for target_format in ("json", "jsonl"):
+        target = tmp_path / f"out.{target_format}"
+        with pytest.raises(streaming.Unstreamable):
+            stream_convert(source, target, "xml", target_format, Options())
+        assert not target.exists()
+    for settings in [{}, {"repair": "off"}, {"repair": "off", "indent": 0}]:
+        try:
+            expected = structconv.convert(source.read_bytes(), src="xml", to="json", **settings)
+        except structconv.StructconvError:
+            whole = _failure(
+                structconv.convert,
+                source.read_bytes(),
+                src="xml",
+                to="json",
+                name=source,
+                **settings,
+            )
+            target = tmp_path / "out.json"
+            assert (
+                _failure(structconv.convert_file, source, to="json", out=target, **settings)
+                == whole
+            )
+            continue
+        result = structconv.convert_file(source, to="json", out=tmp_path / "out.json", **settings)
+        assert (tmp_path / "out.json").read_bytes() == expected.text.encode()
+        assert result.records is None and result.fixes == expected.fixes
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "<r><a>é</a><a/></r>".encode("utf-16"),
+        "<r><a>é</a><a/></r>".encode("utf-16-le"),
+        "<r><a>é</a><a/></r>".encode("utf-32"),
+        '<?xml version="1.0" encoding="windows-1252"?><r><a>\xe9</a><a/></r>'.encode("cp1252"),
+        '<?xml version="1.0" encoding="UTF-16"?><r><a/><a/></r>'.encode("utf-16"),
+    ],
+    ids=["UTF-16", "UTF-16 without BOM", "UTF-32", "windows-1252", "declared UTF-16"],
+)
+def test_xml_in_another_encoding_is_read_as_in_memory(tmp_path: Path, raw: bytes) -> None:
+    """api.convert decodes the bytes itself; libxml2 must not decode them another way."""
+    source = tmp_path / "in.xml"
+    source.write_bytes(raw)
+    target = tmp_path / "out.json"
+    with pytest.raises(streaming.Unstreamable):
+        stream_convert(source, target, "xml", "json", Options())
+    try:
+        expected = structconv.convert(raw, src="xml", to="json", repair="off").text
+    except structconv.StructconvError:
+        whole = _failure(structconv.convert, raw, src="xml", to="json", name=source, repair="off")
+        assert (
+            _failure(structconv.convert_file, source, to="json", out=target, repair="off") == whole
+        )
+        return
+    structconv.convert_file(source, to="json", out=target, repair="off")
+    assert target.read_text(encoding="utf-8") == expected
+
+
+def test_json_lines_of_xml_records_convert_back_to_the_document(tmp_path: Path) -> None:
+    text = (
+        '<catalog><book id="1"><title>A &amp; B</title><tag>x</tag><tag>y</tag></book>'
+        "<book><title>Plain</title></book><book>just text</book></catalog>"
+    )
+    source = _xml_file(tmp_path / "catalog.xml", text)
+    result = structconv.convert_file(source, to="jsonl", out=tmp_path / "books.jsonl")
+    assert result.records == 3 and result.text == ""
+    lines = (tmp_path / "books.jsonl").read_text(encoding="utf-8").splitlines()
+    assert [json.loads(line) for line in lines] == [
+        {"@id": "1", "title": "A & B", "tag": ["x", "y"]},
+        {"title": "Plain"},
+        "just text",
+    ]
+    back = structconv.convert_file(tmp_path / "books.jsonl", to="xml", root="catalog", item="book")
+    assert structconv.convert(back.text, src="xml", to="json").data == (
+        structconv.convert(text, src="xml", to="json").data
+    )
+
+
+def test_xml_streaming_keeps_the_readers_security_settings(tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP SECRET")
+    text = (
+        f'<!DOCTYPE r [<!ENTITY s SYSTEM "{secret.as_uri()}"><!ENTITY e "expanded">]>'
+        "<r><a>&s;</a><a>&e;</a><a x='&e;'/></r>"
+    )
+    source = _xml_file(tmp_path / "in.xml", text)
+    target = tmp_path / "out.jsonl"
+    stream_convert(source, target, "xml", "jsonl", Options())
+    written = target.read_text(encoding="utf-8")
+    assert "SECRET" not in written and "&s;" in written
+    assert written == _record_lines(structconv.convert(text, src="xml", to="json").data)
+    laughs = "".join(f'<!ENTITY l{level} "{f"&l{level - 1};" * 10}">' for level in range(1, 10))
+    bomb = _xml_file(
+        tmp_path / "bomb.xml", f'<!DOCTYPE r [<!ENTITY l0 "ha">{laughs}]><r><a>&l9;</a><a/></r>'
+    )
+    with pytest.raises(streaming.Unstreamable):  # libxml2 refuses it: so does the in-memory path
+        stream_convert(bomb, target, "xml", "jsonl", Options())
+    whole = _failure(structconv.convert, bomb.read_bytes(), src="xml", to="json", name=bomb)
+    assert "billion-laughs" in whole[1]
+    assert _failure(structconv.convert_file, bomb, to="json", out=tmp_path / "bomb.json") == whole
+
+
+def test_xml_depth_limits_as_in_memory(tmp_path: Path) -> None:
+    def nested(levels: int) -> str:
+        return "<r>" + ("<a>" * levels + "x" + "</a>" * levels) * 2 + "</r>"
+
+    cases = [(10, {"max_depth": 12}), (11, {"max_depth": 12}), (300, {}), (250, {})]
+    for levels, settings in cases:
+        source = _xml_file(tmp_path / "in.xml", nested(levels))
+        target = tmp_path / "out.json"
+        try:
+            expected = structconv.convert(
+                source.read_bytes(), src="xml", to="json", repair="off", **settings
+            ).text
+        except structconv.ParseError:
+            with pytest.raises(streaming.Unstreamable):
+                stream_convert(source, target, "xml", "json", Options(**settings))
+            whole = _failure(
+                structconv.convert,
+                source.read_bytes(),
+                src="xml",
+                to="json",
+                name=source,
+                **settings,
+            )
+            assert (
+                _failure(structconv.convert_file, source, to="json", out=target, **settings)
+                == whole
+            )
+            continue
+        stream_convert(source, target, "xml", "json", Options(**settings))
+        assert target.read_text(encoding="utf-8") == expected, levels
+
+
+def _xml_records_file(path: Path, count: int) -> Path:
+    with path.open("w", encoding="utf-8") as stream:
+        stream.write('<?xml version="1.0" encoding="UTF-8"?>\n<records>\n')
+        for index in range(count):
+            stream.write(
+                f'  <record id="{index}" active="{index % 2 == 0}">\n'
+                f"    <name>Zoë {index}</name>\n    <email>u{index}@example.com</email>\n"
+                f"    <tags><tag>a</tag><tag>b{index % 7}</tag></tags>\n"
+                f'    <address><city>Oslo</city><geo lat="59.9" lon="10.7"/></address>\n'
+                f"    <note>say &quot;hi&quot; &amp; wave</note>\n  </record>\n"
+            )
+        stream.write("</records>\n")
+    return path
+
+
+_PEAK_SCRIPT = """
+import sys
+from structconv.options import Options
+from structconv.streaming import stream_convert
+count = stream_convert(sys.argv[1], sys.argv[2], "xml", "jsonl", Options())
+status = open("/proc/self/status").read()
+peak = next(line for line in status.splitlines() if line.startswith("VmHWM:"))
+print(count, int(peak.split()[1]) * 1024)
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads VmHWM from /proc")
+def test_xml_memory_stays_flat_in_the_input_size(tmp_path: Path) -> None:
+    """libxml2's tree is not Python memory (tracemalloc cannot see it): the peak resident
+    set of a fresh process (VmHWM, counted from its exec) is measured instead."""
+    import subprocess
+    import sys
+
+    peaks = []
+    for count in (5_000, 40_000):
+        source = _xml_records_file(tmp_path / f"in-{count}.xml", count)
+        done = subprocess.run(
+            [sys.executable, "-c", _PEAK_SCRIPT, str(source), str(tmp_path / "out.jsonl")],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        written, peak = map(int, done.stdout.split())
+        assert written == count
+        peaks.append((source.stat().st_size, peak))
+    (small_size, small_peak), (large_size, large_peak) = peaks
+    assert large_size > 10_000_000
+    growth = large_peak - small_peak
+    assert growth < (large_size - small_size) / 10, (
+        f"peak grew from {small_peak:,} to {large_peak:,} bytes for {large_size:,} bytes"
+    )
+
+
+def test_convert_file_streams_json_and_xml(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    json_source = _write_text(tmp_path / "in.json", RECORD_ARRAYS[0])
+    result = structconv.convert_file(json_source, to="csv", out=tmp_path / "out.csv")
+    assert result.records == 2 and result.text == ""
+    source = _xml_file(tmp_path / "in.xml", XML_RECORD_LIKE["attributes"])
+    result = structconv.convert_file(source, to="json", out=tmp_path / "out.json")
+    assert result.records == 2 and result.source_format == "xml"
+    # Below DOCUMENT_STREAM_BYTES a document is read whole (same bytes, and text and data),
+    # except XML -> JSON Lines, which only streaming writes.
+    monkeypatch.setattr(streaming, "DOCUMENT_STREAM_BYTES", 1 << 20)  # the default
+    whole = structconv.convert_file(source, to="json", out=tmp_path / "whole.json")
+    assert whole.records is None and whole.text.encode() == (tmp_path / "out.json").read_bytes()
+    whole = structconv.convert_file(json_source, to="csv", out=tmp_path / "whole.csv")
+    assert whole.records is None and whole.data == [
+        {"id": "1", "name": "Ann", "addr": {"city": "Oslo"}},
+        {"id": "2", "name": "Bob", "addr": {"city": "Köln"}},
+    ]
+    assert structconv.convert_file(source, to="jsonl", out=tmp_path / "out.jsonl").records == 2
+    runner = CliRunner()
+    done = runner.invoke(
+        main, ["convert", str(source), "--to", "jsonl", "-o", str(tmp_path / "out.jsonl")]
+    )
+    assert done.exit_code == 0, done.output
+    assert (tmp_path / "out.jsonl").read_text(encoding="utf-8") == (
+        '{"@x":"1","#text":"t"}\n{"b":["1","2"],"c":""}\n'
+    )

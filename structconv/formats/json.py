@@ -22,11 +22,11 @@ from structconv.neutral import PathPart, format_path, iter_nodes, rebuild
 from structconv.options import Options
 
 # A loose pre-check: only texts with a surrogate escape get their strings inspected.
-_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-class _DuplicateKeyError(Exception):
+class DuplicateKeyError(Exception):
     def __init__(self, key: str) -> None:
         self.key = key
 
@@ -37,7 +37,7 @@ def _unique_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
         seen: set[str] = set()
         for key, _ in pairs:
             if key in seen:
-                raise _DuplicateKeyError(key)
+                raise DuplicateKeyError(key)
             seen.add(key)
     return result
 
@@ -104,6 +104,16 @@ def _duplicate_offset(text: str) -> int:
     return 0
 
 
+def strict_decoder() -> json.JSONDecoder:
+    """The decoder `loads` reads with (duplicate keys, NaN, Infinity and floats that
+    overflow raise); streaming.py reads the items of a large array with its raw_decode."""
+    return json.JSONDecoder(
+        object_pairs_hook=_unique_pairs,
+        parse_constant=_reject_constant,
+        parse_float=_parse_float,
+    )
+
+
 def loads(text: str, options: Options) -> Any:
     try:
         return json.loads(
@@ -114,7 +124,7 @@ def loads(text: str, options: Options) -> Any:
         )
     except json.JSONDecodeError as error:
         raise _error(text, error.msg, error.pos) from None
-    except _DuplicateKeyError as duplicate:
+    except DuplicateKeyError as duplicate:
         raise _error(
             text,
             f"duplicate key {duplicate.key!r}",
@@ -141,19 +151,25 @@ def loads(text: str, options: Options) -> Any:
 
 def _reject_lone_surrogates(text: str, data: Any) -> None:
     """The stdlib decodes a lone `\\ud800` into an unencodable str; JSON means characters."""
-    escape = _SURROGATE_ESCAPE.search(text)
-    if escape is None:
-        return
+    escape = SURROGATE_ESCAPE.search(text)
+    if escape is not None and has_lone_surrogate(data):
+        raise _error(
+            text,
+            "a lone surrogate escape is not a character",
+            escape.start(),
+            "write the character itself or a valid surrogate pair",
+        )
+
+
+def has_lone_surrogate(data: Any) -> bool:
+    """Whether a string or key in `data` holds a lone surrogate (only a `\\udXXX` escape
+    in the text can put one there: check `SURROGATE_ESCAPE` first, it is cheaper)."""
     for _, node in iter_nodes(data):
         names = node.keys() if isinstance(node, dict) else ()
         for value in (node, *names):
             if isinstance(value, str) and _LONE_SURROGATE.search(value):
-                raise _error(
-                    text,
-                    "a lone surrogate escape is not a character",
-                    escape.start(),
-                    "write the character itself or a valid surrogate pair",
-                )
+                return True
+    return False
 
 
 def _parse_float(spelling: str) -> float:

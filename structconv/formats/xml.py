@@ -40,7 +40,7 @@ import datetime
 import math
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypedDict, cast
 
 from lxml import etree
 
@@ -160,9 +160,21 @@ def _syntax_error(text: str, error: etree.XMLSyntaxError, options: Options) -> P
     )
 
 
-def parse_tree(text: str, options: Options) -> etree._Element:
-    """The root element, parsed without entity expansion, network, DTD or comments."""
-    parser = etree.XMLParser(
+class ParserSettings(TypedDict):
+    resolve_entities: bool
+    no_network: bool
+    huge_tree: bool
+    load_dtd: bool
+    dtd_validation: bool
+    attribute_defaults: bool
+    remove_comments: bool
+    remove_pis: bool
+
+
+def parser_settings(options: Options) -> ParserSettings:
+    """The parser's settings: no entity expansion, network, DTD, comments or PIs, and
+    libxml2's limits unless the caller raised ours (streaming.py's iterparse shares them)."""
+    return ParserSettings(
         resolve_entities=False,
         no_network=True,
         huge_tree=_trusted(options),
@@ -172,6 +184,11 @@ def parse_tree(text: str, options: Options) -> etree._Element:
         remove_comments=True,
         remove_pis=True,
     )
+
+
+def parse_tree(text: str, options: Options) -> etree._Element:
+    """The root element, parsed without entity expansion, network, DTD or comments."""
+    parser = etree.XMLParser(**parser_settings(options))
     try:
         return etree.fromstring(_utf8(text.removeprefix("\ufeff")), parser)
     except etree.XMLSyntaxError as error:
@@ -223,45 +240,62 @@ def tree_to_node(root: etree._Element, options: Options, text: str) -> Node:
     When "xmlns" occurs in `text` only as often as the root declares namespaces, no other
     element declares any, and the costly per-element nsmap look-ups are skipped.
     """
-    root_namespaces: dict[str | None, str] = dict(root.nsmap)
-    declarations_below_root = text.count("xmlns") != len(root_namespaces)
-    nodes: dict[etree._Element, tuple[Node, int]] = {}
-    top = Node(element_name(root))
-    for element in root.iter():
-        parent = element.getparent()
-        if parent is None:
-            node, level = top, 1
-        else:
-            parent_node, parent_level = nodes[parent]
-            if not isinstance(element.tag, str):
-                if element.tag is etree.Entity:
-                    parent_node.content.append(str(element.text))  # "&name;", not expanded
-                if element.tail:
-                    parent_node.content.append(element.tail)
-                continue
-            node, level = Node(element_name(element)), parent_level + 1
-            if level > options.max_depth:
-                raise ParseError(
-                    f"the document nests deeper than {options.max_depth} elements",
-                    format="xml",
-                    line=int(getattr(element, "sourceline", None) or 0),
-                    hint="raise the limit with --max-depth (API: max_depth=) if the file is trusted",
-                    repairable=False,
-                )
-            parent_node.content.append(node)
+    return element_to_node(root, options, text.count("xmlns") != len(root.nsmap))
+
+
+def element_to_node(
+    top_element: etree._Element,
+    options: Options,
+    declarations_below: bool,
+    level: int = 1,
+) -> Node:
+    """The Node tree of `top_element` and its descendants, as they read in their document:
+    `level` is the top's depth there (the root is 1), its namespaces are compared with its
+    parent's; `declarations_below`: whether an element below the top may declare one
+    (False skips the nsmap look-ups). streaming.py converts record elements with this.
+    """
+    top_namespaces: dict[str | None, str] = dict(top_element.nsmap)
+    parent = top_element.getparent()
+    top = Node(element_name(top_element))
+    inherited = {} if parent is None else dict(parent.nsmap)
+    top.attributes = _attributes(top_element, top_namespaces, inherited)
+    if top_element.text:
+        top.content.append(top_element.text)
+    nodes: dict[etree._Element, tuple[Node, int]] = {top_element: (top, level)}
+    elements = top_element.iter()
+    next(elements)  # the top itself
+    for element in elements:
+        parent = cast(etree._Element, element.getparent())
+        parent_node, parent_level = nodes[parent]
+        if not isinstance(element.tag, str):
+            if element.tag is etree.Entity:
+                parent_node.content.append(str(element.text))  # "&name;", not expanded
             if element.tail:
                 parent_node.content.append(element.tail)
-        if declarations_below_root or parent is None:
-            inherited = {} if parent is None else dict(parent.nsmap)
+            continue
+        node, depth = Node(element_name(element)), parent_level + 1
+        if depth > options.max_depth:
+            raise ParseError(
+                f"the document nests deeper than {options.max_depth} elements",
+                format="xml",
+                line=int(getattr(element, "sourceline", None) or 0),
+                hint="raise the limit with --max-depth (API: max_depth=) if the file is trusted",
+                repairable=False,
+            )
+        parent_node.content.append(node)
+        if element.tail:
+            parent_node.content.append(element.tail)
+        if declarations_below:
+            inherited = dict(parent.nsmap)
             node.attributes = _attributes(element, dict(element.nsmap), inherited)
         elif element.attrib:
             node.attributes = [
-                (_attribute_name(str(name), root_namespaces), str(value))
+                (_attribute_name(str(name), top_namespaces), str(value))
                 for name, value in element.attrib.items()
             ]
         if element.text:
             node.content.append(element.text)
-        nodes[element] = (node, level)
+        nodes[element] = (node, depth)
     return top
 
 

@@ -339,9 +339,19 @@ class RepairModel:
                 self._forget_from(len(prompt_tokens) - 1)
         return Ranking(tuple(scores), len(prompt_tokens), time.perf_counter() - started)
 
-    def generate(self, prompt: str, max_tokens: int, grammar: str | None = None) -> Generation:
-        """Greedy decoding of at most `max_tokens` under `grammar` (GBNF; default json.gbnf)."""
+    def generate(
+        self,
+        prompt: str,
+        max_tokens: int,
+        grammar: str | None = None,
+        temperature: float = 0.0,
+        seed: int = 0,
+    ) -> Generation:
+        """Decoding of at most `max_tokens` under `grammar` (GBNF; default json.gbnf):
+        greedy, or sampled at `temperature` (for evaluation; the runtime is greedy)."""
         import numpy
+
+        sampler_rng = numpy.random.default_rng(seed)
 
         llama_cpp = self._llama
         started = time.perf_counter()
@@ -374,7 +384,21 @@ class RepairModel:
                     one[0].id, one[0].logit, one[0].p = token, float(row[token]), 0.0
                     one_array.size, one_array.selected, one_array.sorted = 1, -1, False
                     llama_cpp.llama_sampler_apply(sampler, ctypes.byref(one_array))
-                    if math.isinf(one[0].logit):
+                    if temperature > 0.0:
+                        masked += 1
+                        table["logit"] = row
+                        all_array.size, all_array.selected, all_array.sorted = (
+                            self.vocabulary_size,
+                            -1,
+                            False,
+                        )
+                        llama_cpp.llama_sampler_apply(sampler, ctypes.byref(all_array))
+                        allowed = table["logit"] / temperature
+                        weights = numpy.exp(allowed - allowed.max())
+                        token = int(
+                            sampler_rng.choice(self.vocabulary_size, p=weights / weights.sum())
+                        )
+                    elif math.isinf(one[0].logit):
                         masked += 1
                         table["logit"] = row
                         all_array.size, all_array.selected, all_array.sorted = (

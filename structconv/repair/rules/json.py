@@ -1724,7 +1724,16 @@ def input_values(text: str) -> Iterator[tuple[str, int]]:
     """The input's value tokens and offsets, for provenance validation (the text does not
     parse). Comments are not values; a string runs over lines only where the JSON goes on
     after it (as the repair reads it)."""
-    lexer = _Lexer(text, 0, len(text), None).run()
+    blocks = _fenced_blocks(text)
+    # Inside Markdown fences only, when there are fences: the fence lines (```json) and the
+    # prose around them are not data, for a model's answer as for the fence rule.
+    regions = [(block.content_start, block.content_end) for block in blocks] or [(0, len(text))]
+    for start, end in regions:
+        yield from _region_values(text, start, end)
+
+
+def _region_values(text: str, start: int, end: int) -> Iterator[tuple[str, int]]:
+    lexer = _Lexer(text, start, end, None).run()
     for token in lexer.tokens:
         if token.kind == "string":
             raw = token.text[token.prefix + 1 :]

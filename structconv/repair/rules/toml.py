@@ -87,6 +87,8 @@ def _toml_tokens(text: str) -> Iterator[tuple[str, int]]:
                     break
         if token in _KEYWORDS:
             continue
+        if match.group("word") is not None:
+            token = token.rstrip(":")  # `key: value` written YAML-style: the key, not "key:"
         if match.group("word") is not None and not _NUMBER_LIKE.match(token):
             position = match.start()
             for part in token.split("."):

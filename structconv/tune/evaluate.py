@@ -1,0 +1,161 @@
+"""How well a model repairs: exact data after validation, per format and corruption.
+
+Each test pair goes through what the runtime does with a generated repair: greedy
+decoding under the JSON grammar, then the same checks (the answer must finish, parse,
+and hold exactly the input's values). A pair counts as:
+- right: accepted, and its data is the target's;
+- wrong: accepted, but its data differs (what validation must keep near zero);
+- refused: cut off, not JSON, or refused by validation.
+Accuracy is right / pairs; precision is right / accepted.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import random
+import time
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from structconv import formats
+from structconv.errors import ParseError
+from structconv.options import Options
+from structconv.repair import prompts
+from structconv.repair.llm import RepairModel
+from structconv.repair.rules import rules_for
+from structconv.validate import check_provenance
+
+_STRICT = Options(repair="off")
+
+
+@dataclass
+class Tally:
+    pairs: int = 0
+    right: int = 0
+    wrong: int = 0
+    refused: int = 0
+
+    @property
+    def accuracy(self) -> float:
+        return self.right / self.pairs if self.pairs else 0.0
+
+    @property
+    def precision(self) -> float:
+        accepted = self.right + self.wrong
+        return self.right / accepted if accepted else 1.0
+
+    def add(self, verdict: str) -> None:
+        self.pairs += 1
+        setattr(self, verdict, getattr(self, verdict) + 1)
+
+
+@dataclass
+class Evaluation:
+    label: str
+    total: Tally = field(default_factory=Tally)
+    by_format: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
+    by_corruption: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
+    generated_tokens: int = 0
+    generation_seconds: float = 0.0
+    mistakes: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def tokens_per_second(self) -> float:
+        return self.generated_tokens / self.generation_seconds if self.generation_seconds else 0.0
+
+
+def verdict(model: RepairModel, pair: dict[str, Any], temperature: float = 0.0) -> tuple[str, Any]:
+    """('right' | 'wrong' | 'refused', the generation) for one pair, as the runtime judges."""
+    prompt = prompts.repair_prompt(pair["input"], pair["format"])
+    budget = 2 * len(model.tokenize(pair["input"], add_bos=False)) + 32
+    answer = model.generate(prompt, budget, temperature=temperature)
+    if not answer.finished:
+        return "refused", answer
+    try:
+        data = formats.read(answer.text, "json", _STRICT)
+    except ParseError:
+        return "refused", answer
+    values = getattr(rules_for(pair["format"]), "input_values", None)
+    if values is not None and check_provenance(pair["input"], data, (), pair["format"], values):
+        return "refused", answer
+    return ("right" if data == json.loads(pair["target"]) else "wrong"), answer
+
+
+def evaluate(
+    model: RepairModel,
+    pairs: Sequence[dict[str, Any]],
+    label: str,
+    temperature: float = 0.0,
+    progress: Any = None,
+) -> Evaluation:
+    result = Evaluation(label)
+    for number, pair in enumerate(pairs, 1):
+        outcome, answer = verdict(model, pair, temperature)
+        result.total.add(outcome)
+        result.by_format[pair["format"]].add(outcome)
+        for kind in pair["corruptions"]:
+            result.by_corruption[kind].add(outcome)
+        result.generated_tokens += len(answer.token_logprobs)
+        result.generation_seconds += answer.seconds
+        if outcome == "wrong":
+            result.mistakes.append(
+                {"id": pair["id"], "answer": answer.text, "target": pair["target"]}
+            )
+        if progress is not None:
+            progress(number, result)
+    return result
+
+
+def sample(path: Path, size: int, seed: int = 2026) -> list[dict[str, Any]]:
+    with path.open(encoding="utf-8") as stream:
+        pairs = [json.loads(line) for line in stream if line.strip()]
+    random.Random(seed).shuffle(pairs)
+    return pairs[:size]
+
+
+def _interval(tally: Tally) -> str:
+    """Accuracy with a 95% Wilson interval: the samples are a few hundred pairs."""
+    if not tally.pairs:
+        return "-"
+    p, n, z = tally.accuracy, tally.pairs, 1.96
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return f"{p:.1%} ({max(0.0, centre - half):.0%}-{min(1.0, centre + half):.0%})"
+
+
+def table(evaluations: Sequence[Evaluation], key: str) -> str:
+    """A markdown table: one row per format (or corruption), a column group per model."""
+    names = sorted({name for evaluation in evaluations for name in getattr(evaluation, key)})
+    header = (
+        "| "
+        + key.removeprefix("by_")
+        + " | "
+        + " | ".join(
+            f"{evaluation.label}: accuracy | precision | refused" for evaluation in evaluations
+        )
+        + " |"
+    )
+    lines = [header, "|" + "---|" * (1 + 3 * len(evaluations))]
+    for name in [*names, "all"]:
+        cells = []
+        for evaluation in evaluations:
+            tally = (
+                evaluation.total if name == "all" else getattr(evaluation, key).get(name, Tally())
+            )
+            cells += [
+                f"{_interval(tally)} of {tally.pairs}",
+                f"{tally.precision:.1%}",
+                f"{tally.refused / tally.pairs:.1%}" if tally.pairs else "-",
+            ]
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def timed(function: Any) -> tuple[Any, float]:
+    started = time.perf_counter()
+    value = function()
+    return value, time.perf_counter() - started
