@@ -1,6 +1,6 @@
 """Conversion speed and memory of structconv against its peers, measured in one run.
 
-    python benchmarks/convert_bench.py [--quick] [--out FILE.md]
+    python benchmarks/convert_bench.py [--quick] [--out FILE.md] [--json FILE.json]
 
 Speed targets are checked here, never in timed tests: every number is a ratio
 against a peer measured in the same run on the same machine. Each measurement runs
@@ -829,6 +829,31 @@ def same_output(path: Path, reference: Path, target_format: str) -> bool:
         return False
 
 
+def measure_row(
+    row: Row, argv: list[str], dst: Path, repeat: int, repeat_budget: float, timeout: float
+) -> None:
+    """Run `argv` up to `repeat` times into `dst` (a fresh file each time; its stdout when the
+    variant writes there), adding the runs to `row`; stop at an error or once the runs took
+    `repeat_budget` seconds."""
+    spent = 0.0
+    for _ in range(repeat):
+        dst.unlink(missing_ok=True)
+        run = measure(argv, dst if row.variant.stdout_to_output else None, timeout)
+        row.runs.append(run)
+        spent += run.seconds
+        if run.error or spent + run.seconds > repeat_budget:
+            break
+
+
+def print_row(key: str, row: Row) -> None:
+    """The row's progress line on stderr."""
+    if row.variant.missing:
+        print(f"  {key:<10} {row.variant.label:<44} {row.variant.missing}", file=sys.stderr)
+        return
+    shown = f"{row.seconds:7.2f} s {row.peak_mb:8.1f} MB" if row.ok else str(row.runs[-1].error)
+    print(f"  {key:<10} {row.variant.label:<44} {shown}  ({len(row.runs)} run(s))", file=sys.stderr)
+
+
 def run_case(case: Case, repeat: int, repeat_budget: float, timeout: float) -> list[Row]:
     out_dir = case.source.parent / "out"
     out_dir.mkdir(exist_ok=True)
@@ -838,26 +863,11 @@ def run_case(case: Case, repeat: int, repeat_budget: float, timeout: float) -> l
         row = Row(case.title, variant)
         rows.append(row)
         if variant.missing:
-            print(f"  {case.key:<10} {variant.label:<44} {variant.missing}", file=sys.stderr)
+            print_row(case.key, row)
             continue
         dst = out_dir / f"{case.key}-{number}.{case.target_format}"
-        spent = 0.0
-        for _ in range(repeat):
-            dst.unlink(missing_ok=True)
-            run = measure(
-                argv_for(variant, case.source, dst),
-                dst if variant.stdout_to_output else None,
-                timeout,
-            )
-            row.runs.append(run)
-            spent += run.seconds
-            if run.error or spent + run.seconds > repeat_budget:
-                break
-        shown = f"{row.seconds:7.2f} s {row.peak_mb:8.1f} MB" if row.ok else str(row.runs[-1].error)
-        print(
-            f"  {case.key:<10} {variant.label:<44} {shown}  ({len(row.runs)} run(s))",
-            file=sys.stderr,
-        )
+        measure_row(row, argv_for(variant, case.source, dst), dst, repeat, repeat_budget, timeout)
+        print_row(case.key, row)
         if not row.ok or not dst.exists():
             continue
         row.output_mb = dst.stat().st_size / MB
@@ -1158,6 +1168,37 @@ def results_table(rows: list[Row]) -> list[str]:
     return lines
 
 
+def row_record(row: Row) -> dict[str, Any]:
+    """A row as --json writes it: what its line of the table shows, unformatted."""
+    return {
+        "case": row.case,
+        "tool": row.variant.label,
+        "seconds": row.seconds,
+        "cpu_seconds": row.cpu_seconds,
+        "peak_mb": row.peak_mb,
+        "processes": row.processes,
+        "output_mb": row.output_mb,
+        "same": row.same,
+        "runs": len(row.runs),
+        "missing": row.variant.missing,
+        "error": None if row.ok or not row.runs else row.runs[-1].error,
+    }
+
+
+def write_outputs(
+    text: str, out: Path | None, json_path: Path | None, payload: dict[str, Any]
+) -> None:
+    """The report on stdout and in `out`; `payload` (the rows, for benchmarks/report.py's
+    charts) in `json_path`."""
+    print(text)
+    if out:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(text, encoding="utf-8")
+    if json_path:
+        json_path.parent.mkdir(parents=True, exist_ok=True)
+        json_path.write_text(json.dumps(payload, indent=2, ensure_ascii=False), encoding="utf-8")
+
+
 def _find(rows: list[Row], case: str, label_start: str) -> Row | None:
     for row in rows:
         if row.case == case and row.variant.label.startswith(label_start) and row.ok:
@@ -1306,6 +1347,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--quick", action="store_true", help="inputs about 10x smaller")
     parser.add_argument("--out", type=Path, help="also write the markdown report here")
+    parser.add_argument("--json", type=Path, help="also write the rows as JSON here")
     parser.add_argument(
         "--only",
         action="append",
@@ -1351,10 +1393,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         rows.extend(run_case(case, args.repeat, args.repeat_budget, args.timeout))
     text = report(rows, info, args.quick)
-    print(text)
-    if args.out:
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(text, encoding="utf-8")
+    payload = {"bench": "convert", "quick": args.quick, "rows": [row_record(r) for r in rows]}
+    write_outputs(text, args.out, args.json, payload)
     return 0
 
 

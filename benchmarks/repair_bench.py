@@ -1,6 +1,6 @@
 """Repair accuracy on the golden corpus, structconv beside its peers, in one run.
 
-    python benchmarks/repair_bench.py [--out FILE.md] [--mode rules|auto]
+    python benchmarks/repair_bench.py [--out FILE.md] [--json FILE.json] [--mode rules|auto]
 
 Every case of tests/golden/malformed/<format>/ goes through structconv (repair rules
 by default) and, where a peer exists for the format, through the peer:
@@ -189,7 +189,23 @@ def table(rows: list[tuple[str, str, Counter[str], int, float]]) -> str:
     return "\n".join(lines)
 
 
-def run(mode: str) -> str:
+def row_record(
+    format: str, tool: str, counts: Counter[str], total: int, seconds: float
+) -> dict[str, Any]:
+    """A row of the table as --json writes it: the counts per verdict."""
+    answerable = total - counts["refused-expected"]
+    return {
+        "format": format,
+        "tool": tool,
+        "cases": total,
+        "answerable": answerable,
+        **{column: counts[column] for column in COLUMNS},
+        "seconds": seconds,
+    }
+
+
+def run(mode: str) -> tuple[str, list[dict[str, Any]]]:
+    """The markdown report, and its rows for --json."""
     cases = load_corpus()
     by_format: dict[str, list[Case]] = defaultdict(list)
     for case in cases:
@@ -228,19 +244,24 @@ def run(mode: str) -> str:
         "structconv answers that were accepted but wrong: "
         + (", ".join(wrong_ours) if wrong_ours else "none"),
     ]
-    return "\n".join(report) + "\n"
+    return "\n".join(report) + "\n", [row_record(*row) for row in rows]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, help="also write the report here")
+    parser.add_argument("--json", type=Path, help="also write the rows as JSON here")
     parser.add_argument("--mode", default="rules", choices=["rules", "auto", "llm"])
     arguments = parser.parse_args()
-    report = run(arguments.mode)
+    report, rows = run(arguments.mode)
     print(report)
     if arguments.out:
         arguments.out.parent.mkdir(parents=True, exist_ok=True)
         arguments.out.write_text(report, encoding="utf-8")
+    if arguments.json:
+        payload = {"bench": "repair", "mode": arguments.mode, "rows": rows}
+        arguments.json.parent.mkdir(parents=True, exist_ok=True)
+        arguments.json.write_text(json.dumps(payload, indent=2), encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ most of the fine-tune (measured in the issue).
 from __future__ import annotations
 
 import importlib.metadata
+import os
 import subprocess
 import sys
 import tarfile
@@ -53,6 +54,7 @@ def fetch_converter(work: Path) -> Path:
     )
     archive = next(work.glob("llama_cpp_python-*.tar.gz"))
     with tarfile.open(archive) as sdist:
+        # The converters and what they import: the conversion package and gguf-py.
         members = [
             member
             for member in sdist.getmembers()
@@ -60,6 +62,7 @@ def fetch_converter(work: Path) -> Path:
             and (
                 member.name.endswith((CONVERTER, "convert_hf_to_gguf.py"))
                 or "/vendor/llama.cpp/gguf-py/" in member.name
+                or "/vendor/llama.cpp/conversion/" in member.name
             )
         ]
         sdist.extractall(work, members=members, filter="data")
@@ -76,7 +79,7 @@ def export(adapter_dir: Path, out: Path, model: str | None = None) -> Export:
         gguf_py = converter.parent / "gguf-py"
         environment = {"PYTHONPATH": str(gguf_py)} if gguf_py.is_dir() else {}
         out.parent.mkdir(parents=True, exist_ok=True)
-        subprocess.run(
+        converted = subprocess.run(
             [
                 sys.executable,
                 str(converter),
@@ -88,10 +91,15 @@ def export(adapter_dir: Path, out: Path, model: str | None = None) -> Export:
                 "f16",
                 str(adapter_dir),
             ],
-            check=True,
+            check=False,
             env={**_environment(), **environment},
             capture_output=True,
+            text=True,
         )
+        if converted.returncode != 0:
+            raise RuntimeError(
+                f"llama.cpp's {CONVERTER} failed on {adapter_dir}:\n{converted.stderr[-2000:]}"
+            )
     files = model_files(model, adapter=str(out))
     check = RepairModel(files)
     try:
@@ -102,8 +110,6 @@ def export(adapter_dir: Path, out: Path, model: str | None = None) -> Export:
 
 
 def _environment() -> dict[str, str]:
-    import os
-
     return dict(os.environ)
 
 
