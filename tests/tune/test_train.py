@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import random
 from pathlib import Path
@@ -67,7 +68,7 @@ def test_learning_rate_warms_up_then_decays_to_zero() -> None:
     config = TrainConfig(steps=100, warmup_steps=10, learning_rate=1e-3)
     rates = [_learning_rate(config, step) for step in range(100)]
     assert rates[0] == pytest.approx(1e-4) and rates[9] == pytest.approx(1e-3)
-    assert all(later <= earlier for earlier, later in zip(rates[10:], rates[11:], strict=False))
+    assert all(later <= earlier for earlier, later in itertools.pairwise(rates[10:]))
     assert rates[-1] < 1e-5
 
 
