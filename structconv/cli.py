@@ -531,20 +531,58 @@ def tune_export_command(adapter_dir: str, out: str | None) -> None:
     "--adapter", help="A GGUF adapter (default: the packaged one; 'none': the base model)."
 )
 @click.option("--out", type=click.Path(dir_okay=False), help="Also write the tables here.")
-def tune_eval_command(data_dir: str, pairs: int, adapter: str | None, out: str | None) -> None:
+@click.option(
+    "--temperature",
+    default=0.0,
+    show_default=True,
+    type=click.FloatRange(0.0),
+    help="0: greedy, as the runtime decodes; above 0: sampled under the grammar.",
+)
+@click.option("--json", "json_out", type=click.Path(dir_okay=False), help="Tallies as JSON.")
+@click.option(
+    "--compare",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False),
+    help="An earlier run's --json, shown beside this one (e.g. the base model's).",
+)
+def tune_eval_command(
+    data_dir: str,
+    pairs: int,
+    adapter: str | None,
+    out: str | None,
+    temperature: float,
+    json_out: str | None,
+    compare: tuple[str, ...],
+) -> None:
     """Exact-data accuracy on a sample of the test split, per format and corruption."""
     from structconv.repair.llm import RepairModel, model_files
     from structconv.tune import evaluate
 
     model = RepairModel(model_files(adapter=adapter))
     label = "base" if adapter == "none" else "fine-tuned"
-    tested = evaluate.evaluate(model, evaluate.sample(Path(data_dir) / "test.jsonl", pairs), label)
+    if temperature:
+        label += f" (sampled at {temperature:g})"
+
+    def show(number: int, so_far: evaluate.Evaluation) -> None:
+        total = so_far.total
+        click.echo(f"{number}/{pairs}: {total.right} right, {total.wrong} wrong", err=True)
+
+    sample = evaluate.sample(Path(data_dir) / "test.jsonl", pairs)
+    tested = evaluate.evaluate(model, sample, label, temperature, progress=show)
+    shown = [
+        *(evaluate.from_json(orjson.loads(Path(other).read_bytes())) for other in compare),
+        tested,
+    ]
     text = (
-        evaluate.table([tested], "by_format")
+        evaluate.table(shown, "by_format")
         + "\n\n"
-        + evaluate.table([tested], "by_corruption")
-        + f"\n\n{tested.tokens_per_second:.1f} generated tokens/s\n"
+        + evaluate.table(shown, "by_corruption")
+        + "\n\n"
+        + "; ".join(f"{one.label}: {one.tokens_per_second:.1f} generated tokens/s" for one in shown)
+        + "\n"
     )
+    if json_out:
+        write_atomic(json_out, orjson.dumps(evaluate.as_json(tested)).decode() + "\n")
     click.echo(text)
     if out:
         write_atomic(out, text)

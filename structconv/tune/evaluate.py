@@ -17,7 +17,7 @@ import random
 import time
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -108,6 +108,34 @@ def evaluate(
         if progress is not None:
             progress(number, result)
     return result
+
+
+def as_json(evaluation: Evaluation) -> dict[str, Any]:
+    """The tallies as JSON, to put beside another run's with `from_json`."""
+    return {
+        "label": evaluation.label,
+        "total": asdict(evaluation.total),
+        "by_format": {name: asdict(tally) for name, tally in evaluation.by_format.items()},
+        "by_corruption": {name: asdict(tally) for name, tally in evaluation.by_corruption.items()},
+        "generated_tokens": evaluation.generated_tokens,
+        "generation_seconds": evaluation.generation_seconds,
+        "mistakes": evaluation.mistakes,
+    }
+
+
+def from_json(saved: dict[str, Any]) -> Evaluation:
+    loaded = Evaluation(
+        saved["label"],
+        Tally(**saved["total"]),
+        generated_tokens=saved["generated_tokens"],
+        generation_seconds=saved["generation_seconds"],
+        mistakes=saved["mistakes"],
+    )
+    loaded.by_format.update({name: Tally(**tally) for name, tally in saved["by_format"].items()})
+    loaded.by_corruption.update(
+        {name: Tally(**tally) for name, tally in saved["by_corruption"].items()}
+    )
+    return loaded
 
 
 def sample(path: Path, size: int, seed: int = 2026) -> list[dict[str, Any]]:
