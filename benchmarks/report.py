@@ -170,15 +170,31 @@ def run_bench(bench: Bench, folder: Path, quick: bool, timeout: float) -> Outcom
     if not md_path.exists() and printed.strip():
         md_path.write_text(printed, encoding="utf-8")  # a script without --out
     _progress(f"== {bench.name}: {status} in {seconds:.0f} s")
-    outcome = load_outcome(bench, folder)
-    outcome.status, outcome.seconds, outcome.note = status, seconds, note
-    return outcome
+    runs = _runs(folder)
+    runs[bench.name] = {"status": status, "seconds": seconds, "note": note}
+    (folder / RUNS).write_text(json.dumps(runs, indent=2), encoding="utf-8")
+    return load_outcome(bench, folder)
+
+
+RUNS = "runs.json"  # in the folder: how each benchmark's last run went
+
+
+def _runs(folder: Path) -> dict[str, Any]:
+    with contextlib.suppress(OSError, ValueError):
+        runs = json.loads((folder / RUNS).read_text(encoding="utf-8"))
+        if isinstance(runs, dict):
+            return runs
+    return {}
 
 
 def load_outcome(bench: Bench, folder: Path) -> Outcome:
-    """What a benchmark left in `folder`: its markdown and its JSON rows."""
+    """What a benchmark's last run left in `folder`: how it went, its markdown, its JSON."""
     md_path, json_path = folder / f"{bench.name}.md", folder / f"{bench.name}.json"
     outcome = Outcome(bench, "ok" if md_path.exists() else "not run")
+    run = _runs(folder).get(bench.name, {})
+    outcome.status = str(run.get("status", outcome.status))
+    outcome.seconds = float(run.get("seconds", 0.0))
+    outcome.note = str(run.get("note", ""))
     if md_path.exists():
         outcome.markdown = md_path.read_text(encoding="utf-8")
     with contextlib.suppress(OSError, ValueError):
@@ -617,7 +633,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.combine_only or (args.only and bench.name not in args.only):
             outcome = load_outcome(bench, folder)
             if outcome.markdown is not None:
-                outcome.note = "not run now: the results already in the folder"
+                outcome.note = "; ".join(filter(None, [outcome.note, "from an earlier run"]))
             if not (HERE / bench.script).exists():
                 outcome.status, outcome.note = (
                     "missing",
