@@ -130,7 +130,7 @@ def measure_rates(model: Any, model_path: Path, adapter: Path | None) -> Rates:
     """Prompt and generation rates of structconv's decoder and llama-cpp-python's."""
     import llama_cpp
 
-    from structconv.repair.llm import json_grammar
+    from structconv.repair.grammar import json_grammar
 
     rates = Rates()
     budgets = []

@@ -539,6 +539,12 @@ def tune_export_command(adapter_dir: str, out: str | None) -> None:
     help="0: greedy, as the runtime decodes; above 0: sampled under the grammar.",
 )
 @click.option("--json", "json_out", type=click.Path(dir_okay=False), help="Tallies as JSON.")
+@click.option("--format", "only", multiple=True, help="Only pairs of this input format.")
+@click.option(
+    "--plain-grammar",
+    is_flag=True,
+    help="Decode under json.gbnf even where the input's shape narrows it (CSV columns).",
+)
 @click.option(
     "--compare",
     multiple=True,
@@ -552,6 +558,8 @@ def tune_eval_command(
     out: str | None,
     temperature: float,
     json_out: str | None,
+    only: tuple[str, ...],
+    plain_grammar: bool,
     compare: tuple[str, ...],
 ) -> None:
     """Exact-data accuracy on a sample of the test split, per format and corruption."""
@@ -562,13 +570,17 @@ def tune_eval_command(
     label = "base" if adapter == "none" else "fine-tuned"
     if temperature:
         label += f" (sampled at {temperature:g})"
+    if plain_grammar:
+        label += " (json.gbnf only)"
 
     def show(number: int, so_far: evaluate.Evaluation) -> None:
         total = so_far.total
         click.echo(f"{number}/{pairs}: {total.right} right, {total.wrong} wrong", err=True)
 
-    sample = evaluate.sample(Path(data_dir) / "test.jsonl", pairs)
-    tested = evaluate.evaluate(model, sample, label, temperature, progress=show)
+    sample = evaluate.sample(Path(data_dir) / "test.jsonl", pairs, formats=only)
+    tested = evaluate.evaluate(
+        model, sample, label, temperature, progress=show, shaped=not plain_grammar
+    )
     shown = [
         *(evaluate.from_json(orjson.loads(Path(other).read_bytes())) for other in compare),
         tested,

@@ -351,6 +351,8 @@ class RepairModel:
         greedy, or sampled at `temperature` (for evaluation; the runtime is greedy)."""
         import numpy
 
+        from structconv.repair.grammar import json_grammar
+
         sampler_rng = numpy.random.default_rng(seed)
 
         llama_cpp = self._llama
@@ -450,11 +452,6 @@ class RepairModel:
         if self._model is not None:
             llama_cpp.llama_model_free(self._model)
             self._model = None
-
-
-def json_grammar() -> str:
-    """grammars/json.gbnf, shipped inside the package."""
-    return files("structconv").joinpath("grammars", "json.gbnf").read_text(encoding="utf-8")
 
 
 _loaded: dict[ModelFiles, RepairModel] = {}

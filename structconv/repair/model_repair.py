@@ -27,6 +27,7 @@ from structconv.errors import (
 )
 from structconv.neutral import first_difference
 from structconv.options import Options
+from structconv.repair.grammar import grammar_for
 from structconv.repair.rules import rules_for
 from structconv.repair.windows import MODEL_INPUT_CHARS, Window, window_for
 from structconv.result import Ambiguity, Fix
@@ -107,7 +108,11 @@ def generate(
             column=error.column,
         )
     model = _load(options)
-    answer = model.generate(prompts.repair_prompt(window.text, format), _max_tokens(model, window))
+    answer = model.generate(
+        prompts.repair_prompt(window.text, format),
+        _max_tokens(model, window),
+        grammar=grammar_for(window.text, format, options),
+    )
 
     def refuse(
         why: str, data: Any = None, held: bool = False, confidence: float = 0.0

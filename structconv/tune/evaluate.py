@@ -25,6 +25,7 @@ from structconv import formats
 from structconv.errors import ParseError
 from structconv.options import Options
 from structconv.repair import prompts
+from structconv.repair.grammar import grammar_for, json_grammar
 from structconv.repair.llm import RepairModel
 from structconv.repair.rules import rules_for
 from structconv.validate import check_provenance
@@ -68,11 +69,15 @@ class Evaluation:
         return self.generated_tokens / self.generation_seconds if self.generation_seconds else 0.0
 
 
-def verdict(model: RepairModel, pair: dict[str, Any], temperature: float = 0.0) -> tuple[str, Any]:
-    """('right' | 'wrong' | 'refused', the generation) for one pair, as the runtime judges."""
+def verdict(
+    model: RepairModel, pair: dict[str, Any], temperature: float = 0.0, shaped: bool = True
+) -> tuple[str, Any]:
+    """('right' | 'wrong' | 'refused', the generation) for one pair, as the runtime judges:
+    under the input's shaped grammar (repair/grammar.py), or the plain JSON one."""
     prompt = prompts.repair_prompt(pair["input"], pair["format"])
     budget = 2 * len(model.tokenize(pair["input"], add_bos=False)) + 32
-    answer = model.generate(prompt, budget, temperature=temperature)
+    chosen = grammar_for(pair["input"], pair["format"], _STRICT) if shaped else json_grammar()
+    answer = model.generate(prompt, budget, grammar=chosen, temperature=temperature)
     if not answer.finished:
         return "refused", answer
     try:
@@ -91,10 +96,11 @@ def evaluate(
     label: str,
     temperature: float = 0.0,
     progress: Any = None,
+    shaped: bool = True,
 ) -> Evaluation:
     result = Evaluation(label)
     for number, pair in enumerate(pairs, 1):
-        outcome, answer = verdict(model, pair, temperature)
+        outcome, answer = verdict(model, pair, temperature, shaped)
         result.total.add(outcome)
         result.by_format[pair["format"]].add(outcome)
         for kind in pair["corruptions"]:
@@ -138,9 +144,14 @@ def from_json(saved: dict[str, Any]) -> Evaluation:
     return loaded
 
 
-def sample(path: Path, size: int, seed: int = 2026) -> list[dict[str, Any]]:
+def sample(
+    path: Path, size: int, seed: int = 2026, formats: Sequence[str] = ()
+) -> list[dict[str, Any]]:
+    """`size` pairs drawn at random (of `formats` only, when given)."""
     with path.open(encoding="utf-8") as stream:
         pairs = [json.loads(line) for line in stream if line.strip()]
+    if formats:
+        pairs = [pair for pair in pairs if pair["format"] in formats]
     random.Random(seed).shuffle(pairs)
     return pairs[:size]
 

