@@ -126,6 +126,20 @@ def main() -> None:
     """Convert structured data between JSON, YAML, TOML, XML and CSV, exactly."""
 
 
+def model_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """--model and --min-confidence, for the commands that may run the repair model."""
+    command = click.option(
+        "--min-confidence",
+        type=click.FloatRange(0.0, 1.0),
+        help="Hold a model repair for review below this confidence (default 0.5).",
+    )(command)
+    return click.option(
+        "--model",
+        type=click.Path(exists=True, dir_okay=False),
+        help="A GGUF base model for the repair model (default: the packaged one; $STRUCTCONV_MODEL).",
+    )(command)
+
+
 @main.command("convert")
 @click.argument("files", nargs=-1, required=True)
 @click.option("--to", "to", required=True, type=FORMAT_CHOICE, help="Target format.")
@@ -193,16 +207,7 @@ def main() -> None:
     type=click.Choice(REPAIR_MODES),
     help="Broken input: off (refuse), rules, auto (rules, then the model; default), llm.",
 )
-@click.option(
-    "--model",
-    type=click.Path(exists=True, dir_okay=False),
-    help="A GGUF base model for the repair model (default: the packaged one; $STRUCTCONV_MODEL).",
-)
-@click.option(
-    "--min-confidence",
-    type=click.FloatRange(0.0, 1.0),
-    help="Hold a model repair for review below this confidence (default 0.5).",
-)
+@model_options
 def convert_command(
     files: tuple[str, ...],
     to: str,
@@ -327,16 +332,7 @@ def _fix_report(name: str, original: str, result: Result) -> str:
     show_default=True,
     help="rules only, auto (rules, then the model), or llm (the model only).",
 )
-@click.option(
-    "--model",
-    type=click.Path(exists=True, dir_okay=False),
-    help="A GGUF base model for the repair model (default: the packaged one; $STRUCTCONV_MODEL).",
-)
-@click.option(
-    "--min-confidence",
-    type=click.FloatRange(0.0, 1.0),
-    help="Hold a model repair for review below this confidence (default 0.5).",
-)
+@model_options
 @click.option("--write", is_flag=True, help="Replace FILE by its repaired text (atomic).")
 @click.option(
     "-o", "--output", help="Write the repaired text (or, with --to, the conversion) here."

@@ -386,7 +386,9 @@ class RepairModel:
                     one[0].id, one[0].logit, one[0].p = token, float(row[token]), 0.0
                     one_array.size, one_array.selected, one_array.sorted = 1, -1, False
                     llama_cpp.llama_sampler_apply(sampler, ctypes.byref(one_array))
-                    if temperature > 0.0:
+                    if temperature > 0.0 or math.isinf(one[0].logit):
+                        # The whole vocabulary through the grammar: costly, so only when
+                        # sampling or when the greedy token breaks the grammar.
                         masked += 1
                         table["logit"] = row
                         all_array.size, all_array.selected, all_array.sorted = (
@@ -395,20 +397,13 @@ class RepairModel:
                             False,
                         )
                         llama_cpp.llama_sampler_apply(sampler, ctypes.byref(all_array))
+                    if temperature > 0.0:
                         allowed = table["logit"] / temperature
                         weights = numpy.exp(allowed - allowed.max())
                         token = int(
                             sampler_rng.choice(self.vocabulary_size, p=weights / weights.sum())
                         )
                     elif math.isinf(one[0].logit):
-                        masked += 1
-                        table["logit"] = row
-                        all_array.size, all_array.selected, all_array.sorted = (
-                            self.vocabulary_size,
-                            -1,
-                            False,
-                        )
-                        llama_cpp.llama_sampler_apply(sampler, ctypes.byref(all_array))
                         token = int(table["logit"].argmax())
                         if math.isinf(float(table["logit"][token])):
                             break  # the grammar allows nothing: give up, unfinished
