@@ -506,6 +506,7 @@ def tune_train_command(
     click.echo(
         f"{out_dir}/adapter: best dev loss {report.best_dev_loss:.4f} at step {report.best_step} "
         f"of {report.steps_done} ({report.seconds_per_step:.2f} s a step)"
+        + (f"; {report.stopped}" if report.stopped else "")
     )
 
 

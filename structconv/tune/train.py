@@ -65,6 +65,7 @@ class TrainReport:
     seconds_per_step: float = 0.0
     pairs_used: int = 0
     pairs_too_long: int = 0
+    stopped: str = ""  # why before config.steps: early stopping, or interrupted
     log: list[dict[str, float]] = field(default_factory=list)
 
 
@@ -220,37 +221,41 @@ def train(
     stale = 0
     tuned.train()
     stream = batches(examples, config.batch_size, rng)
-    for step in range(config.steps):
-        for group in optimizer.param_groups:
-            group["lr"] = _learning_rate(config, step)
-        ids, labels, mask = collate(next(stream), pad)
-        with _autocast(config.precision):
-            loss = answer_loss(tuned, ids, labels, mask)
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(parameters, 1.0)
-        optimizer.step()
-        optimizer.zero_grad(set_to_none=True)
-        report.steps_done = step + 1
-        entry = {
-            "step": step + 1,
-            "loss": float(loss.detach()),
-            "seconds": time.perf_counter() - started,
-        }
-        last = step + 1 == config.steps
-        if dev_examples and ((step + 1) % config.eval_every == 0 or last):
-            entry["dev_loss"] = _dev_loss(
-                tuned, dev_examples, config.batch_size, pad, config.precision
-            )
-            if entry["dev_loss"] < report.best_dev_loss:
-                report.best_dev_loss, report.best_step, stale = entry["dev_loss"], step + 1, 0
-                tuned.save_pretrained(str(adapter_dir))
-            else:
-                stale += 1
-        report.log.append(entry)
-        if progress is not None:
-            progress(entry)
-        if stale >= config.patience:
-            break
+    try:
+        for step in range(config.steps):
+            for group in optimizer.param_groups:
+                group["lr"] = _learning_rate(config, step)
+            ids, labels, mask = collate(next(stream), pad)
+            with _autocast(config.precision):
+                loss = answer_loss(tuned, ids, labels, mask)
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(parameters, 1.0)
+            optimizer.step()
+            optimizer.zero_grad(set_to_none=True)
+            report.steps_done = step + 1
+            entry = {
+                "step": step + 1,
+                "loss": float(loss.detach()),
+                "seconds": time.perf_counter() - started,
+            }
+            last = step + 1 == config.steps
+            if dev_examples and ((step + 1) % config.eval_every == 0 or last):
+                entry["dev_loss"] = _dev_loss(
+                    tuned, dev_examples, config.batch_size, pad, config.precision
+                )
+                if entry["dev_loss"] < report.best_dev_loss:
+                    report.best_dev_loss, report.best_step, stale = entry["dev_loss"], step + 1, 0
+                    tuned.save_pretrained(str(adapter_dir))
+                else:
+                    stale += 1
+            report.log.append(entry)
+            if progress is not None:
+                progress(entry)
+            if stale >= config.patience:
+                report.stopped = f"early stopping: dev loss no better for {config.patience} evaluations"
+                break
+    except KeyboardInterrupt:  # Ctrl-C: keep the best adapter so far and say so
+        report.stopped = f"interrupted after step {report.steps_done}"
     if not dev_examples:
         tuned.save_pretrained(str(adapter_dir))
         report.best_step = report.steps_done
