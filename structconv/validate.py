@@ -27,6 +27,7 @@ import html
 import itertools
 import math
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -261,16 +262,81 @@ def _first_dropped(
     return None
 
 
+def _count_keys(token: str) -> list[tuple[str, Any]]:
+    """What one input token may stand for in the data: its text, and its number or
+    boolean value where it spells one."""
+    text = _collapse(token)
+    keys: list[tuple[str, Any]] = [("text", text)]
+    value = _number_value(text) if _NUMBER.fullmatch(text) else None
+    if value is not None and not (isinstance(value, float) and math.isnan(value)):
+        keys.append(("number", value))
+    if _TRUE.fullmatch(text):
+        keys.append(("bool", True))
+    elif _FALSE.fullmatch(text):
+        keys.append(("bool", False))
+    return keys
+
+
+def _value_key(value: Any) -> tuple[str, Any] | None:
+    if isinstance(value, bool):
+        return ("bool", value)
+    if isinstance(value, int | float):
+        return None if isinstance(value, float) and math.isnan(value) else ("number", value)
+    if isinstance(value, str):
+        text = _collapse(value)
+        return ("text", text) if _HAS_WORD.search(text) else None
+    return None  # nulls and dates: a YAML `key:` holds a null without a token
+
+
+def _first_repeated(text: str, data: Any, values: InputValues) -> tuple[Any, int, int] | None:
+    """A value the data holds more often than the input has tokens for it, as (value,
+    times in the data, tokens in the input). Values no token spells whole (a string
+    made of a part of one) are not counted; they are traced by the other checks."""
+    available: Counter[tuple[str, Any]] = Counter()
+    for token, _ in values(text):
+        available.update(_count_keys(token))
+    used: Counter[tuple[str, Any]] = Counter()
+    for _, node in iter_nodes(data):
+        if isinstance(node, dict | list):
+            continue
+        key = _value_key(node)
+        if key is None or not available[key]:
+            continue
+        used[key] += 1
+        if used[key] > available[key]:
+            return node, used[key], available[key]
+    return None
+
+
 def check_provenance(
-    text: str, data: Any, fixes: Sequence[Fix], format: str, values: InputValues
+    text: str,
+    data: Any,
+    fixes: Sequence[Fix],
+    format: str,
+    values: InputValues,
+    *,
+    counted: bool = False,
 ) -> Refusal | None:
     """Why the repaired `data` of `text` must be refused, or None when it holds exactly
     the input's values. `values` lists the input's value tokens (each format's rules
-    module has one: `input_values`)."""
+    module has one: `input_values`).
+
+    `counted` (for the model's answers, which rules do not constrain): a value may not
+    appear more often than the input spells it. A model that shifts a CSV row's cells
+    by one fills the gap with a copy of a value it has seen; the textual checks cannot
+    see that, the count can."""
     invented = _first_invented(_Source(text, fixes, format, values), data)
     if invented is not None:
         path, value = invented
         return Refusal(f"{path} holds {value!r}, which does not appear in the input")
+    if counted:
+        repeated = _first_repeated(text, data, values)
+        if repeated is not None:
+            value, times, tokens = repeated
+            return Refusal(
+                f"the result holds {value!r} {times} times, the input only {tokens}: "
+                "a value was copied where another belongs"
+            )
     dropped = _first_dropped(text, data, fixes, values)
     if dropped is not None:
         token, offset = dropped

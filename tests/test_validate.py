@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import re
 from collections.abc import Iterator
+from typing import Any
 
 from structconv.repair.edits import Edit, apply_edits
 from structconv.result import Fix
@@ -111,3 +112,27 @@ def test_xml_convention_keys_are_not_values() -> None:
 def test_unescape_backslashes_is_lenient() -> None:
     assert unescape_backslashes(r"a\tb\u00e9\x41\q\U0001F600") == "a\tbéAq\U0001f600"
     assert unescape_backslashes("\\ud800") == "\ud800"
+
+
+def _csv_values(text: str) -> Any:
+    from structconv.repair.rules.csv import input_values
+
+    return input_values(text)
+
+
+def test_counted_refuses_a_value_copied_more_often_than_the_input_spells_it() -> None:
+    text = "id,flag,score\n1,true,7\n2,,9\n"
+    shifted = [{"id": 1, "flag": True, "score": 7}, {"id": 2, "flag": True, "score": 9}]
+    assert check_provenance(text, shifted, (), "csv", _csv_values) is None  # textually fine
+    refusal = check_provenance(text, shifted, (), "csv", _csv_values, counted=True)
+    assert refusal is not None and "True 2 times, the input only 1" in refusal.reason
+    right = [{"id": 1, "flag": True, "score": 7}, {"id": 2, "flag": "", "score": 9}]
+    assert check_provenance(text, right, (), "csv", _csv_values, counted=True) is None
+
+
+def test_counted_leaves_alone_values_no_token_spells_whole() -> None:
+    from structconv.repair.rules.yaml import input_values
+
+    text = "a: [x, 1\nb: x y\n"
+    data = {"a": ["x", 1], "b": "x y"}  # "x" twice: once a token, once inside "x y"
+    assert check_provenance(text, data, (), "yaml", input_values, counted=True) is None

@@ -158,10 +158,9 @@ def generate(
             raise refuse(f"the model's answer cannot be put back ({clash})", window_data) from None
         if first_difference(expected, data) is not None:
             raise refuse("the rewritten lines read differently once put back", data)
-    values = getattr(rules_for(format), "input_values", _no_values)
-    refusal = check_provenance(original, data, (), format, values)
+    refusal = check_answer(original, data, format)
     if refusal is not None:
-        raise refuse(refusal.reason, data)
+        raise refuse(refusal, data)
     confidence = math.exp(answer.mean_logprob)
     if confidence < options.min_confidence:
         raise refuse(
@@ -179,6 +178,19 @@ def generate(
         message=f"lines {window.first_line}-{window.last_line} rewritten from the model's reading of them",
     )
     return text, data, fix, confidence
+
+
+def check_answer(original: str, data: Any, format: str) -> str | None:
+    """Why the data the model wrote for `original` must be refused, or None. Stricter
+    than for a rule's repair: no fix excuses a missing value, no value may be copied
+    more often than the input spells it, and a CSV's records must line up with its rows."""
+    module = rules_for(format)
+    values = getattr(module, "input_values", _no_values)
+    refusal = check_provenance(original, data, (), format, values, counted=True)
+    if refusal is not None:
+        return refusal.reason
+    lines_up = getattr(module, "answer_lines_up", None)
+    return None if lines_up is None else lines_up(original, data)
 
 
 def _parses(format: str, options: Options) -> Any:

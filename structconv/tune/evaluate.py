@@ -27,8 +27,7 @@ from structconv.options import Options
 from structconv.repair import prompts
 from structconv.repair.grammar import grammar_for, json_grammar
 from structconv.repair.llm import RepairModel
-from structconv.repair.rules import rules_for
-from structconv.validate import check_provenance
+from structconv.repair.model_repair import check_answer
 
 _STRICT = Options(repair="off")
 
@@ -63,6 +62,7 @@ class Evaluation:
     generated_tokens: int = 0
     generation_seconds: float = 0.0
     mistakes: list[dict[str, Any]] = field(default_factory=list)
+    verdicts: dict[str, str] = field(default_factory=dict)  # pair id -> verdict
 
     @property
     def tokens_per_second(self) -> float:
@@ -84,8 +84,7 @@ def verdict(
         data = formats.read(answer.text, "json", _STRICT)
     except ParseError:
         return "refused", answer
-    values = getattr(rules_for(pair["format"]), "input_values", None)
-    if values is not None and check_provenance(pair["input"], data, (), pair["format"], values):
+    if check_answer(pair["input"], data, pair["format"]) is not None:
         return "refused", answer
     return ("right" if data == json.loads(pair["target"]) else "wrong"), answer
 
@@ -102,6 +101,7 @@ def evaluate(
     for number, pair in enumerate(pairs, 1):
         outcome, answer = verdict(model, pair, temperature, shaped)
         result.total.add(outcome)
+        result.verdicts[pair["id"]] = outcome
         result.by_format[pair["format"]].add(outcome)
         for kind in pair["corruptions"]:
             result.by_corruption[kind].add(outcome)
@@ -126,6 +126,7 @@ def as_json(evaluation: Evaluation) -> dict[str, Any]:
         "generated_tokens": evaluation.generated_tokens,
         "generation_seconds": evaluation.generation_seconds,
         "mistakes": evaluation.mistakes,
+        "verdicts": evaluation.verdicts,
     }
 
 
@@ -136,6 +137,7 @@ def from_json(saved: dict[str, Any]) -> Evaluation:
         generated_tokens=saved["generated_tokens"],
         generation_seconds=saved["generation_seconds"],
         mistakes=saved["mistakes"],
+        verdicts=saved.get("verdicts", {}),
     )
     loaded.by_format.update({name: Tally(**tally) for name, tally in saved["by_format"].items()})
     loaded.by_corruption.update(

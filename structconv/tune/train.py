@@ -252,7 +252,9 @@ def train(
             if progress is not None:
                 progress(entry)
             if stale >= config.patience:
-                report.stopped = f"early stopping: dev loss no better for {config.patience} evaluations"
+                report.stopped = (
+                    f"early stopping: dev loss no better for {config.patience} evaluations"
+                )
                 break
     except KeyboardInterrupt:  # Ctrl-C: keep the best adapter so far and say so
         report.stopped = f"interrupted after step {report.steps_done}"

@@ -19,6 +19,7 @@ from structconv.formats import read
 from structconv.options import Options
 from structconv.repair.rules import Patched
 from structconv.repair.rules import csv as rules
+from structconv.repair.rules.csv import answer_lines_up
 from structconv.result import Ambiguity
 from tests.conftest import ORACLES
 
@@ -767,3 +768,34 @@ def test_review_of_written_records_keeps_them(records: list[dict[str, Any]]) -> 
     if outcome is not None:
         first = data[0]
         assert all(isinstance(value, str) and rules.is_label(value) for value in first.values())
+
+
+@pytest.mark.parametrize(
+    ("records", "why"),
+    [
+        (
+            [{"id": 170, "name": "Ł N,ken@x.org", "email": "true", "active": ""}],
+            "record 1, column 2 holds 'Ł N,ken@x.org', but its row has 'Ł N' there",
+        ),
+        (
+            [{"id": 170, "name": "Ł N", "email": "ken@x.org"}],
+            "record 1 has 3 values, its row 5 cells",
+        ),
+        (
+            [{"id": "", "name": 170, "email": "Ł N", "active": "ken@x.org"}],
+            "record 1, column 1 holds '', but its row has '170' there",
+        ),
+    ],
+)
+def test_a_model_answer_must_line_up_with_the_rows(records: list[Any], why: str) -> None:
+    text = "id,name,email,active\n170,Ł N,ken@x.org,true,\n"
+    assert answer_lines_up(text, records) == why
+    right = [{"id": 170, "name": "Ł N", "email": "ken@x.org", "active": True}]
+    assert answer_lines_up(text, right) is None
+
+
+def test_rows_that_do_not_map_one_to_one_are_not_judged_there() -> None:
+    two_header_rows = "Q1,Q1\nsales,cost\n1,2\n"
+    nested = [{"Q1": {"sales": 1, "cost": 2}}]
+    assert answer_lines_up(two_header_rows, nested) is None
+    assert answer_lines_up("a;b\n1,5;x\n\n", [{"a": 1.5, "b": "x"}]) is None  # 1,5 is 1.5
