@@ -543,6 +543,11 @@ def tune_export_command(adapter_dir: str, out: str | None) -> None:
     help="Decode under json.gbnf even where the input's shape narrows it (CSV columns).",
 )
 @click.option(
+    "--pipeline",
+    is_flag=True,
+    help="Judge the whole repair (rules first, then the model), as `convert` runs it.",
+)
+@click.option(
     "--compare",
     multiple=True,
     type=click.Path(exists=True, dir_okay=False),
@@ -557,18 +562,23 @@ def tune_eval_command(
     json_out: str | None,
     only: tuple[str, ...],
     plain_grammar: bool,
+    pipeline: bool,
     compare: tuple[str, ...],
 ) -> None:
     """Exact-data accuracy on a sample of the test split, per format and corruption."""
     from structconv.repair.llm import RepairModel, model_files
     from structconv.tune import evaluate
 
-    model = RepairModel(model_files(adapter=adapter))
+    if pipeline and adapter:
+        os.environ["STRUCTCONV_ADAPTER"] = adapter  # the model the pipeline loads
+    model = None if pipeline else RepairModel(model_files(adapter=adapter))
     label = "base" if adapter == "none" else "fine-tuned"
     if temperature:
         label += f" (sampled at {temperature:g})"
     if plain_grammar:
         label += " (json.gbnf only)"
+    if pipeline:
+        label = f"rules + {label}"
 
     def show(number: int, so_far: evaluate.Evaluation) -> None:
         total = so_far.total
@@ -576,7 +586,13 @@ def tune_eval_command(
 
     sample = evaluate.sample(Path(data_dir) / "test.jsonl", pairs, formats=only)
     tested = evaluate.evaluate(
-        model, sample, label, temperature, progress=show, shaped=not plain_grammar
+        model,
+        sample,
+        label,
+        temperature,
+        progress=show,
+        shaped=not plain_grammar,
+        pipeline=pipeline,
     )
     shown = [
         *(evaluate.from_json(orjson.loads(Path(other).read_bytes())) for other in compare),

@@ -89,28 +89,48 @@ def verdict(
     return ("right" if data == json.loads(pair["target"]) else "wrong"), answer
 
 
+def pipeline_verdict(pair: dict[str, Any]) -> tuple[str, str]:
+    """The verdict of the whole repair as users get it, and the JSON it wrote:
+    `convert(..., repair="auto")`, the rules first, then the model the runtime loads
+    (choose it with STRUCTCONV_ADAPTER) ranking their readings or writing the data."""
+    from structconv import StructconvError, convert
+
+    try:
+        result = convert(pair["input"], src=pair["format"], to="json", repair="auto")
+    except StructconvError:
+        return "refused", ""
+    right = json.loads(result.text) == json.loads(pair["target"])
+    return ("right" if right else "wrong"), result.text
+
+
 def evaluate(
-    model: RepairModel,
+    model: RepairModel | None,
     pairs: Sequence[dict[str, Any]],
     label: str,
     temperature: float = 0.0,
     progress: Any = None,
     shaped: bool = True,
+    pipeline: bool = False,
 ) -> Evaluation:
+    """Tally the verdicts: of the model alone (`verdict`), or of the rules and the model
+    together (`pipeline_verdict`, greedy as the runtime)."""
     result = Evaluation(label)
     for number, pair in enumerate(pairs, 1):
-        outcome, answer = verdict(model, pair, temperature, shaped)
+        if pipeline:
+            outcome, text = pipeline_verdict(pair)
+        else:
+            assert model is not None, "the model alone needs a model"
+            outcome, answer = verdict(model, pair, temperature, shaped)
+            text = answer.text
+            result.generated_tokens += len(answer.token_logprobs)
+            result.generation_seconds += answer.seconds
         result.total.add(outcome)
         result.verdicts[pair["id"]] = outcome
         result.by_format[pair["format"]].add(outcome)
         for kind in pair["corruptions"]:
             result.by_corruption[kind].add(outcome)
-        result.generated_tokens += len(answer.token_logprobs)
-        result.generation_seconds += answer.seconds
         if outcome == "wrong":
-            result.mistakes.append(
-                {"id": pair["id"], "answer": answer.text, "target": pair["target"]}
-            )
+            result.mistakes.append({"id": pair["id"], "answer": text, "target": pair["target"]})
         if progress is not None:
             progress(number, result)
     return result

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from structconv.tune.evaluate import Evaluation, Tally, as_json, from_json, table
 
 
@@ -33,3 +35,19 @@ def test_a_saved_run_reads_back_and_sits_beside_another() -> None:
     assert rows[0].startswith("| format | base: accuracy")
     yaml_row = next(row for row in rows if row.startswith("| yaml |"))
     assert "0.0% (0%-66%) of 2" in yaml_row and "100.0% (34%-100%) of 2" in yaml_row
+
+
+def test_the_pipeline_verdict_is_what_convert_makes_of_the_input() -> None:
+    from structconv.tune.evaluate import pipeline_verdict
+
+    settled = {"input": "{'a': 1,}", "format": "json", "target": '{"a":1}'}
+    assert pipeline_verdict(settled) == ("right", '{\n  "a": 1\n}\n')
+    other = dict(settled, target='{"a":2}')
+    assert pipeline_verdict(other)[0] == "wrong"
+    # Two readings and no model here (tests see none): no answer, never a guess.
+    case = (
+        Path(__file__).parents[1]
+        / "golden/malformed/yaml/helm-values-requests-child-or-sibling.yaml"
+    )
+    ambiguous = {"input": case.read_text(encoding="utf-8"), "format": "yaml", "target": "{}"}
+    assert pipeline_verdict(ambiguous) == ("refused", "")
