@@ -521,6 +521,26 @@ def tune_export_command(adapter_dir: str, out: str | None) -> None:
     click.echo(f"{done.path}: {done.size / 1e6:.1f} MB in {done.seconds:.1f} s; llama.cpp loads it")
 
 
+@tune_group.command("rejudge")
+@click.argument("runs", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("--data", "data_dir", required=True, type=click.Path(exists=True, file_okay=False))
+@click.option("--out", type=click.Path(dir_okay=False), help="Also write the tables here.")
+def tune_rejudge_command(runs: tuple[str, ...], data_dir: str, out: str | None) -> None:
+    """Judge saved `tune eval --json` runs again under today's answer checks (no model)."""
+    from structconv.tune import evaluate
+
+    pairs = evaluate.sample(Path(data_dir) / "test.jsonl", 10**9)
+    judged = []
+    for run in runs:
+        again = evaluate.rejudge(evaluate.from_json(orjson.loads(Path(run).read_bytes())), pairs)
+        write_atomic(run, orjson.dumps(evaluate.as_json(again)).decode() + "\n")
+        judged.append(again)
+    text = evaluate.table(judged, "by_format") + "\n\n" + evaluate.table(judged, "by_corruption")
+    click.echo(text)
+    if out:
+        write_atomic(out, text + "\n")
+
+
 @tune_group.command("eval")
 @click.option("--data", "data_dir", required=True, type=click.Path(exists=True, file_okay=False))
 @click.option("--pairs", default=300, show_default=True, type=click.IntRange(1))

@@ -29,6 +29,14 @@ _YAML_TOP_KEY = re.compile(
 )
 
 
+def yaml_top_key(line: str) -> str | None:
+    """The key a `key:` line at column 0 starts (quotes taken off), else None."""
+    match = _YAML_TOP_KEY.match(line)
+    if match is None:
+        return None
+    return next(g for g in match.group("double", "single", "plain") if g is not None).strip()
+
+
 @dataclass(frozen=True)
 class Window:
     """A slice of the input (whole lines) and how data maps to and from it."""
@@ -100,12 +108,10 @@ def _yaml_blocks(lines: list[str], line: int, parses: Callable[[str], bool]) -> 
             break
     keys = []
     for start in starts[first : last + 1]:
-        match = _YAML_TOP_KEY.match(lines[start])
-        if match is None:
+        key = yaml_top_key(lines[start])
+        if key is None:
             return None
-        keys.append(
-            next(g for g in match.group("double", "single", "plain") if g is not None).strip()
-        )
+        keys.append(key)
 
     def select(data: Any) -> Any:
         if not isinstance(data, dict) or any(key not in data for key in keys):

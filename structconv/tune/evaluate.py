@@ -136,6 +136,36 @@ def evaluate(
     return result
 
 
+def rejudge(saved: Evaluation, pairs: Sequence[dict[str, Any]]) -> Evaluation:
+    """A saved run judged again under today's answer checks, without the model: a right
+    answer's data is its target's, and a wrong answer's text is kept, so each accepted
+    answer can be checked again exactly (refused ones stay refused)."""
+    by_id = {pair["id"]: pair for pair in pairs}
+    wrong_answers = {mistake["id"]: mistake["answer"] for mistake in saved.mistakes}
+    result = Evaluation(
+        saved.label,
+        generated_tokens=saved.generated_tokens,
+        generation_seconds=saved.generation_seconds,
+    )
+    for pair_id, outcome in saved.verdicts.items():
+        pair = by_id[pair_id]
+        if outcome != "refused":
+            answer = pair["target"] if outcome == "right" else wrong_answers[pair_id]
+            data = formats.read(answer, "json", _STRICT)
+            if check_answer(pair["input"], data, pair["format"]) is not None:
+                outcome = "refused"
+        result.total.add(outcome)
+        result.verdicts[pair_id] = outcome
+        result.by_format[pair["format"]].add(outcome)
+        for kind in pair["corruptions"]:
+            result.by_corruption[kind].add(outcome)
+        if outcome == "wrong":
+            result.mistakes.append(
+                {"id": pair_id, "answer": wrong_answers[pair_id], "target": pair["target"]}
+            )
+    return result
+
+
 def as_json(evaluation: Evaluation) -> dict[str, Any]:
     """The tallies as JSON, to put beside another run's with `from_json`."""
     return {

@@ -537,3 +537,19 @@ def test_input_value_offsets_point_at_the_tokens() -> None:
         ("two", "two"),
         ("item", "item"),
     ]
+
+
+def test_a_model_answer_keeps_the_inputs_top_level_keys_at_the_top() -> None:
+    from structconv.repair.rules.yaml import answer_lines_up
+
+    text = 'name: app\ndependencies:\n  vite: ^9\nremark: "use "prod" only"\n'
+    nested = {"name": "app", "dependencies": {"vite": "^9", "remark": 'use "prod" only'}}
+    assert answer_lines_up(text, nested) == (
+        "the input's top-level key 'remark' is not a top-level key of the answer"
+    )
+    right = {"name": "app", "dependencies": {"vite": "^9"}, "remark": 'use "prod" only'}
+    assert answer_lines_up(text, right) is None
+    # Over-indented lines may become top-level keys; lists and streams are not judged.
+    assert answer_lines_up("a: 1\n  b: 2\n", {"a": 1, "b": 2}) is None
+    assert answer_lines_up("- a\n- b: 1\n", ["a", {"b": 1}]) is None
+    assert answer_lines_up("a: 1\n---\nb: 2\n", {"b": 2}) is None

@@ -51,3 +51,22 @@ def test_the_pipeline_verdict_is_what_convert_makes_of_the_input() -> None:
     )
     ambiguous = {"input": case.read_text(encoding="utf-8"), "format": "yaml", "target": "{}"}
     assert pipeline_verdict(ambiguous) == ("refused", "")
+
+
+def test_rejudging_refuses_what_todays_checks_refuse_and_keeps_the_rest() -> None:
+    from structconv.tune.evaluate import rejudge
+
+    pairs = [
+        {"id": "ok", "input": "a: 1\n  b: 2\n", "format": "yaml", "corruptions": ["x"]},
+        {"id": "nested", "input": "a:\n  b: 1\nc: 2\n", "format": "yaml", "corruptions": ["x"]},
+        {"id": "gone", "input": "{'a': 1", "format": "json", "corruptions": ["y"]},
+    ]
+    pairs[0]["target"] = '{"a":1,"b":2}'
+    pairs[1]["target"] = '{"a":{"b":1},"c":2}'
+    pairs[2]["target"] = '{"a":1}'
+    saved = Evaluation("tuned")
+    saved.verdicts = {"ok": "right", "nested": "wrong", "gone": "refused"}
+    saved.mistakes = [{"id": "nested", "answer": '{"a":{"b":1,"c":2}}', "target": ""}]
+    again = rejudge(saved, pairs)
+    assert again.verdicts == {"ok": "right", "nested": "refused", "gone": "refused"}
+    assert (again.total.right, again.total.wrong, again.total.refused) == (1, 0, 2)

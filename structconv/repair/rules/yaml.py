@@ -1506,3 +1506,33 @@ def input_values(text: str) -> Iterator[tuple[str, int]]:
             yield from _flow_words(text[alone.content_start : end], alone.content_start)
             continue
         yield from _line_tokens(text, alone)
+
+
+def answer_lines_up(text: str, data: Any) -> str | None:
+    """Why the model's mapping does not have the input's top-level keys (None when it
+    does, or when the input is not one mapping).
+
+    Checked on the model's answers only. Indentation is where the model errs: a key
+    written at column 0 nested under the block before it holds only input values, in the
+    wrong place, and provenance cannot see that. A key at column 0 of a plain line is a
+    top-level key in every reading of a one-document mapping."""
+    from structconv.repair.windows import yaml_top_key
+
+    if not isinstance(data, dict):
+        return None
+    scan = _Scan(text)
+    keys: list[str] = []
+    for line in scan.lines:
+        content = text[line.start : line.end]
+        if content.startswith(("---", "...", "%")):
+            return None  # several documents, or directives: not judged here
+        if line.kind == "content" and line.lead == 0:
+            key = yaml_top_key(content)
+            if key is None:
+                return None  # a top-level line that is not `key:` (a list, a scalar)
+            keys.append(key)
+    found = {str(key) for key in data}
+    missing = [key for key in keys if key not in found]
+    if missing:
+        return f"the input's top-level key {missing[0]!r} is not a top-level key of the answer"
+    return None
