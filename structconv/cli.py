@@ -532,7 +532,10 @@ def tune_rejudge_command(runs: tuple[str, ...], data_dir: str, out: str | None) 
     pairs = evaluate.sample(Path(data_dir) / "test.jsonl", 10**9)
     judged = []
     for run in runs:
-        again = evaluate.rejudge(evaluate.from_json(orjson.loads(Path(run).read_bytes())), pairs)
+        saved = evaluate.from_json(orjson.loads(Path(run).read_bytes()))
+        if len(saved.verdicts) != saved.total.pairs:
+            raise click.UsageError(f"{run} has no verdict per pair (saved by an older version)")
+        again = evaluate.rejudge(saved, pairs)
         write_atomic(run, orjson.dumps(evaluate.as_json(again)).decode() + "\n")
         judged.append(again)
     text = evaluate.table(judged, "by_format") + "\n\n" + evaluate.table(judged, "by_corruption")
