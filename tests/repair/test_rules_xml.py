@@ -172,11 +172,22 @@ def test_when_both_spellings_occur_the_case_mismatch_is_ambiguous() -> None:
     ]
 
 
-def test_an_element_left_open_is_closed_at_its_parents_end_tag() -> None:
-    result = repaired("<person>\n  <name>Ada\n  <born>1815</born>\n</person>")
-    assert result.data == {"person": {"name": {"#content": ["Ada\n  ", {"born": "1815"}]}}}
+def test_an_element_left_open_over_its_children_is_closed_at_its_parents_end_tag() -> None:
+    result = repaired("<person>\n  <name><first>Ada</first>\n  <born>1815</born>\n</person>")
+    assert result.data == {"person": {"name": {"first": "Ada", "born": "1815"}}}
     assert where(result) == [("unclosed_element", 3, 20)]
     assert result.confidence == 0.8
+
+
+def test_a_value_on_its_own_line_then_elements_is_mixed_content_or_siblings() -> None:
+    """A forgotten end tag after a value (the usual case) or mixed content: two readings."""
+    assert readings("<person>\n  <name>Ada\n  <born>1815</born>\n</person>") == [
+        {"person": {"name": {"#content": ["Ada\n  ", {"born": "1815"}]}}},
+        {"person": {"name": "Ada", "born": "1815"}},
+    ]
+    # Text and elements on one line are mixed content, as in HTML.
+    inline = repaired("<div><p>one <b>two</b> three</div>")
+    assert inline.data == {"div": {"p": {"#content": ["one ", {"b": "two"}, " three"]}}}
 
 
 def test_an_element_with_only_text_closes_before_the_whitespace() -> None:

@@ -33,7 +33,9 @@ Rules, and what each refuses to do:
   void element (`br` `hr` `img` `input` `wbr` always; `meta` `link` ... when the tag
   has attributes) is made empty instead (0.9). When the open element holds a child of
   its own name (`<li>a<li>b</ul>`, `<p>one<p>two</div>`), nested or siblings gives
-  different data: an Ambiguity (one choice per element name, not per element).
+  different data: an Ambiguity (one choice per element name, not per element). So does
+  an open element whose text ends its line and is followed by elements (`<name>Ada` then
+  `<born>` below): a forgotten end tag after the value, or mixed content.
 - stray_end_tag: an end tag that closes nothing open is removed (0.7).
   overlapping_tags: `<b><i>x</b></i>` (only whitespace between the end tags) is the end
   tags in the wrong order (0.85); with text between (`<b>1<i>2</b>3</i>`), where the
@@ -895,6 +897,17 @@ class _Walk:
             element = self.stack[-1]
             self.close_one(element, at, at_end)
 
+    def text_then_elements(self, element: _Open) -> bool:
+        """`<name>value` on a line of its own, then elements: its end tag was forgotten
+        after the value, or it holds mixed content; which one is not for a rule to say."""
+        items = element.items
+        return (
+            len(items) > 1
+            and not items[0].element
+            and any(item.element for item in items[1:])
+            and "\n" in self.text[items[0].start : items[1].start]
+        )
+
     def close_one(self, element: _Open, at: int, at_end: bool) -> None:
         line = self.line_column(element.token.start)[0]
         lower = element.name.lower()
@@ -934,6 +947,23 @@ class _Walk:
                     index = element.items.index(same)
                     moved = element.items[index:]
                     close_at = same.start
+                    while close_at > element.token.end and self.text[close_at - 1] in _SPACE:
+                        close_at -= 1
+            elif self.text_then_elements(element):
+                choice = self.choose(
+                    _Decision(
+                        f"text:{element.name}",
+                        element.token.start,
+                        f"<{element.name}> is never closed and its text is followed by elements",
+                        (
+                            f"<{element.name}> holds the elements after its text (mixed content)",
+                            f"<{element.name}> ends after its text (the elements are its siblings)",
+                        ),
+                    )
+                )
+                if choice == 1:
+                    moved = element.items[1:]
+                    close_at = element.items[0].end
                     while close_at > element.token.end and self.text[close_at - 1] in _SPACE:
                         close_at -= 1
             if at_end:
