@@ -185,6 +185,10 @@ class RepairModel:
     """One loaded model: weights, adapter and a context that grows with the prompts."""
 
     def __init__(self, model_files: ModelFiles, threads: int | None = None) -> None:
+        # llama.cpp's OpenMP threads spin while they wait by default: two processes
+        # running the model on the same cores (a --jobs batch) then slowed each other
+        # down by far more than half (a 2 s repair took minutes). Read at library load.
+        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
         try:
             import llama_cpp
         except ImportError:
