@@ -25,7 +25,7 @@ from typing import Any
 
 from structconv import formats
 from structconv.api import convert_file
-from structconv.atomic import write_atomic
+from structconv.atomic import deferred_commits, write_atomic
 from structconv.errors import (
     AmbiguousInput,
     ParseError,
@@ -228,8 +228,31 @@ def run_job(job: Job) -> FileOutcome:
 
 
 def run_jobs(jobs: Sequence[Job]) -> list[FileOutcome]:
-    """A chunk of jobs in one worker call: fewer round trips to a process pool."""
-    return [run_job(job) for job in jobs]
+    """A chunk of jobs in one worker call: fewer round trips to a pool, and one disk sync
+    for all the chunk's outputs before they are renamed into place (see structconv.atomic);
+    an input that --in-place replaces is removed only once its output is in place."""
+    with deferred_commits() as pending:
+        outcomes = [run_job(replace(job, remove_source=False)) for job in jobs]
+        failed = pending.commit()
+    return [_settled(job, outcome, failed) for job, outcome in zip(jobs, outcomes, strict=True)]
+
+
+def _settled(job: Job, outcome: FileOutcome, failed: dict[str, OSError]) -> FileOutcome:
+    error: OSError | None = failed.get(outcome.output) if outcome.output else None
+    if error is None and outcome.ok and job.remove_source:
+        try:
+            Path(job.source).unlink()
+        except OSError as unlink_error:
+            error = unlink_error
+    if error is None:
+        return outcome
+    return replace(
+        outcome,
+        ok=False,
+        output=None if outcome.output in failed else outcome.output,
+        error=str(error),
+        error_kind=type(error).__name__,
+    )
 
 
 def _failed(job: Job, message: str, started: float, error: BaseException) -> FileOutcome:

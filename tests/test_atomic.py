@@ -25,3 +25,35 @@ def test_failure_leaves_the_old_file_and_no_temporary(tmp_path: Path) -> None:
         raise RuntimeError("writer failed")
     assert target.read_text() == "old"
     assert [path.name for path in tmp_path.iterdir()] == ["out.json"]
+
+
+def test_deferred_writes_appear_only_when_committed(tmp_path: Path) -> None:
+    from structconv.atomic import deferred_commits
+
+    target = tmp_path / "out.json"
+    target.write_text("old")
+    with deferred_commits() as pending:
+        write_atomic(target, "new")
+        write_atomic(tmp_path / "other.json", "x")
+        assert target.read_text() == "old"  # whole beside it, not yet in place
+        assert not (tmp_path / "other.json").exists()
+        assert pending.commit() == {}
+    assert target.read_text() == "new"
+    assert (tmp_path / "other.json").read_text() == "x"
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["other.json", "out.json"]
+
+
+def test_uncommitted_writes_vanish_and_a_failed_rename_is_reported(tmp_path: Path) -> None:
+    from structconv.atomic import deferred_commits
+
+    with deferred_commits():
+        write_atomic(tmp_path / "never.json", "x")
+    assert list(tmp_path.iterdir()) == []
+    blocked = tmp_path / "dir"
+    with deferred_commits() as pending:
+        write_atomic(blocked, "x")
+        blocked.mkdir()
+        (blocked / "keep").write_text("")  # a non-empty directory cannot be replaced
+        failed = pending.commit()
+    assert list(failed) == [str(blocked)]
+    assert [path.name for path in tmp_path.iterdir()] == ["dir"]

@@ -69,6 +69,20 @@ def test_in_place_with_a_format_change_removes_the_input_only_on_success(tmp_pat
     assert Path(bad).read_text() == "{,}"
 
 
+def test_a_chunk_puts_its_outputs_in_place_together_then_removes_the_inputs(
+    tmp_path: Path,
+) -> None:
+    """What a pool worker runs: outputs whole, synced once, renamed; inputs gone after."""
+    from structconv.batch import run_jobs
+
+    good, bad, other = _files(tmp_path, 3, broken={1})
+    outcomes = run_jobs(plan_jobs([good, bad, other], to="jsonl", in_place=True))
+    assert [outcome.ok for outcome in outcomes] == [True, False, True]
+    assert not Path(good).exists() and not Path(other).exists()
+    assert Path(bad).read_text() == "{,}"
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["f0.jsonl", "f1.json", "f2.jsonl"]
+
+
 # --- on a Dask cluster --------------------------------------------------------------------
 
 try:
