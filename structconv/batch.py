@@ -338,11 +338,12 @@ def convert_many(
         if on_done is not None:
             on_done(outcome)
 
-    if executor is None:
-        for index, job in enumerate(jobs):
-            done(index, run_job(job))
-        return [outcomes[index] for index in range(len(jobs))]
     size = chunk_size or chunk_size_for(len(jobs))
+    if executor is None:  # the same chunks, here: outputs synced once a chunk, as in a pool
+        for start in range(0, len(jobs), size):
+            for offset, outcome in enumerate(run_jobs(jobs[start : start + size])):
+                done(start + offset, outcome)
+        return [outcomes[index] for index in range(len(jobs))]
     portable = [_portable(job) for job in jobs]
     pending: dict[Future[list[FileOutcome]], range] = {}
     for start in range(0, len(jobs), size):
