@@ -11,6 +11,7 @@ properties for every document and random settings:
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -25,7 +26,7 @@ from structconv import api
 from structconv.config import NormalizeSettings
 from structconv.formats.csv import sniff_delimiter
 from structconv.neutral import first_difference
-from structconv.normalize import normalize_text, read_data
+from structconv.normalize import NormalizationRefused, normalize_text, read_data
 from structconv.options import Options
 
 PROPERTY_SETTINGS = settings(
@@ -133,7 +134,16 @@ def test_yaml(
         text = "# generated\n" + text.replace(":\n", ":  # nested\n", 1)
     if crlf:
         text = text.replace("\n", "\r\n")
+    if any(char in text for char in YAML_11_LINE_BREAKS):
+        # ruamel.yaml folds these as line breaks, yaml-rs (YAML 1.2) keeps them as text:
+        # normalize must then refuse (the file left as it was), or keep the data exactly.
+        with contextlib.suppress(NormalizationRefused):
+            check(text, "yaml", chosen)
+        return
     check(text, "yaml", chosen)
+
+
+YAML_11_LINE_BREAKS = ("\x85", "\u2028", "\u2029")
 
 
 # --- TOML ------------------------------------------------------------------------------
