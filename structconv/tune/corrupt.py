@@ -625,50 +625,40 @@ def _replace_value(line: YamlLine, new_value: str) -> str:
     return " " * line.indent + content[:position] + new_value
 
 
-@operator("yaml", "colon_in_value", settled=True, weight=3.0)
-def yaml_colon_in_value(text: str, rng: random.Random) -> str | None:
-    """A value holding `: ` written without its quotes (`command: echo a: b`)."""
+def _unquote_one(
+    text: str, rng: random.Random, wanted: Callable[[str], bool], comment: bool = False
+) -> str | None:
+    """One quoted value for which `wanted(value)` holds, written without its quotes
+    (and then a real comment, with `comment`)."""
     lines = yaml_lines(text)
     spots = [
         (line, value)
         for line, value in _quoted_values(lines)
-        if ": " in value and " #" not in value and _plain_ok(value) and not value.endswith(":")
+        if wanted(value) and _plain_ok(value) and not value.endswith(":")
     ]
     if not spots:
         return None
     line, value = rng.choice(spots)
-    return _rebuild(lines, {line.index: _replace_value(line, value)})
+    after = f"{' ' * rng.randint(1, 2)}# {rng.choice(COMMENTS)}" if comment else ""
+    return _rebuild(lines, {line.index: _replace_value(line, value) + after})
+
+
+@operator("yaml", "colon_in_value", settled=True, weight=3.0)
+def yaml_colon_in_value(text: str, rng: random.Random) -> str | None:
+    """A value holding `: ` written without its quotes (`command: echo a: b`)."""
+    return _unquote_one(text, rng, lambda value: ": " in value and " #" not in value)
 
 
 @operator("yaml", "colon_hash_in_value", settled=False, weight=4.0)
 def yaml_colon_hash_in_value(text: str, rng: random.Random) -> str | None:
     """A value holding `: ` and ` #` written without quotes: the rest may be a comment."""
-    lines = yaml_lines(text)
-    spots = [
-        (line, value)
-        for line, value in _quoted_values(lines)
-        if " #" in value and _plain_ok(value) and not value.endswith(":")
-    ]
-    if not spots:
-        return None
-    line, value = rng.choice(spots)
-    return _rebuild(lines, {line.index: _replace_value(line, value)})
+    return _unquote_one(text, rng, lambda value: " #" in value)
 
 
 @operator("yaml", "colon_value_comment", settled=False, weight=4.0)
 def yaml_colon_value_comment(text: str, rng: random.Random) -> str | None:
     """A value holding `: ` unquoted, then a real comment: ` #` starts one here."""
-    lines = yaml_lines(text)
-    spots = [
-        (line, value)
-        for line, value in _quoted_values(lines)
-        if ": " in value and "#" not in value and _plain_ok(value) and not value.endswith(":")
-    ]
-    if not spots:
-        return None
-    line, value = rng.choice(spots)
-    comment = f"{' ' * rng.randint(1, 2)}# {rng.choice(COMMENTS)}"
-    return _rebuild(lines, {line.index: _replace_value(line, value) + comment})
+    return _unquote_one(text, rng, lambda value: ": " in value and "#" not in value, comment=True)
 
 
 @operator("yaml", "unescaped_quote", settled=True, weight=3.0)
