@@ -36,8 +36,10 @@ from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
-GOLDEN = HERE.parent / "tests" / "golden" / "malformed"
-EXPECTED_SUFFIX = ".expected.json"
+sys.path.insert(0, str(HERE))
+
+from repair_bench import CORPUS, Case, load_corpus  # noqa: E402  (the golden corpus, one loader)
+
 # Golden inputs whose prompts measure the token rates (small, every format).
 RATE_CASES = (
     "json/devcontainer_comments.json",
@@ -94,22 +96,11 @@ class ModelRun:
     cases: list[CaseRun]
 
 
-def _golden_cases(quick: bool) -> list[Path]:
-    cases = sorted(
-        path
-        for path in GOLDEN.glob("*/*")
-        if path.is_file() and not path.name.endswith(EXPECTED_SUFFIX) and path.suffix != ".md"
-    )
+def _golden_cases(quick: bool) -> list[Case]:
+    cases = load_corpus()
     if quick:
-        cases = [case for case in cases if _expected(case)["outcome"] == "ambiguous"][:8]
+        cases = [case for case in cases if case.outcome == "ambiguous"][:8]
     return cases
-
-
-def _expected(case: Path) -> dict[str, Any]:
-    loaded: dict[str, Any] = json.loads(
-        case.with_name(case.name.rsplit(".", 1)[0] + EXPECTED_SUFFIX).read_text(encoding="utf-8")
-    )
-    return loaded
 
 
 def _rate_prompts() -> list[tuple[str, int]]:
@@ -118,7 +109,7 @@ def _rate_prompts() -> list[tuple[str, int]]:
 
     chosen = []
     for name in RATE_CASES:
-        case = GOLDEN / name
+        case = CORPUS / name
         text = case.read_text(encoding="utf-8")
         chosen.append(
             (prompts.repair_prompt(text, canonical_name(case.parent.name)), 2 * len(text))
@@ -191,7 +182,7 @@ def _instrumented(model: Any, calls: list[str]) -> None:
     model.rank, model.generate = ranked, generated
 
 
-def run_cases(model: Any, cases: Sequence[Path], tick: Callable[[str], None]) -> list[CaseRun]:
+def run_cases(model: Any, cases: Sequence[Case], tick: Callable[[str], None]) -> list[CaseRun]:
     from structconv import AmbiguousInput, RepairRejected, StructconvError, convert
     from structconv.formats import canonical_name
     from structconv.repair import model_repair
@@ -203,14 +194,12 @@ def run_cases(model: Any, cases: Sequence[Path], tick: Callable[[str], None]) ->
     runs = []
     try:
         for case in cases:
-            expected = _expected(case)
+            name = f"{case.path.parent.name}/{case.path.name}"
             calls.clear()
             started = time.perf_counter()
             try:
-                result = convert(case.read_bytes(), src=canonical_name(case.parent.name), to="json")
-                data = json.loads(result.text)
-                wanted = expected.get("data")
-                right = expected["outcome"] != "refused" and data == wanted
+                result = convert(case.path.read_bytes(), src=canonical_name(case.format), to="json")
+                right = case.outcome != "refused" and json.loads(result.text) == case.data
                 outcome = "exact" if right else "wrong"
             except RepairRejected as refused:
                 outcome = "held" if refused.held else "refused"
@@ -220,12 +209,8 @@ def run_cases(model: Any, cases: Sequence[Path], tick: Callable[[str], None]) ->
                 outcome = "refused"
             seconds = time.perf_counter() - started
             path = calls[-1] if calls else "rules"
-            runs.append(
-                CaseRun(
-                    f"{case.parent.name}/{case.name}", expected["outcome"], path, outcome, seconds
-                )
-            )
-            tick(f"{case.parent.name}/{case.name}: {path} {outcome} {seconds:.2f} s")
+            runs.append(CaseRun(name, case.outcome, path, outcome, seconds))
+            tick(f"{name}: {path} {outcome} {seconds:.2f} s")
     finally:
         model_repair._load = original_load  # type: ignore[assignment]
     return runs
