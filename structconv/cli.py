@@ -528,8 +528,9 @@ def tune_export_command(adapter_dir: str, out: str | None) -> None:
 def tune_rejudge_command(runs: tuple[str, ...], data_dir: str, out: str | None) -> None:
     """Judge saved `tune eval --json` runs again under today's answer checks (no model)."""
     from structconv.tune import evaluate
+    from structconv.tune.train import read_pairs
 
-    pairs = evaluate.sample(Path(data_dir) / "test.jsonl", 10**9)
+    pairs = read_pairs(Path(data_dir) / "test.jsonl")
     judged = []
     for run in runs:
         saved = evaluate.from_json(orjson.loads(Path(run).read_bytes()))

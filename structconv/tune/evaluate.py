@@ -28,6 +28,7 @@ from structconv.repair import prompts
 from structconv.repair.grammar import grammar_for, json_grammar
 from structconv.repair.llm import RepairModel
 from structconv.repair.model_repair import check_answer
+from structconv.tune.train import read_pairs
 
 _STRICT = Options(repair="off")
 
@@ -200,8 +201,7 @@ def sample(
     path: Path, size: int, seed: int = 2026, formats: Sequence[str] = ()
 ) -> list[dict[str, Any]]:
     """`size` pairs drawn at random (of `formats` only, when given)."""
-    with path.open(encoding="utf-8") as stream:
-        pairs = [json.loads(line) for line in stream if line.strip()]
+    pairs = read_pairs(path)
     if formats:
         pairs = [pair for pair in pairs if pair["format"] in formats]
     random.Random(seed).shuffle(pairs)
