@@ -1185,19 +1185,22 @@ def csv_total_row(text: str, rng: random.Random) -> str | None:
     return text + ",".join(totals) + newline
 
 
-@operator("csv", "unquoted_delimiter", settled=False, weight=3.0)
-def csv_unquoted_delimiter(text: str, rng: random.Random) -> str | None:
-    rows, newline = csv_rows(text)
-    spots = [
+def _quoted_record_fields(
+    rows: list[list[str]], wanted: Callable[[str], bool]
+) -> list[tuple[int, int]]:
+    """(row, column) of the quoted one-line fields below the header that `wanted` takes."""
+    return [
         (r, c)
         for r, row in enumerate(rows)
         for c, field in enumerate(row)
-        if r > 0
-        and field.startswith('"')
-        and "," in field
-        and '""' not in field[1:-1]
-        and "\n" not in field
+        if r > 0 and field.startswith('"') and "\n" not in field and wanted(field)
     ]
+
+
+@operator("csv", "unquoted_delimiter", settled=False, weight=3.0)
+def csv_unquoted_delimiter(text: str, rng: random.Random) -> str | None:
+    rows, newline = csv_rows(text)
+    spots = _quoted_record_fields(rows, lambda field: "," in field and '""' not in field[1:-1])
     if not spots:
         return None
     r, c = rng.choice(spots)
@@ -1208,16 +1211,7 @@ def csv_unquoted_delimiter(text: str, rng: random.Random) -> str | None:
 @operator("csv", "stray_quote", settled=True, weight=1.5)
 def csv_stray_quote(text: str, rng: random.Random) -> str | None:
     rows, newline = csv_rows(text)
-    spots = [
-        (r, c)
-        for r, row in enumerate(rows)
-        for c, field in enumerate(row)
-        if r > 0
-        and field.startswith('"')
-        and '""' in field[1:-1]
-        and "," not in field
-        and "\n" not in field
-    ]
+    spots = _quoted_record_fields(rows, lambda field: '""' in field[1:-1] and "," not in field)
     if not spots:
         return None
     r, c = rng.choice(spots)
