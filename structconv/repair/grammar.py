@@ -12,6 +12,7 @@ plain JSON grammar is used and validation alone judges the answer.
 from __future__ import annotations
 
 import csv
+import json
 from importlib.resources import files
 from typing import Any
 
@@ -34,8 +35,6 @@ class _Leaf:
 
 
 def _value_rule(shape: Any) -> str:
-    import json
-
     if isinstance(shape, _Leaf):
         return "scalar"
     members = [

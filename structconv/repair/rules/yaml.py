@@ -76,6 +76,7 @@ from structconv.errors import ParseError
 from structconv.options import Options
 from structconv.repair.edits import EditSession, LineIndex
 from structconv.repair.rules import Patched, RuleOutcome
+from structconv.repair.windows import yaml_top_key
 from structconv.result import Ambiguity, Candidate, Fix
 from structconv.validate import check_provenance, unescape_backslashes
 
@@ -1516,8 +1517,6 @@ def answer_lines_up(text: str, data: Any) -> str | None:
     written at column 0 nested under the block before it holds only input values, in the
     wrong place, and provenance cannot see that. A key at column 0 of a plain line is a
     top-level key in every reading of a one-document mapping."""
-    from structconv.repair.windows import yaml_top_key
-
     if not isinstance(data, dict):
         return None
     scan = _Scan(text)
