@@ -306,8 +306,9 @@ def _as_given(outcome: FileOutcome, job: Job) -> FileOutcome:
 
 
 def _leftovers_removed(job: Job) -> None:
-    """Remove what a worker that died while writing this job's output left beside it (the
-    temporary files of an atomic write; the output itself is never partial)."""
+    """Remove what a worker that died left beside this job's output: the temporary files
+    of an atomic write in progress, or of a chunk's writes not yet committed (the output
+    itself is never partial)."""
     if job.output is None:
         return
     target = Path(job.output)
@@ -360,6 +361,8 @@ def convert_many(
         for index, outcome in zip(indexes, results, strict=True):
             done(index, _as_given(outcome, jobs[index]))
     for index in sorted(again):
+        # The dead worker may have left any job of its chunk written but not yet renamed.
+        _leftovers_removed(portable[index])
         started = time.perf_counter()
         try:
             (outcome,) = _submit(executor, [portable[index]]).result()

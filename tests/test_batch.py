@@ -1,8 +1,9 @@
 from __future__ import annotations
 
 import os
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -210,3 +211,37 @@ def test_a_batch_on_a_dask_cluster_reports_each_file_as_in_this_process(
     assert len(written) == 280
     for name in written:
         assert (Path("dask") / name).read_bytes() == (Path("here") / name).read_bytes()
+
+
+class _DiesOnFirstChunk(ThreadPoolExecutor):
+    """A pool whose first task dies as a killed worker would: its chunk's first output
+    written beside its target, not yet renamed."""
+
+    def __init__(self) -> None:
+        super().__init__(max_workers=1)
+        self.first = True
+
+    def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> Future[Any]:
+        if not self.first:
+            return super().submit(fn, *args, **kwargs)
+        self.first = False
+        target = Path(args[0][0].output)
+        (target.parent / f".{target.name}.x1.tmp").write_text("half")
+        died: Future[Any] = Future()
+        died.set_exception(RuntimeError("worker killed"))
+        return died
+
+
+def test_a_chunk_whose_worker_died_leaves_no_temporary_file(tmp_path: Path) -> None:
+    sources = _files(tmp_path, 4)
+    (tmp_path / "out").mkdir()
+    with _DiesOnFirstChunk() as pool:
+        jobs = plan_jobs(sources, to="jsonl", out_dir=str(tmp_path / "out"))
+        outcomes = convert_many(jobs, executor=pool, chunk_size=2)
+    assert all(outcome.ok for outcome in outcomes)
+    assert sorted(path.name for path in (tmp_path / "out").iterdir()) == [
+        "f0.jsonl",
+        "f1.jsonl",
+        "f2.jsonl",
+        "f3.jsonl",
+    ]
