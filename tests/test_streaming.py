@@ -972,7 +972,7 @@ def test_xml_memory_stays_flat_in_the_input_size(tmp_path: Path) -> None:
     import sys
 
     peaks = []
-    for count in (5_000, 40_000):
+    for count in (5_000, 80_000):
         source = _xml_records_file(tmp_path / f"in-{count}.xml", count)
         done = subprocess.run(
             [sys.executable, "-c", _PEAK_SCRIPT, str(source), str(tmp_path / "out.jsonl")],
@@ -984,9 +984,11 @@ def test_xml_memory_stays_flat_in_the_input_size(tmp_path: Path) -> None:
         assert written == count
         peaks.append((source.stat().st_size, peak))
     (small_size, small_peak), (large_size, large_peak) = peaks
-    assert large_size > 10_000_000
+    assert large_size > 20_000_000
     growth = large_peak - small_peak
-    assert growth < (large_size - small_size) / 10, (
+    # A tree of the whole input would grow by several times its size; a streamed one moves
+    # by allocator noise only (up to about 1 MB seen between machines).
+    assert growth < (large_size - small_size) / 5, (
         f"peak grew from {small_peak:,} to {large_peak:,} bytes for {large_size:,} bytes"
     )
 

@@ -97,6 +97,8 @@ def _apply(function: Normalizer, text: str, settings: NormalizeSettings, format:
         return function(text, settings)
     except RecursionError:
         raise NormalizationRefused(format, "the document nests too deeply to format") from None
+    except StructconvError:
+        raise
     except Exception as error:
         # The strict reader accepted the file, so this is a formatter library's corner
         # case (ruamel.yaml, tomlkit, lxml raise their own types): refuse the file.

@@ -34,6 +34,7 @@ from ruamel.yaml.nodes import ScalarNode
 from ruamel.yaml.representer import RoundTripRepresenter
 
 from structconv.config import NormalizeSettings
+from structconv.errors import UsageError
 
 _EXPLICIT_START = re.compile(r"\A(?:[ \t]*(?:#.*)?\n)*---(?=[ \t\r\n]|\Z)")
 # A line that opens a block scalar: `key: |`, `- >-`, `--- |2`, `key: &a !!str |+  # note`.
@@ -86,6 +87,10 @@ class _Representer(RoundTripRepresenter):
 
 
 _Representer.add_representer(_Spelled, _Representer.represent_spelled)
+
+
+# Below this, ruamel.yaml writes continuation lines of quoted strings that readers reject.
+_MIN_INDENT = 2
 
 
 def _yaml(settings: NormalizeSettings, explicit_start: bool) -> YAML:
@@ -238,6 +243,12 @@ def _fragile_root(document: Any) -> bool:
 
 
 def normalize(text: str, settings: NormalizeSettings) -> str:
+    if settings.indent < _MIN_INDENT:
+        raise UsageError(
+            f"YAML needs indent >= {_MIN_INDENT} (at 1, ruamel.yaml continues multi-line quoted"
+            " strings one column in, which YAML readers such as yaml-rs reject); set indent = 2"
+            " for YAML files, e.g. in an [[tool.structconv.overrides]] entry"
+        )
     yaml = _yaml(settings, bool(_EXPLICIT_START.match(text)))
     documents: list[Any] = list(yaml.load_all(text))
     if not documents or ("#" in text and any(map(_fragile_root, documents))):

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
 from structconv.config import NormalizeSettings
+from structconv.errors import UsageError
 from structconv.normalize import normalize_text
 
 
@@ -18,6 +21,12 @@ def test_indentation_becomes_consistent_and_comments_stay() -> None:
 
 def test_sequences_unindented_when_configured() -> None:
     assert norm("c:\n  - x\n  - y\n", indent_sequences=False) == "c:\n- x\n- y\n"
+
+
+def test_indent_below_two_is_a_usage_error_not_a_broken_file() -> None:
+    # At indent 1 ruamel.yaml continues this string at column 1, which yaml-rs rejects.
+    with pytest.raises(UsageError, match="indent >= 2"):
+        norm("id: 'line\n\n  break'\n", indent=1)
 
 
 def test_top_level_sequence_is_not_indented() -> None:
