@@ -477,6 +477,11 @@ def tune_data_command(out_dir: str, pairs: int, seed: int) -> None:
     type=click.Choice(["fp32", "bf16"]),
     help="bf16 only where the CPU has bf16 units (AVX-512 bf16/AMX); elsewhere it is emulated.",
 )
+@click.option(
+    "--resume",
+    type=click.Path(exists=True, file_okay=False),
+    help="An earlier --out folder: go on from its adapter, on the pairs it had not reached.",
+)
 def tune_train_command(
     data_dir: str,
     out_dir: str,
@@ -487,6 +492,7 @@ def tune_train_command(
     max_tokens: int,
     learning_rate: float,
     precision: str,
+    resume: str | None,
 ) -> None:
     """Train a LoRA adapter on the pairs in DATA (train.jsonl, dev.jsonl)."""
     from structconv.tune.train import TrainConfig, train
@@ -502,7 +508,17 @@ def tune_train_command(
         learning_rate=learning_rate,
         precision=precision,
     )
-    report = train(Path(data_dir), Path(out_dir), config, max_pairs=max_pairs, progress=show)
+    try:
+        report = train(
+            Path(data_dir),
+            Path(out_dir),
+            config,
+            max_pairs=max_pairs,
+            progress=show,
+            resume=Path(resume) if resume else None,
+        )
+    except ValueError as error:
+        raise click.UsageError(str(error)) from None
     click.echo(
         f"{out_dir}/adapter: best dev loss {report.best_dev_loss:.4f} at step {report.best_step} "
         f"of {report.steps_done} ({report.seconds_per_step:.2f} s a step)"

@@ -21,6 +21,7 @@ import json
 import math
 import os
 import random
+import shutil
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field
@@ -66,6 +67,8 @@ class TrainReport:
     pairs_used: int = 0
     pairs_too_long: int = 0
     stopped: str = ""  # why before config.steps: early stopping, or interrupted
+    resumed_from: str = ""  # the earlier run this one continued, if any
+    start_step: int = 0  # that run's adapter step, where this one's step count starts
     log: list[dict[str, float]] = field(default_factory=list)
 
 
@@ -138,10 +141,13 @@ def answer_loss(model: Any, ids: Any, labels: Any, mask: Any) -> Any:
     return torch.nn.functional.cross_entropy(logits.float(), targets[where])
 
 
-def _learning_rate(config: TrainConfig, step: int) -> float:
+def _learning_rate(config: TrainConfig, step: int, start: int = 0) -> float:
+    """Warm-up, then a cosine down to 0 at config.steps; a resumed run (fresh optimizer
+    moments) warms up again from its start step."""
+    step -= start
     if step < config.warmup_steps:
         return config.learning_rate * (step + 1) / config.warmup_steps
-    progress = (step - config.warmup_steps) / max(1, config.steps - config.warmup_steps)
+    progress = (step - config.warmup_steps) / max(1, config.steps - start - config.warmup_steps)
     return config.learning_rate * 0.5 * (1 + math.cos(math.pi * min(progress, 1.0)))
 
 
@@ -174,6 +180,26 @@ def _dev_loss(
     return total / max(count, 1)
 
 
+def _earlier_run(resume: Path, config: TrainConfig) -> dict[str, Any]:
+    """The earlier run's training record, after checking that this run would draw the
+    same batches (so the ones it trained on can be skipped)."""
+    record = resume / "training.json"
+    if not (resume / "adapter").is_dir() or not record.is_file():
+        raise ValueError(f"{resume} is not a training run's folder (adapter/ and training.json)")
+    previous = json.loads(record.read_text(encoding="utf-8"))
+    for name in ("seed", "batch_size", "max_tokens", "prompt_version"):
+        if previous["config"][name] != getattr(config, name):
+            raise ValueError(
+                f"resuming {resume} needs its {name} ({previous['config'][name]}), "
+                f"not {getattr(config, name)}"
+            )
+    if int(previous["best_step"]) >= config.steps:
+        raise ValueError(
+            f"{resume} is already at step {previous['best_step']}; ask for more steps than that"
+        )
+    return previous
+
+
 def train(
     data_dir: Path,
     out_dir: Path,
@@ -181,11 +207,15 @@ def train(
     model: str | None = None,
     max_pairs: int | None = None,
     progress: Any = None,
+    resume: Path | None = None,
 ) -> TrainReport:
-    """Train a LoRA adapter; the best one on dev loss is saved to out_dir/adapter."""
+    """Train a LoRA adapter; the best one on dev loss is saved to out_dir/adapter.
+
+    `resume` is an earlier run's out_dir: training goes on from its adapter at its step,
+    on the pairs that run had not reached yet, up to config.steps in all."""
     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     import torch
-    from peft import LoraConfig, get_peft_model
+    from peft import LoraConfig, PeftModel, get_peft_model
 
     from structconv.tune.base import load_base
 
@@ -211,20 +241,33 @@ def train(
         target_modules=list(config.targets),
         task_type="CAUSAL_LM",
     )
-    tuned = get_peft_model(base, lora)
+    earlier = _earlier_run(resume, config) if resume is not None else None
+    if resume is None:
+        tuned = get_peft_model(base, lora)
+    else:
+        tuned = PeftModel.from_pretrained(base, str(resume / "adapter"), is_trainable=True)
     parameters = [parameter for parameter in tuned.parameters() if parameter.requires_grad]
     optimizer = torch.optim.AdamW(parameters, lr=config.learning_rate, weight_decay=0.0)
     pad = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else 0
     report = TrainReport(config, pairs_used=len(examples), pairs_too_long=too_long)
     adapter_dir = out_dir / "adapter"
+    start = 0
+    if resume is not None and earlier is not None:
+        start = report.steps_done = report.best_step = int(earlier["best_step"])
+        report.resumed_from, report.start_step = str(resume), start
+        report.best_dev_loss = float(earlier["best_dev_loss"])  # to beat, on the same dev pairs
+        if (resume / "adapter").resolve() != adapter_dir.resolve():
+            shutil.copytree(resume / "adapter", adapter_dir, dirs_exist_ok=True)
     started = time.perf_counter()
     stale = 0
     tuned.train()
     stream = batches(examples, config.batch_size, rng)
+    for _ in range(start):  # the batches the resumed run trained on
+        next(stream)
     try:
-        for step in range(config.steps):
+        for step in range(start, config.steps):
             for group in optimizer.param_groups:
-                group["lr"] = _learning_rate(config, step)
+                group["lr"] = _learning_rate(config, step, start)
             ids, labels, mask = collate(next(stream), pad)
             with _autocast(config.precision):
                 loss = answer_loss(tuned, ids, labels, mask)
@@ -262,7 +305,7 @@ def train(
         tuned.save_pretrained(str(adapter_dir))
         report.best_step = report.steps_done
     report.seconds = time.perf_counter() - started
-    report.seconds_per_step = report.seconds / max(report.steps_done, 1)
+    report.seconds_per_step = report.seconds / max(report.steps_done - start, 1)
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / "training.json").write_text(
         json.dumps(asdict(report), indent=2, default=str) + "\n", encoding="utf-8"

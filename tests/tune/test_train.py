@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import json
 import random
@@ -15,6 +16,7 @@ from structconv.tune.train import (
     IGNORE,
     Example,
     TrainConfig,
+    _earlier_run,
     _learning_rate,
     batches,
     encode,
@@ -72,6 +74,35 @@ def test_learning_rate_warms_up_then_decays_to_zero() -> None:
     assert rates[-1] < 1e-5
 
 
+def test_a_resumed_run_warms_up_again_from_its_start_step() -> None:
+    config = TrainConfig(steps=300, warmup_steps=10, learning_rate=1e-3)
+    assert _learning_rate(config, 200, start=200) == pytest.approx(1e-4)
+    assert _learning_rate(config, 209, start=200) == pytest.approx(1e-3)
+    assert _learning_rate(config, 299, start=200) < 1e-4
+
+
+def config_with_steps(config: TrainConfig, steps: int) -> TrainConfig:
+    return dataclasses.replace(config, steps=steps)
+
+
+def _earlier(tmp_path: Path, **config: Any) -> Path:
+    (tmp_path / "adapter").mkdir()
+    record = {"config": {**TrainConfig().__dict__, **config}, "best_step": 400}
+    (tmp_path / "training.json").write_text(json.dumps(record, default=list))
+    return tmp_path
+
+
+def test_resuming_needs_the_batches_of_the_earlier_run(tmp_path: Path) -> None:
+    earlier = _earlier(tmp_path, max_tokens=320)
+    assert _earlier_run(earlier, TrainConfig(steps=900, max_tokens=320))["best_step"] == 400
+    with pytest.raises(ValueError, match=r"max_tokens \(320\), not 384"):
+        _earlier_run(earlier, TrainConfig(steps=900))
+    with pytest.raises(ValueError, match="already at step 400"):
+        _earlier_run(earlier, TrainConfig(steps=400, max_tokens=320))
+    with pytest.raises(ValueError, match="not a training run"):
+        _earlier_run(tmp_path / "adapter", TrainConfig())
+
+
 @pytest.mark.llm
 @pytest.mark.slow
 def test_a_tiny_training_run_gives_an_adapter_that_llama_cpp_applies(tmp_path: Path) -> None:
@@ -92,6 +123,17 @@ def test_a_tiny_training_run_gives_an_adapter_that_llama_cpp_applies(tmp_path: P
     assert all(entry["loss"] > 0 for entry in report.log)
     saved: dict[str, Any] = json.loads((tmp_path / "run" / "training.json").read_text())
     assert saved["config"]["steps"] == 3
+
+    more = train(
+        tmp_path / "data",
+        tmp_path / "more",
+        config_with_steps(config, 5),
+        max_pairs=16,
+        resume=tmp_path / "run",
+    )
+    assert (more.start_step, more.steps_done) == (3, 5)
+    assert [entry["step"] for entry in more.log] == [4, 5]
+    assert (tmp_path / "more" / "adapter" / "adapter_model.safetensors").is_file()
 
     done = export(tmp_path / "run" / "adapter", tmp_path / "adapter.gguf")
     assert done.path.read_bytes()[:4] == b"GGUF"
