@@ -186,7 +186,7 @@ def _earlier_run(resume: Path, config: TrainConfig) -> dict[str, Any]:
     record = resume / "training.json"
     if not (resume / "adapter").is_dir() or not record.is_file():
         raise ValueError(f"{resume} is not a training run's folder (adapter/ and training.json)")
-    previous = json.loads(record.read_text(encoding="utf-8"))
+    previous: dict[str, Any] = json.loads(record.read_text(encoding="utf-8"))
     for name in ("seed", "batch_size", "max_tokens", "prompt_version"):
         if previous["config"][name] != getattr(config, name):
             raise ValueError(
@@ -242,10 +242,11 @@ def train(
         task_type="CAUSAL_LM",
     )
     earlier = _earlier_run(resume, config) if resume is not None else None
-    if resume is None:
-        tuned = get_peft_model(base, lora)
-    else:
-        tuned = PeftModel.from_pretrained(base, str(resume / "adapter"), is_trainable=True)
+    tuned: Any = (
+        get_peft_model(base, lora)
+        if resume is None
+        else PeftModel.from_pretrained(base, str(resume / "adapter"), is_trainable=True)
+    )
     parameters = [parameter for parameter in tuned.parameters() if parameter.requires_grad]
     optimizer = torch.optim.AdamW(parameters, lr=config.learning_rate, weight_decay=0.0)
     pad = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else 0
