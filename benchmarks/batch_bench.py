@@ -233,9 +233,29 @@ def local_cluster(workers: int) -> Iterator[tuple[str | None, str, float]]:
         yield cluster.scheduler_address, f"{workers} worker processes, 1 thread each", elapsed
 
 
+# A fixed amount of pure-Python work, for what two processes get from this machine.
+_SPIN = "total = 0\nfor number in range(8_000_000):\n    total += number\n"
+
+
+def machine_ceiling() -> float:
+    """Two processes' throughput over one's on the same CPU-bound work, with nothing else:
+    the most `--jobs 2` can gain here (below 2 where the two CPUs are SMT siblings or the
+    host is shared)."""
+    command = [sys.executable, "-c", _SPIN]
+    started = time.perf_counter()
+    subprocess.run(command, check=True)
+    alone = time.perf_counter() - started
+    started = time.perf_counter()
+    pair = [subprocess.Popen(command) for _ in range(2)]
+    for process in pair:
+        process.wait()
+    together = time.perf_counter() - started
+    return 2 * alone / together
+
+
 def measure(
     files: Sequence[Path], to: str, repeat: int, jobs_max: int, work_root: Path | None
-) -> tuple[list[Row], str]:
+) -> tuple[list[Row], str, list[float]]:
     rows = [Row(f"--jobs {jobs}", ["--jobs", str(jobs)]) for jobs in range(1, jobs_max + 1)]
     with (
         tempfile.TemporaryDirectory(prefix="batch-bench-", dir=work_root) as folder,
@@ -246,7 +266,9 @@ def measure(
             rows.append(Row("--scheduler (LocalCluster)", ["--scheduler", address]))
             note += f"; started in {startup:.1f} s, not counted in its row"
         reference = run_once(Row("warm-up", ["--jobs", "1"]), files, to, work, None)
+        ceilings = []
         for round_number in range(repeat):
+            ceilings.append(machine_ceiling())
             # Alternate the order, so that neither side always runs right after the other.
             ordered = rows if round_number % 2 == 0 else rows[::-1]
             for row in ordered:
@@ -255,7 +277,7 @@ def measure(
                 # the kernel) grew to 1 ms a file here after a round's outputs were deleted.
                 run_once(row, files, to, work, reference)
                 _progress(f"  round {round_number + 1}: {row.label}: {row.times[-1:] or '-'}")
-    return rows, note
+    return rows, note, ceilings
 
 
 # --- report ---------------------------------------------------------------------------
@@ -266,7 +288,13 @@ def _seconds(value: float | None) -> str:
 
 
 def report(
-    rows: list[Row], files: Sequence[Path], to: str, repeat: int, note: str, load: float
+    rows: list[Row],
+    files: Sequence[Path],
+    to: str,
+    repeat: int,
+    note: str,
+    load: float,
+    ceilings: Sequence[float] = (),
 ) -> str:
     size = sum(path.stat().st_size for path in files)
     counts: dict[str, int] = {}
@@ -298,8 +326,16 @@ def report(
         lines += [
             "",
             f"`--jobs 1` / `--jobs 2`: **{min(one.times) / min(two.times):.2f}x** (best / best); "
-            f"per round {', '.join(f'{ratio:.2f}' for ratio in ratios)} (target: at least 1.7x)",
+            f"per round {', '.join(f'{ratio:.2f}' for ratio in ratios)}, "
+            f"median {statistics.median(ratios):.2f} (target: at least 1.7x)",
         ]
+    if ceilings:
+        lines.append(
+            "\nThe machine's own ceiling, the same pure-Python loop in two processes at once "
+            "against one: "
+            + ", ".join(f"{ceiling:.2f}x" for ceiling in ceilings)
+            + " per round (2.00x on two free cores)."
+        )
     return "\n".join(lines) + "\n"
 
 
@@ -316,8 +352,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     files = generate(args.files)
     load = os.getloadavg()[0]
-    rows, note = measure(files, args.to, args.repeat, args.jobs_max, args.work)
-    text = report(rows, files, args.to, args.repeat, note, load)
+    rows, note, ceilings = measure(files, args.to, args.repeat, args.jobs_max, args.work)
+    text = report(rows, files, args.to, args.repeat, note, load, ceilings)
     print(text)
     if args.out is not None:
         args.out.write_text(text, encoding="utf-8")

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,18 @@ def test_replaces_whole_and_keeps_permissions(tmp_path: Path) -> None:
     assert target.read_text() == "new"
     assert target.stat().st_mode & 0o777 == 0o640
     assert [path.name for path in tmp_path.iterdir()] == ["out.json"]
+
+
+def test_a_new_file_gets_the_umask_permissions_of_any_new_file(tmp_path: Path) -> None:
+    previous = os.umask(0o027)
+    try:
+        write_atomic(tmp_path / "new.json", "x")
+        with atomic_writer(tmp_path / "streamed.json") as stream:
+            stream.write("y")
+    finally:
+        os.umask(previous)
+    assert (tmp_path / "new.json").stat().st_mode & 0o777 == 0o640
+    assert (tmp_path / "streamed.json").stat().st_mode & 0o777 == 0o640
 
 
 def test_failure_leaves_the_old_file_and_no_temporary(tmp_path: Path) -> None:
