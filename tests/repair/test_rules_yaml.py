@@ -417,6 +417,25 @@ def test_a_stray_line_carries_its_own_children() -> None:
     assert [(fix.line, fix.after) for fix in fixes] == [(3, "  "), (4, "    ")]
 
 
+def test_an_over_indented_empty_key_holds_the_less_indented_lines_after_it() -> None:
+    # At the nearest level (beside 'units') it would be a null, and the lines after it
+    # would repeat 'sales' and 'units' in 'tokyo', dropping 2491 and 1713: that reading
+    # gives way to the one that keeps every value.
+    text = (
+        "- region: west\n  tokyo:\n    sales: 2491\n    units: 1713\n"
+        "     osaka:\n    sales: 2537\n    units: 2267\n"
+    )
+    data, fixes, _ = repaired(text)
+    assert data == [
+        {
+            "region": "west",
+            "tokyo": {"sales": 2491, "units": 1713},
+            "osaka": {"sales": 2537, "units": 2267},
+        }
+    ]
+    assert places(fixes) == [("stray-indent", 5, 1)]
+
+
 def test_a_line_under_an_empty_key_is_a_child_or_a_sibling() -> None:
     text = "parent:\n  x: 1\n  y:\n z: 2\n"
     found = outcome(text)

@@ -49,7 +49,11 @@ quote-value
 stray-indent
     A line (with the lines it carries) indented to no open level: moved to the nearest
     open level below, the nearest above, and (after `key:` with no value) under that
-    key; each is tried, and validation decides. `host: x` + `    port: 80` can only be a
+    key; each is tried, and validation decides. A `key:` with no value followed by less
+    indented lines is also tried at the level where it holds them. A reading that then
+    has to drop a
+    repeated key (the line moved into a mapping that already holds the key) gives way to
+    one that keeps every value. `host: x` + `    port: 80` can only be a
     sibling (host holds a scalar), so it is repaired (0.7); `y:` + ` z: 2` is ambiguous.
     After a plain value of four words or more (prose), or where the "key" holds a space
     (`a note: ...`), an over-indented `key: value` line may also be the value's
@@ -572,6 +576,10 @@ def repair(text: str, error: ParseError, options: Options) -> RuleOutcome:
     if not kept:
         reading, session, _ = groups[0][0]
         return Patched(session.text, session.fixes(), reading.confidence)
+    # A reading that has to drop a repeated key's earlier values (the indentation guess put
+    # the key back into a mapping that already holds it) loses data that another keeps.
+    fewest = min(_duplicates_dropped(fixes) for _, _, fixes in kept)
+    kept = [entry for entry in kept if _duplicates_dropped(entry[2]) == fewest]
     if len(kept) == 1:
         reading, session, fixes = kept[0]
         return Patched(session.text, fixes, reading.confidence)
@@ -589,6 +597,10 @@ def repair(text: str, error: ParseError, options: Options) -> RuleOutcome:
             for reading, session, fixes in kept
         ),
     )
+
+
+def _duplicates_dropped(fixes: Sequence[Fix]) -> int:
+    return sum(DUPLICATE_KEY in fix.rule.split("+") for fix in fixes)
 
 
 def _same_data(left: Any, right: Any) -> bool:
@@ -1294,6 +1306,14 @@ def _stray_indent(
     if above:
         level = min(above, key=lambda level: level.column)
         targets.append((level.column, _beside(level)))
+    block_end = _block_end(scan, line, levels)
+    after = _next_content(scan, block_end)
+    if _opener(text, line) is not None and after is not None and after.lead < column:
+        # `key:` with nothing after it, then lines less indented than it: at a level out
+        # of their reach it holds them, instead of a null beside them.
+        outer = [level for level in below if level.column < after.lead]
+        if outer:
+            targets.append((outer[-1].column, f"{_beside(outer[-1])}, holding the lines after it"))
     if previous is not None:
         opened = _opener(text, previous)
         if opened is not None and opened >= column:
@@ -1301,7 +1321,6 @@ def _stray_indent(
             targets.append(
                 (opened + _indent_unit(text, scan), f"under '{name}' (line {previous.number})")
             )
-    block_end = _block_end(scan, line, levels)
     alternatives: list[_Alternative] = []
     seen: set[int] = set()
     for target, where in targets:
@@ -1331,6 +1350,11 @@ def _stray_indent(
         line.number,
         column + 1,
     )
+
+
+def _next_content(scan: _Scan, index: int) -> _Line | None:
+    """The first content line after line index `index`."""
+    return next((line for line in scan.lines[index + 1 :] if line.kind == "content"), None)
 
 
 def _beside(level: _Level) -> str:
