@@ -381,6 +381,43 @@ def test_three_header_rows() -> None:
     assert result.fixes[0].message.startswith("3 header rows merged")
 
 
+def test_a_third_row_of_labels_over_numbers_is_a_header_row_too() -> None:
+    # Two rows already name every column apart (the second repeats H1/H2 under the
+    # years), but the third is labels over numbers: a first record of "cost" text in
+    # columns of numbers would be no record.
+    text = (
+        "team,2025,2025,2026,2026\n,H1,H2,H1,H2\n,cost,cost,cost,cost\n"
+        "Sales,994,108,625,130\nR&D,510,804,806,182\nSupport,977,111,354,736\n"
+    )
+    result = repaired(text)
+    assert result.data[0] == {
+        "team": "Sales",
+        "2025": {"H1": {"cost": 994}, "H2": {"cost": 108}},
+        "2026": {"H1": {"cost": 625}, "H2": {"cost": 130}},
+    }
+    assert result.fixes[0].message.startswith("3 header rows merged")
+
+
+def test_rows_with_trailing_delimiters_are_evidence_for_a_second_header_row() -> None:
+    # The blank corner over "store" and labels over numbers make two header rows one
+    # reading; the empty cells at the ends of the rows must not hide the numbers.
+    text = ",volume,length,price\nstore,l,in,EUR,,\nUmeda,84.33,788,614,,\nShibuya,205,3,48.14,,\nMitte,679,93.6,31.9,,\n"
+    found = ambiguity(text)
+    assert [c.description for c in found.candidates] == [
+        "one header row: the next row is the first record",
+        "two header rows: store, volume.l, length.in, price.EUR",
+    ]
+    # As the first record, the second row loses its empty trailing cells like the others.
+    one, two = readings(found)
+    assert one[0] == {"": "store", "volume": "l", "length": "in", "price": "EUR"}
+    assert two[0] == {
+        "store": "Umeda",
+        "volume": {"l": 84.33},
+        "length": {"in": 788},
+        "price": {"EUR": 614},
+    }
+
+
 def test_repeated_names_over_data_are_not_merged_and_stay_refused() -> None:
     error = refusal("id,amount,amount\n1,10,12\n2,7,7\n3,5,9\n")
     assert error.message == "duplicate column name 'amount'"

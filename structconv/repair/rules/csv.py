@@ -773,17 +773,25 @@ def _multirow_header(
     weighs them (`second_header_evidence`): certain, a choice, or not at all."""
     names = [f.value for f in rows[header_index].fields[:width]]
     clashing = _duplicated(names) or sum(1 for name in names if not name.strip()) > 1
-    for count in (2, 3) if clashing else (2,):
+    # Three rows first: a third row of labels over numbers or dates is a header row too,
+    # and two would leave it as a first record of text in columns of numbers.
+    for count in (3, 2) if clashing else (2,):
         labels = _header_rows(rows, header_index, body, width, count)
         if labels is None:
             continue
-        below_rows = [i for i in body[count - 1 :] if rows[i].width == width][:REVIEW_ROWS]
-        below = [[f.value for f in rows[i].fields] for i in below_rows]
+        below = [
+            cells
+            for cells in (_regular_cells(rows[i], width) for i in body[count - 1 :])
+            if cells is not None
+        ][:REVIEW_ROWS]
         kinds = _column_kinds(below, width)
         bottom = labels[-1]
         certain = clashing
         if clashing:
-            if not (_type_break(bottom, kinds) or _duplicated(bottom)):
+            typed_break = _type_break(bottom, kinds)
+            if count == 3 and not typed_break:
+                continue
+            if not (typed_break or _duplicated(bottom)):
                 continue
         else:
             cells = [[row[column] for row in below] for column in range(width)]
@@ -812,12 +820,16 @@ def _multirow_header(
         if certain:
             plan.changes.append(change)
         else:
+            # As the first record, the second row loses its empty cells past the last
+            # column like any other (as a header row, the merge rewrites it whole).
+            trailing = _trailing_cells_removed(last, width)
+            as_record = [trailing] if trailing is not None else []
             plan.choices.append(
                 (
                     first.start,
                     "the second row may be a second header row or the first record",
                     [
-                        ("one header row: the next row is the first record", []),
+                        ("one header row: the next row is the first record", as_record),
                         (f"two header rows: {', '.join(merged)}", [change]),
                     ],
                 )
@@ -825,6 +837,30 @@ def _multirow_header(
         plan.header_names = merged
         return count
     return 1
+
+
+def _trailing_cells_removed(row: Row, width: int) -> _Change | None:
+    """The removal of the empty cells a row has past the last column (None: it has none,
+    or one of them holds something)."""
+    extra = row.fields[width:]
+    if not extra or any(field.value.strip() or field.quoted for field in extra):
+        return None
+    edit = Edit(
+        row.fields[width - 1].end,
+        row.content_end,
+        "",
+        "csv-trailing-delimiter",
+        f"{len(extra)} empty cell(s) after the last column removed",
+    )
+    return _Change(edit, QUOTING)
+
+
+def _regular_cells(row: Row, width: int) -> list[str] | None:
+    """The row's `width` cells when it has that many and nothing past them (empty cells
+    left by trailing delimiters are nothing), else None."""
+    if row.width < width or any(field.value.strip() for field in row.fields[width:]):
+        return None
+    return [field.value for field in row.fields[:width]]
 
 
 def _filled_values(values: Sequence[str]) -> list[str]:
@@ -1128,16 +1164,9 @@ def _ragged_rows(
                 NO_VALUE_LOST,
             )
         elif row.width > width:
-            extra = row.fields[width:]
-            if not any(field.value.strip() or field.quoted for field in extra):
-                plan.change(
-                    row.fields[width - 1].end,
-                    row.content_end,
-                    "",
-                    "csv-trailing-delimiter",
-                    f"{len(extra)} empty cell(s) after the last column removed",
-                    QUOTING,
-                )
+            trailing = _trailing_cells_removed(row, width)
+            if trailing is not None:
+                plan.changes.append(trailing)
             else:
                 _join(plan, row, width, kinds, evidence)
         else:
