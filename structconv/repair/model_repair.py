@@ -27,6 +27,7 @@ from structconv.errors import (
 )
 from structconv.neutral import first_difference
 from structconv.options import Options
+from structconv.repair import guesses
 from structconv.repair.grammar import grammar_for
 from structconv.repair.rules import rules_for
 from structconv.repair.windows import MODEL_INPUT_CHARS, Window, window_for
@@ -183,12 +184,18 @@ def generate(
 def check_answer(original: str, data: Any, format: str) -> str | None:
     """Why the data the model wrote for `original` must be refused, or None. Stricter
     than for a rule's repair: no fix excuses a missing value, no value may be copied
-    more often than the input spells it, and a CSV's records must line up with its rows."""
+    more often than the input spells it, a CSV's records must line up with its rows, and
+    no bare token's type or cut-off value may be settled by the model (`guesses`)."""
     module = rules_for(format)
     values = getattr(module, "input_values", _no_values)
     refusal = check_provenance(original, data, (), format, values, counted=True)
     if refusal is not None:
         return refusal.reason
+    guess = guesses.type_guess(original, data, format, values) or guesses.cut_off_value(
+        original, data, format
+    )
+    if guess is not None:
+        return guess
     lines_up = getattr(module, "answer_lines_up", None)
     return None if lines_up is None else lines_up(original, data)
 
