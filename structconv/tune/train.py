@@ -22,8 +22,10 @@ import math
 import os
 import random
 import shutil
+import signal
+import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -180,6 +182,27 @@ def _dev_loss(
     return total / max(count, 1)
 
 
+def _stopping_signals_interrupt() -> Callable[[], None]:
+    """Make SIGTERM, and SIGINT where it is ignored (a run started in the background),
+    stop training the way Ctrl-C does, so that a run that is killed still writes its
+    record; returns what puts the handlers back."""
+    if threading.current_thread() is not threading.main_thread():
+        return lambda: None
+
+    def interrupt(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    previous = {signal.SIGTERM: signal.signal(signal.SIGTERM, interrupt)}
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        previous[signal.SIGINT] = signal.signal(signal.SIGINT, interrupt)
+
+    def restore() -> None:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
+    return restore
+
+
 def _earlier_run(resume: Path, config: TrainConfig) -> dict[str, Any]:
     """The earlier run's training record, after checking that this run would draw the
     same batches (so the ones it trained on can be skipped)."""
@@ -265,6 +288,7 @@ def train(
     stream = batches(examples, config.batch_size, rng)
     for _ in range(start):  # the batches the resumed run trained on
         next(stream)
+    restore = _stopping_signals_interrupt()
     try:
         for step in range(start, config.steps):
             for group in optimizer.param_groups:
@@ -300,8 +324,10 @@ def train(
                     f"early stopping: dev loss no better for {config.patience} evaluations"
                 )
                 break
-    except KeyboardInterrupt:  # Ctrl-C: keep the best adapter so far and say so
+    except KeyboardInterrupt:  # Ctrl-C or kill: keep the best adapter so far and say so
         report.stopped = f"interrupted after step {report.steps_done}"
+    finally:
+        restore()
     if not dev_examples:
         tuned.save_pretrained(str(adapter_dir))
         report.best_step = report.steps_done

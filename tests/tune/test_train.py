@@ -5,7 +5,10 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import json
+import os
 import random
+import signal
+import time
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +21,7 @@ from structconv.tune.train import (
     TrainConfig,
     _earlier_run,
     _learning_rate,
+    _stopping_signals_interrupt,
     batches,
     encode,
     encode_all,
@@ -79,6 +83,18 @@ def test_a_resumed_run_warms_up_again_from_its_start_step() -> None:
     assert _learning_rate(config, 200, start=200) == pytest.approx(1e-4)
     assert _learning_rate(config, 209, start=200) == pytest.approx(1e-3)
     assert _learning_rate(config, 299, start=200) < 1e-4
+
+
+def test_a_killed_run_stops_as_ctrl_c_does_and_the_handlers_come_back() -> None:
+    before = signal.getsignal(signal.SIGTERM)
+    restore = _stopping_signals_interrupt()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            os.kill(os.getpid(), signal.SIGTERM)
+            time.sleep(1)  # the handler runs at the next bytecode
+    finally:
+        restore()
+    assert signal.getsignal(signal.SIGTERM) is before
 
 
 def config_with_steps(config: TrainConfig, steps: int) -> TrainConfig:
