@@ -15,19 +15,16 @@ refuse both; these checks hold the model to the same line:
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
 from typing import Any
 
 from structconv.neutral import iter_nodes
-
-InputValues = Callable[[str], Iterable[tuple[str, int]]]
+from structconv.repair.rules.toml import VERSION
+from structconv.validate import InputValues
 
 _WITHOUT_BARE_STRINGS = frozenset({"json", "jsonl", "toml"})
 _QUOTES = "\"'"
 # Starts like a number and goes on with letters: a unit, a suffix, a typo.
 _NUMBER_WITH_LETTERS = re.compile(r"[+-]?\.?\d[\d_.,:]*[A-Za-z%][\w.%-]*")
-# A dotted version (1.2.3, 1.2.3-rc.1) is text in every reading: the rules quote it too.
-_VERSION = re.compile(r"\d+(?:\.\d+){2,}(?:[-+][0-9A-Za-z.+-]*[0-9A-Za-z])?")
 _BOOLEAN_WORDS = frozenset({"yes", "no", "on", "off", "y", "n"})
 
 
@@ -52,7 +49,9 @@ def type_guess(original: str, data: Any, format: str, values: InputValues) -> st
 def _typed_look(token: str) -> bool:
     if token.lower() in _BOOLEAN_WORDS:
         return True
-    return bool(_NUMBER_WITH_LETTERS.fullmatch(token)) and not _VERSION.fullmatch(token)
+    # A dotted version (1.2.3, 1.2.3-rc.1) is text in every reading: the TOML rules
+    # quote it as text too.
+    return bool(_NUMBER_WITH_LETTERS.fullmatch(token)) and not VERSION.fullmatch(token)
 
 
 def cut_off_value(original: str, data: Any, format: str) -> str | None:

@@ -124,7 +124,8 @@ _CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
 # dotted version.
 _NUMBER_START = re.compile(r"[+\-_.\d]|Infinity\b|NaN\b")
 _KEY_THEN_EQUALS = re.compile(r"[ \t]*[A-Za-z0-9_.-]*[ \t]*=")
-_VERSION = re.compile(r"\d+(?:\.\d+){2,}(?:[-+][0-9A-Za-z.+-]*[0-9A-Za-z])?")
+# A dotted version (1.2.3, 1.2.3-rc.1): text in every reading (repair/guesses.py too).
+VERSION = re.compile(r"\d+(?:\.\d+){2,}(?:[-+][0-9A-Za-z.+-]*[0-9A-Za-z])?")
 _KEYWORD_THEN_WORDS = re.compile(r"(?:true|false)[ \t]+\S.*")
 _BOOLEAN_SPELLINGS = {
     **dict.fromkeys(("True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON"), "true"),
@@ -576,7 +577,7 @@ def _mistyped(value: str) -> bool:
         return True
     if value.endswith(('"', "'")) or value.startswith(('"', "'")) or "\ufeff" in value:
         return True  # a missing opening or closing quote: not guessed
-    if _NUMBER_START.match(value) and not _VERSION.fullmatch(value):
+    if _NUMBER_START.match(value) and not VERSION.fullmatch(value):
         return True
     if " = " in value or _KEY_THEN_EQUALS.match(value):
         return True
@@ -689,7 +690,7 @@ def _after_value(text: str, error: ParseError, offset: int) -> list[_Reading] | 
     bare = value[: comment.start() if comment else len(value)].rstrip(" \t")
     if _has_control(bare.replace("\t", " ")):
         return None
-    if _VERSION.fullmatch(bare):
+    if VERSION.fullmatch(bare):
         return _string_reading(start, start + len(bare), bare, 0.9)
     if _KEYWORD_THEN_WORDS.fullmatch(bare) and " = " not in bare:
         return _string_reading(start, start + len(bare), bare, 0.85)
