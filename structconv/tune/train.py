@@ -236,6 +236,8 @@ def train(
 
     `resume` is an earlier run's out_dir: training goes on from its adapter at its step,
     on the pairs that run had not reached yet, up to config.steps in all."""
+    # Checked before the base model is loaded, so a wrong folder fails at once.
+    earlier = _earlier_run(resume, config) if resume is not None else None
     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     import torch
     from peft import LoraConfig, PeftModel, get_peft_model
@@ -257,19 +259,18 @@ def train(
     dev_examples = dev_examples[: config.eval_pairs]
     if not examples:
         raise ValueError(f"no training pair fits {config.max_tokens} tokens in {data_dir}")
-    lora = LoraConfig(
-        r=config.rank,
-        lora_alpha=config.alpha,
-        lora_dropout=config.dropout,
-        target_modules=list(config.targets),
-        task_type="CAUSAL_LM",
-    )
-    earlier = _earlier_run(resume, config) if resume is not None else None
-    tuned: Any = (
-        get_peft_model(base, lora)
-        if resume is None
-        else PeftModel.from_pretrained(base, str(resume / "adapter"), is_trainable=True)
-    )
+    tuned: Any
+    if resume is None:
+        lora = LoraConfig(
+            r=config.rank,
+            lora_alpha=config.alpha,
+            lora_dropout=config.dropout,
+            target_modules=list(config.targets),
+            task_type="CAUSAL_LM",
+        )
+        tuned = get_peft_model(base, lora)
+    else:
+        tuned = PeftModel.from_pretrained(base, str(resume / "adapter"), is_trainable=True)
     parameters = [parameter for parameter in tuned.parameters() if parameter.requires_grad]
     optimizer = torch.optim.AdamW(parameters, lr=config.learning_rate, weight_decay=0.0)
     pad = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else 0
