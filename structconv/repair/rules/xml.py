@@ -884,9 +884,11 @@ class _Walk:
 
     # -------------------------------------------------- closing open elements
 
-    def before_space(self, offset: int) -> int:
-        """`offset` moved back over the whitespace before it, not into the top's start tag."""
-        floor = self.stack[-1].token.end if self.stack else 0
+    def before_space(self, offset: int, floor: int | None = None) -> int:
+        """`offset` moved back over the whitespace before it, not below `floor` (default:
+        into the top's start tag)."""
+        if floor is None:
+            floor = self.stack[-1].token.end if self.stack else 0
         while offset > floor and self.text[offset - 1] in _SPACE:
             offset -= 1
         return offset
@@ -946,9 +948,7 @@ class _Walk:
                 if choice == 1:
                     index = element.items.index(same)
                     moved = element.items[index:]
-                    close_at = same.start
-                    while close_at > element.token.end and self.text[close_at - 1] in _SPACE:
-                        close_at -= 1
+                    close_at = self.before_space(same.start, element.token.end)
             elif self.text_then_elements(element):
                 choice = self.choose(
                     _Decision(
@@ -963,9 +963,7 @@ class _Walk:
                 )
                 if choice == 1:
                     moved = element.items[1:]
-                    close_at = element.items[0].end
-                    while close_at > element.token.end and self.text[close_at - 1] in _SPACE:
-                        close_at -= 1
+                    close_at = self.before_space(element.items[0].end, element.token.end)
             if at_end:
                 confidence, why = 0.6, "the document ends before its end tag"
             elif not element.items:
@@ -1080,10 +1078,7 @@ class _Walk:
         if not self.stack:
             self.root_open = False
             return
-        at = drop_from
-        floor = max(self.stack[-1].token.end, completed)
-        while at > floor and self.text[at - 1] in _SPACE:
-            at -= 1
+        at = self.before_space(drop_from, max(self.stack[-1].token.end, completed))
         self.close_open(-1, at, at_end=True)
 
 

@@ -51,10 +51,9 @@ stray-indent
     open level below, the nearest above, and (after `key:` with no value) under that
     key; each is tried, and validation decides. A `key:` with no value followed by less
     indented lines is also tried at the level where it holds them. A reading that then
-    has to drop a
-    repeated key (the line moved into a mapping that already holds the key) gives way to
-    one that keeps every value. `host: x` + `    port: 80` can only be a
-    sibling (host holds a scalar), so it is repaired (0.7); `y:` + ` z: 2` is ambiguous.
+    has to drop a repeated key (the line moved into a mapping that already holds the
+    key) gives way to one that keeps every value. `host: x` + `    port: 80` can only be
+    a sibling (host holds a scalar), so it is repaired (0.7); `y:` + ` z: 2` is ambiguous.
     After a plain value of four words or more (prose), or where the "key" holds a space
     (`a note: ...`), an over-indented `key: value` line may also be the value's
     continuation (a second reading).
