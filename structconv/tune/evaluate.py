@@ -69,6 +69,16 @@ class Evaluation:
     def tokens_per_second(self) -> float:
         return self.generated_tokens / self.generation_seconds if self.generation_seconds else 0.0
 
+    def record(self, pair: dict[str, Any], outcome: str, answer: str) -> None:
+        """Count one pair's verdict; a wrong answer is kept with its target."""
+        self.total.add(outcome)
+        self.verdicts[pair["id"]] = outcome
+        self.by_format[pair["format"]].add(outcome)
+        for kind in pair["corruptions"]:
+            self.by_corruption[kind].add(outcome)
+        if outcome == "wrong":
+            self.mistakes.append({"id": pair["id"], "answer": answer, "target": pair["target"]})
+
 
 def verdict(
     model: RepairModel, pair: dict[str, Any], temperature: float = 0.0, shaped: bool = True
@@ -125,13 +135,7 @@ def evaluate(
             text = answer.text
             result.generated_tokens += len(answer.token_logprobs)
             result.generation_seconds += answer.seconds
-        result.total.add(outcome)
-        result.verdicts[pair["id"]] = outcome
-        result.by_format[pair["format"]].add(outcome)
-        for kind in pair["corruptions"]:
-            result.by_corruption[kind].add(outcome)
-        if outcome == "wrong":
-            result.mistakes.append({"id": pair["id"], "answer": text, "target": pair["target"]})
+        result.record(pair, outcome, text)
         if progress is not None:
             progress(number, result)
     return result
@@ -155,15 +159,7 @@ def rejudge(saved: Evaluation, pairs: Sequence[dict[str, Any]]) -> Evaluation:
             data = formats.read(answer, "json", _STRICT)
             if check_answer(pair["input"], data, pair["format"]) is not None:
                 outcome = "refused"
-        result.total.add(outcome)
-        result.verdicts[pair_id] = outcome
-        result.by_format[pair["format"]].add(outcome)
-        for kind in pair["corruptions"]:
-            result.by_corruption[kind].add(outcome)
-        if outcome == "wrong":
-            result.mistakes.append(
-                {"id": pair_id, "answer": wrong_answers[pair_id], "target": pair["target"]}
-            )
+        result.record(pair, outcome, wrong_answers.get(pair_id, ""))
     return result
 
 
