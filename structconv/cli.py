@@ -475,7 +475,19 @@ def tune_data_command(out_dir: str, pairs: int, seed: int) -> None:
     default="fp32",
     show_default=True,
     type=click.Choice(["fp32", "bf16"]),
-    help="bf16 only where the CPU has bf16 units (AVX-512 bf16/AMX); elsewhere it is emulated.",
+    help="bf16: on a GPU, or a CPU with bf16 units (AVX-512 bf16/AMX); elsewhere it is emulated.",
+)
+@click.option(
+    "--device",
+    default="auto",
+    show_default=True,
+    help="cpu, cuda, cuda:N; auto takes a CUDA GPU where torch sees one.",
+)
+@click.option(
+    "--minutes",
+    default=0.0,
+    type=click.FloatRange(0),
+    help="Stop after this much training time (a last dev evaluation, then the record).",
 )
 @click.option(
     "--resume",
@@ -492,6 +504,8 @@ def tune_train_command(
     max_tokens: int,
     learning_rate: float,
     precision: str,
+    device: str,
+    minutes: float,
     resume: str | None,
 ) -> None:
     """Train a LoRA adapter on the pairs in DATA (train.jsonl, dev.jsonl)."""
@@ -507,6 +521,8 @@ def tune_train_command(
         max_tokens=max_tokens,
         learning_rate=learning_rate,
         precision=precision,
+        device=device,
+        minutes=minutes,
     )
     try:
         report = train(

@@ -9,6 +9,11 @@ What makes it fit a 2-core CPU (measured in the issue, and kept here):
 - LoRA r=16 on all seven linear projections (3.8M parameters);
 - OMP_WAIT_POLICY=PASSIVE: spin-waiting threads made steps 2-3x slower under load.
 
+Where a CUDA GPU is present (`device="auto"`) the same loop runs there, with bf16
+autocast and bigger batches; `minutes` bounds a run on a machine that is lent for
+a fixed time, ending it as early stopping does (a last dev evaluation, then the
+record).
+
 The prompt is repair/prompts.py's, the same as at run time; `<bos>` comes from the
 tokenizer (llama.cpp adds it too) and the answer ends with `<eos>`, which is where
 generation stops.
@@ -26,7 +31,7 @@ import signal
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -53,7 +58,9 @@ class TrainConfig:
     patience: int = 3  # evaluations without a better dev loss before stopping
     seed: int = 2026
     threads: int = 0  # 0: every CPU this process may use
-    precision: str = "fp32"  # or "bf16" (autocast), only where the CPU has bf16 units
+    precision: str = "fp32"  # or "bf16" (autocast): on a GPU, or a CPU with bf16 units
+    device: str = "auto"  # "cuda" where a CUDA GPU is present, else "cpu"
+    minutes: float = 0.0  # 0: no time limit; else stop after this much training time
     prompt_version: int = PROMPT_VERSION
     targets: tuple[str, ...] = LORA_TARGETS
 
@@ -68,7 +75,8 @@ class TrainReport:
     seconds_per_step: float = 0.0
     pairs_used: int = 0
     pairs_too_long: int = 0
-    stopped: str = ""  # why before config.steps: early stopping, or interrupted
+    stopped: str = ""  # why before config.steps: early stopping, time limit, or interrupted
+    hardware: str = ""  # what it ran on, for the model card
     resumed_from: str = ""  # the earlier run this one continued, if any
     start_step: int = 0  # that run's adapter step, where this one's step count starts
     log: list[dict[str, float]] = field(default_factory=list)
@@ -116,7 +124,7 @@ def batches(examples: Sequence[Example], size: int, rng: random.Random) -> Itera
             yield from (batch for batch in group if len(batch) == size)
 
 
-def collate(batch: Sequence[Example], pad: int) -> tuple[Any, Any, Any]:
+def collate(batch: Sequence[Example], pad: int, device: str = "cpu") -> tuple[Any, Any, Any]:
     import torch
 
     width = max(len(example.input_ids) for example in batch)
@@ -128,7 +136,19 @@ def collate(batch: Sequence[Example], pad: int) -> tuple[Any, Any, Any]:
         ids[row, :length] = torch.tensor(example.input_ids)
         labels[row, :length] = torch.tensor(example.labels)
         mask[row, :length] = 1
-    return ids, labels, mask
+    return ids.to(device), labels.to(device), mask.to(device)
+
+
+def pick_device(requested: str) -> str:
+    """ "auto" is the GPU where torch sees one; naming a missing GPU is an error, not a
+    silent 100x slower run on the CPU."""
+    import torch
+
+    if requested == "auto":
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    if requested.startswith("cuda") and not torch.cuda.is_available():
+        raise ValueError(f"device {requested!r} asked for, but torch sees no CUDA GPU")
+    return requested
 
 
 def answer_loss(model: Any, ids: Any, labels: Any, mask: Any) -> Any:
@@ -153,28 +173,36 @@ def _learning_rate(config: TrainConfig, step: int, start: int = 0) -> float:
     return config.learning_rate * 0.5 * (1 + math.cos(math.pi * min(progress, 1.0)))
 
 
-def _autocast(precision: str) -> contextlib.AbstractContextManager[Any]:
+def _hardware(device: str) -> str:
+    import torch
+
+    if device.startswith("cuda"):
+        return f"{torch.cuda.get_device_name(device)}, torch {torch.__version__}"
+    return f"{os.cpu_count()} CPUs, torch {torch.__version__}"
+
+
+def _autocast(precision: str, device: str = "cpu") -> contextlib.AbstractContextManager[Any]:
     import torch
 
     if precision == "bf16":
-        return torch.autocast("cpu", dtype=torch.bfloat16)
+        return torch.autocast(device.split(":")[0], dtype=torch.bfloat16)
     if precision == "fp32":
         return contextlib.nullcontext()
     raise ValueError(f"precision must be fp32 or bf16, not {precision!r}")
 
 
 def _dev_loss(
-    model: Any, examples: Sequence[Example], size: int, pad: int, precision: str
+    model: Any, examples: Sequence[Example], size: int, pad: int, precision: str, device: str
 ) -> float:
     import torch
 
     model.eval()
     total = 0.0
     count = 0
-    with torch.no_grad(), _autocast(precision):
+    with torch.no_grad(), _autocast(precision, device):
         for start in range(0, len(examples), size):
             batch = examples[start : start + size]
-            ids, labels, mask = collate(batch, pad)
+            ids, labels, mask = collate(batch, pad, device)
             answers = int((labels[:, 1:] != IGNORE).sum())
             total += float(answer_loss(model, ids, labels, mask)) * answers
             count += answers
@@ -244,11 +272,14 @@ def train(
 
     from structconv.tune.base import load_base
 
+    config = replace(config, device=pick_device(config.device))
+    device = config.device
     torch.manual_seed(config.seed)
     rng = random.Random(config.seed)
     if config.threads:
         torch.set_num_threads(config.threads)
     base, tokenizer = load_base(model)
+    base.to(device)
     train_pairs = read_pairs(data_dir / "train.jsonl")
     dev_pairs = read_pairs(data_dir / "dev.jsonl")
     rng.shuffle(train_pairs)
@@ -275,6 +306,7 @@ def train(
     optimizer = torch.optim.AdamW(parameters, lr=config.learning_rate, weight_decay=0.0)
     pad = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else 0
     report = TrainReport(config, pairs_used=len(examples), pairs_too_long=too_long)
+    report.hardware = _hardware(device)
     adapter_dir = out_dir / "adapter"
     start = 0
     if resume is not None and earlier is not None:
@@ -294,8 +326,8 @@ def train(
         for step in range(start, config.steps):
             for group in optimizer.param_groups:
                 group["lr"] = _learning_rate(config, step, start)
-            ids, labels, mask = collate(next(stream), pad)
-            with _autocast(config.precision):
+            ids, labels, mask = collate(next(stream), pad, device)
+            with _autocast(config.precision, device):
                 loss = answer_loss(tuned, ids, labels, mask)
             loss.backward()
             torch.nn.utils.clip_grad_norm_(parameters, 1.0)
@@ -307,10 +339,11 @@ def train(
                 "loss": float(loss.detach()),
                 "seconds": time.perf_counter() - started,
             }
-            last = step + 1 == config.steps
+            out_of_time = 0 < config.minutes * 60 <= entry["seconds"]
+            last = step + 1 == config.steps or out_of_time
             if dev_examples and ((step + 1) % config.eval_every == 0 or last):
                 entry["dev_loss"] = _dev_loss(
-                    tuned, dev_examples, config.batch_size, pad, config.precision
+                    tuned, dev_examples, config.batch_size, pad, config.precision, device
                 )
                 if entry["dev_loss"] < report.best_dev_loss:
                     report.best_dev_loss, report.best_step, stale = entry["dev_loss"], step + 1, 0
@@ -324,6 +357,9 @@ def train(
                 report.stopped = (
                     f"early stopping: dev loss no better for {config.patience} evaluations"
                 )
+                break
+            if out_of_time:
+                report.stopped = f"time limit: {config.minutes:g} minutes of training"
                 break
     except KeyboardInterrupt:  # Ctrl-C or kill: keep the best adapter so far and say so
         report.stopped = f"interrupted after step {report.steps_done}"

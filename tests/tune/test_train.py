@@ -23,8 +23,10 @@ from structconv.tune.train import (
     _learning_rate,
     _stopping_signals_interrupt,
     batches,
+    collate,
     encode,
     encode_all,
+    pick_device,
 )
 
 
@@ -97,6 +99,27 @@ def test_a_killed_run_stops_as_ctrl_c_does_and_the_handlers_come_back() -> None:
     assert signal.getsignal(signal.SIGTERM) is before
 
 
+def test_auto_takes_the_gpu_only_where_torch_sees_one_and_a_named_missing_gpu_is_an_error() -> None:
+    torch = pytest.importorskip("torch")
+    if torch.cuda.is_available():
+        assert pick_device("auto") == "cuda"
+        return
+    assert pick_device("auto") == "cpu"
+    assert pick_device("cpu") == "cpu"
+    with pytest.raises(ValueError, match="torch sees no CUDA GPU"):
+        pick_device("cuda:0")
+
+
+def test_a_batch_is_padded_to_its_longest_example_on_the_training_device() -> None:
+    pytest.importorskip("torch")
+    batch = [Example([1, 5, 6], [IGNORE, 5, 6]), Example([1, 7], [IGNORE, 7])]
+    ids, labels, mask = collate(batch, pad=0, device="cpu")
+    assert ids.tolist() == [[1, 5, 6], [1, 7, 0]]
+    assert labels.tolist() == [[IGNORE, 5, 6], [IGNORE, 7, IGNORE]]
+    assert mask.tolist() == [[1, 1, 1], [1, 1, 0]]
+    assert ids.device.type == "cpu"
+
+
 def config_with_steps(config: TrainConfig, steps: int) -> TrainConfig:
     return dataclasses.replace(config, steps=steps)
 
@@ -150,6 +173,16 @@ def test_a_tiny_training_run_gives_an_adapter_that_llama_cpp_applies(tmp_path: P
     assert (more.start_step, more.steps_done) == (3, 5)
     assert [entry["step"] for entry in more.log] == [4, 5]
     assert (tmp_path / "more" / "adapter" / "adapter_model.safetensors").is_file()
+
+    timed = train(
+        tmp_path / "data",
+        tmp_path / "timed",
+        dataclasses.replace(config, steps=50, minutes=1e-6),
+        max_pairs=16,
+    )
+    assert timed.steps_done == 1 and timed.stopped.startswith("time limit")
+    assert "dev_loss" in timed.log[-1]  # a last evaluation before stopping
+    assert timed.config.device == "cpu" and "CPUs" in timed.hardware
 
     done = export(tmp_path / "run" / "adapter", tmp_path / "adapter.gguf")
     assert done.path.read_bytes()[:4] == b"GGUF"
