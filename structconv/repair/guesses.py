@@ -9,7 +9,11 @@ refuse both; these checks hold the model to the same line:
   (`yes`, `off`) written as a string: a number, a boolean or the text? The rules
   refuse to say; so must the model;
 - a value at the very end of an XML file that stops in text content, before its
-  closing tags: the text may go on in the part that is missing.
+  closing tags: the text may go on in the part that is missing;
+- an empty string where the input spells none (`port:` cut off in a flow mapping):
+  empty, null or missing? Only the input can say, and it does not;
+- a JavaScript template literal (`Hello ${user.name}`): its value is computed when the
+  script runs, so the text between the backticks is not the data.
 """
 
 from __future__ import annotations
@@ -22,10 +26,23 @@ from structconv.repair.rules.toml import VERSION
 from structconv.validate import InputValues
 
 _WITHOUT_BARE_STRINGS = frozenset({"json", "jsonl", "toml"})
-_QUOTES = "\"'"
 # Starts like a number and goes on with letters: a unit, a suffix, a typo.
 _NUMBER_WITH_LETTERS = re.compile(r"[+-]?\.?\d[\d_.,:]*[A-Za-z%][\w.%-]*")
 _BOOLEAN_WORDS = frozenset({"yes", "no", "on", "off", "y", "n"})
+# Formats where an empty string is written as quotes (XML and CSV write it as nothing).
+_QUOTED_EMPTY_FORMATS = frozenset({"json", "jsonl", "toml", "yaml"})
+# Two quotes (straight or curly), or one opening a value that the line ends in (its
+# closing quote lost).
+_OPENING = "\"'\u201c\u2018"  # straight, and curly as smart-quote editors write them
+_CLOSING = "\"'\u201d\u2019"
+_ANY_QUOTE = _OPENING + _CLOSING[2:]
+_QUOTED_EMPTY = re.compile(
+    rf"(?<![{_ANY_QUOTE}])[{_OPENING}][{_CLOSING}](?![{_ANY_QUOTE}])"
+    rf"|[:=,\[-][ \t]*[{_OPENING}][ \t]*$",
+    re.MULTILINE,
+)
+# In a value's place (after `:`, `,` or `[`), not quoted inside a JSON string.
+_TEMPLATE_LITERAL = re.compile(r"[:,\[]\s*(`[^`]*\$\{[^`]*`)")
 
 
 def type_guess(original: str, data: Any, format: str, values: InputValues) -> str | None:
@@ -35,7 +52,7 @@ def type_guess(original: str, data: Any, format: str, values: InputValues) -> st
     bare: set[str] = set()
     quoted: set[str] = set()
     for token, offset in values(original):
-        (quoted if original[offset : offset + 1] in _QUOTES else bare).add(token)
+        (quoted if original[offset : offset + 1] in _ANY_QUOTE else bare).add(token)
     for _, node in iter_nodes(data):
         if isinstance(node, str) and node in bare and node not in quoted and _typed_look(node):
             return (
@@ -70,3 +87,30 @@ def cut_off_value(original: str, data: Any, format: str) -> str | None:
                 "it): the rest of it may be missing"
             )
     return None
+
+
+def empty_guess(original: str, data: Any, format: str) -> str | None:
+    """Why the answer holds more empty strings than the input writes, or None."""
+    if format not in _QUOTED_EMPTY_FORMATS:
+        return None
+    written = len(_QUOTED_EMPTY.findall(original))
+    empty = sum(1 for _, node in iter_nodes(data) if node == "")
+    if empty <= written:
+        return None
+    return (
+        f"the answer holds {empty} empty string(s) and the input writes {written}: where "
+        "the input has no value, it may be empty, null or missing; write the value"
+    )
+
+
+def template_guess(original: str, format: str) -> str | None:
+    """Why the input holds a value no answer can read (a template literal), or None."""
+    if format not in ("json", "jsonl"):
+        return None
+    found = _TEMPLATE_LITERAL.search(original)
+    if found is None:
+        return None
+    return (
+        f"{found.group(1)} is a JavaScript template literal: its text is computed when the "
+        "script runs, so it is not data; write the value it stands for"
+    )

@@ -191,8 +191,11 @@ def check_answer(original: str, data: Any, format: str) -> str | None:
     refusal = check_provenance(original, data, (), format, values, counted=True)
     if refusal is not None:
         return refusal.reason
-    guess = guesses.type_guess(original, data, format, values) or guesses.cut_off_value(
-        original, data, format
+    guess = (
+        guesses.type_guess(original, data, format, values)
+        or guesses.cut_off_value(original, data, format)
+        or guesses.empty_guess(original, data, format)
+        or guesses.template_guess(original, format)
     )
     if guess is not None:
         return guess

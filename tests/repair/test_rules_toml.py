@@ -408,3 +408,38 @@ def test_one_choice_covers_every_boolean_spelling_of_a_file() -> None:
     assert ambiguity.message == "'True' is no TOML boolean: the boolean true, or the string 'True'?"
     data = [toml_format.loads(candidate.text, Options()) for candidate in ambiguity.candidates]
     assert [set(map(type, reading.values())) for reading in data] == [{bool}, {str}]
+
+
+def test_a_model_answer_keeps_every_value_under_the_table_and_key_the_input_writes() -> None:
+    text = '[profile.release]\nlto = true\ncodegen-units = 1\n\n[profile.release]\nlto = "thin"\n'
+    moved = {"profile": {"lto": "thin", "release": {"lto": True, "codegen-units": 1}}}
+    assert rules.answer_lines_up(text, moved) == (
+        "the answer puts a value at profile.lto, a key path the input does not write "
+        "(table header and key)"
+    )
+    # A YAML block inside TOML: `environment:` holds no TOML value to nest under.
+    yaml_block = "[build]\ncommand: npm run build\nenvironment:\n  NODE_VERSION: 18\n"
+    nested = {"build": {"command": "npm run build", "environment": {"NODE_VERSION": 18}}}
+    assert rules.answer_lines_up(yaml_block, nested) is not None
+
+
+@pytest.mark.parametrize(
+    ("text", "data"),
+    [
+        ('[server\nhost = "a"\n', {"server": {"host": "a"}}),  # a header missing its ]
+        (
+            '[[items]]\nname = "a"\n[[items]]\nname = "b"\n',
+            {"items": [{"name": "a"}, {"name": "b"}]},
+        ),
+        (
+            "a.b = 1\n[c]\nd = {e = 1, f = [2, 3]}\n",
+            {"a": {"b": 1}, "c": {"d": {"e": 1, "f": [2, 3]}}},
+        ),
+        ("m = [\n  [1, 2],\n  [3],\n]\n[t]\nx = 1\n", {"m": [[1, 2], [3]], "t": {"x": 1}}),
+        ('s = """\n[not.a.header]\n"""\n[t]\nx = 1\n', {"s": "[not.a.header]\n", "t": {"x": 1}}),
+        ('first name = "Ada"\n["my table"]\nk: 1\n', {"first name": "Ada", "my table": {"k": 1}}),
+        ("[empty]\n", {"empty": {}}),
+    ],
+)
+def test_a_model_answer_with_the_inputs_key_paths_lines_up(text: str, data: Any) -> None:
+    assert rules.answer_lines_up(text, data) is None
