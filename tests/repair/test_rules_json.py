@@ -625,3 +625,19 @@ def test_large_input_with_one_flaw_is_repaired_quickly() -> None:
     assert isinstance(outcome, Patched)
     assert [fix.rule for fix in outcome.fixes] == ["trailing-comma"]
     assert time.perf_counter() - started < 5
+
+
+def test_a_model_answer_key_taken_from_prose_around_the_json_does_not_line_up() -> None:
+    text = 'Option A:\n{"plan": "basic"}\nOption B:\n{"plan": "pro"}\n'
+    labelled = {"Option A": {"plan": "basic"}, "Option B": {"plan": "pro"}}
+    assert rules.answer_lines_up(text, labelled) == (
+        "the answer's key 'Option A' stands outside every bracket of the input: "
+        "text around the data, not a key of it"
+    )
+    # Keys inside brackets, also after an unclosed quote or a bracket too many.
+    assert (
+        rules.answer_lines_up("{plan: basic, 'note: x\n, price: 2}", {"plan": 1, "price": 2})
+        is None
+    )
+    assert rules.answer_lines_up('{"a": [1}, "b": 2}', {"a": [1], "b": 2}) is None
+    assert rules.answer_lines_up('[{"a": "Option: {x}"}]', [{"a": "Option: {x}"}]) is None

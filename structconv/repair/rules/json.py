@@ -69,6 +69,7 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from structconv.errors import ParseError
+from structconv.neutral import iter_nodes
 from structconv.options import Options
 from structconv.repair.edits import Edit, LineIndex, apply_edits
 from structconv.repair.rules import Patched, RuleOutcome
@@ -1747,3 +1748,56 @@ def _region_values(text: str, start: int, end: int) -> Iterator[tuple[str, int]]
 def repair(text: str, error: ParseError, options: Options) -> RuleOutcome:
     """Patched JSON, an Ambiguity, or None; raises a ParseError for NaN and Infinity."""
     return explore(text, "json", options, _json_document)
+
+
+# ---------------------------------------------------------------- model answers
+
+
+def _bracket_depths(text: str) -> list[int]:
+    """How many brackets are open at each offset, strings skipped (a string that its
+    line does not close ends there, as an unclosed quote's would)."""
+    depths = [0] * (len(text) + 1)
+    depth = 0
+    closing = ""
+    escaped = False
+    for offset, char in enumerate(text):
+        depths[offset] = depth
+        if closing:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char in (closing, "\n"):
+                closing = ""
+        elif char in _QUOTES:
+            closing = _QUOTES[char]
+        elif char in "{[":
+            depth += 1
+        elif char in "}]":
+            depth = max(depth - 1, 0)
+    return depths
+
+
+def answer_lines_up(text: str, data: Any) -> str | None:
+    """Why a key of the model's answer comes from text outside every bracket of the
+    input (prose around the JSON, say `Option A:` before one of two objects), or None.
+
+    Checked on the model's answers only. A JSON key is always written inside braces;
+    a key the input holds only outside them is a label the model turned into data."""
+    depths: list[int] | None = None
+    for _, node in iter_nodes(data):
+        if not isinstance(node, dict):
+            continue
+        for key in map(str, node):
+            offset = text.find(key)
+            if not key.strip() or offset < 0:
+                continue  # not spelled as it is (provenance traces it)
+            depths = depths or _bracket_depths(text)
+            while offset >= 0 and depths[offset] == 0:
+                offset = text.find(key, offset + 1)
+            if offset < 0:
+                return (
+                    f"the answer's key {key!r} stands outside every bracket of the input: "
+                    "text around the data, not a key of it"
+                )
+    return None
