@@ -282,10 +282,12 @@ class RepairModel:
         else:
             self._forget_from(0)
 
+    @property
+    def has_adapter(self) -> bool:
+        return self._adapter is not None
+
     def _use_adapter(self, on: bool) -> None:
-        """The adapter for generation, the base weights for ranking: on the golden corpus
-        the base ranked the rules' readings better (23 of 28 against 19), while only
-        the fine-tuned model writes answers at all (benchmarks/llm_bench.py)."""
+        """Switched per call: generation uses the adapter, ranking either weights."""
         wanted = on and self._adapter is not None
         if wanted == self._adapter_on:
             return
@@ -327,8 +329,9 @@ class RepairModel:
 
     # --- the two uses ------------------------------------------------------------------------
 
-    def rank(self, prompt: str, answers: Sequence[str]) -> Ranking:
-        """Each answer's log-likelihood after `prompt`, its end-of-sequence token included.
+    def rank(self, prompt: str, answers: Sequence[str], *, adapter: bool = False) -> Ranking:
+        """Each answer's log-likelihood after `prompt`, its end-of-sequence token included,
+        under the base weights or (`adapter`) with the fine-tuned adapter applied.
 
         The prompt is evaluated once; each answer is then scored `_RANK_CHUNK` tokens
         at a time from the prompt's cached state."""
@@ -340,7 +343,7 @@ class RepairModel:
             ]
             longest = max(map(len, answer_tokens), default=0)
             self._ensure_context(len(prompt_tokens) + longest)
-            self._use_adapter(False)
+            self._use_adapter(adapter)
             self._decode(prompt_tokens[:-1], 0)
             scores = []
             for tokens in answer_tokens:

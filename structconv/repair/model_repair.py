@@ -6,10 +6,12 @@ answer cannot hold anything the input does not. Where no rule applies, the model
 writes the JSON of the data under grammars/json.gbnf, and its answer goes through
 the same checks as a rule's repair, stricter even: no fix may excuse a missing value.
 
-Either way the confidence is the model's: the winner's share of the candidates'
-likelihood, or the geometric mean of the generated tokens' probabilities. Below
-Options.min_confidence the result is held for review (RepairRejected with held=True),
-never accepted.
+Either way the confidence is the model's: for a ranking, the winner's share of the
+candidates' likelihood, read twice, with the base weights and with the fine-tuned
+adapter, and taken from the less sure of the two (each ranked better on other cases;
+where they disagree, the result is held); for an answer, the geometric mean of the
+generated tokens' probabilities. Below Options.min_confidence the result is held for
+review (RepairRejected with held=True), never accepted.
 """
 
 from __future__ import annotations
@@ -68,9 +70,16 @@ def rank(
             f"the model can see ({MODEL_INPUT_CHARS:,}); edit the input to say which one you mean.",
         )
     model = _load(options)
-    ranking = model.rank(prompts.repair_prompt(window.text, format), answers)
-    shares = ranking.posterior()
+    prompt = prompts.repair_prompt(window.text, format)
+    readers = [model.rank(prompt, answers)]
+    if model.has_adapter:
+        readers.append(model.rank(prompt, answers, adapter=True))
+    each = [ranking.posterior() for ranking in readers]
+    shares = [sum(column) / len(each) for column in zip(*each, strict=True)]
     best = max(range(len(shares)), key=shares.__getitem__)
+    # Sure only as far as the less sure reader: where the base and the fine-tuned weights
+    # pick different readings, one of them gives the chosen one under half.
+    confidence = min(reader[best] for reader in each)
     others = ", ".join(
         f"{candidate.description!r} ({share:.0%})"
         for number, (candidate, share) in enumerate(zip(ambiguity.candidates, shares, strict=True))
@@ -78,9 +87,11 @@ def rank(
     )
     note = (
         f"the model read line {ambiguity.line} as {ambiguity.candidates[best].description!r} "
-        f"({shares[best]:.0%}) rather than {others}"
+        f"({confidence:.0%}) rather than {others}"
     )
-    return best, shares[best], note
+    if len({max(range(len(reader)), key=reader.__getitem__) for reader in each}) > 1:
+        note += "; its base and fine-tuned weights pick different readings"
+    return best, confidence, note
 
 
 def _max_tokens(model: Any, window: Window) -> int:

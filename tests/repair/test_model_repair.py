@@ -32,14 +32,22 @@ class FakeModel:
     finished: bool = True
     token_logprob: float = -0.05
     likes: str = ""  # rank: the answer containing this text gets the highest score
+    adapter_likes: str | None = (
+        None  # the same with the adapter applied (None: an adapter-less model)
+    )
     prompts: list[str] = field(default_factory=list)
+
+    @property
+    def has_adapter(self) -> bool:
+        return self.adapter_likes is not None
 
     def tokenize(self, text: str, *, add_bos: bool) -> list[int]:
         return list(range(len(text) // 3 + 1))
 
-    def rank(self, prompt: str, answers: Sequence[str]) -> Ranking:
+    def rank(self, prompt: str, answers: Sequence[str], *, adapter: bool = False) -> Ranking:
         self.prompts.append(prompt)
-        scores = tuple(-1.0 if self.likes and self.likes in answer else -9.0 for answer in answers)
+        likes = self.adapter_likes if adapter else self.likes
+        scores = tuple(-1.0 if likes and likes in answer else -9.0 for answer in answers)
         return Ranking(scores, 10, 0.01)
 
     def generate(self, prompt: str, max_tokens: int, grammar: str | None = None) -> Generation:
@@ -75,6 +83,22 @@ def test_an_unsure_ranking_is_held_for_review(monkeypatch: pytest.MonkeyPatch) -
         convert(AMBIGUOUS_YAML, src="yaml", to="json", repair="auto")
     assert held.value.held and held.value.candidate_data is not None
     assert held.value.confidence < 0.5
+
+
+def test_the_base_and_the_fine_tuned_weights_both_rank_and_must_agree(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    nested = '"requests":{"memory":"128Mi"}'
+    model = use(monkeypatch, FakeModel(likes=nested, adapter_likes=nested))
+    result = convert(AMBIGUOUS_YAML, src="yaml", to="json", repair="auto")
+    assert result.data["resources"]["requests"] == {"memory": "128Mi"}
+    assert result.confidence > 0.99 and len(model.prompts) == 2  # one ranking each
+
+    use(monkeypatch, FakeModel(likes=nested, adapter_likes='"requests":null,"memory"'))
+    with pytest.raises(RepairRejected) as held:
+        convert(AMBIGUOUS_YAML, src="yaml", to="json", repair="auto")
+    assert held.value.held and held.value.confidence < 0.5
+    assert "base and fine-tuned weights pick different readings" in str(held.value)
 
 
 def test_generation_repairs_what_no_rule_does(monkeypatch: pytest.MonkeyPatch) -> None:
