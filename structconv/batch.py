@@ -334,15 +334,9 @@ def convert_many(
     executor: Executor | None = None,
     chunk_size: int | None = None,
     on_done: Callable[[FileOutcome], None] | None = None,
-    work_here: bool = False,
 ) -> list[FileOutcome]:
     """Run the jobs, in this process or on `executor` (a process pool, a Dask client's
     executor, ...); outcomes come back in the order of `jobs`.
-
-    `work_here`: this process runs chunks too, from the end of the batch, each one it
-    takes back from the executor before a worker has started it. For a local pool, one
-    worker fewer to start and no core idle while the pool starts up and while this
-    process waits (on 2 cores, --jobs 2 is this process and one pool worker).
 
     A chunk whose worker failed (it was killed, ran out of memory, the pool broke) is run
     again once the others are done, one job at a time, so that one bad file cannot take
@@ -368,29 +362,15 @@ def convert_many(
         indexes = range(start, min(start + size, len(jobs)))
         pending[_submit(executor, list(jobs[start : indexes.stop]), base)] = indexes
     again: list[int] = []
-
-    def harvest(future: Future[list[FileOutcome]]) -> None:
-        indexes = pending.pop(future)
+    for future in as_completed(pending):
+        indexes = pending[future]
         try:
             results = future.result()
         except Exception:
             again.extend(indexes)
-            return
+            continue
         for index, outcome in zip(indexes, results, strict=True):
             done(index, outcome)
-
-    if work_here:
-        for future in reversed(list(pending)):
-            if not future.cancel():
-                break  # a worker has it: so has it every chunk before it
-            indexes = pending.pop(future)
-            ran = run_jobs(jobs[indexes.start : indexes.stop])
-            for index, outcome in zip(indexes, ran, strict=True):
-                done(index, outcome)
-            for finished in [each for each in pending if each.done()]:
-                harvest(finished)
-    for future in as_completed(list(pending)):
-        harvest(future)
     for index in sorted(again):
         # The dead worker may have left any job of its chunk written but not yet renamed.
         _leftovers_removed(jobs[index])

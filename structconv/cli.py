@@ -52,8 +52,6 @@ def _progress(total: int) -> Any:
 
 
 def _executor(jobs: int) -> Executor | None:
-    """The pool beside this process for --jobs N: N - 1 workers, since this process runs
-    chunks too (`convert_many(work_here=True)`)."""
     if jobs <= 1:
         return None
     import multiprocessing
@@ -65,7 +63,7 @@ def _executor(jobs: int) -> Executor | None:
     # starts as a copy of it instead of importing it again.
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["__main__", "structconv.batch"])
-    return ProcessPoolExecutor(max_workers=jobs - 1, mp_context=context)
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=context)
 
 
 def _dask_executor(address: str) -> tuple[Executor, Any]:
@@ -290,10 +288,7 @@ def _run_batch(
             raise click.UsageError(str(error)) from None
         bar = _progress(len(planned))
         return convert_many(
-            planned,
-            executor=executor,
-            on_done=(lambda _: bar.update(1)) if bar else None,
-            work_here=client is None,
+            planned, executor=executor, on_done=(lambda _: bar.update(1)) if bar else None
         )
     finally:
         if executor is not None:

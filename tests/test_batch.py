@@ -35,7 +35,7 @@ def test_plan_refuses_collisions_before_any_work(tmp_path: Path) -> None:
     assert not (tmp_path / "o").exists()
 
 
-@pytest.mark.parametrize("pool", [None, "threads", "processes", "processes and here"])
+@pytest.mark.parametrize("pool", [None, "threads", "processes"])
 def test_one_failure_does_not_stop_the_others(tmp_path: Path, pool: str | None) -> None:
     sources = _files(tmp_path, 40, broken={3, 17})
     jobs = plan_jobs(sources, to="jsonl", out_dir=tmp_path / "out")
@@ -51,7 +51,6 @@ def test_one_failure_does_not_stop_the_others(tmp_path: Path, pool: str | None) 
                 executor=executor,
                 chunk_size=3,
                 on_done=lambda outcome: seen.append(outcome.source),
-                work_here=pool == "processes and here",
             )
     assert [outcome.source for outcome in outcomes] == sources
     assert sorted(seen) == sorted(sources)
@@ -246,20 +245,3 @@ def test_a_chunk_whose_worker_died_leaves_no_temporary_file(tmp_path: Path) -> N
         "f2.jsonl",
         "f3.jsonl",
     ]
-
-
-def test_working_here_runs_the_chunks_no_worker_has_started(tmp_path: Path) -> None:
-    import threading
-
-    sources = _files(tmp_path, 12, broken={5})
-    (tmp_path / "out").mkdir()
-    jobs = plan_jobs(sources, to="jsonl", out_dir=str(tmp_path / "out"))
-    release = threading.Event()
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        busy = pool.submit(release.wait, 30)  # the only worker is busy: every chunk waits
-        outcomes = convert_many(jobs, executor=pool, chunk_size=5, work_here=True)
-        assert not busy.done()  # so this process ran them all, without waiting
-        release.set()
-    assert [outcome.source for outcome in outcomes] == sources
-    assert [outcome.ok for outcome in outcomes] == [index != 5 for index in range(12)]
-    assert len(list((tmp_path / "out").iterdir())) == 11
