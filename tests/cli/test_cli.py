@@ -131,3 +131,18 @@ def test_real_process_with_jobs(tmp_path: Path) -> None:
     assert "6 converted, 0 failed" in completed.stderr
     assert "\r" not in completed.stderr  # no progress bar when stderr is not a terminal
     assert (tmp_path / "o" / "f4.jsonl").read_text() == '{"i":4}\n'
+
+
+def test_tune_train_refuses_a_gpu_that_torch_does_not_see(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    torch = pytest.importorskip("torch")
+    pytest.importorskip("peft")
+    if torch.cuda.is_available():
+        pytest.skip("this machine has a CUDA GPU")
+    (tmp_path / "pairs").mkdir()
+    argv = ["tune", "train", "--data", str(tmp_path / "pairs"), "--out", str(tmp_path / "run")]
+    result = runner.invoke(main, [*argv, "--device", "cuda", "--minutes", "5"])
+    assert result.exit_code == 2
+    assert "torch sees no CUDA GPU" in result.output
+    assert not (tmp_path / "run").exists()
