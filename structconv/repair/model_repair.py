@@ -87,10 +87,10 @@ def rank(
     )
     note = (
         f"the model read line {ambiguity.line} as {ambiguity.candidates[best].description!r} "
-        f"({confidence:.0%}) rather than {others}"
+        f"({shares[best]:.0%}) rather than {others}"
     )
     if len({max(range(len(reader)), key=reader.__getitem__) for reader in each}) > 1:
-        note += "; its base and fine-tuned weights pick different readings"
+        note += f"; its base and fine-tuned weights pick different readings ({confidence:.0%} sure)"
     return best, confidence, note
 
 
