@@ -836,3 +836,22 @@ def test_rows_that_do_not_map_one_to_one_are_not_judged_there() -> None:
     nested = [{"Q1": {"sales": 1, "cost": 2}}]
     assert answer_lines_up(two_header_rows, nested) is None
     assert answer_lines_up("a;b\n1,5;x\n\n", [{"a": 1.5, "b": "x"}]) is None  # 1,5 is 1.5
+
+
+def test_a_units_row_under_unique_names_is_a_choice_not_a_first_record() -> None:
+    # Labels over columns of numbers, first cell blank under a name: a units row, or a
+    # first record of text? The rules used to take it for a record without a word.
+    text = (
+        "store,volume,price,weight\n,l,USD,lb,,\nLe Marais,53.61,82.21,766,,\n"
+        "Mitte,56.27,15.12,16.08,,\nSoho,62.84,507,56.38,,\nUmeda,4.95,14.55,25.4,,\n"
+    )
+    with pytest.raises(AmbiguousInput) as raised:
+        convert(text, src="csv", to="json", repair="rules")
+    readings = [candidate.data for candidate in raised.value.ambiguity.candidates]
+    assert readings[0][0] == {"store": "", "volume": "l", "price": "USD", "weight": "lb"}
+    assert readings[1][0] == {
+        "store": "Le Marais",
+        "volume": {"l": 53.61},
+        "price": {"USD": 82.21},
+        "weight": {"lb": 766},
+    }

@@ -33,10 +33,12 @@ no value was invented or silently dropped. The rules, and what each refuses to d
   `region,sales,units,sales,units`) become one row of dotted names (`Q1.sales`), which the
   reader nests. When the header row cannot name the columns alone (its names repeat),
   the lower row must be all labels and either sit over a column of numbers or dates or
-  repeat labels the upper row tells apart. When it can (the input may even parse;
-  `review`), a label over numbers or dates is needed and a blank corner name or a
-  repeated label: with both, the two rows are certain; with one, one header row and two
-  are an Ambiguity. Labels holding '.' are never merged (they would nest again).
+  repeat labels the upper row tells apart. When it can, a label over numbers or dates
+  is needed; with a blank corner name and a repeated label too, the two rows are
+  certain, else one header row and two are an Ambiguity (a units row such as
+  `,l,USD,lb` under `store,volume,price,weight`). Input that parses (`review`) is
+  second-guessed only with a blank corner name or a repeated label as well. Labels
+  holding '.' are never merged (they would nest again).
 - headerless: a first row that reads as a record (its dates and amounts line up with the
   columns below) under repeated names is refused with a hint to add a header: generated
   names would be invented keys.
@@ -799,8 +801,11 @@ def _multirow_header(
             if evidence is None:
                 return 1
             blank, duplicated, typed = evidence
-            if not typed or not (blank or duplicated):
+            if not typed:
                 return 1
+            # Labels over columns of numbers, under a header that names every column
+            # alone (a units row, say): a header row, or a first record of text?
+            # Certain only with a blank corner and repeated labels; else a choice.
             certain = blank and duplicated
         merged = merge_header(labels, options.unflatten)
         if merged is None:
