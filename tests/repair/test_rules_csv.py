@@ -855,3 +855,18 @@ def test_a_units_row_under_unique_names_is_a_choice_not_a_first_record() -> None
         "price": {"USD": 82.21},
         "weight": {"lb": 766},
     }
+
+
+def test_a_group_label_spanning_a_blank_name_makes_three_header_rows() -> None:
+    # `2025` spans two columns, so the header row names the third one with nothing;
+    # trailing delimiters on the rows below must not hide that.
+    text = (
+        "store,2025,\n,actual,plan,\n,sales,sales,\n"
+        "Umeda,372,286,\nMitte,537,399,\nShibuya,913,677,\n"
+    )
+    result = repaired(text)
+    assert result.data[0] == {
+        "store": "Umeda",
+        "2025": {"actual": {"sales": 372}, "plan": {"sales": 286}},
+    }
+    assert len(result.data) == 3

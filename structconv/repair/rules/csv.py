@@ -31,7 +31,8 @@ no value was invented or silently dropped. The rules, and what each refuses to d
   removed, with a one-cell section title right above it.
 - multi-row header: two or three header rows (a group row such as `,Q1,,Q2,` over
   `region,sales,units,sales,units`) become one row of dotted names (`Q1.sales`), which the
-  reader nests. When the header row cannot name the columns alone (its names repeat),
+  reader nests. When the header row cannot name the columns alone (its names repeat, or
+  a name past the first is blank under a group label that spans it),
   the lower row must be all labels and either sit over a column of numbers or dates or
   repeat labels the upper row tells apart. When it can, a label over numbers or dates
   is needed; with a blank corner name and a repeated label too, the two rows are
@@ -774,7 +775,8 @@ def _multirow_header(
     row tells repeated labels apart. When it can, two header rows are weighed as `review`
     weighs them (`second_header_evidence`): certain, a choice, or not at all."""
     names = [f.value for f in rows[header_index].fields[:width]]
-    clashing = _duplicated(names) or sum(1 for name in names if not name.strip()) > 1
+    # A blank name past the first leaves a column unnamed (a group label spanning it).
+    clashing = _duplicated(names) or any(not name.strip() for name in names[1:])
     # Three rows first: a third row of labels over numbers or dates is a header row too,
     # and two would leave it as a first record of text in columns of numbers.
     for count in (3, 2) if clashing else (2,):
