@@ -61,6 +61,7 @@ so one flaw in a large file costs about one strict parse, not a Python walk of i
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
 from collections import deque
@@ -1753,29 +1754,23 @@ def repair(text: str, error: ParseError, options: Options) -> RuleOutcome:
 # ---------------------------------------------------------------- model answers
 
 
-def _bracket_depths(text: str) -> list[int]:
-    """How many brackets are open at each offset, strings skipped (a string that its
-    line does not close ends there, as an unclosed quote's would)."""
-    depths = [0] * (len(text) + 1)
+def _bracket_depth(text: str) -> Callable[[int], int]:
+    """How many brackets are open at an offset of the input, as the repair's lexer reads
+    it (strings and comments skipped)."""
+    offsets: list[int] = []
+    depths: list[int] = []
     depth = 0
-    closing = ""
-    escaped = False
-    for offset, char in enumerate(text):
-        depths[offset] = depth
-        if closing:
-            if escaped:
-                escaped = False
-            elif char == "\\":
-                escaped = True
-            elif char in (closing, "\n"):
-                closing = ""
-        elif char in _QUOTES:
-            closing = _QUOTES[char]
-        elif char in "{[":
-            depth += 1
-        elif char in "}]":
-            depth = max(depth - 1, 0)
-    return depths
+    for token in _Lexer(text, 0, len(text), None).run().tokens:
+        if token.kind == "punct" and token.text in "{}[]":
+            depth = depth + 1 if token.text in "{[" else max(depth - 1, 0)
+            offsets.append(token.start)
+            depths.append(depth)
+
+    def at(offset: int) -> int:
+        index = bisect.bisect_right(offsets, offset) - 1
+        return depths[index] if index >= 0 else 0
+
+    return at
 
 
 def answer_lines_up(text: str, data: Any) -> str | None:
@@ -1784,7 +1779,7 @@ def answer_lines_up(text: str, data: Any) -> str | None:
 
     Checked on the model's answers only. A JSON key is always written inside braces;
     a key the input holds only outside them is a label the model turned into data."""
-    depths: list[int] | None = None
+    depth: Callable[[int], int] | None = None
     for _, node in iter_nodes(data):
         if not isinstance(node, dict):
             continue
@@ -1792,8 +1787,8 @@ def answer_lines_up(text: str, data: Any) -> str | None:
             offset = text.find(key)
             if not key.strip() or offset < 0:
                 continue  # not spelled as it is (provenance traces it)
-            depths = depths or _bracket_depths(text)
-            while offset >= 0 and depths[offset] == 0:
+            depth = depth or _bracket_depth(text)
+            while offset >= 0 and depth(offset) == 0:
                 offset = text.find(key, offset + 1)
             if offset < 0:
                 return (
