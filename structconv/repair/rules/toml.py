@@ -387,9 +387,10 @@ def _table_header_bracket(text: str, error: ParseError, offset: int) -> list[_Re
     )
 
 
-def _brace_depth(line: str) -> int:
-    """How many `{` are open at the end of `line`, outside strings."""
-    depth = 0
+def _open_brackets(line: str, brackets: str = "{}", depth: int = 0) -> int:
+    """How many brackets are open at the end of `line` (`depth` were open before it),
+    outside strings and comments; `brackets` holds opener-closer pairs ("{}", "[]{}")."""
+    opening, closing = brackets[::2], brackets[1::2]
     quote = ""
     index = 0
     while index < len(line):
@@ -401,9 +402,11 @@ def _brace_depth(line: str) -> int:
                 quote = ""
         elif character in "\"'":
             quote = character
-        elif character == "{":
+        elif character == "#":
+            break
+        elif character in opening:
             depth += 1
-        elif character == "}":
+        elif character in closing:
             depth = max(depth - 1, 0)
         index += 1
     return depth
@@ -438,7 +441,7 @@ def _inline_table_lines(text: str, error: ParseError, offset: int) -> list[_Read
     if error.message != "Invalid initial character for a key part":
         return None
     line_start, line_end = _line_span(text, offset)
-    if _brace_depth(text[line_start:offset]) == 0:
+    if _open_brackets(text[line_start:offset]) == 0:
         return None
     if text.startswith("#", offset):
         return _one(
@@ -1094,31 +1097,13 @@ _LENIENT_HEADER = re.compile(r"[ \t]*\[\[?([^\]#]*)\]?\]?[ \t]*(?:#.*)?")
 _SPACED_PART = r"[A-Za-z0-9_-]+(?: +[A-Za-z0-9_-]+)+"
 _WRITTEN_KEY = re.compile(f"[ \\t]*((?:{_SPACED_PART}|{_KEY}))[ \\t]*[=:][ \\t]*(.*)")
 _PART = re.compile(f"{_SPACED_PART}|{_KEY_PART}")
+_ARRAY_OR_TABLE = "[]{}"  # a multi-line array's lines are values, not headers
 
 
 def _key_path(written: str) -> tuple[str, ...]:
     return tuple(
         part[1:-1] if part[0] in "\"'" else part.strip() for part in _PART.findall(written)
     )
-
-
-def _open_brackets(value: str) -> int:
-    """How many [ and { the value leaves open (strings skipped): a multi-line array's
-    lines are values, not headers."""
-    depth = 0
-    quote = ""
-    for char in value:
-        if quote:
-            quote = "" if char == quote else quote
-        elif char in "\"'":
-            quote = char
-        elif char == "#":
-            break
-        elif char in "[{":
-            depth += 1
-        elif char in "]}":
-            depth -= 1
-    return depth
 
 
 def _written_paths(text: str) -> tuple[set[tuple[str, ...]], set[tuple[str, ...]]]:
@@ -1135,7 +1120,7 @@ def _written_paths(text: str) -> tuple[set[tuple[str, ...]], set[tuple[str, ...]
             in_string = not opens_or_closes
             continue
         if depth > 0:
-            depth = max(depth + _open_brackets(line), 0)
+            depth = _open_brackets(line, _ARRAY_OR_TABLE, depth)
             continue
         in_string = opens_or_closes
         statement = _WRITTEN_KEY.match(line)
@@ -1149,7 +1134,7 @@ def _written_paths(text: str) -> tuple[set[tuple[str, ...]], set[tuple[str, ...]
             value = statement.group(2).lstrip()
             if value.startswith(("[", "{")):
                 containers.add(path)
-                depth = max(_open_brackets(value), 0)
+                depth = _open_brackets(value, _ARRAY_OR_TABLE)
     return paths, containers
 
 
