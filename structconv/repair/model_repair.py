@@ -17,6 +17,7 @@ review (RepairRejected with held=True), never accepted.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -76,7 +77,7 @@ def rank(
         readers.append(model.rank(prompt, answers, adapter=True))
     each = [ranking.posterior() for ranking in readers]
     shares = [sum(column) / len(each) for column in zip(*each, strict=True)]
-    best = max(range(len(shares)), key=shares.__getitem__)
+    best = _likeliest(shares)
     # Sure only as far as the less sure reader: where the base and the fine-tuned weights
     # pick different readings, one of them gives the chosen one under half.
     confidence = min(reader[best] for reader in each)
@@ -89,9 +90,13 @@ def rank(
         f"the model read line {ambiguity.line} as {ambiguity.candidates[best].description!r} "
         f"({shares[best]:.0%}) rather than {others}"
     )
-    if len({max(range(len(reader)), key=reader.__getitem__) for reader in each}) > 1:
+    if len({_likeliest(reader) for reader in each}) > 1:
         note += f"; its base and fine-tuned weights pick different readings ({confidence:.0%} sure)"
     return best, confidence, note
+
+
+def _likeliest(shares: Sequence[float]) -> int:
+    return max(range(len(shares)), key=shares.__getitem__)
 
 
 def _max_tokens(model: Any, window: Window) -> int:
