@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
 from pathlib import Path
 from typing import Any
@@ -16,7 +16,7 @@ import click
 import orjson
 
 from structconv import __version__, formats
-from structconv.api import convert, convert_file
+from structconv.api import convert, convert_file, modules_for
 from structconv.atomic import write_atomic
 from structconv.batch import (
     FileOutcome,
@@ -30,6 +30,7 @@ from structconv.encoding import decode
 from structconv.errors import AmbiguousInput, ParseError, RepairRejected, UsageError
 from structconv.formats.detect import detect_format
 from structconv.options import REPAIR_MODES
+from structconv.pool import process_pool
 from structconv.result import Result
 
 FORMAT_CHOICE = click.Choice(
@@ -49,21 +50,6 @@ def _progress(total: int) -> Any:
     from tqdm import tqdm
 
     return tqdm(total=total, unit="file", file=sys.stderr, leave=False)
-
-
-def _executor(jobs: int) -> Executor | None:
-    if jobs <= 1:
-        return None
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    # Not fork: a worker forked from a process that ran the repair model would hang in
-    # llama.cpp (its threads do not survive fork); forkserver workers start clean. The
-    # server imports the conversion code once, before any model can run, and each worker
-    # starts as a copy of it instead of importing it again.
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["__main__", "structconv.batch"])
-    return ProcessPoolExecutor(max_workers=jobs, mp_context=context)
 
 
 def _dask_executor(address: str) -> tuple[Executor, Any]:
@@ -247,7 +233,7 @@ def convert_command(
                 list(files), to=to, src=src, out_dir=out_dir, in_place=in_place, settings=settings
             )
 
-        outcomes = _run_batch(plan, len(files), jobs, scheduler)
+        outcomes = _run_batch(plan, files, to, jobs, scheduler)
 
     for outcome in outcomes:
         if not outcome.ok:
@@ -270,16 +256,19 @@ def convert_command(
 
 
 def _run_batch(
-    plan: Callable[[], list[Job]], count: int, jobs: int, scheduler: str | None
+    plan: Callable[[], list[Job]],
+    files: Sequence[str],
+    to: str,
+    jobs: int,
+    scheduler: str | None,
 ) -> list[FileOutcome]:
     client = None
     executor: Executor | None
     if scheduler is not None:
         executor, client = _dask_executor(scheduler)
     else:
-        executor = _executor(min(jobs, count))
-        if executor is not None:
-            executor.submit(os.getpid)  # the pool starts up while the jobs are planned
+        workers = min(jobs, len(files))
+        executor = process_pool(workers, modules_for(files, to)) if workers > 1 else None
     bar = None
     try:
         try:

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -13,6 +15,7 @@ from structconv import (
     convert,
     convert_file,
 )
+from structconv.api import modules_for
 from structconv.formats import Codec, get_codec
 
 
@@ -118,3 +121,58 @@ def test_korean_stays_korean() -> None:
     text = "이름,가격\n사과,100\n"
     result = convert(text.encode("cp949"), src="csv", to="json")
     assert result.encoding == "cp949" and result.data == [{"이름": "사과", "가격": 100}]
+
+
+def test_modules_for_names_what_the_batch_formats_need() -> None:
+    modules = modules_for(["a.csv", "b/c.YML", "notes.txt"], "toml")
+    assert modules == [
+        "structconv.formats.csv",
+        "structconv.formats.toml",
+        "structconv.formats.yaml",
+        "structconv.repair.pipeline",
+        "structconv.repair.rules.csv",
+        "structconv.streaming",
+    ]
+    assert modules_for(["a.json"], "json") == ["structconv.formats.json", "structconv.streaming"]
+
+
+# Converts one file of each format after importing only what modules_for names, then
+# lists the modules the conversions still imported.
+_FIRST_USE = """
+import importlib, json, sys
+from structconv.api import convert_file, modules_for
+sources, target, out = json.loads(sys.argv[1]), sys.argv[2], sys.argv[3]
+for name in modules_for(sources, target):
+    importlib.import_module(name)
+before = set(sys.modules)
+for index, source in enumerate(sources):
+    convert_file(source, to=target, out=f"{out}/{index}.{target}", root="r")
+print(json.dumps(sorted(set(sys.modules) - before)))
+"""
+
+
+@pytest.mark.parametrize("target", ["json", "toml", "xml"])
+def test_modules_for_leaves_nothing_to_import_on_first_use(tmp_path: Path, target: str) -> None:
+    texts = {
+        "json": '{"a": [1, 2], "b": {"c": "x"}}',
+        "yaml": "# c\na: [1, 2]\nb:\n  c: x\n",
+        "toml": 'a = [1, 2]\n[b]\nc = "x"\n',
+        "xml": "<r><a>1</a><a>2</a><b><c>x</c></b></r>",
+        "csv": 'a,b\n1,"x, y"\n2,z\n',
+    }
+    sources = []
+    for suffix, text in texts.items():
+        path = tmp_path / f"in.{suffix}"
+        path.write_text(text, encoding="utf-8")
+        sources.append(str(path))
+    out = tmp_path / "out"
+    out.mkdir()
+    completed = subprocess.run(
+        [sys.executable, "-c", _FIRST_USE, json.dumps(sources), target, str(out)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr
+    late = [name for name in json.loads(completed.stdout) if not name.startswith("encodings.")]
+    assert late == []
