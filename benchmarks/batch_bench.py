@@ -10,7 +10,8 @@ to its exit (start-up included), into a fresh output folder:
 - `--jobs 1` and `--jobs 2` (and more with --jobs-max), alternated in each round so that
   a busy machine slows both alike; the target ratio is `--jobs 1` time / `--jobs 2` time;
 - `--scheduler ADDRESS` on a `distributed.LocalCluster` of 2 worker processes with one
-  thread each, started by this script before the rounds (its start-up is reported apart);
+  thread each, started by this script after the `--jobs` rounds, for its own rounds
+  (its start-up is reported apart);
   skipped with a note when dask.distributed is not installed (`pip install -e '.[dask]'`).
 
 Each run's report (`--report`) must list every file as converted and its outputs must be
@@ -174,6 +175,8 @@ def generate(count: int) -> list[Path]:
 class Row:
     label: str
     argv_tail: list[str]
+    # Commands started at once, each on every `split`-th file (into the same folder).
+    split: int = 1
     times: list[float] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
 
@@ -184,21 +187,38 @@ class Row:
         return statistics.median(self.times) if self.times else None
 
 
+HALVES = "--jobs 1, twice at once, half the files each"
+
+
 def run_once(row: Row, files: Sequence[Path], to: str, work: Path, reference: Path | None) -> Path:
-    """One command into a fresh folder; checks its report and outputs; returns the folder."""
+    """One command (or `row.split` at once) into a fresh folder, timed until the last
+    exits; checks the reports and the outputs; returns the folder."""
     out = Path(tempfile.mkdtemp(prefix="out-", dir=work))
-    report = out.with_suffix(".report.json")
-    argv = [*STRUCTCONV, "convert", *map(str, files), "--to", to, "--out-dir", str(out)]
-    argv += ["--report", str(report), *row.argv_tail]
+    parts = [files[part :: row.split] for part in range(row.split)]
+    reports = [out.with_suffix(f".report{part}.json") for part in range(row.split)]
+    argvs = [
+        [*STRUCTCONV, "convert", *map(str, part), "--to", to, "--out-dir", str(out)]
+        + ["--report", str(report), *row.argv_tail]
+        for part, report in zip(parts, reports, strict=True)
+    ]
     started = time.perf_counter()
-    done = subprocess.run(argv, capture_output=True, text=True, check=False)
+    commands = [
+        subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for argv in argvs
+    ]
+    errors = [command.communicate()[1] for command in commands]
     elapsed = time.perf_counter() - started
-    if done.returncode != 0:
-        row.failures.append(f"exit {done.returncode}: {done.stderr.strip()[-300:]}")
-        return out
-    outcomes = json.loads(report.read_text(encoding="utf-8"))["outcomes"]
+    for command, error in zip(commands, errors, strict=True):
+        if command.returncode != 0:
+            row.failures.append(f"exit {command.returncode}: {error.strip()[-300:]}")
+            return out
+    outcomes = [
+        outcome
+        for report in reports
+        for outcome in json.loads(report.read_text(encoding="utf-8"))["outcomes"]
+    ]
     if len(outcomes) != len(files) or not all(outcome["ok"] for outcome in outcomes):
-        row.failures.append("the report does not list every file as converted")
+        row.failures.append("the reports do not list every file as converted")
     if reference is not None and not _same_tree(out, reference):
         row.failures.append("the outputs differ from those of the first --jobs 1 run")
     row.times.append(elapsed)
@@ -257,14 +277,9 @@ def measure(
     files: Sequence[Path], to: str, repeat: int, jobs_max: int, work_root: Path | None
 ) -> tuple[list[Row], str, list[float]]:
     rows = [Row(f"--jobs {jobs}", ["--jobs", str(jobs)]) for jobs in range(1, jobs_max + 1)]
-    with (
-        tempfile.TemporaryDirectory(prefix="batch-bench-", dir=work_root) as folder,
-        local_cluster(2) as (address, note, startup),
-    ):
+    rows.append(Row(HALVES, ["--jobs", "1"], split=2))
+    with tempfile.TemporaryDirectory(prefix="batch-bench-", dir=work_root) as folder:
         work = Path(folder)
-        if address is not None:
-            rows.append(Row("--scheduler (LocalCluster)", ["--scheduler", address]))
-            note += f"; started in {startup:.1f} s, not counted in its row"
         reference = run_once(Row("warm-up", ["--jobs", "1"]), files, to, work, None)
         ceilings = []
         for round_number in range(repeat):
@@ -277,6 +292,17 @@ def measure(
                 # the kernel) grew to 1 ms a file here after a round's outputs were deleted.
                 run_once(row, files, to, work, reference)
                 _progress(f"  round {round_number + 1}: {row.label}: {row.times[-1:] or '-'}")
+        # The cluster runs only for its own row: idle, its scheduler and two workers took
+        # 1.3 s of CPU every 10 s here (heartbeats), which `--jobs 2`, using both CPUs,
+        # paid and `--jobs 1` did not (median ratio 1.52x with it running, 1.75x without).
+        with local_cluster(2) as (address, note, startup):
+            if address is not None:
+                row = Row("--scheduler (LocalCluster)", ["--scheduler", address])
+                rows.append(row)
+                note += f"; started in {startup:.1f} s, not counted in its row"
+                for round_number in range(repeat):
+                    run_once(row, files, to, work, reference)
+                    _progress(f"  round {round_number + 1}: {row.label}: {row.times[-1:] or '-'}")
     return rows, note, ceilings
 
 
@@ -329,6 +355,16 @@ def report(
             f"per round {', '.join(f'{ratio:.2f}' for ratio in ratios)}, "
             f"median {statistics.median(ratios):.2f} (target: at least 1.7x)",
         ]
+    halves = next((row for row in rows if row.label == HALVES), None)
+    if halves is not None and halves.times and one.times and two.times:
+        bounds = [a / b for a, b in zip(one.times, halves.times, strict=False)]
+        speeds = [b / a for a, b in zip(two.times, halves.times, strict=False)]
+        lines.append(
+            f"\nThe most `--jobs 2` could gain here, `{HALVES}` (nothing shared, nothing to "
+            f"coordinate): `--jobs 1` / that: {', '.join(f'{bound:.2f}' for bound in bounds)} "
+            f"per round, median {statistics.median(bounds):.2f}x; `--jobs 2` ran at "
+            f"{statistics.median(speeds):.0%} of its speed (median)."
+        )
     if ceilings:
         lines.append(
             "\nThe machine's own ceiling, the same pure-Python loop in two processes at once "

@@ -1,47 +1,79 @@
 """The process pool that `structconv convert --jobs N` runs a batch on.
 
-Two things keep `--jobs 2` close to twice as fast as `--jobs 1` on a batch of small files,
-where each file takes about a millisecond and a fixed cost paid once per worker, or paid
-before any worker can start, is a large share of the whole:
+On a batch of small files each file takes about a millisecond, so what a worker pays
+once, or what must happen before any worker can start, is a large share of the whole;
+the pool keeps it small:
 
-- The workers start while the caller plans the batch. Starting a forkserver and forking
-  its workers blocks the submitting thread until each worker's pid comes back (0.15 s
-  here), so a thread of its own does it.
-- The server imports the conversion code for the batch's formats once, before it forks,
-  so each worker starts as a copy of it instead of importing (on a machine that keeps no
-  bytecode, compiling) the same modules again on its first file of each format.
-
-Not fork: a worker forked from a process that ran the repair model would hang in
-llama.cpp (its threads do not survive fork); forkserver workers start clean.
+- On Linux the workers are forks of this process: they start in milliseconds with the
+  code this process has imported, and import the batch's formats (`preload`) each on
+  its own core while this process plans the batch. Starting them from a forkserver
+  instead put its interpreter start and imports before the first file (0.2-0.3 s here).
+- Fork only where it is safe: this process must have a single thread and must not have
+  loaded llama.cpp (the repair model), whose threads do not survive a fork. Otherwise,
+  and on other systems, the workers come from a forkserver that imports `preload` once
+  before it forks them; a thread starts them, because starting one blocks the caller
+  until its pid comes back.
 """
 
 from __future__ import annotations
 
 import contextlib
+import importlib
 import multiprocessing
 import os
+import sys
 import threading
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
 
 
 def process_pool(workers: int, preload: Sequence[str] = ()) -> ProcessPoolExecutor:
-    """A pool of `workers` processes, already starting in the background, whose workers
-    have `preload` (module names) imported; also structconv.batch, and the caller's
-    `__main__` (so that its functions can be sent to the workers)."""
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["__main__", "structconv.batch", *preload])
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
-    starter = threading.Thread(
-        target=_start, args=(pool, workers), name="structconv-pool-start", daemon=True
+    """A pool of `workers` processes, started (or starting) before this returns, whose
+    workers have imported `preload` (module names) before their first task."""
+    names = tuple(preload)
+    fork = _can_fork()
+    method = "fork" if fork else "forkserver"
+    if method not in multiprocessing.get_all_start_methods():
+        method = "spawn"
+    context = multiprocessing.get_context(method)
+    if method == "forkserver":
+        # Imported once, in the server; also the caller's __main__, so that functions
+        # defined there reach the workers.
+        context.set_forkserver_preload(["__main__", "structconv.batch", *names])
+    pool = ProcessPoolExecutor(
+        max_workers=workers, mp_context=context, initializer=_import_all, initargs=(names,)
     )
-    starter.start()
+    if fork:
+        _start(pool, workers)  # now, while this process has one thread
+    else:
+        starter = threading.Thread(
+            target=_start, args=(pool, workers), name="structconv-pool-start", daemon=True
+        )
+        starter.start()
     return pool
 
 
+def _can_fork() -> bool:
+    """Linux, one thread in this process (native ones too: a fork copies a lock another
+    thread holds, held forever), and no llama.cpp loaded (its worker refuses to run in a
+    fork of a process that ran it; see structconv.repair.llm)."""
+    if sys.platform != "linux" or "llama_cpp" in sys.modules:
+        return False
+    try:
+        return sum(1 for _ in Path("/proc/self/task").iterdir()) == 1
+    except OSError:
+        return False
+
+
+def _import_all(names: tuple[str, ...]) -> None:
+    for name in names:
+        importlib.import_module(name)
+
+
 def _start(pool: ProcessPoolExecutor, workers: int) -> None:
-    """Start every worker: with forkserver the pool starts one per task submitted while
-    none is idle, so `workers` tasks at once start them all."""
+    """Start every worker: a pool not forking starts one per task submitted while none is
+    idle, so `workers` tasks at once start them all (a forking one starts all at once)."""
     # A pool that cannot start says so on the batch's own submits; nothing to report here.
     with contextlib.suppress(Exception):
         for _ in range(workers):
