@@ -14,6 +14,8 @@ What ruamel.yaml alone would get wrong, and is corrected here:
 - a top-level sequence is not indented (ruamel.yaml applies the dash offset there too);
 - full-line comments follow the new indentation (ruamel.yaml keeps their old column);
 - trailing spaces go, except inside block scalars, where they are text;
+- an empty `{}` as the first item of a block sequence under a commented key no longer
+  puts the third item's dash at the end of the second item's line (`- 1 -`);
 - a comment ruamel.yaml would drop fails the file (structconv.normalize refuses it),
   and a file with comments whose document root ruamel.yaml cannot write back with
   them (a scalar, an empty collection, a flow sequence) is left as it is.
@@ -30,6 +32,8 @@ from ruamel.yaml import YAML
 from ruamel.yaml.anchor import Anchor
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.constructor import RoundTripConstructor
+from ruamel.yaml.emitter import Emitter
+from ruamel.yaml.events import MappingEndEvent
 from ruamel.yaml.nodes import ScalarNode
 from ruamel.yaml.representer import RoundTripRepresenter
 
@@ -89,6 +93,18 @@ class _Representer(RoundTripRepresenter):
 _Representer.add_representer(_Spelled, _Representer.represent_spelled)
 
 
+class _Emitter(Emitter):
+    def expect_first_flow_mapping_key(self) -> None:
+        """ruamel.yaml 0.19 keeps the `no_newline` that the `- ` before an empty `{}`
+        item set, though the `{}` ends its line: the next item's dash is then written on
+        a new line and the one after it at the end of that line (`- 1 -`), which readers
+        take as other data. At the start of a line there is no newline to hold back."""
+        empty = isinstance(self.event, MappingEndEvent)
+        super().expect_first_flow_mapping_key()
+        if empty and self.column == 0:
+            self.no_newline = False
+
+
 # Below this, ruamel.yaml writes continuation lines of quoted strings that readers reject.
 _MIN_INDENT = 2
 
@@ -97,6 +113,7 @@ def _yaml(settings: NormalizeSettings, explicit_start: bool) -> YAML:
     yaml = YAML(typ="rt", pure=True)
     yaml.Constructor = _Constructor
     yaml.Representer = _Representer
+    yaml.Emitter = _Emitter
     yaml.preserve_quotes = True
     yaml.width = settings.width
     if settings.indent_sequences:

@@ -29,6 +29,21 @@ def test_indent_below_two_is_a_usage_error_not_a_broken_file() -> None:
         norm("id: 'line\n\n  break'\n", indent=1)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "id:  # nested\n- {}\n- null\n- null\n",  # found by hypothesis
+        "id:\n# about id\n- {}\n- 1\n- x\n- y\n",
+        "id:  # n\n- {}  # empty\n- 1\n- 'key: value'\n",
+    ],
+)
+def test_an_empty_flow_mapping_first_in_a_commented_list_keeps_one_item_a_line(
+    text: str,
+) -> None:
+    # ruamel.yaml alone wrote the third item's dash after the second (`- null -`).
+    assert norm(text, indent_sequences=False) == text
+
+
 def test_top_level_sequence_is_not_indented() -> None:
     text = "- a: 1\n  b:\n  - c\n- e\n"
     assert norm(text) == "- a: 1\n  b:\n    - c\n- e\n"
