@@ -16,6 +16,8 @@ What ruamel.yaml alone would get wrong, and is corrected here:
 - trailing spaces go, except inside block scalars, where they are text;
 - an empty `{}` as the first item of a block sequence under a commented key no longer
   puts the third item's dash at the end of the second item's line (`- 1 -`);
+- a plain key with spaces is never folded at the width (`{id: 1, a` / `b: 2}`), which
+  made a multi-line key that readers reject;
 - a comment ruamel.yaml would drop fails the file (structconv.normalize refuses it),
   and a file with comments whose document root ruamel.yaml cannot write back with
   them (a scalar, an empty collection, a flow sequence) is left as it is.
@@ -25,6 +27,7 @@ from __future__ import annotations
 
 import io
 import re
+import sys
 from collections.abc import Iterator
 from typing import Any
 
@@ -103,6 +106,27 @@ class _Emitter(Emitter):
         super().expect_first_flow_mapping_key()
         if empty and self.column == 0:
             self.no_newline = False
+
+    def write_plain(self, text: Any, split: Any = True) -> None:
+        """ruamel.yaml 0.19 moves each word that would pass the width to a new line, even
+        in a scalar that must stay on one line (`split` false: a simple key), so a key
+        `a b` near the width became `a` and `b` on two lines. Such a key of several words
+        moves to a new line whole, as a one-word key does, and is written unbroken."""
+        if split or " " not in text:
+            super().write_plain(text, split)
+            return
+        if (
+            self.column + 1 + len(text) > self.best_width
+            and self.indent is not None
+            and self.column > self.indent
+        ):
+            self.write_indent()
+        width = self.best_width
+        self.best_width = sys.maxsize
+        try:
+            super().write_plain(text, split)
+        finally:
+            self.best_width = width
 
 
 # Below this, ruamel.yaml writes continuation lines of quoted strings that readers reject.

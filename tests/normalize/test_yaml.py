@@ -44,6 +44,12 @@ def test_an_empty_flow_mapping_first_in_a_commented_list_keeps_one_item_a_line(
     assert norm(text, indent_sequences=False) == text
 
 
+def test_a_plain_key_of_several_words_is_never_folded_at_the_width() -> None:
+    # ruamel.yaml alone wrote `a` and `b: null}` on two lines: a key readers reject.
+    text = "a000: {id: null, a000: -10000, a b: null}\n"
+    assert norm(text, width=20) == "a000: {id: null,\n    a000: -10000,\n    a b: null}\n"
+
+
 def test_top_level_sequence_is_not_indented() -> None:
     text = "- a: 1\n  b:\n  - c\n- e\n"
     assert norm(text) == "- a: 1\n  b:\n    - c\n- e\n"
