@@ -294,7 +294,7 @@ def measure(
                 _progress(f"  round {round_number + 1}: {row.label}: {row.times[-1:] or '-'}")
         # The cluster runs only for its own row: idle, its scheduler and two workers took
         # 1.3 s of CPU every 10 s here (heartbeats), which `--jobs 2`, using both CPUs,
-        # paid and `--jobs 1` did not (median ratio 1.52x with it running, 1.75x without).
+        # paid and `--jobs 1`, leaving one idle, did not.
         with local_cluster(2) as (address, note, startup):
             if address is not None:
                 row = Row("--scheduler (LocalCluster)", ["--scheduler", address])
