@@ -147,3 +147,29 @@ def _load_in_child() -> str:
 def _generate_in_child() -> int:
     answer = llm.load().generate(prompts.repair_prompt("a: [1", "yaml"), max_tokens=4)
     return len(answer.token_logprobs)
+
+
+def test_a_batch_with_jobs_runs_the_model_in_its_forked_workers(tmp_path: Path) -> None:
+    """`--jobs 2` forks its workers (structconv.pool): the model must load and run there."""
+    import subprocess
+    import sys
+
+    ambiguous = GOLDEN / "yaml" / "compose-command-colon-and-hash.yaml"
+    plain = tmp_path / "plain.yaml"
+    plain.write_text("a: 1\n", encoding="utf-8")
+    report = tmp_path / "report.json"
+    completed = subprocess.run(
+        [sys.executable, "-m", "structconv", "convert", str(ambiguous), str(plain)]
+        + ["--to", "json", "--out-dir", str(tmp_path / "out"), "--jobs", "2"]
+        + ["--repair", "auto", "--min-confidence", "0", "--report", str(report)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    )
+    assert completed.returncode == 0, completed.stderr
+    outcomes = {Path(o["source"]).name: o for o in json.loads(report.read_text())["outcomes"]}
+    assert outcomes[ambiguous.name]["used_model"]
+    written = json.loads((tmp_path / "out" / "compose-command-colon-and-hash.json").read_text())
+    assert written == expected(ambiguous)
+    assert not outcomes["plain.yaml"]["used_model"]
