@@ -360,7 +360,7 @@ def report(
         bounds = [a / b for a, b in zip(one.times, halves.times, strict=False)]
         speeds = [b / a for a, b in zip(two.times, halves.times, strict=False)]
         lines.append(
-            f"\nThe most `--jobs 2` could gain here, `{HALVES}` (nothing shared, nothing to "
+            f"\nAbout the most `--jobs 2` can gain here: `{HALVES}` (nothing shared, nothing to "
             f"coordinate): `--jobs 1` / that: {', '.join(f'{bound:.2f}' for bound in bounds)} "
             f"per round, median {statistics.median(bounds):.2f}x; `--jobs 2` ran at "
             f"{statistics.median(speeds):.0%} of its speed (median)."
