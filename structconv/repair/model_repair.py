@@ -201,9 +201,10 @@ def check_answer(original: str, data: Any, format: str) -> str | None:
     """Why the data the model wrote for `original` must be refused, or None. Stricter
     than for a rule's repair: no fix excuses a missing value, no value may be copied
     more often than the input spells it, the answer must line up with the input's
-    structure where the format spells it out (a CSV's rows, a YAML's top-level keys, a
-    TOML's key paths, JSON keys inside brackets), and no type, empty value or cut-off
-    value the input leaves open may be settled by the model (`guesses`)."""
+    structure where the format spells it out (a CSV's rows; a YAML's top-level keys and
+    `key: value` lines; a TOML's key paths; JSON keys inside brackets), and no type,
+    empty value or cut-off value the input leaves open may be settled by the model
+    (`guesses`)."""
     module = rules_for(format)
     values = getattr(module, "input_values", _no_values)
     refusal = check_provenance(original, data, (), format, values, counted=True)

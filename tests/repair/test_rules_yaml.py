@@ -571,4 +571,40 @@ def test_a_model_answer_keeps_the_inputs_top_level_keys_at_the_top() -> None:
     # Over-indented lines may become top-level keys; lists and streams are not judged.
     assert answer_lines_up("a: 1\n  b: 2\n", {"a": 1, "b": 2}) is None
     assert answer_lines_up("- a\n- b: 1\n", ["a", {"b": 1}]) is None
-    assert answer_lines_up("a: 1\n---\nb: 2\n", {"b": 2}) is None
+    assert answer_lines_up("a: 1\n---\nb: 2\n", {"b": 2, "x": {"a": 1}}) is None
+
+
+def test_a_model_answer_keeps_every_key_and_value_line() -> None:
+    from structconv.repair.rules.yaml import answer_lines_up
+
+    # The shipped model's wrong answers: `max` holds the same number as `size`, and the
+    # answer dropped it (provenance saw 8 and `max` elsewhere), or gave it another value.
+    text = "- size: 1\n\tmax: 2\n- size: 8\n  max: 8\n"
+    assert answer_lines_up(text, [{"size": 1, "max": 2}, {"size": 8}]) == (
+        "the input's `max: 8` is not a key and value of the answer"
+    )
+    assert answer_lines_up(text, [{"size": 1, "max": 2}, {"size": 8, "max": 2}]) is not None
+    assert answer_lines_up(text, [{"size": 1, "max": 2}, {"size": 8, "max": 8}]) is None
+    # A line the damage duplicated may go; quoted keys and values are read as YAML reads
+    # them, plain keys as their text.
+    doubled = "a: 1\nb: 'x y'\nb: 'x y'\n\"q k\": 0x1F\ntrue: no\n"
+    assert answer_lines_up(doubled, {"a": 1, "b": "x y", "q k": 31, "true": "no"}) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: 1  # the comment may be text in the meant reading\n",
+        "a: one\n  two\n",  # a value that goes on over the next line
+        "a: [1, 2]\n",
+        "a: &anchor 1\n",
+        "a: 2024-01-01\n",  # a date: the answer spells it as text
+        "a: \u201cquoted\u201d\n",
+        'a: "open\n',
+        "a: |\n  text\n",
+    ],
+)
+def test_lines_the_pair_check_cannot_read_alone_are_not_judged(text: str) -> None:
+    from structconv.repair.rules.yaml import answer_keeps_pairs
+
+    assert answer_keeps_pairs(text, {"other": 1}) is None

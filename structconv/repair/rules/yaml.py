@@ -1533,10 +1533,17 @@ def input_values(text: str) -> Iterator[tuple[str, int]]:
 
 
 def answer_lines_up(text: str, data: Any) -> str | None:
+    """Why the model's answer does not line up with the input: its top-level keys, or a
+    `key: value` line it lost (None when it lines up). Checked on the model's answers
+    only."""
+    return _top_keys_kept(text, data) or answer_keeps_pairs(text, data)
+
+
+def _top_keys_kept(text: str, data: Any) -> str | None:
     """Why the model's mapping does not have the input's top-level keys (None when it
     does, or when the input is not one mapping).
 
-    Checked on the model's answers only. Indentation is where the model errs: a key
+    Indentation is where the model errs: a key
     written at column 0 nested under the block before it holds only input values, in the
     wrong place, and provenance cannot see that. A key at column 0 of a plain line is a
     top-level key in every reading of a one-document mapping."""
@@ -1558,3 +1565,87 @@ def answer_lines_up(text: str, data: Any) -> str | None:
     if missing:
         return f"the input's top-level key {missing[0]!r} is not a top-level key of the answer"
     return None
+
+
+def answer_keeps_pairs(text: str, data: Any) -> str | None:
+    """Why the model's answer lost a `key: value` line of the input (None: it kept each).
+
+    Provenance sees that every value of the answer
+    is in the input, and not spelled more often than there; it cannot see a value the
+    answer dropped when the input spells it twice (`size: 8` and `max: 8` kept as
+    `size: 8`) or gave to another key. Each line that is one `key: value` pair, both a
+    lone scalar, must be a pair of some mapping in the answer: a line the damage
+    duplicated may go (its pair is kept once), a pair may not."""
+    kept = _answer_pairs(data)
+    for key, value, spelled in _spelled_pairs(text):
+        if (key, value) not in kept:
+            return f"the input's `{spelled}` is not a key and value of the answer"
+    return None
+
+
+def _answer_pairs(data: Any) -> set[tuple[str, Any]]:
+    pairs: set[tuple[str, Any]] = set()
+    stack = [data]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if isinstance(value, (dict, list)):
+                    stack.append(value)
+                elif _plain_value(value):
+                    pairs.add((str(key), value))
+        elif isinstance(node, list):
+            stack.extend(node)
+    return pairs
+
+
+def _spelled_pairs(text: str) -> Iterator[tuple[str, Any, str]]:
+    """(key, value, the line's text) for each block line `key: value` whose key and
+    value YAML reads as one string or plain scalar each on their own, and whose value
+    does not go on over the next lines. Anything else (flow collections, anchors, tags,
+    block scalars, quotes left open, a value continued or commented) is not judged."""
+    scan = _Scan(text)
+    content = [line for line in scan.lines if line.kind == "content"]
+    for index, line in enumerate(content):
+        parts = _parts(text, line)
+        if parts.key_end is None or parts.value_start >= parts.value_end:
+            continue
+        if line.comment is not None:
+            continue  # `# note` may be the value's text in the reading that is meant
+        following = content[index + 1] if index + 1 < len(content) else None
+        if following is not None and following.lead > line.lead:
+            start = _parts(text, following).node_start
+            if _key_colon(text, start, following.end) is None:
+                continue  # the value may go on over the next line
+        key = _lone_scalar(text[parts.node_start : parts.key_end].strip(" \t"), key=True)
+        value = _lone_scalar(text[parts.value_start : parts.value_end], key=False)
+        if key is _UNJUDGED or value is _UNJUDGED:
+            continue
+        yield str(key), value, text[parts.node_start : parts.value_end]
+
+
+_UNJUDGED = object()
+# The first character of a lone plain scalar, or a quoted scalar closed at the end.
+_LONE_SCALAR = re.compile(r"""[^\[\]{}&*!|>%@`#,?'"-]|-(?=[0-9.])|"[^"]*"$|'[^']*'$""")
+_SMART_QUOTES = frozenset("\u201c\u201d\u2018\u2019")
+
+
+def _lone_scalar(spelled: str, *, key: bool) -> Any:
+    """The scalar YAML reads from `spelled` alone (a plain key: its text), or _UNJUDGED:
+    not one plain or quoted scalar, or a value that is no string, number, boolean or
+    null (a date, for one: the answer spells it as text)."""
+    if not _LONE_SCALAR.match(spelled) or _SMART_QUOTES.intersection(spelled):
+        return _UNJUDGED
+    if key and spelled[0] not in "\"'":
+        return spelled  # a plain key is its text (`1:` and `true:` are keys "1", "true")
+    try:
+        value = yaml_rs.loads(spelled)
+    except Exception:  # yaml_rs raises several error types, with no common base
+        return _UNJUDGED
+    return value if _plain_value(value) else _UNJUDGED
+
+
+def _plain_value(value: Any) -> bool:
+    if isinstance(value, float):
+        return value == value and abs(value) != float("inf")
+    return value is None or isinstance(value, (str, int, bool))
