@@ -189,6 +189,18 @@ def test_double_quotes_inside_double_quotes_are_escaped() -> None:
     assert [fix.after for fix in fixes] == ['He said \\"hi\\" to me']
 
 
+def test_a_comment_that_ends_with_the_quote_may_be_part_of_the_value() -> None:
+    # A test pair the rules read wrong: `# temp"` was taken as a comment, and lost.
+    text = 'app_env:\n  mode: prod\n  remark: "label "beta" # temp"\n'
+    assert readings(text) == [
+        {"app_env": {"mode": "prod", "remark": 'label "beta" # temp'}},
+        {"app_env": {"mode": "prod", "remark": 'label "beta'}},
+    ]
+    # A comment that does not end with the quote stays a comment.
+    data, _, _ = repaired('remark: "a "b" c" # note\n')
+    assert data == {"remark": 'a "b" c'}
+
+
 # ------------------------------------------------------------------ unclosed-quote
 
 

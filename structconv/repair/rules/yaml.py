@@ -986,22 +986,38 @@ def _unescaped_quote(
             continue
         if scan.line_at(quote.end).index != line.index:
             return None
-        end = line.comment if line.comment is not None else line.end
-        last = text.rfind(quote.char, quote.end + 1, end)
-        if last == -1 or text[last + 1 : end].strip():
+        alternatives = []
+        ends = [line.comment if line.comment is not None else line.end]
+        if line.comment is not None and text[line.comment : line.end].rstrip().endswith(quote.char):
+            # `"label "beta" # temp"`: what reads as a comment ends with the quote, so the
+            # value may run to the end of the line, or end before the comment.
+            ends.insert(0, line.end)
+        for end in ends:
+            last = text.rfind(quote.char, quote.end + 1, end)
+            if last == -1 or text[last + 1 : end].strip():
+                continue
+            inner = text[quote.start + 1 : last]
+            if quote.char == "'":
+                escaped = inner.replace("''", "'").replace("'", "''")
+            else:
+                escaped = re.sub(r'(?<!\\)"', '\\"', inner)
+            if escaped == inner:
+                continue
+            message = f"quotes inside the quoted value {_shown(inner)!r} escaped"
+            alternatives.append(
+                _Alternative(
+                    ((quote.start + 1, last, escaped, message),), UNESCAPED_QUOTE, CLOSED, message
+                )
+            )
+        if not alternatives:
             return None
-        inner = text[quote.start + 1 : last]
-        if quote.char == "'":
-            escaped = inner.replace("''", "'").replace("'", "''")
-        else:
-            escaped = re.sub(r'(?<!\\)"', '\\"', inner)
-        if escaped == inner:
-            return None
-        message = f"quotes inside the quoted value {_shown(inner)!r} escaped"
-        return _single(
-            _Alternative(
-                ((quote.start + 1, last, escaped, message),), UNESCAPED_QUOTE, CLOSED, message
-            ),
+        question = (
+            "the quoted value has quotes inside, and it may end at the end of the line or "
+            "before what reads as a comment"
+        )
+        return _Proposal(
+            tuple(alternatives),
+            question if len(alternatives) > 1 else "",
             line.number,
             quote.start - line.start + 1,
         )
