@@ -1559,10 +1559,10 @@ def _top_keys_kept(text: str, data: Any) -> str | None:
     """Why the model's mapping does not have the input's top-level keys (None when it
     does, or when the input is not one mapping).
 
-    Indentation is where the model errs: a key
-    written at column 0 nested under the block before it holds only input values, in the
-    wrong place, and provenance cannot see that. A key at column 0 of a plain line is a
-    top-level key in every reading of a one-document mapping."""
+    Indentation is where the model errs: a key written at column 0 nested under the
+    block before it holds only input values, in the wrong place, and provenance cannot
+    see that. A key at column 0 of a plain line is a top-level key in every reading of
+    a one-document mapping."""
     if not isinstance(data, dict):
         return None
     scan = _Scan(text)
@@ -1586,12 +1586,12 @@ def _top_keys_kept(text: str, data: Any) -> str | None:
 def answer_keeps_pairs(text: str, data: Any) -> str | None:
     """Why the model's answer lost a `key: value` line of the input (None: it kept each).
 
-    Provenance sees that every value of the answer
-    is in the input, and not spelled more often than there; it cannot see a value the
-    answer dropped when the input spells it twice (`size: 8` and `max: 8` kept as
-    `size: 8`) or gave to another key. Each line that is one `key: value` pair, both a
-    lone scalar, must be a pair of some mapping in the answer: a line the damage
-    duplicated may go (its pair is kept once), a pair may not."""
+    Provenance sees that every value of the answer is in the input, and not spelled more
+    often than there; it cannot see a value the answer dropped when the input spells it
+    twice (`size: 8` and `max: 8` kept as `size: 8`) or gave to another key. Each line
+    that is one `key: value` pair, both a lone scalar, must be a pair of some mapping in
+    the answer: a line the damage duplicated may go (its pair is kept once), a pair may
+    not."""
     kept = _answer_pairs(data)
     for key, value, spelled in _spelled_pairs(text):
         if (key, value) not in kept:
