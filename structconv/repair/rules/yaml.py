@@ -76,6 +76,7 @@ import yaml_rs
 
 from structconv import formats
 from structconv.errors import ParseError
+from structconv.neutral import iter_nodes
 from structconv.options import Options
 from structconv.repair.edits import EditSession, LineIndex
 from structconv.repair.rules import Patched, RuleOutcome
@@ -1600,19 +1601,13 @@ def answer_keeps_pairs(text: str, data: Any) -> str | None:
 
 
 def _answer_pairs(data: Any) -> set[tuple[str, Any]]:
-    pairs: set[tuple[str, Any]] = set()
-    stack = [data]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, dict):
-            for key, value in node.items():
-                if isinstance(value, (dict, list)):
-                    stack.append(value)
-                elif _plain_value(value):
-                    pairs.add((str(key), value))
-        elif isinstance(node, list):
-            stack.extend(node)
-    return pairs
+    return {
+        (str(key), value)
+        for _, node in iter_nodes(data)
+        if isinstance(node, dict)
+        for key, value in node.items()
+        if _plain_value(value)
+    }
 
 
 def _spelled_pairs(text: str) -> Iterator[tuple[str, Any, str]]:
