@@ -6,46 +6,135 @@ machine cannot leave a renamed but empty file either.
 
 Batches defer that (`deferred_commits`): a worker writes the outputs of a chunk of
 files whole beside their targets, then one sync flushes them all and the renames
-follow. Same guarantees; one sync a chunk instead of an fsync a file, which on this
-machine took 0.45 ms each and, serialised on the disk, kept two processes from being
-twice as fast as one on a batch of small files.
+follow (`commit_writes`). Same guarantees; one sync a chunk instead of an fsync a file,
+which on this machine took 0.45 ms each and, serialised on the disk, kept two processes
+from being twice as fast as one on a batch of small files.
+
+A sync still waits on the disk, 1.5-3 ms here, and a worker waiting cannot convert.
+`BackgroundCommits` waits instead, on a thread of the process that runs the batch: the
+workers hand over what they wrote and go on. Measured on 10,000 small files, waiting in
+the workers made `--jobs 2` 20% slower and `--jobs 1` 8% slower than no sync at all.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import queue
 import secrets
+import threading
 from collections.abc import Iterator
 from contextvars import ContextVar
-from typing import IO
+from typing import IO, Generic, TypeVar
+
+Token = TypeVar("Token")
+
+
+Writes = list[tuple[str, str]]  # (temporary file, target): written whole, not in place
+
+
+def commit_writes(writes: Writes) -> dict[str, OSError]:
+    """Flush every written file to the disk, then rename each over its target; the
+    targets that could not be replaced, with why (their temporary files removed).
+
+    One sync covers files that other processes of this machine wrote, once their writes
+    have returned: it flushes every file system's dirty data."""
+    if writes:
+        os.sync()
+    return _put_in_place(writes)
+
+
+def _put_in_place(synced: Writes) -> dict[str, OSError]:
+    failed: dict[str, OSError] = {}
+    for temporary, target in synced:
+        try:
+            os.replace(temporary, target)
+        except OSError as error:
+            failed[target] = error
+            _remove(temporary)
+    return failed
+
+
+def discard_writes(writes: Writes) -> None:
+    for temporary, _ in writes:
+        _remove(temporary)
 
 
 class PendingWrites:
     """Outputs written whole beside their targets, not yet in place."""
 
     def __init__(self) -> None:
-        self.writes: list[tuple[str, str]] = []  # (temporary file, target)
+        self.writes: Writes = []
 
     def commit(self) -> dict[str, OSError]:
-        """Flush every pending file to the disk, then rename each over its target; the
-        targets that could not be replaced, with why (their temporary files removed)."""
-        if self.writes:
-            os.sync()
-        failed: dict[str, OSError] = {}
-        for temporary, target in self.writes:
-            try:
-                os.replace(temporary, target)
-            except OSError as error:
-                failed[target] = error
-                _remove(temporary)
-        self.writes.clear()
-        return failed
+        """commit_writes of everything written so far."""
+        return commit_writes(self.detach())
+
+    def detach(self) -> Writes:
+        """The writes so far, now the caller's to commit or discard."""
+        writes, self.writes = self.writes, []
+        return writes
 
     def discard(self) -> None:
-        for temporary, _ in self.writes:
-            _remove(temporary)
-        self.writes.clear()
+        discard_writes(self.detach())
+
+
+class BackgroundCommits(Generic[Token]):
+    """commit_writes, with the sync on a thread of its own, so that conversions go on
+    while the disk flushes: each `put` is synced with everything else put during the sync
+    before it (one sync for all), then renamed into place by `committed` or `close`, which
+    return its token and the targets that could not be replaced.
+
+    The renames are the caller's: on the thread, each of them would wait for the
+    interpreter lock, which the converting thread holds for up to 5 ms at a time.
+    Only for files written on this machine: a sync here does not reach another's disk.
+    """
+
+    def __init__(self) -> None:
+        self._written: queue.SimpleQueue[tuple[Token, Writes] | None] = queue.SimpleQueue()
+        self._synced: queue.SimpleQueue[tuple[Token, Writes]] = queue.SimpleQueue()
+        self._thread = threading.Thread(target=self._sync, name="structconv-sync", daemon=True)
+        self._thread.start()
+
+    def put(self, token: Token, writes: Writes) -> None:
+        self._written.put((token, writes))
+
+    def committed(self) -> list[tuple[Token, dict[str, OSError]]]:
+        """Put in place what was synced since the last call; never waits for the disk."""
+        done = []
+        with contextlib.suppress(queue.Empty):
+            while True:
+                token, writes = self._synced.get_nowait()
+                done.append((token, _put_in_place(writes)))
+        return done
+
+    def close(self) -> list[tuple[Token, dict[str, OSError]]]:
+        """Wait until everything put is synced; the rest of `committed`."""
+        self._written.put(None)
+        self._thread.join()
+        return self.committed()
+
+    def discard(self) -> None:
+        """Remove what was put and is not yet in place (the batch was interrupted)."""
+        self._written.put(None)
+        self._thread.join()
+        with contextlib.suppress(queue.Empty):
+            while True:
+                discard_writes(self._synced.get_nowait()[1])
+
+    def _sync(self) -> None:
+        closing = False
+        while not closing:
+            arrived = [self._written.get()]
+            with contextlib.suppress(queue.Empty):
+                while arrived[-1] is not None:
+                    arrived.append(self._written.get_nowait())
+            closing = arrived[-1] is None
+            batch = [item for item in arrived if item is not None]
+            if batch:
+                os.sync()
+            for item in batch:
+                self._synced.put(item)
 
 
 _PENDING: ContextVar[PendingWrites | None] = ContextVar("structconv_pending", default=None)

@@ -10,6 +10,11 @@ records with absolute paths (a worker's working directory is not the caller's) a
 back as FileOutcome records; nothing relies on fork or on state inherited from this
 process. The workers must see the files at the same paths (one machine, or a shared file
 system) and have the same structconv installed.
+
+Workers write a chunk's outputs whole beside their targets; the disk sync before the
+renames (structconv.atomic) is what waits longest. On this machine (no executor, or a
+process or thread pool) a thread of the batch's own process does it while the workers
+go on; a Dask worker, possibly on another machine, syncs its own chunks.
 """
 
 from __future__ import annotations
@@ -18,14 +23,27 @@ import json
 import os
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import Executor, Future, as_completed
+from concurrent.futures import (
+    Executor,
+    Future,
+    ProcessPoolExecutor,
+    ThreadPoolExecutor,
+    as_completed,
+)
 from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
 from structconv import formats
 from structconv.api import convert_file
-from structconv.atomic import deferred_commits, write_atomic
+from structconv.atomic import (
+    BackgroundCommits,
+    Writes,
+    commit_writes,
+    deferred_commits,
+    discard_writes,
+    write_atomic,
+)
 from structconv.errors import (
     AmbiguousInput,
     ParseError,
@@ -235,28 +253,68 @@ def run_job(job: Job) -> FileOutcome:
         return _failed(job, f"internal error: {type(error).__name__}: {error}", started, error)
 
 
-def run_jobs(jobs: Sequence[Job], base: str | None = None) -> list[FileOutcome]:
-    """A chunk of jobs in one worker call: fewer round trips to a pool, and one disk sync
-    for all the chunk's outputs before they are renamed into place (see structconv.atomic);
-    an input that --in-place replaces is removed only once its output is in place.
+@dataclass(frozen=True)
+class WrittenChunk:
+    """A chunk's outcomes, its outputs written whole beside their targets but not yet in
+    place: `settle` them once `writes` are committed (structconv.atomic); or, `committed`,
+    outcomes already settled by the worker."""
+
+    outcomes: list[FileOutcome]
+    writes: Writes
+    committed: bool = False
+
+
+def write_jobs(jobs: Sequence[Job], base: str | None = None) -> WrittenChunk:
+    """A chunk of jobs in one worker call (fewer round trips to a pool), leaving the disk
+    sync and the renames to the caller: a worker on this machine goes on to its next chunk
+    while the batch's own process commits this one.
 
     `base`: the caller's working directory, which relative paths are taken from (a
     worker's own may be another); outcomes name the files as the jobs did."""
     local = [_portable(job, base) for job in jobs] if base is not None else list(jobs)
     with deferred_commits() as pending:
         outcomes = [run_job(replace(job, remove_source=False)) for job in local]
-        failed = pending.commit()
-    settled = [_settled(job, outcome, failed) for job, outcome in zip(local, outcomes, strict=True)]
-    if base is None:
-        return settled
-    return [_as_given(outcome, job) for outcome, job in zip(settled, jobs, strict=True)]
+        writes = pending.detach()
+    if base is not None:
+        outcomes = [_as_given(outcome, job) for outcome, job in zip(outcomes, jobs, strict=True)]
+    return WrittenChunk(outcomes, writes)
 
 
-def _settled(job: Job, outcome: FileOutcome, failed: dict[str, OSError]) -> FileOutcome:
-    error: OSError | None = failed.get(outcome.output) if outcome.output else None
+def run_jobs(jobs: Sequence[Job], base: str | None = None) -> list[FileOutcome]:
+    """write_jobs, then its commit here, with one disk sync for the chunk: for a worker on
+    another machine (a Dask cluster), whose disk a sync in the caller's process does not
+    reach."""
+    chunk = write_jobs(jobs, base)
+    return settle(jobs, chunk.outcomes, commit_writes(chunk.writes), base)
+
+
+def settle(
+    jobs: Sequence[Job],
+    outcomes: Sequence[FileOutcome],
+    failed: dict[str, OSError],
+    base: str | None = None,
+) -> list[FileOutcome]:
+    """The outcomes once their chunk's writes are committed (`failed`: the targets that
+    could not be replaced): an input that --in-place replaces is removed only now that
+    its output is in place."""
+    if not failed and not any(job.remove_source for job in jobs):
+        return list(outcomes)
+    return [
+        _settled(job, outcome, failed, base) for job, outcome in zip(jobs, outcomes, strict=True)
+    ]
+
+
+def _settled(
+    job: Job, outcome: FileOutcome, failed: dict[str, OSError], base: str | None
+) -> FileOutcome:
+    def local(path: str) -> str:  # as the worker named it
+        return path if base is None else _absolute(path, base)
+
+    output = local(job.output) if job.output else None
+    error: OSError | None = failed.get(output) if output else None
     if error is None and outcome.ok and job.remove_source:
         try:
-            Path(job.source).unlink()
+            Path(local(job.source)).unlink()
         except OSError as unlink_error:
             error = unlink_error
     if error is None:
@@ -264,7 +322,7 @@ def _settled(job: Job, outcome: FileOutcome, failed: dict[str, OSError]) -> File
     return replace(
         outcome,
         ok=False,
-        output=None if outcome.output in failed else outcome.output,
+        output=None if output in failed else outcome.output,
         error=str(error),
         error_kind=type(error).__name__,
     )
@@ -336,60 +394,151 @@ def convert_many(
     on_done: Callable[[FileOutcome], None] | None = None,
 ) -> list[FileOutcome]:
     """Run the jobs, in this process or on `executor` (a process pool, a Dask client's
-    executor, ...); outcomes come back in the order of `jobs`.
+    executor, ...); outcomes come back in the order of `jobs`, and `on_done` is called on
+    this thread.
 
-    A chunk whose worker failed (it was killed, ran out of memory, the pool broke) is run
-    again once the others are done, one job at a time, so that one bad file cannot take
-    its neighbours down (nor, killing a worker again, those running beside it); a job that
-    fails that way too gets an outcome naming the failure.
+    In this process or on a process or thread pool, the workers leave each chunk's disk
+    sync and renames to a thread of this process and go on converting; on any other
+    executor (a Dask cluster, whose workers may be other machines) each worker commits
+    its own chunks. A chunk whose worker failed (it was killed, ran out of memory, the
+    pool broke) is run again once the others are done, one job at a time, so that one bad
+    file cannot take its neighbours down (nor, killing a worker again, those running
+    beside it); a job that fails that way too gets an outcome naming the failure.
     """
-    outcomes: dict[int, FileOutcome] = {}
-
-    def done(index: int, outcome: FileOutcome) -> None:
-        outcomes[index] = outcome
-        if on_done is not None:
-            on_done(outcome)
-
     size = chunk_size or chunk_size_for(len(jobs))
-    if executor is None:  # the same chunks, here: outputs synced once a chunk, as in a pool
-        for start in range(0, len(jobs), size):
-            for offset, outcome in enumerate(run_jobs(jobs[start : start + size])):
-                done(start + offset, outcome)
-        return [outcomes[index] for index in range(len(jobs))]
-    base = str(Path.cwd())
-    pending: dict[Future[list[FileOutcome]], range] = {}
-    for start in range(0, len(jobs), size):
-        indexes = range(start, min(start + size, len(jobs)))
-        pending[_submit(executor, list(jobs[start : indexes.stop]), base)] = indexes
+    chunks = [range(start, min(start + size, len(jobs))) for start in range(0, len(jobs), size)]
+    here = executor is None or isinstance(executor, ProcessPoolExecutor | ThreadPoolExecutor)
+    base = None if executor is None else str(Path.cwd())
+    collected = _Collected(jobs, base, on_done, commit_here=here)
+    try:
+        if executor is None:
+            for indexes in chunks:
+                collected.take(indexes, write_jobs(jobs[indexes.start : indexes.stop]))
+        else:
+            _run_on(executor, write_jobs if here else _written_and_committed, chunks, collected)
+    except BaseException:
+        collected.discard()
+        raise
+    collected.close()
+    return collected.in_order()
+
+
+class _Collected:
+    """The batch's outcomes as its chunks come back, each settled once its outputs are in
+    place: committed by a thread of this process (BackgroundCommits) when a worker on this
+    machine left that to it."""
+
+    def __init__(
+        self,
+        jobs: Sequence[Job],
+        base: str | None,
+        on_done: Callable[[FileOutcome], None] | None,
+        *,
+        commit_here: bool,
+    ) -> None:
+        self.jobs = jobs
+        self.base = base
+        self._on_done = on_done
+        self._outcomes: dict[int, FileOutcome] = {}
+        self._commits: BackgroundCommits[tuple[range, list[FileOutcome]]] | None = (
+            BackgroundCommits() if commit_here else None
+        )
+
+    def take(self, indexes: range, chunk: WrittenChunk) -> None:
+        if chunk.committed:
+            self._done(indexes, chunk.outcomes)
+        elif self._commits is None:
+            raise TypeError("a chunk written elsewhere must come committed")
+        else:
+            self._commits.put((indexes, chunk.outcomes), chunk.writes)
+        if self._commits is not None:
+            self._settle(self._commits.committed())
+
+    def close(self) -> None:
+        """Wait for the commits still running (a batch never returns with outputs beside
+        their targets)."""
+        if self._commits is not None:
+            self._settle(self._commits.close())
+
+    def discard(self) -> None:
+        """Remove the outputs not yet in place: an interrupted batch leaves no temporary
+        file."""
+        if self._commits is not None:
+            self._commits.discard()
+
+    def in_order(self) -> list[FileOutcome]:
+        return [self._outcomes[index] for index in range(len(self.jobs))]
+
+    def _settle(
+        self, committed: list[tuple[tuple[range, list[FileOutcome]], dict[str, OSError]]]
+    ) -> None:
+        for (indexes, outcomes), failed in committed:
+            jobs = self.jobs[indexes.start : indexes.stop]
+            self._done(indexes, settle(jobs, outcomes, failed, self.base))
+
+    def _done(self, indexes: range, outcomes: Sequence[FileOutcome]) -> None:
+        for index, outcome in zip(indexes, outcomes, strict=True):
+            self._outcomes[index] = outcome
+            if self._on_done is not None:
+                self._on_done(outcome)
+
+
+def _written_and_committed(jobs: Sequence[Job], base: str | None = None) -> WrittenChunk:
+    """run_jobs, for a worker that must commit its chunk itself."""
+    return WrittenChunk(run_jobs(jobs, base), [], committed=True)
+
+
+Task = Callable[[Sequence[Job], str | None], WrittenChunk]
+
+
+def _run_on(executor: Executor, task: Task, chunks: list[range], collected: _Collected) -> None:
+    jobs, base = collected.jobs, collected.base
+    pending = {
+        _submit(executor, task, jobs[indexes.start : indexes.stop], base): indexes
+        for indexes in chunks
+    }
     again: list[int] = []
-    for future in as_completed(pending):
-        indexes = pending[future]
-        try:
-            results = future.result()
-        except Exception:
-            again.extend(indexes)
-            continue
-        for index, outcome in zip(indexes, results, strict=True):
-            done(index, outcome)
+    try:
+        for future in as_completed(list(pending)):
+            indexes = pending.pop(future)
+            try:
+                chunk = future.result()
+            except Exception:
+                again.extend(indexes)
+                continue
+            collected.take(indexes, chunk)
+    finally:
+        for future in pending:  # left by an interrupt: no written output may stay behind
+            if not future.cancel():
+                future.add_done_callback(_discard_written)
     for index in sorted(again):
         # The dead worker may have left any job of its chunk written but not yet renamed.
         _leftovers_removed(jobs[index])
         started = time.perf_counter()
         try:
-            (outcome,) = _submit(executor, [jobs[index]], base).result()
+            chunk = _submit(
+                executor, _written_and_committed, jobs[index : index + 1], base
+            ).result()
         except Exception as error:
             _leftovers_removed(jobs[index])
-            outcome = _failed(jobs[index], f"the worker failed: {error!r}", started, error)
-        done(index, outcome)
-    return [outcomes[index] for index in range(len(jobs))]
+            failure = _failed(jobs[index], f"the worker failed: {error!r}", started, error)
+            chunk = WrittenChunk([failure], [], committed=True)
+        collected.take(range(index, index + 1), chunk)
 
 
-def _submit(executor: Executor, chunk: list[Job], base: str) -> Future[list[FileOutcome]]:
+def _discard_written(future: Future[WrittenChunk]) -> None:
+    if not future.cancelled() and future.exception() is None:
+        discard_writes(future.result().writes)
+
+
+def _submit(
+    executor: Executor, task: Task, chunk: Sequence[Job], base: str | None
+) -> Future[WrittenChunk]:
     """executor.submit, or a future holding the error when the executor refuses (a broken
     process pool refuses every new task)."""
     try:
-        return executor.submit(run_jobs, chunk, base)
+        return executor.submit(task, list(chunk), base)
     except Exception as error:
-        refused: Future[list[FileOutcome]] = Future()
+        refused: Future[WrittenChunk] = Future()
         refused.set_exception(error)
         return refused

@@ -70,3 +70,46 @@ def test_uncommitted_writes_vanish_and_a_failed_rename_is_reported(tmp_path: Pat
         failed = pending.commit()
     assert list(failed) == [str(blocked)]
     assert [path.name for path in tmp_path.iterdir()] == ["dir"]
+
+
+def test_background_commits_sync_off_the_caller_and_rename_on_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Files appear only when the caller collects them; a failed rename is its put's."""
+    import threading
+
+    from structconv.atomic import BackgroundCommits, deferred_commits
+
+    blocked = tmp_path / "dir"
+    with deferred_commits() as pending:
+        write_atomic(tmp_path / "a.json", "a")
+        first = pending.detach()
+        write_atomic(blocked, "x")
+        write_atomic(tmp_path / "b.json", "b")
+        second = pending.detach()
+    blocked.mkdir()
+    (blocked / "keep").write_text("")  # a non-empty directory cannot be replaced
+    synced_on: list[str] = []
+    monkeypatch.setattr(os, "sync", lambda: synced_on.append(threading.current_thread().name))
+    commits: BackgroundCommits[str] = BackgroundCommits()
+    commits.put("first", first)
+    commits.put("second", second)
+    assert not (tmp_path / "a.json").exists()  # never renamed by the thread
+    done = commits.committed() + commits.close()
+    assert [token for token, _ in done] == ["first", "second"]
+    assert done[0][1] == {}
+    assert list(done[1][1]) == [str(blocked)]
+    assert synced_on and threading.current_thread().name not in synced_on
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["a.json", "b.json", "dir"]
+
+
+def test_background_commits_discarded_leave_no_temporary(tmp_path: Path) -> None:
+    from structconv.atomic import BackgroundCommits, deferred_commits
+
+    with deferred_commits() as pending:
+        write_atomic(tmp_path / "a.json", "a")
+        writes = pending.detach()
+    commits: BackgroundCommits[int] = BackgroundCommits()
+    commits.put(1, writes)
+    commits.discard()
+    assert list(tmp_path.iterdir()) == []

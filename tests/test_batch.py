@@ -245,3 +245,64 @@ def test_a_chunk_whose_worker_died_leaves_no_temporary_file(tmp_path: Path) -> N
         "f2.jsonl",
         "f3.jsonl",
     ]
+
+
+def test_a_written_chunk_is_in_place_only_once_committed_and_settled(tmp_path: Path) -> None:
+    """What a worker on this machine runs: outputs whole beside their targets; the batch's
+    own process syncs and renames them, then removes the inputs --in-place replaced."""
+    from structconv.atomic import commit_writes
+    from structconv.batch import settle, write_jobs
+
+    good, bad = _files(tmp_path, 2, broken={1})
+    jobs = plan_jobs([good, bad], to="jsonl", in_place=True)
+    chunk = write_jobs(jobs, str(tmp_path.parent))
+    assert [outcome.ok for outcome in chunk.outcomes] == [True, False]
+    assert [target for _, target in chunk.writes] == [str(tmp_path / "f0.jsonl")]
+    assert not (tmp_path / "f0.jsonl").exists() and Path(good).exists()
+    outcomes = settle(jobs, chunk.outcomes, commit_writes(chunk.writes), str(tmp_path.parent))
+    assert [outcome.ok for outcome in outcomes] == [True, False]
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["f0.jsonl", "f1.json"]
+
+
+@pytest.mark.parametrize("pool", [None, "threads", "processes"])
+def test_an_output_that_cannot_be_put_in_place_fails_its_file_alone(
+    tmp_path: Path, pool: str | None
+) -> None:
+    sources = _files(tmp_path, 6)
+    out = tmp_path / "out"
+    (out / "f2.jsonl").mkdir(parents=True)
+    (out / "f2.jsonl" / "keep").write_text("")  # a non-empty directory is never replaced
+    jobs = plan_jobs(sources, to="jsonl", out_dir=out)
+    if pool is None:
+        outcomes = convert_many(jobs, chunk_size=2)
+    else:
+        executor_type = ThreadPoolExecutor if pool == "threads" else ProcessPoolExecutor
+        with executor_type(max_workers=2) as executor:
+            outcomes = convert_many(jobs, executor=executor, chunk_size=2)
+    assert [outcome.ok for outcome in outcomes] == [True, True, False, True, True, True]
+    assert outcomes[2].output is None and outcomes[2].error_kind == "IsADirectoryError"
+    assert sorted(path.name for path in out.iterdir()) == [f"f{index}.jsonl" for index in range(6)]
+
+
+@pytest.mark.parametrize("pool", [None, "processes"])
+def test_an_interrupted_batch_leaves_no_temporary_file(tmp_path: Path, pool: str | None) -> None:
+    """Chunks written but not yet reported, here or in a worker, are removed."""
+    sources = _files(tmp_path, 24)
+    out = tmp_path / "out"
+    out.mkdir()
+    jobs = plan_jobs(sources, to="jsonl", out_dir=out)
+    reported: list[str] = []
+
+    def interrupt(outcome: Any) -> None:
+        reported.append(outcome.output)
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        if pool is None:
+            convert_many(jobs, chunk_size=2, on_done=interrupt)
+        else:
+            with ProcessPoolExecutor(max_workers=2) as executor:
+                convert_many(jobs, executor=executor, chunk_size=2, on_done=interrupt)
+    left = sorted(path.name for path in out.iterdir())
+    assert left and not [name for name in left if not name.endswith(".jsonl")]
+    assert set(reported) <= {str(out / name) for name in left}
