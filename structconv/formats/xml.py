@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import codecs
 import datetime
+import functools
 import math
 import re
 from dataclasses import dataclass, field
@@ -64,8 +65,21 @@ _NAME_START = (
 )
 _NAME_CHAR = _NAME_START + r"\-.0-9\u00b7\u0300-\u036f\u203f-\u2040"
 _NCNAME = f"[{_NAME_START}][{_NAME_CHAR}]*"
-_QNAME = re.compile(f"(?:({_NCNAME}):)?{_NCNAME}")
-_NOT_XML_CHAR = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+@functools.cache
+def _qname() -> re.Pattern[str]:
+    """Compiled when XML is first written: its Unicode classes take 10 ms to compile, which
+    every process that only reads XML (each worker of a batch) would pay at import."""
+    return re.compile(f"(?:({_NCNAME}):)?{_NCNAME}")
+
+
+@functools.cache
+def _not_xml_char() -> re.Pattern[str]:
+    """Compiled on first use, as `_qname` (5 ms)."""
+    return re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
 _TEXT_PIECE = re.compile(r"#\d+")  # xmlschema's mixed-content keys ("#1", "#2", ...)
 _XML_SPACE = " \t\r\n"
 _ENCODING_DECLARATION = re.compile(
@@ -422,7 +436,7 @@ class _Writer:
         spelled = _spell(value)
         if spelled is None:
             raise self.refuse(path, f"a {type(value).__name__} value has no XML text")
-        bad = _NOT_XML_CHAR.search(spelled)
+        bad = _not_xml_char().search(spelled)
         if bad:
             raise self.refuse(
                 path,
@@ -440,7 +454,7 @@ class _Writer:
     def name(self, path: tuple[PathPart, ...], key: Any) -> str:
         if not isinstance(key, str):
             raise self.refuse(path, f"the key {key!r} is a {type(key).__name__}, not an XML name")
-        if not _QNAME.fullmatch(key):
+        if not _qname().fullmatch(key):
             raise self.refuse(path, f"{key!r} is not an XML name", "rename the key")
         return key
 
@@ -587,13 +601,13 @@ def single_root(data: Any, options: Options) -> tuple[str, Any, tuple[PathPart, 
             f"XML needs a single root element, and the data is {shape}",
             "pass --root NAME to wrap it",
         )
-    if not _QNAME.fullmatch(options.root) or ":" in options.root:
+    if not _qname().fullmatch(options.root) or ":" in options.root:
         raise UsageError(f"--root {options.root!r} is not an XML element name")
     return options.root, data, ()
 
 
 def data_to_node(data: Any, options: Options) -> Node:
-    if not _QNAME.fullmatch(options.item) or ":" in options.item:
+    if not _qname().fullmatch(options.item) or ":" in options.item:
         raise UsageError(f"--item {options.item!r} is not an XML element name")
     return _Writer(options).document(data)
 
