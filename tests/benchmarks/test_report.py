@@ -47,7 +47,7 @@ CONVERT = """# structconv conversion benchmark (full size)
 
 BATCH = """# Batch conversion: 200 small config files to JSON
 
-`--jobs 1` / `--jobs 2`: **1.52x** (best / best); per round 1.52 (target: at least 1.7x)
+`--jobs 1` / `--jobs 2`: **1.52x** (median of the rounds: 1.52); best / best 1.52x (target: at least 1.7x)
 """
 
 NORMALIZE = """Normalize benchmark: 100 generated files
