@@ -66,10 +66,6 @@ class PendingWrites:
     def __init__(self) -> None:
         self.writes: Writes = []
 
-    def commit(self) -> dict[str, OSError]:
-        """commit_writes of everything written so far."""
-        return commit_writes(self.detach())
-
     def detach(self) -> Writes:
         """The writes so far, now the caller's to commit or discard."""
         writes, self.writes = self.writes, []
@@ -142,7 +138,8 @@ _PENDING: ContextVar[PendingWrites | None] = ContextVar("structconv_pending", de
 
 @contextlib.contextmanager
 def deferred_commits() -> Iterator[PendingWrites]:
-    """Writes inside wait for `commit()`; what is not committed by the end is removed."""
+    """Writes inside stay beside their targets for the caller to `detach()` and commit
+    (`commit_writes`, `BackgroundCommits`); what is not detached by the end is removed."""
     pending = PendingWrites()
     token = _PENDING.set(pending)
     try:

@@ -41,7 +41,7 @@ def test_failure_leaves_the_old_file_and_no_temporary(tmp_path: Path) -> None:
 
 
 def test_deferred_writes_appear_only_when_committed(tmp_path: Path) -> None:
-    from structconv.atomic import deferred_commits
+    from structconv.atomic import commit_writes, deferred_commits
 
     target = tmp_path / "out.json"
     target.write_text("old")
@@ -50,14 +50,14 @@ def test_deferred_writes_appear_only_when_committed(tmp_path: Path) -> None:
         write_atomic(tmp_path / "other.json", "x")
         assert target.read_text() == "old"  # whole beside it, not yet in place
         assert not (tmp_path / "other.json").exists()
-        assert pending.commit() == {}
+        assert commit_writes(pending.detach()) == {}
     assert target.read_text() == "new"
     assert (tmp_path / "other.json").read_text() == "x"
     assert sorted(path.name for path in tmp_path.iterdir()) == ["other.json", "out.json"]
 
 
 def test_uncommitted_writes_vanish_and_a_failed_rename_is_reported(tmp_path: Path) -> None:
-    from structconv.atomic import deferred_commits
+    from structconv.atomic import commit_writes, deferred_commits
 
     with deferred_commits():
         write_atomic(tmp_path / "never.json", "x")
@@ -67,7 +67,7 @@ def test_uncommitted_writes_vanish_and_a_failed_rename_is_reported(tmp_path: Pat
         write_atomic(blocked, "x")
         blocked.mkdir()
         (blocked / "keep").write_text("")  # a non-empty directory cannot be replaced
-        failed = pending.commit()
+        failed = commit_writes(pending.detach())
     assert list(failed) == [str(blocked)]
     assert [path.name for path in tmp_path.iterdir()] == ["dir"]
 

@@ -73,7 +73,7 @@ def test_in_place_with_a_format_change_removes_the_input_only_on_success(tmp_pat
 def test_a_chunk_puts_its_outputs_in_place_together_then_removes_the_inputs(
     tmp_path: Path,
 ) -> None:
-    """What a pool worker runs: outputs whole, synced once, renamed; inputs gone after."""
+    """What a Dask worker runs: outputs whole, synced once, renamed; inputs gone after."""
     from structconv.batch import run_jobs
 
     good, bad, other = _files(tmp_path, 3, broken={1})
