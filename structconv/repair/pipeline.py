@@ -18,9 +18,9 @@ from typing import Any
 from structconv import formats
 from structconv.errors import AmbiguousInput, ModelUnavailable, ParseError, RepairRejected
 from structconv.options import Options
+from structconv.repair import provenance
 from structconv.repair.rules import RuleOutcome, rules_for
 from structconv.result import Ambiguity, Candidate, Fix
-from structconv.validate import check_provenance
 
 
 @dataclass(frozen=True)
@@ -43,9 +43,6 @@ def _accept(
     original: str, format: str, patched_text: str, fixes: tuple[Fix, ...], options: Options
 ) -> tuple[Any, RepairRejected | None]:
     """The candidate's data, and why it must be refused (None when it passes)."""
-    values = getattr(rules_for(format), "input_values", None)
-    if values is None:
-        return None, RepairRejected(format, f"{format} has no input lexer to validate a repair")
     try:
         data = _read_candidate(patched_text, format, options)
     except ParseError as error:
@@ -57,7 +54,7 @@ def _accept(
             line=error.line,
             column=error.column,
         )
-    refusal = check_provenance(original, data, fixes, format, values)
+    refusal = provenance.check(original, data, fixes, format, options)
     if refusal is not None:
         return data, RepairRejected(
             format,

@@ -82,7 +82,8 @@ from structconv.repair.edits import EditSession, LineIndex
 from structconv.repair.rules import Patched, RuleOutcome
 from structconv.repair.windows import yaml_top_key
 from structconv.result import Ambiguity, Candidate, Fix
-from structconv.validate import check_provenance, unescape_backslashes
+from structconv.repair import provenance
+from structconv.validate import unescape_backslashes
 
 TAB_INDENTATION = "tab-indentation"
 TAB_SEPARATOR = "tab-separator"
@@ -570,7 +571,7 @@ def repair(text: str, error: ParseError, options: Options) -> RuleOutcome:
     for group in groups:
         for reading, session, data in group:
             fixes = session.fixes()
-            if check_provenance(text, data, fixes, "yaml", input_values) is None:
+            if provenance.check(text, data, fixes, "yaml", search.options) is None:
                 kept.append((reading, session, fixes))
                 break
     if not kept:

@@ -1,0 +1,142 @@
+"""The JSON (and JSON Lines) lexicon: the repair rules' own tolerant lexer, read for roles.
+
+A string is a key when a colon follows it, a value when a comma, a closing bracket or
+the end follows it or a colon precedes it; a bare word is a key only before a colon
+(JavaScript's `{name: 1}`): as a value it has no type the input gives it, so no result
+may hold it (the rules refuse to guess it, and so must the model). Python's and
+JavaScript's literal spellings (True, None, undefined) stand for their values. A value
+after `key:` is owned by that key, and so are the items of an array that follows it
+and the keys of an object that follows it: a value or key the result puts under
+another key (a nesting changed) does not line up.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from structconv.options import Options
+from structconv.repair.provenance import ROOT, Item, Role, Token, walk_items
+from structconv.repair.rules.json import _fenced_blocks, _Lexer, _Token
+from structconv.validate import unescape_backslashes
+
+_LITERALS: dict[str, Any] = {
+    "true": True,
+    "false": False,
+    "null": None,
+    "True": True,
+    "False": False,
+    "None": None,
+    "undefined": None,
+}
+_VALUE_ENDS = frozenset({",", "}", "]"})
+
+
+def _number_readings(spelling: str) -> tuple[Any, ...]:
+    cleaned = spelling.replace("_", "")
+    sign = -1 if cleaned.startswith("-") else 1
+    digits = cleaned.lstrip("+-")
+    if len(cleaned) - len(digits) > 1 or not digits:
+        return ()
+    try:
+        if digits[:2].lower() in ("0x", "0o", "0b"):
+            return (sign * int(digits, 0),)
+        if any(mark in digits for mark in ".eE"):
+            return (sign * float(digits),)
+        return (sign * int(digits),)
+    except ValueError:
+        return ()
+
+
+def _string_readings(token: _Token) -> tuple[Any, ...]:
+    body = token.text[token.prefix + 1 :]
+    if token.closed:
+        body = body[:-1]
+    if "\\" not in body:
+        return (body,)
+    return tuple(
+        dict.fromkeys((unescape_backslashes(body), unescape_backslashes(body, keep_unknown=True)))
+    )
+
+
+@dataclass
+class _Frame:
+    bracket: str
+    owner: int | None
+
+
+def _lexed(text: str) -> list[_Token]:
+    blocks = _fenced_blocks(text)
+    regions = [(block.content_start, block.content_end) for block in blocks] or [(0, len(text))]
+    lexed: list[_Token] = []
+    for start, end in regions:
+        lexed.extend(token for token in _Lexer(text, start, end, None).run().tokens)
+    return lexed
+
+
+def tokens(text: str) -> list[Token]:
+    lexed = [token for token in _lexed(text) if token.kind != "other"]
+    result: list[Token] = []
+    stack: list[_Frame] = []
+    last_key: int | None = None  # the key whose colon came last
+    for position, token in enumerate(lexed):
+        following = lexed[position + 1] if position + 1 < len(lexed) else None
+        previous = lexed[position - 1] if position > 0 else None
+        next_text = following.text if following is not None and following.kind == "punct" else ""
+        after_colon = previous is not None and previous.kind == "punct" and previous.text == ":"
+        if token.kind == "punct":
+            if token.text in "{[":
+                inherited = stack[-1].owner if stack else ROOT
+                stack.append(_Frame(token.text, last_key if after_colon else inherited))
+            elif token.text in "}]" and stack:
+                stack.pop()
+            continue
+        if token.kind == "eof":
+            continue
+        if next_text == ":":
+            role = Role.KEY
+        elif after_colon or following is None or following.kind == "eof" or next_text in _VALUE_ENDS:
+            role = Role.VALUE
+        else:
+            role = Role.EITHER
+        if token.kind == "string":
+            readings = _string_readings(token)
+        elif token.kind == "number":
+            readings = _number_readings(token.text)
+        elif token.text in _LITERALS and role is not Role.KEY:
+            readings = (_LITERALS[token.text],)
+        else:  # a bare word: a name only as a key
+            readings = (token.text,) if role is Role.KEY else ()
+        owner = None
+        if role is Role.KEY:
+            if stack and stack[-1].bracket == "{":
+                owner = stack[-1].owner
+        elif after_colon:
+            owner = last_key
+        elif stack and stack[-1].bracket == "[":
+            owner = stack[-1].owner
+        elif not stack and role is Role.VALUE:
+            owner = ROOT
+        result.append(Token(role, token.text, token.start, token.end, readings, owner=owner))
+        if role is Role.KEY:
+            last_key = len(result) - 1
+    return result
+
+
+class JsonLexicon:
+    ordered = True
+    removing_rules = frozenset({"comment", "fence", "prose", "whitespace"})
+    truncating_rules = frozenset({"unclosed"})
+    inserting_rules: frozenset[str] = frozenset()
+    closers = ("}", "]")
+
+    def tokens(self, text: str, options: Options) -> list[Token]:
+        return tokens(text)
+
+    def items(self, data: Any, tokens: Sequence[Token]) -> list[Item]:
+        return walk_items(data)
+
+
+LEXICON = JsonLexicon()
+LEXICON_JSONL = JsonLexicon()
