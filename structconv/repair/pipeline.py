@@ -127,6 +127,12 @@ def _model_generates(original: str, format: str, error: ParseError, options: Opt
     """The model's own reading of what no rule repairs, validated without any excuse."""
     from structconv.repair import model_repair
 
+    if not provenance.has_content(original, format, options):
+        raise _unrepaired(
+            error,
+            f"the input holds no {format.upper()} data a repair could keep (no key, value "
+            "or word), so no model is asked to make some up",
+        )
     text, data, fix, confidence = model_repair.generate(original, format, error, options)
     note = f"repaired by the model ({confidence:.0%} sure): {fix.message}"
     return Repaired(text, data, (fix,), confidence, True, (note,))

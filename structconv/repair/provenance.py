@@ -269,8 +269,9 @@ def _shorten(text: str, limit: int = 60) -> str:
 
 def _dropped(lines: LineIndex, token: Token, why: str = "") -> Refusal:
     line, column = lines.line_column(token.start)
+    shown = token.readings[0] if token.readings and isinstance(token.readings[0], str) else ""
     return Refusal(
-        f"the input's {_shorten(token.text)!r} (line {line}, column {column}) is missing from "
+        f"the input's {_shorten(shown or token.text)!r} (line {line}, column {column}) is missing from "
         f"the result{why or ' and no fix explains its removal'}",
         line,
         column,
@@ -285,10 +286,12 @@ def _invented(matcher: _Matcher, number: int) -> Refusal:
     else:
         what = f"{format_path(item.path)} holds {shown!r}"
     if not matcher.anywhere(number):
-        why = "which the input does not spell as a key" if item.role is Role.KEY else ""
-        why = why or "which the input does not hold"
+        why = "which does not appear in the input" + (" as a key" if item.role is Role.KEY else "")
     else:
-        why = "which the input holds elsewhere or less often: a value moved, copied or retyped"
+        why = (
+            "which does not appear in the input there, or not that often: a value moved, "
+            "copied or retyped"
+        )
     return Refusal(f"{what}, {why}")
 
 
@@ -429,6 +432,12 @@ class _Patched:
         high = 0
         fixes: list[Fix] = []
         for patched_start, patched_end, input_start, input_end, fix in self.segments[first:]:
+            if start == end and fix is not None and patched_start <= start <= patched_end:
+                # an empty token at the edge of what a fix wrote: the fix wrote it
+                low = input_start if low is None else min(low, input_start)
+                high = max(high, input_end)
+                fixes.append(fix)
+                continue
             if patched_start >= max(end, start + 1):
                 break
             if patched_end == patched_start:  # removed text: inside the token, or not at all
@@ -522,14 +531,8 @@ def _audit(
     lines = LineIndex(text)
     for start, end, fix in spans:
         if rules_of(fix) & lexicon.truncating_rules and end > start:
-            closer = next(
-                (
-                    mark
-                    for mark in lexicon.closers
-                    if text.count(mark, start, end) > fix.after.count(mark)
-                ),
-                None,
-            )
+            removed = _removed_part(text[start:end], fix.after)
+            closer = next((mark for mark in lexicon.closers if mark in removed), None)
             if closer is not None:
                 line, column = lines.line_column(start)
                 return Refusal(
@@ -552,7 +555,8 @@ def _audit(
             rules = rules_of(fix)
             if rules & (lexicon.removing_rules | lexicon.truncating_rules):
                 continue
-            if not _carried(token, written.get(id(fix), [])):
+            part = text[max(token.start, start) : min(token.end, end)]
+            if not _carried(token, part, written.get(id(fix), [])):
                 return _dropped(lines, token, f" although a fix ({fix.rule}) rewrote it")
     for token in new_tokens:
         fixes = token_fixes(token, patched)
@@ -569,6 +573,15 @@ def _audit(
                 for reading in old.readings
             ):
                 continue  # a name the input has, written again (an element opened again)
+            if token.readings == ("",) and source == "" and not token.optional:
+                line, column = lines.line_column(input_start)
+                return Refusal(
+                    f"a fix ({'+'.join(sorted({rule for fix in fixes for rule in rules_of(fix)}))}) "
+                    f"adds an empty value at line {line}, column {column}, where the input has "
+                    "none: a missing value is not an empty one",
+                    line,
+                    column,
+                )
         views = _decodings(source)
         if any(rules_of(fix) & lexicon.removing_rules for fix in fixes):
             views += _decodings(" ".join(fix.before for fix in fixes))
@@ -596,6 +609,15 @@ def _audit(
     return None
 
 
+def _removed_part(before: str, after: str) -> str:
+    """What a truncating fix took away: its old text past what it kept (a cut-off string
+    it closed keeps its text, and a cut-off end tag it completed keeps its start)."""
+    kept = 0
+    while kept < min(len(before), len(after)) and before[kept] == after[kept]:
+        kept += 1
+    return before[kept:]
+
+
 def token_fixes(token: Token, patched: _Patched) -> list[Fix]:
     """The fixes whose written text a token of the patched text overlaps."""
     return patched.original(token.start, token.end)[2]
@@ -615,11 +637,12 @@ def _overlapping(
 _WORD = re.compile(r"\w+")
 
 
-def _carried(old: Token, written: Sequence[Token]) -> bool:
+def _carried(old: Token, part: str, written: Sequence[Token]) -> bool:
     """Whether a token a fix replaced lives on in what the fix wrote: the same typed
     value, or every word of it (a repair may move quotes and punctuation between a
     value and the structure around it, as closing a quote early does; names may change
-    case, as an end tag fixed to its start tag's spelling does)."""
+    case, as an end tag fixed to its start tag's spelling does). `part` is the piece of
+    the token the fix replaced (a lenient lexer may run a token past the fix)."""
     readings = [reading for token in written for reading in token.readings]
     if any(same_value(mine, theirs) for mine in old.readings for theirs in readings):
         return True
@@ -632,7 +655,7 @@ def _carried(old: Token, written: Sequence[Token]) -> bool:
     texts = [token.text for token in written] + [str(reading) for reading in readings]
     if old.role is Role.KEY:
         texts = [text.casefold() for text in texts]
-    words = _WORD.findall(old.text.casefold() if old.role is Role.KEY else old.text)
+    words = _WORD.findall(part.casefold() if old.role is Role.KEY else part)
     return all(any(word in text for text in texts) for word in words)
 
 
@@ -685,6 +708,20 @@ def lexicon_for(format: str) -> Lexicon | None:
     module = importlib.import_module(name)
     lexicon: Lexicon = module.LEXICON_JSONL if format == "jsonl" else module.LEXICON
     return lexicon
+
+
+def has_content(text: str, format: str, options: Options) -> bool:
+    """Whether the text holds anything a repair could keep: a word, a number or a
+    literal the format reads (`*`, a lone `"` or `[` hold nothing; a model given them
+    can only make data up)."""
+    lexicon = lexicon_for(format)
+    if lexicon is None:
+        return bool(text.strip())
+    for token in lexicon.tokens(text, options):
+        for reading in token.readings:
+            if not isinstance(reading, str) or _WORD.search(reading):
+                return True
+    return False
 
 
 def check(

@@ -12,6 +12,7 @@ another key (a nesting changed) does not line up.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -55,9 +56,12 @@ def _string_readings(token: _Token) -> tuple[Any, ...]:
         body = body[:-1]
     if "\\" not in body:
         return (body,)
-    return tuple(
-        dict.fromkeys((unescape_backslashes(body), unescape_backslashes(body, keep_unknown=True)))
-    )
+    readings = [unescape_backslashes(body), unescape_backslashes(body, keep_unknown=True)]
+    try:
+        readings.insert(0, json.loads(f'"{body}"'))
+    except ValueError:
+        pass
+    return tuple(dict.fromkeys(readings))
 
 
 @dataclass
