@@ -1316,18 +1316,44 @@ def _repair_or_refuse(text: str, options: Options) -> RuleOutcome:
         ) from None
 
 
+def _refuse_unsniffed(text: str, delimiter: str, options: Options, start: int) -> None:
+    """Columns split by a delimiter the reader never sniffs: the option to pass is named
+    only when the file reads with it (a hint that leads to another error helps no one)."""
+    problem = _strict_problem(text, delimiter, options)
+    if problem is None:
+        raise CsvRefusal(
+            f"the columns are separated by {delimiter!r}, which is not sniffed",
+            f"pass --delimiter '{delimiter}' (API: delimiter={delimiter!r})",
+            start,
+        )
+    raise CsvRefusal(
+        f"the columns seem to be separated by {delimiter!r} (which is not sniffed), but the "
+        f"file does not read with it either: {problem}",
+        "fix the table by hand, then pass the delimiter it uses with --delimiter",
+        start,
+    )
+
+
+def _strict_problem(text: str, delimiter: str, options: Options) -> str | None:
+    """Why the strict reader refuses the text with this delimiter (None: it reads it)."""
+    from dataclasses import replace
+
+    from structconv.formats.csv import loads
+
+    try:
+        loads(text, replace(options, delimiter=delimiter, repair="off"))
+    except ParseError as error:
+        return f"{error.message} (line {error.line})"
+    return None
+
+
 def _repair(text: str, options: Options) -> RuleOutcome:
     start, sep_delimiter = _sep_line(text)
     dialect = detect_dialect(text, options.delimiter or sep_delimiter)
     if dialect is None:
         return None
     if options.delimiter is None and dialect.delimiter not in STANDARD_DELIMITERS:
-        shown = dialect.delimiter
-        raise CsvRefusal(
-            f"the columns are separated by {shown!r}, which is not sniffed",
-            f"pass --delimiter '{shown}' (API: delimiter={shown!r})",
-            start,
-        )
+        _refuse_unsniffed(text, dialect.delimiter, options, start)
     plan = _Plan(text, dialect)
     if sep_delimiter is not None:
         plan.change(
@@ -1485,6 +1511,7 @@ def _unsniffed_delimiter(text: str, options: Options, name: Any) -> None:
         len(rows) > EVIDENCE_ROWS
         and len({row.width for row in rows}) == 1
         and all(is_label(name) for name in names)
+        and _strict_problem(text, dialect.delimiter, options) is None
     ):
         raise ParseError(
             f"every line splits into {rows[0].width} columns on {dialect.delimiter!r}, which "
