@@ -355,8 +355,8 @@ def test_more_problems_than_the_pass_limit_are_refused_quickly() -> None:
 
 def test_a_problem_no_rule_knows_keeps_the_original_error() -> None:
     with pytest.raises(ParseError) as raised:
-        repaired('name = "unterminated\nother = 1\n')
-    assert raised.value.line == 1
+        repaired("name = 1\nname = 2\n")
+    assert raised.value.line == 2
     assert "no repair rule applies" in raised.value.hint
 
 
@@ -443,3 +443,59 @@ def test_a_model_answer_keeps_every_value_under_the_table_and_key_the_input_writ
 )
 def test_a_model_answer_with_the_inputs_key_paths_lines_up(text: str, data: Any) -> None:
     assert rules.answer_lines_up(text, data) is None
+
+
+# --- a string missing its closing quote, an array missing its `]` (issue 14) ---------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('name = "Ada Lovelace\nversion = "1.0"\n', {"name": "Ada Lovelace", "version": "1.0"}),
+        ("name = 'Ada\nx = 1\n", {"name": "Ada", "x": 1}),
+        ('[p]\nname = "x\n', {"p": {"name": "x"}}),
+    ],
+)
+def test_a_string_missing_its_closing_quote_is_closed_at_the_line_end(
+    text: str, expected: dict[str, Any]
+) -> None:
+    result = repaired(text)
+    assert result.data == expected
+    assert [fix.rule for fix in result.fixes] == ["unterminated_string"]
+
+
+def test_a_hash_in_an_unclosed_string_is_a_choice() -> None:
+    with pytest.raises(AmbiguousInput) as raised:
+        repaired('b = "see # 5\nc = 1\n')
+    assert [candidate.data["b"] for candidate in raised.value.ambiguity.candidates] == [
+        "see",
+        "see # 5",
+    ]
+
+
+def test_a_string_the_file_stops_in_is_not_closed() -> None:
+    with pytest.raises(ParseError):
+        repaired('[p]\nname = "x')
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('deps = ["a", "b"\nversion = "1"\n', {"deps": ["a", "b"], "version": "1"}),
+        (
+            'deps = [\n  "a",\n  "b",  # last\n\n[tool.x]\ny = 1\n',
+            {"deps": ["a", "b"], "tool": {"x": {"y": 1}}},
+        ),
+    ],
+)
+def test_an_array_missing_its_bracket_is_closed_after_its_last_item(
+    text: str, expected: dict[str, Any]
+) -> None:
+    result = repaired(text)
+    assert result.data == expected
+    assert [fix.rule for fix in result.fixes] == ["unclosed_array"]
+
+
+def test_an_array_the_file_ends_in_is_not_closed() -> None:
+    with pytest.raises(ParseError):
+        repaired("a = [1, 2\n")
