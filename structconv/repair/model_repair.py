@@ -196,7 +196,9 @@ def generate(
     return text, data, fix, confidence
 
 
-def check_answer(original: str, data: Any, format: str, options: Options | None = None) -> str | None:
+def check_answer(
+    original: str, data: Any, format: str, options: Options | None = None
+) -> str | None:
     """Why the data the model wrote for `original` must be refused, or None. Stricter
     than for a rule's repair: no fix excuses a missing value, no value may be copied
     more often than the input spells it, the answer must line up with the input's

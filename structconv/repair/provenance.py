@@ -104,6 +104,10 @@ class Lexicon(Protocol):
 
     def items(self, data: Any, tokens: Sequence[Token]) -> list[Item]: ...
 
+    def removable(self, rule: str, token: Token, text: str) -> bool:
+        """Whether a fix of this removing rule may take this token of `text` away."""
+        ...
+
 
 @dataclass(frozen=True)
 class Refusal:
@@ -354,7 +358,12 @@ def _align_unordered(matcher: _Matcher, lines: LineIndex) -> Refusal | None:
     loose: list[int] = []
     for index, token in enumerate(tokens):
         keys = {_value_key(reading) for reading in token.readings}
-        if token.folds or not keys or None in keys or index + 1 < len(tokens) and tokens[index + 1].joins:
+        if (
+            token.folds
+            or not keys
+            or None in keys
+            or (index + 1 < len(tokens) and tokens[index + 1].joins)
+        ):
             loose.append(index)
         for key in keys:
             if key is not None:
@@ -553,7 +562,9 @@ def _audit(
             continue
         for start, end, fix in _overlapping(spans, starts, token.start, token.end):
             rules = rules_of(fix)
-            if rules & (lexicon.removing_rules | lexicon.truncating_rules):
+            if rules & lexicon.truncating_rules or any(
+                lexicon.removable(rule, token, text) for rule in rules & lexicon.removing_rules
+            ):
                 continue
             part = text[max(token.start, start) : min(token.end, end)]
             if not _carried(token, part, written.get(id(fix), [])):
@@ -648,7 +659,7 @@ def _carried(old: Token, part: str, written: Sequence[Token]) -> bool:
         return True
     spelled = collapse(old.text).casefold()
     for reading in readings:
-        if reading is True and spelled in _TRUE or reading is False and spelled in _FALSE:
+        if (reading is True and spelled in _TRUE) or (reading is False and spelled in _FALSE):
             return True
         if reading is None and spelled in _NULL:
             return True

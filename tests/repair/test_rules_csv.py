@@ -624,7 +624,6 @@ def test_a_short_last_row_without_a_line_end_is_a_cut_off_file() -> None:
     assert "looks cut off" in error.message
 
 
-
 def test_file_cut_inside_a_quoted_field_of_a_full_row_gets_its_closing_quote() -> None:
     text = 'id,title,body\n1,"Welcome","First"\n2,"Draft","Unfinished te'
     result = repaired(text)

@@ -242,10 +242,14 @@ def test_a_table_header_missing_its_bracket_is_closed() -> None:
     assert result.confidence == 0.95
 
 
-def test_an_array_of_tables_header_missing_a_bracket_is_closed() -> None:
-    result = repaired('[[bin]\nname = "cli"\n')
-    assert result.data == {"bin": [{"name": "cli"}]}
-    assert where(result) == [("table_header_bracket", 1, 7)]
+def test_an_array_of_tables_header_missing_a_bracket_is_a_choice() -> None:
+    # One `]` lost, or one `[` too many: an array of tables and a table differ.
+    with pytest.raises(AmbiguousInput) as raised:
+        repaired('[[bin]\nname = "cli"\n')
+    assert [candidate.data for candidate in raised.value.ambiguity.candidates] == [
+        {"bin": [{"name": "cli"}]},
+        {"bin": {"name": "cli"}},
+    ]
 
 
 def test_a_header_with_more_after_the_name_is_refused() -> None:

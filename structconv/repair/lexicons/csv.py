@@ -72,6 +72,9 @@ class CsvLexicon:
             header = True
         return tokens
 
+    def removable(self, rule: str, token: Token, text: str) -> bool:
+        return True
+
     def items(self, data: Any, tokens: Sequence[Token]) -> list[Item]:
         """Per record, each column's name (a key) then its cell, in the header's order."""
         order = {token.text: token.column for token in tokens if token.role is Role.KEY}

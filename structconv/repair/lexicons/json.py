@@ -12,6 +12,7 @@ another key (a nesting changed) does not line up.
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -32,6 +33,7 @@ _LITERALS: dict[str, Any] = {
     "undefined": None,
 }
 _VALUE_ENDS = frozenset({",", "}", "]"})
+_QUOTE_CHARACTERS = "\"'`\u201c\u201d\u2018\u2019"
 
 
 def _number_readings(spelling: str) -> tuple[Any, ...]:
@@ -57,10 +59,8 @@ def _string_readings(token: _Token) -> tuple[Any, ...]:
     if "\\" not in body:
         return (body,)
     readings = [unescape_backslashes(body), unescape_backslashes(body, keep_unknown=True)]
-    try:
+    with contextlib.suppress(ValueError):  # a JSON string as JSON reads it (surrogate pairs)
         readings.insert(0, json.loads(f'"{body}"'))
-    except ValueError:
-        pass
     return tuple(dict.fromkeys(readings))
 
 
@@ -100,7 +100,9 @@ def tokens(text: str) -> list[Token]:
             continue
         if next_text == ":":
             role = Role.KEY
-        elif after_colon or following is None or following.kind == "eof" or next_text in _VALUE_ENDS:
+        elif (
+            after_colon or following is None or following.kind == "eof" or next_text in _VALUE_ENDS
+        ):
             role = Role.VALUE
         else:
             role = Role.EITHER
@@ -140,6 +142,17 @@ class JsonLexicon:
 
     def items(self, data: Any, tokens: Sequence[Token]) -> list[Item]:
         return walk_items(data)
+
+    def removable(self, rule: str, token: Token, text: str) -> bool:
+        """Prose around the data is words: a quoted string is data, not prose, unless it
+        stands in a whole code block the repair set aside (one of several blocks, each
+        offered as a reading of its own)."""
+        if rule in ("prose", "fence") and token.text[:1] in _QUOTE_CHARACTERS:
+            return any(
+                block.content_start <= token.start and token.end <= block.content_end
+                for block in _fenced_blocks(text)
+            )
+        return True
 
 
 LEXICON = JsonLexicon()

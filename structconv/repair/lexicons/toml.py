@@ -176,8 +176,10 @@ class _Reader:
             if lexeme is None or lexeme.kind not in ("word", "string"):
                 return parts
             self.take()
-            if lexeme.kind == "word" and "." in lexeme.text and not _NUMBER_START.match(
-                lexeme.text
+            if (
+                lexeme.kind == "word"
+                and "." in lexeme.text
+                and not _NUMBER_START.match(lexeme.text)
             ):
                 offset = lexeme.start
                 for piece in lexeme.text.split("."):
@@ -328,6 +330,9 @@ class TomlLexicon:
 
     def tokens(self, text: str, options: Options) -> list[Token]:
         return _Reader(text).run()
+
+    def removable(self, rule: str, token: Token, text: str) -> bool:
+        return True
 
     def items(self, data: Any, tokens: Sequence[Token]) -> list[Item]:
         return walk_items(data)

@@ -14,6 +14,7 @@ not content.
 from __future__ import annotations
 
 import html
+import html.entities
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -50,7 +51,8 @@ def _decoded(raw: str) -> tuple[str, ...]:
             return match.group()
         if name in _PREDEFINED:
             return _PREDEFINED[name]
-        return html.entities.html5.get(f"{name};", match.group())
+        found: str = html.entities.html5.get(f"{name};", match.group())
+        return found
 
     if "&" not in raw:
         return (raw,)
@@ -75,7 +77,9 @@ class _Reader:
         self.stack: list[_Open] = []
         self.roots: dict[str, int] = {}
 
-    def add(self, role: Role, text: str, start: int, end: int, readings: tuple[Any, ...], **more: Any) -> int:
+    def add(
+        self, role: Role, text: str, start: int, end: int, readings: tuple[Any, ...], **more: Any
+    ) -> int:
         self.tokens.append(Token(role, text, start, end, readings, **more))
         return len(self.tokens) - 1
 
@@ -215,6 +219,9 @@ class XmlLexicon:
 
     def tokens(self, text: str, options: Options) -> list[Token]:
         return _Reader(text).run()
+
+    def removable(self, rule: str, token: Token, text: str) -> bool:
+        return True
 
     def items(self, data: Any, tokens: Sequence[Token]) -> list[Item]:
         return walk_items(data, _key_text)

@@ -175,7 +175,9 @@ class _Reader:
                     position = self.after_colon(position, line.end)
                     node_column = position - line.start
                     if _rest_blank(text, position, line.end):
-                        self.add(Role.VALUE, position, position, (None,), optional=True, owner=owner)
+                        self.add(
+                            Role.VALUE, position, position, (None,), optional=True, owner=owner
+                        )
                 continue
             end = _plain_end(text, position, line.end, in_flow=False)
             piece = text[position:end].rstrip()
@@ -239,14 +241,16 @@ class _Reader:
             base = len(self.tokens)
             copies = self.tokens[anchor.first : last]
             for number, token in enumerate(copies):
-                inner = token.owner is not None and anchor.first <= token.owner < last
+                copied_owner = owner if number == 0 else None
+                if token.owner is not None and anchor.first <= token.owner < last:
+                    copied_owner = token.owner - anchor.first + base  # inside the copy
                 self.tokens.append(
                     replace(
                         token,
                         start=position,
                         end=stop,
                         optional=True,
-                        owner=token.owner - anchor.first + base if inner else (owner if number == 0 else None),
+                        owner=copied_owner,
                         alt_owner=None,
                     )
                 )
@@ -284,9 +288,7 @@ class _Reader:
             body = text[position + 1 : close]
             token_end = close + 1
         value = _double_quoted(body) if quote == '"' else _single_quoted(body)
-        token = self.add(
-            Role.VALUE, position, token_end, (value,), owner=owner, folds="\n" in body
-        )
+        token = self.add(Role.VALUE, position, token_end, (value,), owner=owner, folds="\n" in body)
         self._settle_scalar_anchor()
         return last, token_end, token
 
@@ -375,7 +377,9 @@ class _Reader:
                 elif character == "#" and text[position - 1] in " \t":
                     position = line.end
                 elif character in "[{":
-                    stack.append((character, key if key is not None else (stack[-1][1] if stack else owner)))
+                    stack.append(
+                        (character, key if key is not None else (stack[-1][1] if stack else owner))
+                    )
                     key = None
                     position += 1
                 elif character in "]}":
@@ -393,7 +397,9 @@ class _Reader:
                 elif character in "&!":
                     position = self.decoration(position, line, 0)
                 elif character == "*":
-                    position = self.alias(position, line.end, key if key is not None else _top(stack))
+                    position = self.alias(
+                        position, line.end, key if key is not None else _top(stack)
+                    )
                 elif character in "\"'":
                     close = _closing_quote(text, position + 1, character)
                     limit = close if close is not None and close < line.end else None
@@ -409,7 +415,9 @@ class _Reader:
                     if not piece:
                         position = stop + 1
                         continue
-                    position = self.flow_scalar(position, position + len(piece), _plain_readings(piece), stack, key, line)
+                    position = self.flow_scalar(
+                        position, position + len(piece), _plain_readings(piece), stack, key, line
+                    )
                     if self.tokens[-1].role is Role.KEY:
                         key = len(self.tokens) - 1
             index += 1
@@ -489,6 +497,9 @@ class YamlLexicon:
 
     def tokens(self, text: str, options: Options) -> list[Token]:
         return _Reader(text).run()
+
+    def removable(self, rule: str, token: Token, text: str) -> bool:
+        return True
 
     def items(self, data: Any, tokens: Sequence[Token]) -> list[Item]:
         return walk_items(data)

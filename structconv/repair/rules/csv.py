@@ -872,6 +872,16 @@ def _filled_values(values: Sequence[str]) -> list[str]:
     return [value for value in values if value.strip()]
 
 
+def _repeats_below(names: Sequence[str], rows: Sequence[Sequence[str]]) -> bool:
+    """Whether a name stands as a value in its own column below (a record, not a header:
+    a header that lost a delimiter leaves the first record to be taken for it)."""
+    return any(
+        name.strip() and column < len(row) and row[column] == name
+        for row in rows
+        for column, name in enumerate(names)
+    )
+
+
 def _looks_like_data(names: Sequence[str], kinds: Sequence[str]) -> bool:
     """A header row that reads as a record: every cell has its column's kind, and one is
     a date or a number no header would be named (a year or a small count could)."""
@@ -1377,7 +1387,10 @@ def _repair(text: str, options: Options) -> RuleOutcome:
     names = [field.value for field in header.fields[:width]]
     if any(_filled(row) for row in rows[:header_index]):
         regular = [[f.value for f in rows[i].fields] for i in body if rows[i].width == width]
-        if _looks_like_data(names, _column_kinds(regular[:REVIEW_ROWS], width)):
+        # (the row right below may be a second header row, which may repeat a name)
+        if _looks_like_data(names, _column_kinds(regular[:REVIEW_ROWS], width)) or _repeats_below(
+            names, regular[1:REVIEW_ROWS]
+        ):
             raise CsvRefusal(
                 "the first row of the table looks like data, not a header; the lines above it "
                 "do not name its columns either",

@@ -15,7 +15,8 @@ Rules, and what each refuses to do:
 - key_with_spaces: `first name = "Ada"` quotes the key (0.9); only plain words.
 - table_name_spaces: `[My Section]` becomes `["My Section"]` (0.9).
 - table_header_bracket: a header missing its closing `]` (or `]]`) gets it, when the
-  rest of the line is empty or a comment (0.95).
+  rest of the line is empty or a comment (0.95); `[[name]` is a choice between an array
+  of tables (`]` lost) and a table (`[` doubled).
 - inline_table_trailing_comma: `{a = 1, }` loses the comma (0.99).
 - inline_table_lines: an inline table spread over several lines (TOML 1.1) is joined
   into one line, comments inside it removed (0.95).
@@ -41,8 +42,9 @@ Rules, and what each refuses to do:
 
 - unterminated_string: a one-line string missing its closing quote is closed at the end
   of its line (0.85); when its text holds ` #` (a comment, or text?) or ends in `,` `]`
-  `}` inside an array or inline table (before them, or holding them?), both readings
-  are offered (0.75). Refused: a string the file stops in mid-line (cut off: its text
+  `}` inside an array or inline table (before them, or holding them?), or with the
+  other quote at its end (`'text"`: closed with the wrong quote?), the readings are
+  offered together (0.75). Refused: a string the file stops in mid-line (cut off: its text
   may go on).
 - unclosed_array: an array missing its `]`, followed by a statement or a table header,
   is closed after its last item (0.85).
@@ -383,16 +385,41 @@ def _table_header_bracket(text: str, error: ParseError, offset: int) -> list[_Re
     if not _parses(f"{opening}{text[body_start:body_end]}{wanted}"):
         return None
     end = body_end + len(closing)
-    return _one(
-        _Change(
-            end,
-            end,
-            missing,
-            "table_header_bracket",
-            f"table header missing its closing {wanted!r}: closed",
+    closed = _Reading(
+        f"the header is {opening}{text[body_start:body_end].strip()}{wanted}",
+        (
+            _Change(
+                end,
+                end,
+                missing,
+                "table_header_bracket",
+                f"table header missing its closing {wanted!r}: closed",
+            ),
         ),
         0.95,
+        choice=f"header {body_start}",
+        question="a table or an array of tables",
     )
+    if opening != "[[" or closing != "]":
+        return [closed]
+    # `[[name]`: one `]` lost, or one `[` too many? A table and an array of tables differ.
+    opener_at = body_start - len(opening)
+    single = _Reading(
+        f"the header is [{text[body_start:body_end].strip()}]",
+        (
+            _Change(
+                opener_at,
+                opener_at + 1,
+                "",
+                "table_header_bracket",
+                "table header with one '[' too many: the extra '[' removed",
+            ),
+        ),
+        0.9,
+        choice=f"header {body_start}",
+        question="a table or an array of tables",
+    )
+    return [closed, single]
 
 
 def _open_brackets(line: str, brackets: str = "{}", depth: int = 0) -> int:
@@ -708,7 +735,6 @@ def _after_value(text: str, error: ParseError, offset: int) -> list[_Reading] | 
     return None
 
 
-
 def _unterminated_string(text: str, error: ParseError, offset: int) -> list[_Reading] | None:
     """A one-line string whose closing quote is missing: closed at the end of its line.
     When its text holds ` #` (a comment, or part of the text?) or ends in `,` `]` `}`
@@ -739,6 +765,32 @@ def _unterminated_string(text: str, error: ParseError, offset: int) -> list[_Rea
     if trailing is not None and body[: trailing.start()].strip():
         ends.insert(0, quote_at + 1 + trailing.start())
     readings = []
+    other = "'" if quote == '"' else '"'
+    for end in dict.fromkeys(ends):
+        inner = text[quote_at + 1 : end].rstrip(" \t")
+        if not (inner.endswith(other) and inner[:-1].strip() and other not in inner[:-1]):
+            continue
+        # `'text"`: the string was closed with the other quote
+        wrong = quote_at + len(inner)
+        readings.append(
+            _Reading(
+                f"the string on line {line} holds {inner[:-1]!r} (closed with {other})",
+                (
+                    _Change(
+                        wrong,
+                        wrong + 1,
+                        quote,
+                        "unterminated_string",
+                        f"string on line {line} closed with {other} instead of {quote}: "
+                        f"{quote} written",
+                    ),
+                ),
+                0.75,
+                choice=f"string end {quote_at}",
+                question=f"where the string on line {line} ends",
+            )
+        )
+        break
     for end in dict.fromkeys(ends):
         shown = text[quote_at + 1 : end]
         readings.append(
@@ -753,7 +805,7 @@ def _unterminated_string(text: str, error: ParseError, offset: int) -> list[_Rea
                         f"string on line {line} missing its closing {quote}: closed after {shown!r}",
                     ),
                 ),
-                0.85 if len(ends) == 1 else 0.75,
+                0.85 if len(ends) == 1 and not readings else 0.75,
                 choice=f"string end {quote_at}",
                 question=f"where the string on line {line} ends",
             )
@@ -864,6 +916,7 @@ def _last_item_end(
         if content.strip():
             return start + len(content)
     return None
+
 
 _VALID_SIMPLE_ESCAPES = frozenset('btnfr"\\')
 _ESCAPE_ERRORS = (
