@@ -17,6 +17,9 @@ _TOML_KEY = re.compile(
 )
 _YAML_KEY = re.compile(r"""(?:[^\s#:'"\[\]{},][^:#]*|"[^"]*"|'[^']*')\s*:(\s|$)""")
 _YAML_MARK = re.compile(r"(---|\.\.\.|%YAML|- |-$)")
+# What JSONC has and JSON has not: `//`, `/*`, a comma before a closing bracket (or text
+# that merely looks so: `//` in a URL). Here, so that ordinary JSON imports nothing more.
+MAYBE_JSONC = re.compile(r"/[/*]|,\s*[\]}]")
 
 
 def _meaningful_lines(text: str, limit: int = 20) -> list[str]:
@@ -94,10 +97,10 @@ def detect_format(text: str, name: str | PurePath | None = None) -> str:
 
 
 def _is_jsonc_file(text: str, name: str | PurePath) -> bool:
+    if MAYBE_JSONC.search(text) is None:
+        return False  # ordinary JSON: nothing more is read or imported
     from structconv.formats import jsonc
 
-    if not jsonc.may_use_jsonc_syntax(text):
-        return False  # ordinary JSON: not a character more is read
     if not (jsonc.is_jsonc_path(name) or _configured_as_jsonc(name)):
         return False
     return jsonc.uses_jsonc_syntax(text)

@@ -26,6 +26,7 @@ from typing import Any
 from structconv.errors import ParseError
 from structconv.formats import Codec
 from structconv.formats import json as strict_json
+from structconv.formats.detect import MAYBE_JSONC
 from structconv.options import Options
 
 # Files named .json that their tools read as JSON with comments, by the tool that reads
@@ -70,7 +71,6 @@ _TOKEN = re.compile(
     r"|,(?=(?>\s|//[^\n]*+|/\*(?:[^*]|\*(?!/))*+\*/)*+[\]}])"
 )
 _VALUE_ENDS = frozenset('"0123456789el]}')  # the last character of a value (true, null)
-_MAYBE_JSONC = re.compile(r"/[/*]|,\s*[\]}]")
 
 
 def _blank(token: str) -> str:
@@ -90,18 +90,12 @@ def _unterminated(text: str, offset: int) -> ParseError:
     )
 
 
-def may_use_jsonc_syntax(text: str) -> bool:
-    """A quick look (one C regex search): False when `text` has no `//`, `/*` or
-    `,` before a closing bracket, so it cannot be JSONC that strict JSON refuses."""
-    return _MAYBE_JSONC.search(text) is not None
-
-
 def as_json(text: str) -> tuple[str, bool]:
     """`text` with its comments and trailing commas blanked out, and whether it had any.
 
     A comma is blanked only after a value: `[,]` and `{,}` stay invalid, as in JSONC.
     """
-    if not may_use_jsonc_syntax(text):
+    if MAYBE_JSONC.search(text) is None:
         return text, False
     pieces: list[str] = []
     position = 0

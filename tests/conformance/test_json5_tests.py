@@ -49,7 +49,9 @@ def _same(expected: Any, got: Any) -> bool:
             and all(_same(value, got[key]) for key, value in expected.items())
         )
     if isinstance(expected, list):
-        return isinstance(got, list) and len(got) == len(expected) and all(map(_same, expected, got))
+        return (
+            isinstance(got, list) and len(got) == len(expected) and all(map(_same, expected, got))
+        )
     if isinstance(expected, bool) or expected is None:
         return got is expected
     if isinstance(expected, int | float):

@@ -28,7 +28,7 @@ from structconv.formats.csv import infer_cell
 from structconv.neutral import first_difference
 from structconv.options import Options
 
-FORMATS = ("json", "jsonl", "yaml", "toml", "xml", "csv")
+FORMATS = ("json", "jsonc", "json5", "jsonl", "yaml", "toml", "xml", "csv")
 DEFAULT = Options()
 # The codecs alone: a repair (on by default) must never be what makes a trip succeed.
 STRICT = {"repair": "off"}
@@ -115,6 +115,8 @@ class Holds:
 
 HOLDS: dict[str, Holds] = {
     "json": Holds("any"),
+    "jsonc": Holds("any"),
+    "json5": Holds("any", nonfinite=True),
     "jsonl": Holds("list"),
     "yaml": Holds("any", nonfinite=True, dates=True, int_keys=True),
     "toml": Holds("table", null=False, int64=True, nonfinite=True, dates=True, times=True),
