@@ -159,7 +159,8 @@ def structconv_checks(read: Reader) -> dict[str, str]:
             read(text)
         except Exception as error:
             message = str(error) + repr(getattr(error, "__dict__", ""))
-            return "3" in message and ("line" in message.lower() or "lineno" in message)
+            lowered = message.lower()
+            return "3" in message and ("line" in lowered or "column" in lowered)
         return False
 
     big = "[123456789012345678901234567890, 0.1]"

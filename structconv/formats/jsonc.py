@@ -30,7 +30,8 @@ from structconv.formats.detect import MAYBE_JSONC
 from structconv.options import Options
 
 # Files named .json that their tools read as JSON with comments, by the tool that reads
-# them (patterns without '/' match the file name anywhere; with '/' the path's end).
+# them (patterns without '/' match the file name anywhere; with '/' the path's last
+# parts, one pattern part for each).
 JSONC_FILE_PATTERNS: tuple[str, ...] = (
     "tsconfig.json",  # TypeScript
     "tsconfig.*.json",
@@ -162,16 +163,14 @@ def uses_jsonc_syntax(text: str) -> bool:
     return True
 
 
-def is_jsonc_path(path: str | PurePath, extra_patterns: tuple[str, ...] = ()) -> bool:
-    """Whether `path` is one of the well-known JSON-with-comments files, or matches one of
-    `extra_patterns` (same syntax: no '/' matches the name, with '/' the path's end)."""
-    posix = PurePath(path).as_posix()
-    name = posix.rsplit("/", 1)[-1]
-    for pattern in (*JSONC_FILE_PATTERNS, *extra_patterns):
-        if "/" in pattern:
-            if fnmatch.fnmatchcase(posix, "*/" + pattern) or fnmatch.fnmatchcase(posix, pattern):
-                return True
-        elif fnmatch.fnmatchcase(name, pattern):
+def is_jsonc_path(path: str | PurePath) -> bool:
+    """Whether `path` is one of the well-known JSON-with-comments files (the project's
+    own `jsonc_files` are matched by structconv.config)."""
+    parts = PurePath(path).as_posix().split("/")
+    for pattern in JSONC_FILE_PATTERNS:
+        wanted = pattern.split("/")
+        tail = parts[-len(wanted) :]
+        if len(tail) == len(wanted) and all(map(fnmatch.fnmatchcase, tail, wanted)):
             return True
     return False
 

@@ -71,6 +71,7 @@ def test_a_listed_file_broken_beyond_comments_stays_json_for_the_repair_path() -
         ("my.code-workspace", True),
         ("package.json", False),
         ("vscode/settings.json", False),
+        (".vscode/sub/settings.json", False),
         ("data/tsconfig.json.bak", False),
     ],
 )
