@@ -484,9 +484,12 @@ def carry(
         return output, ()
     try:
         text, unplaced = attach(output, data, target_format, comments, options)
+    except Exception as error:  # a library's corner case: the data path's output stands
+        return output, (f"comments were not carried: placing them failed ({error})",)
+    try:
         again = get_codec(target_format).reread(text, options)
-    except (ParseError, ValueError) as error:
-        return output, (f"comments were not carried: {error}",)
+    except ParseError as error:
+        return output, (f"comments were not carried: the result would not read ({error})",)
     difference = first_difference(data, again)
     if difference is not None:
         return output, (f"comments were not carried: placing them would change {difference[0]}",)
