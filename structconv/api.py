@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from structconv import formats
+from structconv import comments, formats
 from structconv.atomic import write_atomic
 from structconv.encoding import decode
 from structconv.errors import (
@@ -90,6 +90,12 @@ def convert(
     except (ParseError, RepairRejected, AmbiguousInput) as error:
         raise error.with_source(os.fspath(name)) if name is not None else error from None
     notes: tuple[str, ...] = () if encoding in ("utf-8", "utf-8-sig") else (f"read as {encoding}",)
+    if comments.may_have_comments(decoded, source_format):
+        source_text = decoded if repaired is None else repaired.text
+        output, left_out = comments.carry(
+            source_text, source_format, output, represented, target_format, options
+        )
+        notes += left_out
     if repaired is None:
         return Result(
             text=output,

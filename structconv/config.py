@@ -28,6 +28,8 @@ from structconv.errors import UsageError
 CONFIG_NAMES: tuple[str, ...] = (".structconv.toml", "pyproject.toml")
 
 _LIMITS: dict[str, tuple[int, int]] = {"indent": (1, 16), "width": (20, 1000)}
+# Keys that list files rather than set a style (see Config).
+_FILE_LISTS = ("jsonc_files", "jsonc-files")
 
 
 @dataclass(frozen=True)
@@ -91,6 +93,15 @@ class Config:
     path: Path | None = None
     base: NormalizeSettings = field(default_factory=NormalizeSettings)
     overrides: tuple[Override, ...] = ()
+    # Files read as JSONC (JSON with comments) besides the well-known ones.
+    jsonc_files: tuple[str, ...] = ()
+
+    def is_jsonc(self, file: str | os.PathLike[str]) -> bool:
+        """Whether `file` matches one of the `jsonc_files` patterns."""
+        if not self.jsonc_files:
+            return False
+        relative = _relative_to(Path(file), self.path.parent if self.path else Path.cwd())
+        return any(_matches(relative, pattern) for pattern in self.jsonc_files)
 
     def settings_for(self, file: str | os.PathLike[str]) -> NormalizeSettings:
         """The settings for `file`: the base, then every override whose pattern matches."""
@@ -143,8 +154,15 @@ def _table(path: Path) -> dict[str, Any] | None:
 def parse_config(path: Path, table: Mapping[str, Any]) -> Config:
     """A Config from the structconv table of `path` (checked now, so typos fail early)."""
     origin = str(path)
-    values = {name: value for name, value in table.items() if name != "overrides"}
+    values = {
+        name: value for name, value in table.items() if name not in ("overrides", *_FILE_LISTS)
+    }
     base = NormalizeSettings.from_mapping(values, origin)
+    jsonc_files = table.get("jsonc_files", table.get("jsonc-files", []))
+    if isinstance(jsonc_files, str):
+        jsonc_files = [jsonc_files]
+    if not isinstance(jsonc_files, list) or not all(isinstance(p, str) for p in jsonc_files):
+        raise UsageError(f'{origin}: jsonc_files must be a list of globs, ["*.jsonc-like.json"]')
     raw_overrides = table.get("overrides", [])
     if not isinstance(raw_overrides, list):
         raise UsageError(f"{origin}: overrides must be an array of tables ([[...overrides]])")
@@ -161,7 +179,7 @@ def parse_config(path: Path, table: Mapping[str, Any]) -> Config:
         settings = {name: value for name, value in entry.items() if name != "files"}
         base.updated(settings, where)  # check the keys now
         overrides.append(Override(tuple(patterns), settings))
-    return Config(path, base, tuple(overrides))
+    return Config(path, base, tuple(overrides), tuple(jsonc_files))
 
 
 def find_config_file(start: str | os.PathLike[str]) -> tuple[Path, dict[str, Any]] | None:

@@ -130,3 +130,15 @@ def test_reading_settings_does_not_import_tomlkit() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert completed.stdout.strip() == "False"
+
+
+def test_jsonc_files_list_files_and_are_checked(tmp_path: Path) -> None:
+    config = tmp_path / ".structconv.toml"
+    config.write_text('indent = 4\njsonc_files = ["conf/*.json"]\n')
+    loaded = load_config_file(config)
+    assert loaded.base.indent == 4
+    assert loaded.is_jsonc(tmp_path / "conf" / "a.json")
+    assert not loaded.is_jsonc(tmp_path / "a.json")
+    config.write_text("jsonc_files = 3\n")
+    with pytest.raises(UsageError, match="jsonc_files must be a list of globs"):
+        load_config_file(config)

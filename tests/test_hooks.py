@@ -190,3 +190,23 @@ def test_pre_commit_fixes_files_then_passes_and_a_broken_file_blocks_the_commit(
     assert blocked.returncode != 0
     assert "broken.json:4:1: json: " in output, output
     assert run(git, "rev-list", "--count", "HEAD").stdout.strip() == "1"
+
+
+JSONC_FIXTURES = ROOT / "tests" / "formats" / "fixtures" / "jsonc"
+
+
+def test_hooks_take_json_with_comments_as_it_is(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """tsconfig.json, .vscode/*.json and devcontainer.json with comments and trailing
+    commas pass the check, and normalizing them keeps every comment."""
+    shutil.copytree(JSONC_FIXTURES, tmp_path / "repo")
+    files = sorted(str(path) for path in (tmp_path / "repo").rglob("*.json"))
+    originals = {path: Path(path).read_text() for path in files}
+    assert check_main(files) == 0, capsys.readouterr().err
+    assert main(files) == 1
+    for path, original in originals.items():
+        comments = [line.strip() for line in original.splitlines() if line.strip().startswith("//")]
+        normalized = Path(path).read_text()
+        assert all(comment in normalized for comment in comments), path
+    assert main(files) == 0

@@ -47,6 +47,8 @@ class Codec:
 # Format name -> the module that defines its CODEC.
 MODULES: dict[str, str] = {
     "json": "structconv.formats.json",
+    "jsonc": "structconv.formats.jsonc",
+    "json5": "structconv.formats.json5",
     "jsonl": "structconv.formats.jsonl",
     "yaml": "structconv.formats.yaml",
     "toml": "structconv.formats.toml",
@@ -58,6 +60,8 @@ FORMATS: tuple[str, ...] = tuple(MODULES)
 
 SUFFIXES: dict[str, str] = {
     ".json": "json",
+    ".jsonc": "jsonc",
+    ".json5": "json5",
     ".jsonl": "jsonl",
     ".ndjson": "jsonl",
     ".yaml": "yaml",

@@ -50,6 +50,8 @@ from structconv.result import Fix
 # Format name -> the module that defines its `normalize`.
 NORMALIZERS: dict[str, str] = {
     "json": "structconv.normalize.json",
+    "jsonc": "structconv.normalize.jsonc",
+    "json5": "structconv.normalize.jsonc",
     "yaml": "structconv.normalize.yaml",
     "toml": "structconv.normalize.toml",
     "xml": "structconv.normalize.xml",

@@ -28,7 +28,7 @@ from structconv.formats.csv import infer_cell
 from structconv.neutral import first_difference
 from structconv.options import Options
 
-FORMATS = ("json", "jsonl", "yaml", "toml", "xml", "csv")
+FORMATS = ("json", "jsonc", "json5", "jsonl", "yaml", "toml", "xml", "csv")
 DEFAULT = Options()
 # The codecs alone: a repair (on by default) must never be what makes a trip succeed.
 STRICT = {"repair": "off"}
@@ -115,6 +115,8 @@ class Holds:
 
 HOLDS: dict[str, Holds] = {
     "json": Holds("any"),
+    "jsonc": Holds("any"),
+    "json5": Holds("any", nonfinite=True),
     "jsonl": Holds("list"),
     "yaml": Holds("any", nonfinite=True, dates=True, int_keys=True),
     "toml": Holds("table", null=False, int64=True, nonfinite=True, dates=True, times=True),
@@ -389,8 +391,8 @@ def test_converting_to_the_same_format_is_idempotent(fmt: str, data: st.DataObje
 
 
 def test_every_ordered_pair_is_covered() -> None:
-    """All 30 directions between the six formats: 22 with common documents, 8 refused."""
-    assert len(PAIRS) == 30
+    """All 56 directions between the eight formats: 48 with common documents, 8 refused."""
+    assert len(PAIRS) == 56
     assert sorted(COMMON + DISJOINT) == sorted(PAIRS)
     assert {frozenset(pair) for pair in DISJOINT} == {
         frozenset(pair)
