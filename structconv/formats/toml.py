@@ -29,7 +29,7 @@ from __future__ import annotations
 import datetime
 import re
 import sys
-from typing import Any
+from typing import Any, Literal
 
 import orjson
 import toml_rs
@@ -47,7 +47,7 @@ _SURROGATE = re.compile(r"[\ud800-\udfff]")
 _INT64 = range(-(2**63), 2**63)
 # Copied as they are; None (the null policy), int (64 bits) and datetime (offset) are checked.
 _TOML_NATIVE = (str, float, bool, datetime.date)
-_VERSIONS = {"1.0": "1.0.0", "1.1": "1.1.0"}
+_VERSIONS: dict[str, Literal["1.0.0", "1.1.0"]] = {"1.0": "1.0.0", "1.1": "1.1.0"}
 
 # Loose pre-checks (C speed) that send a text to the exact reading of its values:
 # a fraction of 7 digits or more; an exponent of 3 digits, or 250 digits in a row.
@@ -162,13 +162,14 @@ def _decode_error(text: str, error: toml_rs.TOMLDecodeError, options: Options) -
 
 
 def _first_error(text: str, options: Options) -> tuple[str, int, int] | None:
-    if options.toml_version == "1.0":
-        import tomllib as reader
-    else:
-        import tomli as reader  # on the error path only: start-up stays small
+    # Imported here, on the error path only: start-up stays small.
+    import tomllib
+
+    import tomli
+
     try:
-        reader.loads(text)
-    except reader.TOMLDecodeError as error:
+        (tomllib.loads if options.toml_version == "1.0" else tomli.loads)(text)
+    except (tomllib.TOMLDecodeError, tomli.TOMLDecodeError) as error:
         return _tomllib_position(text, str(error))
     return None
 
@@ -203,7 +204,7 @@ def _exact(text: str, options: Options) -> Any:
         )
 
     def leaf(meta: dict[str, Any]) -> Any:
-        value, raw = meta["value"], meta["value_raw"]
+        value, raw = meta["value"], meta.get("value_raw", "")  # none for an array of tables
         if type(value) is float and value in (float("inf"), float("-inf")) and "inf" not in raw:
             raise refuse(
                 meta,
@@ -230,8 +231,10 @@ def _exact(text: str, options: Options) -> Any:
         return value
 
     def table(nodes: dict[str, Any]) -> dict[str, Any]:
+        """A table's nodes: a key's (its name under "key": a table's "key" is a node) or a
+        table's, for a table defined by a header or dotted keys."""
         return {
-            name: leaf(node) if type(node.get("value_raw")) is str else table(node)
+            name: leaf(node) if type(node.get("key")) is str else table(node)
             for name, node in nodes.items()
         }
 

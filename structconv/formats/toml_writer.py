@@ -134,7 +134,7 @@ class _Writer:
         if kind is datetime.datetime:
             return _datetime(value)
         if kind is datetime.date:
-            return value.isoformat()
+            return str(value)
         if kind is datetime.time:
             return _time(value)
         if value is None:
