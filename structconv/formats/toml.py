@@ -97,7 +97,8 @@ def bracket_depth(text: str, limit: int) -> int:
 
     The text is cut down to what decides it, at C speed: escaped quotes and backslashes
     go, then everything but quotes, separators and brackets, then strings and comments,
-    then the brackets left are peeled innermost pair by innermost pair.
+    then the brackets left are peeled innermost pair by innermost pair; brackets that
+    are never closed (broken text) nest all that follows them.
     """
     if text.count("[") + text.count("{") <= limit:
         return min(text.count("[") + text.count("{"), limit)
@@ -111,7 +112,7 @@ def bracket_depth(text: str, limit: int) -> int:
             break
         brackets = peeled
         levels += 1
-    return levels
+    return min(levels + brackets.count(b"["), limit)  # brackets never closed hold the rest
 
 
 def _check_nesting(text: str, options: Options) -> None:
@@ -171,6 +172,8 @@ def _first_error(text: str, options: Options) -> tuple[str, int, int] | None:
         (tomllib.loads if options.toml_version == "1.0" else tomli.loads)(text)
     except (tomllib.TOMLDecodeError, tomli.TOMLDecodeError) as error:
         return _tomllib_position(text, str(error))
+    except RecursionError:  # nesting that toml-rs reads (at most 1,000 levels)
+        return None
     return None
 
 
@@ -204,6 +207,8 @@ def _exact(text: str, options: Options) -> Any:
         )
 
     def leaf(meta: dict[str, Any]) -> Any:
+        if type(meta.get("key")) is not str and type(meta.get("value_line")) not in (int, tuple):
+            return table(meta)  # toml-rs gives a `{}` inside nested arrays bare
         value, raw = meta["value"], meta.get("value_raw", "")  # none for an array of tables
         if type(value) is float and value in (float("inf"), float("-inf")) and "inf" not in raw:
             raise refuse(

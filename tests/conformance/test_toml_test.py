@@ -17,10 +17,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import toml_rs
 
 from structconv import ParseError, convert
 from structconv.encoding import decode
 from structconv.formats import read
+from structconv.formats import toml as toml_format
 from structconv.neutral import first_difference
 from structconv.options import Options
 from tests.conftest import ORACLES
@@ -124,3 +126,18 @@ def test_invalid_case_is_a_parse_error(oracles: Path, version: str, case: str) -
             repair="off",
             toml_version=version,
         )
+
+
+@pytest.mark.conformance
+@pytest.mark.parametrize(("version", "case"), VALID)
+def test_the_exact_reading_agrees_with_the_plain_one(
+    oracles: Path, version: str, case: str
+) -> None:
+    """Texts with a long fraction or a huge number are read again from toml-rs's values
+    with their source text: on every valid case, that reading is the plain one, in order."""
+    text = decode((SUITE / case).read_bytes(), "toml")[0]
+    options = Options(toml_version=version)
+    plain = toml_rs.loads(text, toml_version=f"{version}.0")  # type: ignore[arg-type]
+    exact = toml_format._exact(text, options)
+    assert first_difference(plain, exact) is None
+    assert json.dumps(plain, default=str) == json.dumps(exact, default=str)  # key order too

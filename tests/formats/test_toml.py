@@ -564,6 +564,7 @@ def test_a_second_byte_order_mark_is_refused() -> None:
         ('a = "\\"[[[["\nb = [1]\n', 1),
         ("a = 'C:\\' # [[[\nb = [[2]]\n", 2),
         ('a = [ "]", [ "]", [ "]", [1] ] ] ]\n', 4),
+        ("a = [[[ [[]] [\n", 6),
     ],
 )
 def test_bracket_depth_skips_strings_and_comments(text: str, levels: int) -> None:
@@ -577,6 +578,7 @@ def test_bracket_depth_skips_strings_and_comments(text: str, levels: int) -> Non
         "a = " + "[" * 20000 + "]" * 20000,
         "a = " + "{b = " * 20000 + "1" + "}" * 20000,
         "a = " + '["]", ' * 20000 + "1" + "]" * 20000,
+        "a = " + "[" * 100_000,  # never closed
     ],
 )
 def test_deep_nesting_is_refused_before_it_crashes_the_reader(nested: str) -> None:
