@@ -22,6 +22,7 @@ import datetime
 import filecmp
 import importlib
 import importlib.metadata
+import importlib.util
 import json
 import os
 import platform
@@ -1085,7 +1086,13 @@ def build_cases(inputs: Inputs, remarshal: str | None, mlr: str | None) -> list[
             inputs.yaml_doc,
             "toml",
             [
-                Variant("floor: yaml_rs.loads + tomli_w.dumps", worker="yaml_rs_tomli_w"),
+                Variant(
+                    "floor: yaml_rs.loads + tomli_w.dumps",
+                    worker="yaml_rs_tomli_w",
+                    missing=None
+                    if importlib.util.find_spec("tomli_w")
+                    else "not installed (`pip install tomli-w`, in the [bench] extra)",
+                ),
                 ours("toml"),
                 ours("toml", verify=False),
                 Variant("yaml_rs.loads + tomlkit.dumps", worker="yaml_rs_tomlkit"),
@@ -1335,6 +1342,16 @@ def summary_table(rows: list[Row]) -> list[str]:
             "(> 1: we win)",
             None,
         )
+    floor_toml = _find(rows, "YAML -> TOML", "floor")
+    add(
+        "YAML->TOML: structconv / floor, CPU time (on a busy machine, wall time waits)",
+        None
+        if yaml_toml is None or floor_toml is None
+        else (yaml_toml.cpu_seconds or 0) / (floor_toml.cpu_seconds or 1),
+        ".2f",
+        "",
+        None,
+    )
     add(
         "YAML->TOML: remarshal / structconv",
         _ratio(_find(rows, "YAML -> TOML", "remarshal"), yaml_toml),
