@@ -598,3 +598,21 @@ def test_deep_nesting_is_refused_before_it_crashes_the_reader(nested: str) -> No
     assert done.stdout == "arrays and inline tables nest deeper than 1000 levels\n"
     with pytest.raises(ParseError, match="deeper than 512 levels"):
         load(nested)
+
+
+@pytest.mark.parametrize(
+    ("text", "needed"),
+    [
+        ('id = "4e0139e0-2c42-4ac8"\nv = 3\n', False),  # a UUID's digits are in a string
+        ('log = "at 12:00:00.1234567"\n', False),
+        ("a = 1e99\nb = 0.1234567\n", False),
+        ("a = [\n  # a comment\n  1e400,\n]\n", True),
+        ("a = -1_0e+4_00\n", True),
+        ("t = 1987-07-05 17:45:56.1234567\n", True),
+        ("x = [00:00:00.0000001]\n", True),
+        ("a = 0x" + "F" * 300 + "\n", True),
+        ("é = 1.5e300\n", True),
+    ],
+)
+def test_only_values_that_may_need_it_take_the_exact_reading(text: str, needed: bool) -> None:
+    assert toml_format._needs_exact_reading(text) is needed
