@@ -181,6 +181,11 @@ def model_options(command: Callable[..., Any]) -> Callable[..., Any]:
     help="CSV: read dotted columns (a.b) as nested records (default on).",
 )
 @click.option("--delimiter", help="CSV delimiter (default: sniffed on reading, ',' on writing).")
+@click.option(
+    "--toml-version",
+    type=click.Choice(["1.0", "1.1"]),
+    help="TOML read as 1.1 (default) or strictly as 1.0.",
+)
 @click.option("--indent", type=click.IntRange(0, 16), help="Indentation (default 2).")
 @click.option("--sort-keys", is_flag=True, default=None, help="Sort mapping keys.")
 @click.option("--max-depth", type=click.IntRange(1), help="Nesting limit (default 512).")

@@ -13,6 +13,7 @@ from structconv.errors import UsageError
 
 NullPolicy = Literal["error", "drop", "empty"]
 REPAIR_MODES = ("off", "rules", "auto", "llm")
+TOML_VERSIONS = ("1.0", "1.1")
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,9 @@ class Options:
     unflatten: bool = True
     # XML: an XML Schema (path) that types values and orders elements.
     schema: str | None = None
+    # TOML: the version read; "1.0" refuses what only TOML 1.1 allows. Written TOML is
+    # always TOML 1.0 syntax, which 1.1 readers read too.
+    toml_version: str = "1.1"
     # Limits against hostile input; raise them when a trusted file needs more.
     max_depth: int = 512
     max_bytes: int = 1 << 30
@@ -68,6 +72,10 @@ class Options:
             raise UsageError(f"workers must be at least 1, not {options.workers}")
         if not 0.0 <= options.min_confidence <= 1.0:
             raise UsageError(f"min_confidence must be within 0 and 1, not {options.min_confidence}")
+        if options.toml_version not in TOML_VERSIONS:
+            raise UsageError(
+                f"toml_version must be one of {', '.join(TOML_VERSIONS)}, not {options.toml_version!r}"
+            )
         if options.repair not in REPAIR_MODES:
             raise UsageError(
                 f"repair must be one of {', '.join(REPAIR_MODES)}, not {options.repair!r}"

@@ -20,8 +20,8 @@ from structconv.repair.rules import toml as rules
 from structconv.result import Ambiguity, Result
 
 
-def repaired(text: str) -> Result:
-    return convert(text, src="toml", to="json", repair="rules")
+def repaired(text: str, **settings: Any) -> Result:
+    return convert(text, src="toml", to="json", repair="rules", **settings)
 
 
 def where(result: Result) -> list[tuple[str, int, int]]:
@@ -118,7 +118,7 @@ def test_a_string_that_begins_with_a_boolean_word_is_quoted_whole() -> None:
         "30s",  # a duration: a number and a unit, or a typo?
         "1,000",
         "2024-1-5",  # a date with one-digit month
-        "10:30",  # a time without seconds
+        "10:30:",  # a time with a stray colon
         "+1 555 0100",
         "-",
         "fals",  # a mistyped boolean
@@ -165,8 +165,28 @@ def test_every_yaml_boolean_spelling_is_ambiguous(spelling: str) -> None:
 # ---------------------------------------------------------------- inline tables
 
 
+def test_a_time_without_seconds_is_toml_1_1_and_refused_in_toml_1_0() -> None:
+    assert repaired("key = 10:30\n").data == {"key": "10:30:00"}
+    with pytest.raises(ParseError, match=r"valid TOML 1\.1"):
+        repaired("key = 10:30\n", toml_version="1.0")
+
+
+# Newlines, comments and trailing commas in inline tables are TOML 1.1: the rules below
+# repair them for TOML 1.0 (toml_version="1.0"), and TOML 1.1 reads them as they are.
+SPREAD_INLINE_TABLES = [
+    '[dependencies]\nserde = { version = "1.0", features = ["derive"], }\n',
+    'authors = [\n  { name = "Ada",\n    email = "ada@x.org" },\n]\n',
+    "point = {\n  x = 1, # across\n  y = 2,\n}\n",
+]
+
+
+@pytest.mark.parametrize("text", SPREAD_INLINE_TABLES)
+def test_toml_1_1_reads_spread_inline_tables_without_repair(text: str) -> None:
+    assert repaired(text).fixes == ()
+
+
 def test_a_trailing_comma_in_an_inline_table_is_removed() -> None:
-    result = repaired('[dependencies]\nserde = { version = "1.0", features = ["derive"], }\n')
+    result = repaired(SPREAD_INLINE_TABLES[0], toml_version="1.0")
     assert result.data == {"dependencies": {"serde": {"version": "1.0", "features": ["derive"]}}}
     assert where(result) == [("inline_table_trailing_comma", 2, 49)]
     assert result.fixes[0].before == ","
@@ -174,8 +194,7 @@ def test_a_trailing_comma_in_an_inline_table_is_removed() -> None:
 
 
 def test_an_inline_table_over_several_lines_is_joined() -> None:
-    text = 'authors = [\n  { name = "Ada",\n    email = "ada@x.org" },\n]\n'
-    result = repaired(text)
+    result = repaired(SPREAD_INLINE_TABLES[1], toml_version="1.0")
     assert result.data == {"authors": [{"name": "Ada", "email": "ada@x.org"}]}
     assert where(result) == [("inline_table_lines", 2, 18)]
     assert result.fixes[0].before == "\n    "
@@ -184,8 +203,7 @@ def test_an_inline_table_over_several_lines_is_joined() -> None:
 
 
 def test_comments_inside_a_spread_inline_table_are_removed() -> None:
-    text = "point = {\n  x = 1, # across\n  y = 2,\n}\n"
-    result = repaired(text)
+    result = repaired(SPREAD_INLINE_TABLES[2], toml_version="1.0")
     assert result.data == {"point": {"x": 1, "y": 2}}
     assert {fix.rule for fix in result.fixes} <= {
         "inline_table_lines",

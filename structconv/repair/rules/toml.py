@@ -188,11 +188,11 @@ class _Fork:
 _Rule = Callable[[str, ParseError, int], list[_Reading] | None]
 
 
-def _read(text: str) -> tuple[Any, ParseError | None]:
+def _read(text: str, version: str) -> tuple[Any, ParseError | None]:
     from structconv.formats import toml as toml_format
 
     try:
-        return toml_format.loads(text, Options()), None
+        return toml_format.loads(text, Options(toml_version=version)), None
     except ParseError as error:
         return None, error
 
@@ -1251,7 +1251,7 @@ def repair(text: str, error: ParseError, options: Options) -> RuleOutcome:
         branch = pending.pop()
         while passes < _MAX_PASSES:
             passes += 1
-            data, problem = _read(branch.session.text)
+            data, problem = _read(branch.session.text, options.toml_version)
             if problem is None:
                 if branch.session.changed:
                     finished.append((branch, data))
