@@ -21,6 +21,7 @@ from structconv.formats.detect import detect_format
 from structconv.options import Options
 from structconv.repair.rules import REVIEWED, RULES
 from structconv.result import Result
+from structconv.source import over_limit, read_input
 
 if TYPE_CHECKING:
     from structconv.repair.pipeline import Repaired
@@ -79,6 +80,8 @@ def convert(
             hinted = src or (
                 formats.format_from_suffix(os.fspath(name)) if name is not None else None
             )
+            if len(text) > options.max_bytes:
+                raise over_limit(options.max_bytes, hinted or "input", len(text))
             decoded, encoding = decode(
                 text, None if hinted is None else formats.canonical_name(hinted)
             )
@@ -196,10 +199,13 @@ def convert_file(
                     target_format=formats.canonical_name(to),
                     records=records,
                 )
+    limit = settings.get("max_bytes", Options.max_bytes)
     try:
-        raw = source.read_bytes()
+        raw = read_input(source, limit, source_format or "input")
     except OSError as error:
         raise UsageError(f"{source}: cannot read: {error.strerror}") from None
+    except ParseError as error:
+        raise error.with_source(os.fspath(source)) from None
     result = convert(raw, to=to, src=src, name=source, **settings)
     if out is not None:
         try:
