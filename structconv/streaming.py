@@ -348,22 +348,29 @@ class _Opener:
 
 def _line_chunks(stream: IO[str]) -> Iterator[list[str]]:
     """Lines as csv splits them (\\r\\n, \\n or \\r), a chunk at a time, so that the
-    NUL check and line splitting run in C instead of once per line in Python."""
-    carry = ""
+    NUL check and line splitting run in C instead of once per line in Python.
+
+    Only the new chunk is searched for a line break, and the text since the last one is
+    kept in pieces, joined once: a long line costs linear time (joining and searching it
+    again at every chunk took 36 s for a CSV of 100 MB without a line break)."""
+    pending: list[str] = []  # the text after the last line break, in pieces
     line = 1
     while True:
         chunk = stream.read(CHUNK_CHARS)
         if not chunk:
-            if carry:
-                csv_format.check_nul(carry, line)
-                yield [carry]
+            rest = "".join(pending)
+            if rest:
+                csv_format.check_nul(rest, line)
+                yield [rest]
             return
-        text = carry + chunk
-        cut = text.rfind("\n") + 1 or text.rfind("\r", 0, len(text) - 1) + 1
+        # A \r at the end may be the first half of \r\n: not a cut before the next chunk.
+        cut = chunk.rfind("\n") + 1 or chunk.rfind("\r", 0, len(chunk) - 1) + 1
         if not cut:
-            carry = text
+            pending.append(chunk)
             continue
-        complete, carry = text[:cut], text[cut:]
+        pending.append(chunk[:cut])
+        complete = "".join(pending)
+        pending = [chunk[cut:]]
         csv_format.check_nul(complete, line)
         lines = io.StringIO(complete, newline="").readlines()
         line += len(lines)

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 import structconv
 from structconv.errors import ParseError, StructconvError, UnrepresentableError, UsageError
+from structconv.formats import csv as csv_format
 from structconv.formats.csv import CODEC, infer_cell, infer_column, sniff_delimiter
 from structconv.formats.json import orjson_writes_exactly
 from structconv.options import Options
@@ -478,3 +479,45 @@ def test_a_single_column_holding_commas_is_refused_not_guessed() -> None:
     assert sniff_delimiter("a\n,\n") == ","
     with pytest.raises(ParseError, match="2 fields, the header has 1"):
         structconv.convert("a\n,\n", src="csv", to="json", repair="off")
+
+
+def _conflict_by_every_prefix(names: list[str]) -> tuple[int, str] | None:
+    """Layout.conflict as it was, testing each dotted prefix (quadratic): the oracle."""
+    known = set(names)
+    for index, name in enumerate(names):
+        parts = name.split(".")
+        for cut in range(1, len(parts)):
+            prefix = ".".join(parts[:cut])
+            if prefix in known:
+                return index, prefix
+    return None
+
+
+@given(
+    st.lists(
+        st.lists(st.sampled_from(["a", "b", "", "a.b"]), min_size=1, max_size=4).map(".".join),
+        min_size=1,
+        max_size=6,
+        unique=True,
+    )
+)
+def test_the_nesting_conflict_is_the_first_column_under_another_shortest_prefix_first(
+    names: list[str],
+) -> None:
+    assert csv_format.Layout(names, unflatten=True).conflict() == _conflict_by_every_prefix(names)
+
+
+def test_a_dotted_header_deeper_than_the_limit_is_refused_before_any_row() -> None:
+    """100 KB of `a.a.a...` took 13 s before the refusal (and each row would nest 50,000
+    levels); now the header is refused by its depth, with its column."""
+    name = "a." * 50_000 + "b"
+    text = f"id,{name}\n1,2\n"
+    with pytest.raises(ParseError) as caught:
+        csv_format.loads(text, Options())
+    error = caught.value
+    assert (error.line, error.column) == (1, 4)
+    assert "nests the data 50,002 levels deep, deeper than the limit of 512" in error.message
+    assert not error.repairable and "--no-unflatten" in error.hint
+    assert csv_format.loads(text, Options(unflatten=False)) == [{"id": 1, name: 2}]
+    deep_enough = "a." * 510 + "b"  # 511 parts, 512 levels with the list
+    assert csv_format.loads(f"{deep_enough}\n1\n", Options())[0]["a"]["a"]
