@@ -89,10 +89,12 @@ def convert(
             decoded, encoding = text.removeprefix("\ufeff"), "utf-8"
         source_format = _source_format(decoded, src, name)
         data, repaired = read_or_repair(decoded, source_format, options)
-        output, represented = write(data, target_format, options, source_format)
+        with formats.collecting_notes() as written:
+            output, represented = write(data, target_format, options, source_format)
     except (ParseError, RepairRejected, AmbiguousInput) as error:
         raise error.with_source(os.fspath(name)) if name is not None else error from None
     notes: tuple[str, ...] = () if encoding in ("utf-8", "utf-8-sig") else (f"read as {encoding}",)
+    notes += tuple(written.values())
     if repaired is None:
         return Result(
             text=output,
@@ -184,7 +186,8 @@ def convert_file(
             source, formats.canonical_name(source_format), options
         ):
             try:
-                records = streaming.stream_convert(source, out, source_format, to, options)
+                with formats.collecting_notes() as written:
+                    records = streaming.stream_convert(source, out, source_format, to, options)
             except streaming.Unstreamable:
                 records = None  # not an array, not record-like, or an error: read it whole
             except ParseError:
@@ -198,6 +201,7 @@ def convert_file(
                     source_format=formats.canonical_name(source_format),
                     target_format=formats.canonical_name(to),
                     records=records,
+                    notes=tuple(written.values()),
                 )
     limit = settings.get("max_bytes", Options.max_bytes)
     try:

@@ -190,6 +190,13 @@ def model_options(command: Callable[..., Any]) -> Callable[..., Any]:
     help="CSV: read dotted columns (a.b) as nested records (default on).",
 )
 @click.option("--delimiter", help="CSV delimiter (default: sniffed on reading, ',' on writing).")
+@click.option(
+    "--escape-formulas",
+    is_flag=True,
+    default=None,
+    help="CSV: write text cells starting with = + - @ TAB or CR with a leading ' so that "
+    "spreadsheets show them as text instead of running them (default: as they are, with a note).",
+)
 @click.option("--indent", type=click.IntRange(0, 16), help="Indentation (default 2).")
 @click.option("--sort-keys", is_flag=True, default=None, help="Sort mapping keys.")
 @click.option("--max-depth", type=click.IntRange(1), help="Nesting limit (default 512).")

@@ -1189,11 +1189,15 @@ def _records_to_csv(batches: Callable[[], Batches], output: _Output, options: Op
     columns = plan.columns()
     delimiter = csv_format.check_delimiter(options.delimiter or ",")
 
+    formulas = csv_format.FormulaCheck(delimiter, options)
+
     def chunks(quote_all: bool) -> Iterator[str]:
         buffer = io.StringIO(newline="")
         writer = csv_format.writer(buffer, delimiter, quote_all)
         writer.writerow(columns)
-        yield _take(buffer)
+        text = _take(buffer)
+        formulas.check(text, columns, [], 0)
+        yield text
         index = 0
         for batch in batches():
             rows = []
@@ -1204,6 +1208,7 @@ def _records_to_csv(batches: Callable[[], Batches], output: _Output, options: Op
                 index += 1
             writer.writerows(rows)
             text = _take(buffer)
+            formulas.check(text, columns, rows, index - len(rows))
             if options.verify:
                 again = list(io_reader(text, delimiter))
                 if again != rows:

@@ -31,7 +31,7 @@ from itertools import islice, repeat
 from typing import Any
 
 from structconv.errors import ParseError, UnrepresentableError, UsageError
-from structconv.formats import Codec
+from structconv.formats import Codec, note
 from structconv.formats.json import string_key
 from structconv.neutral import PathPart, format_path
 from structconv.options import Options
@@ -522,6 +522,71 @@ def _untyped(options: Options) -> Options:
 
 # --- writing --------------------------------------------------------------------------
 
+# A spreadsheet runs a cell that starts with one of these as a formula ("CSV injection",
+# OWASP): `=HYPERLINK(...)`, `@SUM(...)`, `-2+3+cmd|' /C calc'!A0`. A number (-5, +3.5)
+# it reads as a number, so those are left alone.
+FORMULA_START = frozenset("=+-@\t\r")
+_PLAIN_NUMBER = re.compile(r"[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
+_ESCAPE_HINT = "--escape-formulas (API: escape_formulas=True)"
+
+
+def is_formula(text: str) -> bool:
+    """Whether a spreadsheet may run the cell `text` as a formula."""
+    return text[:1] in FORMULA_START and _PLAIN_NUMBER.fullmatch(text) is None
+
+
+def _escaped(path: tuple[PathPart, ...], text: str) -> str:
+    """`text` with a leading ', which spreadsheets show as text; noted once a file."""
+    note(
+        "csv-formulas-escaped",
+        f"{format_path(path)}: text that a spreadsheet may run as a formula is written with "
+        f"a leading ', as {_ESCAPE_HINT} asks, and so is any other such cell; it reads "
+        "back with the '",
+    )
+    return "'" + text
+
+
+class FormulaCheck:
+    """Notes the first cell of a written CSV that a spreadsheet may run as a formula.
+
+    A regular expression over the text finds the places where a cell may start with
+    such a character (after a delimiter, a line break or an opening quote), in C; only
+    there are the cells looked at one by one. Nothing to do when escape_formulas is on.
+    """
+
+    def __init__(self, delimiter: str, options: Options) -> None:
+        self.done = options.escape_formulas
+        self.unflatten = options.unflatten
+        self.maybe = re.compile(rf'(?:\A|[\n{re.escape(delimiter)}])"?[=+\-@\t\r]')
+
+    def check(
+        self, text: str, columns: Sequence[str], rows: Sequence[Sequence[str]], first_row: int
+    ) -> None:
+        """`text` holds `rows` (the records from number `first_row` on), or the header
+        `columns` when `rows` is empty."""
+        if self.done or not self.maybe.search(text):
+            return
+        if not rows:
+            name = next((name for name in columns if is_formula(name)), None)
+            if name is not None:
+                self._found(f"the column name {name!r}", name)
+            return
+        for number, row in enumerate(rows, start=first_row):
+            for column, cell in zip(columns, row, strict=True):
+                if is_formula(cell):
+                    parts = column.split(".") if self.unflatten else [column]
+                    self._found(format_path((number, *parts)), cell)
+                    return
+
+    def _found(self, where: str, text: str) -> None:
+        self.done = True
+        note(
+            "csv-formulas",
+            f"{where} starts with {text[0]!r}: a spreadsheet that opens this CSV may run "
+            f"it (and any other such cell) as a formula; {_ESCAPE_HINT} writes them with a "
+            "leading '",
+        )
+
 
 def cell_text(path: tuple[PathPart, ...], value: Any, options: Options) -> str | None:
     """The cell for a scalar: None means "no cell" (a null under a dropping policy)."""
@@ -533,6 +598,8 @@ def cell_text(path: tuple[PathPart, ...], value: Any, options: Options) -> str |
                 "the text holds a NUL character",
                 "remove it: CSV readers treat NUL as binary data",
             )
+        if options.escape_formulas and is_formula(value):
+            return _escaped(path, value)
         return value
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -597,6 +664,8 @@ def flatten_record(
                     "the key holds a NUL character",
                     "rename it: CSV readers treat NUL as binary data",
                 )
+            if not prefix and options.escape_formulas and is_formula(text_name):
+                text_name = _escaped(child_path, text_name)
             column = prefix + text_name
             if isinstance(value, dict):
                 if not value:
@@ -788,6 +857,9 @@ def dumps(data: list[dict[str, Any]], options: Options) -> str:
     text = render(header, rows, delimiter, quote_all=False)
     if needs_quote_all(text, delimiter, options):
         text = render(header, rows, delimiter, quote_all=True)
+    formulas = FormulaCheck(delimiter, options)
+    formulas.check(text, header, [], 0)
+    formulas.check(text, header, rows, 0)
     return text
 
 
