@@ -25,6 +25,12 @@ line per record element holding its value (the items of that list, without the t
 is the same on every line): `structconv convert out.jsonl --to xml --root ROOT --item NAME`
 gives the document's data back.
 
+The source must be a regular file: it is opened more than once (to sniff, for the header,
+for the rows, for the line of an error), which a pipe, FIFO or /dev/stdin cannot give, so
+those go to the in-memory path, read once (structconv.source). The output is put in
+place only if the source held still meanwhile (size, modification time and identity
+before and after): else InputChanged, and nothing is written.
+
 What cannot be decided record by record goes to the in-memory path: stream_convert raises
 Unstreamable, and nothing has been written. For JSON and XML that is any input that does
 not parse (its error, or its repair, must be exactly the in-memory path's), a JSON document
