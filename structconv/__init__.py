@@ -8,6 +8,7 @@
 from structconv.api import convert, convert_file
 from structconv.errors import (
     AmbiguousInput,
+    InputChanged,
     ModelUnavailable,
     ParseError,
     RepairRejected,
@@ -29,6 +30,7 @@ __all__ = [
     "AmbiguousInput",
     "Candidate",
     "Fix",
+    "InputChanged",
     "ModelUnavailable",
     "Options",
     "ParseError",

@@ -21,6 +21,7 @@ from structconv.formats.detect import detect_format
 from structconv.options import Options
 from structconv.repair.rules import REVIEWED, RULES
 from structconv.result import Result
+from structconv.source import over_limit, read_input
 
 if TYPE_CHECKING:
     from structconv.repair.pipeline import Repaired
@@ -79,6 +80,8 @@ def convert(
             hinted = src or (
                 formats.format_from_suffix(os.fspath(name)) if name is not None else None
             )
+            if len(text) > options.max_bytes:
+                raise over_limit(options.max_bytes, hinted or "input", len(text))
             decoded, encoding = decode(
                 text, None if hinted is None else formats.canonical_name(hinted)
             )
@@ -86,10 +89,12 @@ def convert(
             decoded, encoding = text.removeprefix("\ufeff"), "utf-8"
         source_format = _source_format(decoded, src, name)
         data, repaired = read_or_repair(decoded, source_format, options)
-        output, represented = write(data, target_format, options, source_format)
+        with formats.collecting_notes() as written:
+            output, represented = write(data, target_format, options, source_format)
     except (ParseError, RepairRejected, AmbiguousInput) as error:
         raise error.with_source(os.fspath(name)) if name is not None else error from None
     notes: tuple[str, ...] = () if encoding in ("utf-8", "utf-8-sig") else (f"read as {encoding}",)
+    notes += tuple(written.values())
     if comments.may_have_comments(decoded, source_format):
         source_text = decoded if repaired is None else repaired.text
         output, left_out = comments.carry(
@@ -187,7 +192,8 @@ def convert_file(
             source, formats.canonical_name(source_format), options
         ):
             try:
-                records = streaming.stream_convert(source, out, source_format, to, options)
+                with formats.collecting_notes() as written:
+                    records = streaming.stream_convert(source, out, source_format, to, options)
             except streaming.Unstreamable:
                 records = None  # not an array, not record-like, or an error: read it whole
             except ParseError:
@@ -201,11 +207,15 @@ def convert_file(
                     source_format=formats.canonical_name(source_format),
                     target_format=formats.canonical_name(to),
                     records=records,
+                    notes=tuple(written.values()),
                 )
+    limit = settings.get("max_bytes", Options.max_bytes)
     try:
-        raw = source.read_bytes()
+        raw = read_input(source, limit, source_format or "input")
     except OSError as error:
         raise UsageError(f"{source}: cannot read: {error.strerror}") from None
+    except ParseError as error:
+        raise error.with_source(os.fspath(source)) from None
     result = convert(raw, to=to, src=src, name=source, **settings)
     if out is not None:
         try:

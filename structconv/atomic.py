@@ -195,9 +195,16 @@ def atomic_writer(target: str | os.PathLike[str], encoding: str = "utf-8") -> It
     try:
         # An explicit buffer size: io.open then does not ask whether the file is a terminal.
         with open(descriptor, "w", encoding=encoding, newline="", buffering=_BUFFER) as stream:
-            yield stream
-            stream.flush()
-            _finish(descriptor, temporary, path)
+            try:
+                yield stream
+                stream.flush()
+                _finish(descriptor, temporary, path)
+            except BaseException:
+                # Closing flushes what is buffered: after a failed write (a full disk) that
+                # fails again, and its error would replace the one being raised.
+                with contextlib.suppress(OSError):
+                    stream.close()
+                raise
     except BaseException:
         _remove(temporary)
         raise

@@ -27,11 +27,18 @@ from structconv.batch import (
     save_for_review,
 )
 from structconv.encoding import decode
-from structconv.errors import AmbiguousInput, ParseError, RepairRejected, UsageError
+from structconv.errors import (
+    AmbiguousInput,
+    InputChanged,
+    ParseError,
+    RepairRejected,
+    UsageError,
+)
 from structconv.formats.detect import detect_format
-from structconv.options import REPAIR_MODES
+from structconv.options import REPAIR_MODES, Options
 from structconv.pool import process_pool
 from structconv.result import Result
+from structconv.source import read_input, read_stream
 
 FORMAT_CHOICE = click.Choice(
     sorted(set(formats.FORMATS) | set(formats.ALIASES)), case_sensitive=False
@@ -93,7 +100,9 @@ def _convert_single(
 
     def action() -> Result:
         if source == "-":
-            result = convert(sys.stdin.buffer.read(), to=to, src=src, **settings)
+            limit = settings.get("max_bytes", Options.max_bytes)
+            raw = read_stream(sys.stdin.buffer, limit, src or "input")
+            result = convert(raw, to=to, src=src, **settings)
             if target is not None:
                 write_atomic(target, result.text)
         else:
@@ -185,6 +194,13 @@ def model_options(command: Callable[..., Any]) -> Callable[..., Any]:
     "--toml-version",
     type=click.Choice(["1.0", "1.1"]),
     help="TOML read as 1.1 (default) or strictly as 1.0.",
+)
+@click.option(
+    "--escape-formulas",
+    is_flag=True,
+    default=None,
+    help="CSV: write text cells starting with = + - @ TAB or CR with a leading ' so that "
+    "spreadsheets show them as text instead of running them (default: as they are, with a note).",
 )
 @click.option("--indent", type=click.IntRange(0, 16), help="Indentation (default 2).")
 @click.option("--sort-keys", is_flag=True, default=None, help="Sort mapping keys.")
@@ -348,10 +364,17 @@ def repair_command(
     """
     if write and (output is not None or file == "-"):
         raise click.UsageError("--write replaces FILE; it does not go with -o or stdin")
+    limit, format_name = Options.max_bytes, src or "input"
     try:
-        raw = sys.stdin.buffer.read() if file == "-" else Path(file).read_bytes()
+        if file == "-":
+            raw = read_stream(sys.stdin.buffer, limit, format_name)
+        else:
+            raw = read_input(file, limit, format_name)
     except OSError as error:
         raise click.UsageError(f"{file}: cannot read: {error.strerror}") from None
+    except (ParseError, InputChanged) as error:
+        click.echo(f"{file}: {error}", err=True)
+        sys.exit(1)
     name = None if file == "-" else file
     try:
         hinted = src or (formats.format_from_suffix(file) if name else None)

@@ -101,6 +101,18 @@ class RoundTripError(StructconvError):
         )
 
 
+class InputChanged(StructconvError):
+    """The input file changed while it was read (its size, time or identity); nothing was
+    written, since the output could mix its old and new contents."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        super().__init__(
+            f"{source}: the file changed while it was read; nothing was written. "
+            "Convert it again once whatever writes it has finished."
+        )
+
+
 class RepairRejected(StructconvError):
     """A repair did not pass validation, or its confidence is too low; nothing was written.
 

@@ -36,6 +36,10 @@ class Options:
     delimiter: str | None = None
     # CSV: turn dotted column names back into nested records on reading.
     unflatten: bool = True
+    # CSV: write text cells (and column names) that start with = + - @ TAB or CR, which a
+    # spreadsheet may run as formulas, with a leading ' (the data changes; a note says so).
+    # Off: written as they are, with a note on the first one.
+    escape_formulas: bool = False
     # XML: an XML Schema (path) that types values and orders elements.
     schema: str | None = None
     # TOML: the version read; "1.0" refuses what only TOML 1.1 allows. Written TOML is

@@ -1019,3 +1019,45 @@ def test_convert_file_streams_json_and_xml(tmp_path: Path, monkeypatch: pytest.M
     assert (tmp_path / "out.jsonl").read_text(encoding="utf-8") == (
         '{"@x":"1","#text":"t"}\n{"b":["1","2"],"c":""}\n'
     )
+
+
+class _CountingText(str):
+    """A chunk that counts the characters searched in it or copied with it: the work
+    that grows with the text kept from earlier chunks when a line never ends."""
+
+    work = 0
+
+    def rfind(self, *arguments: Any) -> int:
+        _CountingText.work += len(self)
+        return super().rfind(*arguments)
+
+    def __add__(self, other: str) -> str:
+        _CountingText.work += len(self) + len(other)
+        return str(self) + other
+
+    def __radd__(self, other: str) -> str:
+        _CountingText.work += len(self) + len(other)
+        return other + str(self)
+
+
+class _Chunks(io.StringIO):
+    def __init__(self, chunks: list[str]) -> None:
+        super().__init__()
+        self.chunks = chunks
+
+    def read(self, size: int | None = -1) -> str:
+        return _CountingText(self.chunks.pop(0)) if self.chunks else ""
+
+
+@pytest.mark.parametrize("chunks", [200, 400])
+def test_a_line_without_end_is_not_searched_or_copied_again_at_each_chunk(
+    chunks: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A CSV without a line break took quadratic time (100 MB: 36 s): each chunk was
+    joined to all the text before it and the whole searched again."""
+    monkeypatch.setattr(_CountingText, "work", 0)
+    size = 1000
+    stream = _Chunks(["x" * size] * chunks + ["\r\nlast"])
+    lines = [line for batch in streaming._line_chunks(stream) for line in batch]
+    assert lines == ["x" * size * chunks + "\r\n", "last"]
+    assert _CountingText.work <= 2 * size * (chunks + 1)

@@ -31,7 +31,7 @@ from itertools import islice, repeat
 from typing import Any
 
 from structconv.errors import ParseError, UnrepresentableError, UsageError
-from structconv.formats import Codec
+from structconv.formats import Codec, note
 from structconv.formats.json import string_key
 from structconv.neutral import PathPart, format_path
 from structconv.options import Options
@@ -268,15 +268,29 @@ class Layout:
             self.paths = [name.split(".") for name in self.names]
 
     def conflict(self) -> tuple[int, str] | None:
-        """(index, prefix) of a column nested under another column's value, if any."""
+        """(index, prefix) of the first column nested under another column's value (its
+        shortest such prefix), if any.
+
+        The names go into a tree of their parts, each name marked where it ends; a name
+        that passes a mark on its way down nests under that column. Linear in the length
+        of the header: testing each dotted prefix of each name against the set of names
+        built every prefix, quadratic in a name's parts (a 100 KB `a.a.a...` took 13 s).
+        """
         if self.paths is None:
             return None
-        known = set(self.names)
+        ends = object()  # the key that marks a name's end in the tree
+        tree: dict[Any, Any] = {}
+        for parts in self.paths:
+            node = tree
+            for part in parts:
+                node = node.setdefault(part, {})
+            node[ends] = True
         for index, parts in enumerate(self.paths):
-            for cut in range(1, len(parts)):
-                prefix = ".".join(parts[:cut])
-                if prefix in known:
-                    return index, prefix
+            node = tree
+            for cut, part in enumerate(parts[:-1], start=1):
+                node = node[part]
+                if ends in node:
+                    return index, ".".join(parts[:cut])
         return None
 
     def build(self, rows: Iterable[Sequence[Any]]) -> list[dict[str, Any]]:
@@ -313,6 +327,25 @@ def _header_layout(
             )
         seen.add(name)
     layout = Layout(header, options.unflatten)
+    if layout.paths is not None:
+        # Before any row is built: each row would nest that deep, and the list holding
+        # the records is one level more.
+        levels = [len(parts) + 1 for parts in layout.paths]
+        deepest = max(levels)
+        if deepest > options.max_depth:
+            lines = _raw_lines(source, line, end)
+            offset, column = _field_start(lines, delimiter, levels.index(deepest))
+            raise ParseError(
+                f"a dotted column name nests the data {deepest:,} levels deep, "
+                f"deeper than the limit of {options.max_depth}",
+                format="csv",
+                line=line + offset,
+                column=column,
+                snippet=lines[offset][:200].rstrip("\r\n") if lines else "",
+                hint="pass --no-unflatten (unflatten=False) to keep dotted column names flat, "
+                "or raise --max-depth (API: max_depth=) if the file is trusted",
+                repairable=False,
+            )
     clash = layout.conflict()
     if clash is not None:
         index, prefix = clash
@@ -489,6 +522,71 @@ def _untyped(options: Options) -> Options:
 
 # --- writing --------------------------------------------------------------------------
 
+# A spreadsheet runs a cell that starts with one of these as a formula ("CSV injection",
+# OWASP): `=HYPERLINK(...)`, `@SUM(...)`, `-2+3+cmd|' /C calc'!A0`. A number (-5, +3.5)
+# it reads as a number, so those are left alone.
+FORMULA_START = frozenset("=+-@\t\r")
+_PLAIN_NUMBER = re.compile(r"[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
+_ESCAPE_HINT = "--escape-formulas (API: escape_formulas=True)"
+
+
+def is_formula(text: str) -> bool:
+    """Whether a spreadsheet may run the cell `text` as a formula."""
+    return text[:1] in FORMULA_START and _PLAIN_NUMBER.fullmatch(text) is None
+
+
+def _escaped(path: tuple[PathPart, ...], text: str) -> str:
+    """`text` with a leading ', which spreadsheets show as text; noted once a file."""
+    note(
+        "csv-formulas-escaped",
+        f"{format_path(path)}: text that a spreadsheet may run as a formula is written with "
+        f"a leading ', as {_ESCAPE_HINT} asks, and so is any other such cell; it reads "
+        "back with the '",
+    )
+    return "'" + text
+
+
+class FormulaCheck:
+    """Notes the first cell of a written CSV that a spreadsheet may run as a formula.
+
+    A regular expression over the text finds the places where a cell may start with
+    such a character (after a delimiter, a line break or an opening quote), in C; only
+    there are the cells looked at one by one. Nothing to do when escape_formulas is on.
+    """
+
+    def __init__(self, delimiter: str, options: Options) -> None:
+        self.done = options.escape_formulas
+        self.unflatten = options.unflatten
+        self.maybe = re.compile(rf'(?:\A|[\n{re.escape(delimiter)}])"?[=+\-@\t\r]')
+
+    def check(
+        self, text: str, columns: Sequence[str], rows: Sequence[Sequence[str]], first_row: int
+    ) -> None:
+        """`text` holds `rows` (the records from number `first_row` on), or the header
+        `columns` when `rows` is empty."""
+        if self.done or not self.maybe.search(text):
+            return
+        if not rows:
+            name = next((name for name in columns if is_formula(name)), None)
+            if name is not None:
+                self._found(f"the column name {name!r}", name)
+            return
+        for number, row in enumerate(rows, start=first_row):
+            for column, cell in zip(columns, row, strict=True):
+                if is_formula(cell):
+                    parts = column.split(".") if self.unflatten else [column]
+                    self._found(format_path((number, *parts)), cell)
+                    return
+
+    def _found(self, where: str, text: str) -> None:
+        self.done = True
+        note(
+            "csv-formulas",
+            f"{where} starts with {text[0]!r}: a spreadsheet that opens this CSV may run "
+            f"it (and any other such cell) as a formula; {_ESCAPE_HINT} writes them with a "
+            "leading '",
+        )
+
 
 def cell_text(path: tuple[PathPart, ...], value: Any, options: Options) -> str | None:
     """The cell for a scalar: None means "no cell" (a null under a dropping policy)."""
@@ -500,6 +598,8 @@ def cell_text(path: tuple[PathPart, ...], value: Any, options: Options) -> str |
                 "the text holds a NUL character",
                 "remove it: CSV readers treat NUL as binary data",
             )
+        if options.escape_formulas and is_formula(value):
+            return _escaped(path, value)
         return value
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -564,6 +664,8 @@ def flatten_record(
                     "the key holds a NUL character",
                     "rename it: CSV readers treat NUL as binary data",
                 )
+            if not prefix and options.escape_formulas and is_formula(text_name):
+                text_name = _escaped(child_path, text_name)
             column = prefix + text_name
             if isinstance(value, dict):
                 if not value:
@@ -755,6 +857,9 @@ def dumps(data: list[dict[str, Any]], options: Options) -> str:
     text = render(header, rows, delimiter, quote_all=False)
     if needs_quote_all(text, delimiter, options):
         text = render(header, rows, delimiter, quote_all=True)
+    formulas = FormulaCheck(delimiter, options)
+    formulas.check(text, header, [], 0)
+    formulas.check(text, header, rows, 0)
     return text
 
 

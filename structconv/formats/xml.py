@@ -46,7 +46,7 @@ from typing import Any, TypedDict, cast
 from lxml import etree
 
 from structconv.errors import ParseError, UnrepresentableError, UsageError
-from structconv.formats import Codec, without_gc
+from structconv.formats import Codec, note, without_gc
 from structconv.neutral import PathPart, format_path
 from structconv.options import Options
 
@@ -475,8 +475,9 @@ class _Writer:
     def child(
         self, node: Node, name: str, value: Any, path: tuple[PathPart, ...], scope: frozenset[str]
     ) -> None:
-        """One child element per value, one per item of a list."""
-        if isinstance(value, list):
+        """One child element per value, one per item of a list; an empty list is one
+        empty element (leaving it out would lose its key)."""
+        if isinstance(value, list) and value:
             for index, item in enumerate(value):
                 self.one_child(node, name, item, path + (index,), scope)
         else:
@@ -509,6 +510,13 @@ class _Writer:
         self.declared(path, node.name, scope)
         if value is None:
             return
+        if isinstance(value, dict | list) and not value:
+            note(
+                "xml-empty-container",
+                f"{format_path(path)}: an empty list or mapping is written as an empty "
+                'element, which reads back as "" (the same for any others)',
+            )
+            return
         if isinstance(value, list):
             for index, item in enumerate(value):
                 self.one_child(node, self.options.item, item, path + (index,), scope)
@@ -516,21 +524,70 @@ class _Writer:
         if not isinstance(value, dict):
             node.content.append(self.text(path, value))
             return
+        texts: dict[int, tuple[PathPart, ...]] = {}  # node.content index -> the text's path
+        content_key: Any = None  # the first key written as content (text or a child)
         for key, item in value.items():
             here = path + (key,)
             if isinstance(key, str) and key.startswith("@"):
+                if content_key is not None:
+                    self.attribute_moved(here, key, content_key)
                 self.attribute(node, key, item, here, scope)
-            elif key == "#text" or (isinstance(key, str) and _TEXT_PIECE.fullmatch(key)):
+                continue
+            content_key = key if content_key is None else content_key
+            if key == "#text" or (isinstance(key, str) and _TEXT_PIECE.fullmatch(key)):
                 if item is None:
                     self.null(here)
                 elif isinstance(item, dict | list):
                     raise self.refuse(here, f"{key} holds text, not a mapping or list")
                 else:
+                    texts[len(node.content)] = here
                     node.content.append(self.text(here, item))
             elif key == "#content":
-                self.content(node, item, here, scope)
+                self.content(node, item, here, scope, texts)
             else:
                 self.child(node, self.name(here, key), item, here, scope)
+        if texts:
+            self.check_texts(node, texts)
+
+    def attribute_moved(self, path: tuple[PathPart, ...], key: str, before: Any) -> None:
+        note(
+            "xml-attribute-order",
+            f"{format_path(path)}: XML writes attributes in the start tag, before the "
+            f"element's content, so {key!r} now comes before {before!r} "
+            "(and the same for any other such attribute)",
+        )
+
+    def check_texts(self, node: Node, texts: dict[int, tuple[PathPart, ...]]) -> None:
+        """Refuse text that reading would drop or join with other text: whitespace beside
+        child elements is formatting, and two pieces side by side read back as one. An
+        empty text is no text, in XML as in the data read from it (`#text: ""` beside
+        attributes reads back as no "#text"): it is left out."""
+        content = node.content
+        written = {index: path for index, path in texts.items() if content[index]}
+        previous = -2
+        for index, piece in enumerate(content):
+            if index in written:
+                if previous in written:
+                    raise self.refuse(
+                        written[index],
+                        "two text pieces side by side read back as one",
+                        "join them into one string, or put an element between them",
+                    )
+                previous = index
+            elif not isinstance(piece, str):
+                previous = index
+        has_children = len(texts) < len(content)
+        if (
+            has_children
+            and written
+            and not any(cast(str, content[index]).strip(_XML_SPACE) for index in written)
+        ):
+            raise self.refuse(
+                written[min(written)],
+                "text of only whitespace beside child elements reads back as formatting "
+                "and is dropped",
+                "remove it, or keep it in an element of its own",
+            )
 
     def attribute(
         self, node: Node, key: str, value: Any, path: tuple[PathPart, ...], scope: frozenset[str]
@@ -546,7 +603,12 @@ class _Writer:
         node.attributes.append((name, self.text(path, value)))
 
     def content(
-        self, node: Node, items: Any, path: tuple[PathPart, ...], scope: frozenset[str]
+        self,
+        node: Node,
+        items: Any,
+        path: tuple[PathPart, ...],
+        scope: frozenset[str],
+        texts: dict[int, tuple[PathPart, ...]],
     ) -> None:
         if not isinstance(items, list):
             raise self.refuse(path, "#content holds a list of text and {tag: element} items")
@@ -562,17 +624,26 @@ class _Writer:
             elif item is None:
                 self.null(here)
             else:
+                texts[len(node.content)] = here
                 node.content.append(self.text(here, item))
 
     def document(self, data: Any) -> Node:
         name, value, path = single_root(data, self.options)
         scope = frozenset({"xml"})
         top = Node(self.name(path, name))
+        if value is None and not self.null(path):
+            raise self.refuse(
+                path, "the root element cannot be left out", "pass --null empty to write it empty"
+            )
         self.levels[id(top)] = 1
         self.stack.append((top, value, path, scope))
         while self.stack:
             node, item, here, inherited = self.stack.pop()
+            mark = len(self.stack)
             self.fill(node, item, here, inherited)
+            # Its children next, first to last: errors and notes name the first place in
+            # document order.
+            self.stack[mark:] = self.stack[mark:][::-1]
         return top
 
 
