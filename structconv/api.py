@@ -140,6 +140,7 @@ def modules_for(sources: Iterable[str | os.PathLike[str]], to: str) -> list[str]
         needed.add(formats.MODULES[source_format])
         if source_format in REVIEWED:
             needed.update(("structconv.repair.pipeline", RULES[source_format]))
+    needed |= comments.modules_for(source_formats, formats.canonical_name(to))
     return sorted(needed)
 
 

@@ -76,6 +76,26 @@ class _Lost:
 Event = _Entry | _Comment | _Lost
 
 
+# What carrying comments imports on first use, per format read or written (see
+# api.modules_for: a batch's workers load it once, before they fork).
+_LIBRARIES = {
+    "yaml": ("yaml",),
+    "toml": ("tomlkit",),
+    "jsonc": ("structconv.formats.commented_json",),
+    "json5": ("structconv.formats.commented_json",),
+}
+
+
+def modules_for(sources: set[str], target: str) -> set[str]:
+    """The modules that carrying comments from these formats into `target` imports."""
+    if target not in COMMENTED or not sources & COMMENTED:
+        return set()
+    needed = {"structconv.comments", *_LIBRARIES[target]}
+    for source in sources & COMMENTED:
+        needed.update(_LIBRARIES[source])
+    return needed
+
+
 def may_have_comments(text: str, format: str) -> bool:
     """False when `text` certainly has no comment (then nothing else is imported or read)."""
     return format in COMMENTED and _MARKERS[format] in text

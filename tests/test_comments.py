@@ -30,18 +30,33 @@ nested:
 """
 
 
+# The list of tables last: written as `[[servers]]` tables, where comments have a place
+# (before a plain value, the writer keeps the order with inline tables, which hold none).
+SERVICE_YAML_TABLES_LAST = SERVICE_YAML.replace(
+    "block: |\n  # text, not a comment\n  more text\n", ""
+).replace("# about servers\n", "block: |\n  # text, not a comment\n  more text\n# about servers\n")
+
+
 def test_yaml_to_toml_to_yaml_keeps_every_comment_with_its_key() -> None:
-    toml = convert(SERVICE_YAML, src="yaml", to="toml")
+    toml = convert(SERVICE_YAML_TABLES_LAST, src="yaml", to="toml")
     assert toml.notes == ()
     assert '# Service settings\nname = "app" # the name\n' in toml.text
     assert '# about servers\n# first server\n[[servers]]\nhost = "a" # host a\n' in toml.text
     assert '[nested]\n# leading x\nx = 1\ny = "a # b" # y\'s note\n# footer\n' in toml.text
     back = convert(toml.text, src="toml", to="yaml")
-    assert back.data == read(SERVICE_YAML, "yaml", Options())
+    assert back.data == read(SERVICE_YAML_TABLES_LAST, "yaml", Options())
     assert "servers:\n  # about servers\n  # first server\n  - host: a  # host a\n" in back.text
     assert 'nested:\n  # leading x\n  x: 1\n  y: "a # b"  # y\'s note\n# footer\n' in back.text
     for comment in ("Service settings", "the name", "about servers", "first server", "host a"):
         assert back.text.count(f"# {comment}\n") == 1
+
+
+def test_comments_inside_inline_tables_are_named_in_a_note() -> None:
+    toml = convert(SERVICE_YAML, src="yaml", to="toml")
+    assert "servers = [\n" in toml.text  # kept before `block` as inline tables
+    assert toml.notes == (
+        "2 comment(s) have no place in toml and were left out: $.servers[0].host, $.servers[0]",
+    )
 
 
 def test_yaml_to_jsonc_and_back() -> None:

@@ -766,7 +766,11 @@ def _unterminated_string(text: str, error: ParseError, offset: int) -> list[_Rea
         ends.insert(0, quote_at + 1 + trailing.start())
     readings = []
     other = "'" if quote == '"' else '"'
-    for end in dict.fromkeys(ends):
+    closers = [end for end in ends]
+    other_close = re.search(re.escape(other) + r"[ \t]*(?:[,\]}#]|$)", body)
+    if other_close is not None:
+        closers.insert(0, quote_at + 1 + other_close.start() + 1)
+    for end in dict.fromkeys(closers):
         inner = text[quote_at + 1 : end].rstrip(" \t")
         if not (inner.endswith(other) and inner[:-1].strip() and other not in inner[:-1]):
             continue

@@ -847,11 +847,10 @@ class _Walk:
                 )
                 if choice == 1:
                     return self.reopen(early, token)
-        before = self.tokens[self.position[id(token)] - 1] if self.position[id(token)] else None
-        if (
-            before is not None
-            and before.kind == "text"
-            and f"{token.name}>" in self.text[before.start : before.end]
+        lost_bracket = re.compile(rf"(?:^|[\s>]){re.escape(token.name)}(?:\s[^<>]*)?>")
+        if any(
+            piece.kind == "text" and lost_bracket.search(self.text, piece.start, piece.end)
+            for piece in self.tokens[: self.position[id(token)]]
         ):
             # `name>text</name>`: the start tag lost its `<`; dropping the end tag would
             # turn the element into text.
