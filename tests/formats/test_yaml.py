@@ -128,19 +128,20 @@ def test_core_tags_are_applied() -> None:
         ("x: !!timestamp 2024-01-01\n", "!!timestamp", 1, 4),
     ],
 )
-def test_other_tags_are_refused_at_their_position(
+def test_yaml_tags_refuse_refuses_other_tags_at_their_position(
     text: str, tag: str, line: int, column: int
 ) -> None:
-    """Dropping a tag would silently change the value's meaning."""
-    error = load_error(text)
+    error = load_error(text, yaml_tags="refuse")
     assert tag in error.message
     assert (error.line, error.column) == (line, column)
     assert error.snippet == text.splitlines()[line - 1]
     assert "remove the tag" in error.hint
 
 
-def test_unsupported_tag_hint_lists_the_core_tags() -> None:
-    assert "!!str, !!int, !!float, !!bool, !!null, !!map, !!seq" in load_error("a: !x 1\n").hint
+def test_refused_tag_hint_lists_the_core_tags_and_the_other_policies() -> None:
+    hint = load_error("a: !x 1\n", yaml_tags="refuse").hint
+    assert "!!str, !!int, !!float, !!bool, !!null, !!map, !!seq" in hint
+    assert "--yaml-tags keep" in hint and "drop" in hint
 
 
 # ---------------------------------------------------------------- duplicate keys
