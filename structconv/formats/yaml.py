@@ -108,9 +108,7 @@ _NUMBER_HINTS = (
 _ALIAS = re.compile(r"\*(?<=[ \t\r\n\[{,:]\*)[^ \t\r\n\]},]")
 _ESCAPED_BANG = re.compile(r"\\(?:x21|u0021|U00000021)")
 _EXPLICIT_KEY = re.compile(r"\?(?<=[ \t\r\n\[{,]\?)[ \t\r\n]")
-_BIG_EXPONENT = tuple(
-    re.compile(rf"{e}(?<=\d{e})\+?\d{{3,}}(?=[ \t\r\n,\]}}#:]|\Z)") for e in "eE"
-)
+_BIG_EXPONENT = tuple(re.compile(rf"{e}(?<=\d{e})\+?\d{{3,}}(?=[ \t\r\n,\]}}#:]|\Z)") for e in "eE")
 # The mantissa before such an exponent, looked for this far back (a longer one is a hint).
 _MANTISSA_END = re.compile(r"[-+]?[0-9.]*\Z")
 _MANTISSA_WINDOW = 40
@@ -202,9 +200,9 @@ def _parse_error(text: str, failure: Exception) -> ParseError:
     if message.startswith("duplicate mapping key"):
         mark = _duplicate_key_mark(events)
         hint = "YAML readers disagree on which value wins; remove one of them"
-        return (
-            error_at_mark(text, message, mark, hint) if mark else error(text, message, hint=hint)
-        )
+        if message.endswith("'<<'"):
+            hint += " (or expand merge keys: --yaml-merge expand)"
+        return error_at_mark(text, message, mark, hint) if mark else error(text, message, hint=hint)
     for event in events:
         tag = getattr(event, "tag", None)
         if tag and repr(tag.replace(CORE, "!!")) in message:
@@ -452,7 +450,7 @@ def _final_block_scalar(text: str, data: Any) -> Any:
         parsed = parse_events(text)
     except ParseError:
         return data
-    last = next(
+    last: Any = next(
         (event for event in reversed(parsed.events) if type(event).__name__ in _NODE_EVENTS),
         None,
     )
@@ -666,7 +664,9 @@ def _represent_tagged(dumper: _Dumper, tag: str, mapping: dict[Any, Any]) -> yam
         return _represent_dict(dumper, value, tag)
     if isinstance(value, list | tuple):
         return dumper.represent_sequence(tag, list(value))
-    raise _Untaggable(mapping, f"a tagged scalar holds text, not a {type(value).__name__}")
+    raise _Untaggable(
+        mapping, f"a tagged scalar holds text, not a value of type {type(value).__name__}"
+    )
 
 
 def _represent_tuple(dumper: _Dumper, value: tuple[Any, ...]) -> yaml.Node:
@@ -707,6 +707,8 @@ def _dump_yaml_rs(documents: list[Any], options: Options) -> str | None:
         text = "".join(piece + "\n" for piece in pieces)
     else:
         text = pieces[0].removeprefix("---\n") + "\n"
+    if options.yaml_merge == "keep" and "<<" in text:
+        return None  # yaml-rs quotes a `<<` key, which --yaml-merge keep writes as a merge key
     try:
         again = loads(text, options)
     except ParseError:
@@ -734,9 +736,7 @@ def dumps(data: Any, options: Options) -> str:
 
 
 def _untaggable(data: Any, failure: _Untaggable) -> UnrepresentableError:
-    path = next(
-        (list(path) for path, node in iter_nodes(data) if node is failure.mapping), ["?"]
-    )
+    path = next((list(path) for path, node in iter_nodes(data) if node is failure.mapping), ["?"])
     key = next(iter(failure.mapping))
     return UnrepresentableError(
         _path(path),

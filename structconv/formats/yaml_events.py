@@ -29,7 +29,7 @@ import math
 import re
 import sys
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NoReturn
 
 import yaml
 import yaml_rs
@@ -61,6 +61,7 @@ _ESCAPED_CODE = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8}))")
 _YAML_1_1_LINE_BREAKS = ("\x85", "\u2028", "\u2029")
 _MERGE_TAG = CORE + "merge"
 _SCALAR_CORE_TAGS = frozenset(CORE + name for name in ("int", "float", "bool", "null"))
+_NUMBER_TAGS = frozenset((CORE + "int", CORE + "float"))
 _COLLECTION_CORE_TAGS = {CORE + "map": dict, CORE + "seq": list}
 
 
@@ -105,9 +106,7 @@ def unused_characters(text: str, count: int) -> list[str]:
     escape (`"\\uE000"`), so that they can stand in for something while parsing."""
     escaped = {int(short or long, 16) for short, long in _ESCAPED_CODE.findall(text)}
     found = [
-        chr(code)
-        for code in range(0xE000, 0xF900)
-        if code not in escaped and chr(code) not in text
+        chr(code) for code in range(0xE000, 0xF900) if code not in escaped and chr(code) not in text
     ][:count]
     if len(found) < count:  # every one of 6,400 characters is used: a crafted text
         raise error(text, "the text uses every private-use character", repairable=False)
@@ -128,9 +127,7 @@ def parse_events(text: str) -> Parsed:
     parsed = text
     breaks = [character for character in _YAML_1_1_LINE_BREAKS if character in text]
     if breaks:
-        for character, stand_in in zip(
-            breaks, unused_characters(text, len(breaks)), strict=True
-        ):
+        for character, stand_in in zip(breaks, unused_characters(text, len(breaks)), strict=True):
             swaps[stand_in] = character
             parsed = parsed.replace(character, stand_in)
     try:
@@ -194,11 +191,11 @@ def _needs_event_reader(event: Any, is_key: bool, keep_tags: bool, expand: bool)
     """A scalar that only the event reader reads right: a quoted key that spells a tag (an
     error there), a merge key, a number that cannot be kept exactly (an error there)."""
     value = event.value
-    if not is_plain(event):
-        return keep_tags and is_key and value.startswith("!") and tag_of_key(value) is not None
-    if value == "<<":
-        return expand and is_key and event.tag is None
-    return value[:1] in MAYBE_TYPED and _may_be_inexact(value) and _inexact_number(value)
+    if event.tag in _NUMBER_TAGS or (is_plain(event) and event.tag is None):
+        if value == "<<":
+            return expand and is_key and event.tag is None
+        return value[:1] in MAYBE_TYPED and _may_be_inexact(value) and _inexact_number(value)
+    return keep_tags and is_key and value.startswith("!") and tag_of_key(value) is not None
 
 
 def _may_be_inexact(value: str) -> bool:
@@ -259,7 +256,7 @@ class _Reader:
             value = value.replace(stand_in, original)
         return value
 
-    def fail(self, message: str, mark: Any, hint: str = "", repairable: bool = True) -> None:
+    def fail(self, message: str, mark: Any, hint: str = "", repairable: bool = True) -> NoReturn:
         raise error_at_mark(self.text, message, mark, hint, repairable)
 
     def check_number(self, value: Any, spelling: str, mark: Any) -> None:
@@ -267,7 +264,7 @@ class _Reader:
             self.fail(
                 f"the number {spelling[:40]} is too large for a float (it would read as infinity)",
                 mark,
-                "quote it to keep it as text",
+                "quote it (without a !!int or !!float tag) to keep it as text",
                 repairable=False,
             )
         limit = _int_bits_limit()
@@ -276,7 +273,7 @@ class _Reader:
                 f"the integer has more than {sys.get_int_max_str_digits():,} digits, more than "
                 "Python converts to text (sys.get_int_max_str_digits())",
                 mark,
-                "quote it to keep it as text",
+                "quote it (without a !!int or !!float tag) to keep it as text",
                 repairable=False,
             )
 
@@ -287,8 +284,10 @@ class _Reader:
         value: Any = text
         if not text:
             value = None
-        elif text[0] in MAYBE_TYPED and "\n" not in text and not NOT_A_YAML_1_2_NUMBER.fullmatch(
-            text
+        elif (
+            text[0] in MAYBE_TYPED
+            and "\n" not in text
+            and not NOT_A_YAML_1_2_NUMBER.fullmatch(text)
         ):
             try:
                 loaded = yaml_rs.loads("k: " + text)
@@ -308,7 +307,8 @@ class _Reader:
             return self.core[tag, text]
         written = "k: " + shown(tag) + " " + json.dumps(text, ensure_ascii=False)
         try:
-            value = yaml_rs.loads(written)["k"]
+            loaded: Any = yaml_rs.loads(written)
+            value = loaded["k"]
         except Exception:
             self.fail(f"{text[:40]!r} is not a valid {shown(tag)}", mark, "fix or remove the tag")
         self.check_number(value, text, mark)

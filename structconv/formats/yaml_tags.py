@@ -27,9 +27,7 @@ from urllib.parse import quote, unquote
 
 CORE = "tag:yaml.org,2002:"
 # The YAML 1.2 core tags: they give a node its type and are applied, never kept.
-CORE_TAGS = frozenset(
-    CORE + name for name in ("str", "int", "float", "bool", "null", "map", "seq")
-)
+CORE_TAGS = frozenset(CORE + name for name in ("str", "int", "float", "bool", "null", "map", "seq"))
 PYTHON_PREFIX = CORE + "python/"
 # ns-tag-char of YAML 1.2 (a shorthand's suffix) and ns-uri-char (a verbatim tag).
 _TAG_SAFE = "-#;/?:@&=+$_.~*'()"

@@ -35,7 +35,7 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.anchor import Anchor
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.comments import CommentedMap, CommentedSeq, TaggedScalar
 from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.emitter import Emitter
 from ruamel.yaml.events import MappingEndEvent
@@ -107,6 +107,10 @@ _DEFAULT_CONSTRUCTORS = {
 for _tag in _SPELLED_TAGS:
     _Constructor.add_constructor(_tag, _Constructor.construct_spelled)
 _Constructor.add_constructor(None, _Constructor.construct_tagged)
+# YAML 1.1 types that ruamel.yaml would construct and write back otherwise (!!binary as a
+# block of base64 lines): kept as the tagged text they are, as structconv reads them.
+for _name in ("binary", "set", "omap", "pairs"):
+    _Constructor.add_constructor(_CORE + _name, _Constructor.construct_tagged)
 
 
 class _Representer(RoundTripRepresenter):
@@ -114,8 +118,19 @@ class _Representer(RoundTripRepresenter):
         node: ScalarNode = self.represent_scalar(data.tag, data.text, anchor=data.anchor)
         return node
 
+    def represent_tagged_scalar(self, data: TaggedScalar) -> ScalarNode:
+        """ruamel.yaml 0.19 writes a tag with the `!!` handle as `!! binary`, a tag of
+        another name (`!!%20binary` when read again); the tag's full name is written as
+        `!!binary` by the emitter."""
+        anchor = data.yaml_anchor()
+        node: ScalarNode = self.represent_scalar(
+            str(data.tag), data.value, style=data.style, anchor=anchor
+        )
+        return node
+
 
 _Representer.add_representer(_Spelled, _Representer.represent_spelled)
+_Representer.add_representer(TaggedScalar, _Representer.represent_tagged_scalar)
 
 
 class _Emitter(Emitter):
