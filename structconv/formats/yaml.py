@@ -52,6 +52,7 @@ from structconv.formats.yaml_events import (
     LONG_NUMBER,
     MAYBE_TYPED,
     NOT_A_YAML_1_2_NUMBER,
+    Parsed,
     error,
     error_at_mark,
     line_column,
@@ -465,19 +466,27 @@ def _final_block_scalar(text: str, data: Any) -> Any:
     return data
 
 
-def _read_events(text: str, options: Options) -> list[Any] | None:
-    """The documents, read from the parse events when the text needs that reader, else None."""
-    try:
-        parsed = parse_events(text)
-    except ParseError:
-        _yaml_rs_loads(text, _levels_bound(text))  # yaml-rs's error, where it has one
-        raise
-    if not needs_event_reader(parsed, options):
-        return None
+class _FastPath(Exception):
+    """The text needs nothing that only the event reader keeps: yaml-rs reads it."""
+
+
+def _read_events(text: str, options: Options, parsed: Parsed | None = None) -> Any:
+    """The data read from the parse events; _FastPath when the text does not need that
+    reader (unless `parsed` is given: then it is read from its events regardless)."""
+    if parsed is None:
+        try:
+            parsed = parse_events(text)
+        except ParseError:
+            _yaml_rs_loads(text, _levels_bound(text))  # yaml-rs's error, where it has one
+            raise
+        if not needs_event_reader(parsed, options):
+            raise _FastPath
     documents, starts = read_events(text, parsed, options)
-    if len(documents) > 1 and not options.multi_document:
+    if options.multi_document:
+        return documents
+    if len(documents) > 1:
         raise _stream_error(text, len(documents), starts[1])
-    return documents
+    return documents[0] if documents else None
 
 
 def _stream_error(text: str, count: int, second_line: int) -> ParseError:
@@ -502,11 +511,10 @@ def loads(text: str, options: Options) -> Any:
             "write it as an escape in a double-quoted string",
         )
     if _may_need_events(text):
-        documents = _read_events(text, options)
-        if documents is not None:
-            if options.multi_document:
-                return documents
-            return documents[0] if documents else None
+        try:
+            return _read_events(text, options)
+        except _FastPath:
+            pass
     levels = _levels_bound(text)
     marked, marker = _mark_strings_yaml_rs_would_type(text)
     if marker is None:
@@ -516,7 +524,9 @@ def loads(text: str, options: Options) -> Any:
             data = _strip_marker(_yaml_rs_loads(marked, levels), marker)
         except ParseError:
             _yaml_rs_loads(text, levels)  # the error with the positions of the text as given
-            raise
+            # A marker broke the text (put after a closing quote, as in `"a": \`): the
+            # event reader sees each scalar's style and needs no marker.
+            return _read_events(text, options, parse_events(text))
     if text and not text.endswith(("\n", "\r")):
         data = _final_block_scalar(text, data)
     starts = _document_lines(text)

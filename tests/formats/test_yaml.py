@@ -566,6 +566,15 @@ def test_private_use_characters_in_the_text_survive(text: str, expected: object)
     assert load(text) == expected
 
 
+def test_a_quoted_key_before_a_backslash_value_reads() -> None:
+    """The marker for quoted timestamps once landed after the key's closing quote
+    (`"k"<marker>: \\`), which yaml-rs refused (found by hypothesis)."""
+    text = '"k": \\\nb: "2024-01-01"\nc: 2024-01-01\n'
+    assert load(text) == {"k": "\\", "b": "2024-01-01", "c": datetime.date(2024, 1, 1)}
+    data = {"line\nbreak": None, "\x1f": "\\"}
+    assert load(write(data)[0]) == data
+
+
 @pytest.mark.parametrize(
     ("text", "line", "column"),
     [
