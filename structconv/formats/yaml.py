@@ -1,22 +1,26 @@
 """YAML 1.2: reading with yaml-rs (Rust, fast), writing with yaml-rs checked by a reread.
 
-yaml-rs gives YAML 1.2 plain data ("no" and "on" stay strings, 0o17 is 15) and
-expands aliases within `AliasLimits`. What it lacks, and what this module adds:
+yaml-rs gives YAML 1.2 plain data ("no" and "on" stay strings, 0o17 is 15). What it
+lacks, and what this module adds:
 
-- Positions: duplicate keys and bad tags come without a line; a second, slower
-  parse with libyaml (PyYAML's C parser; ruamel.yaml's YAML 1.2 parser where
-  libyaml refuses the text) finds them, on the error path only.
-- Tags: yaml-rs drops tags it does not know (`!custom 5` reads as "5"). Only the
-  YAML 1.2 core tags are accepted: !!str !!int !!float !!bool !!null on scalars,
-  !!map and !!seq on collections, and the non-specific `!`. Any other tag
-  (!!binary, !!timestamp, !!set, !custom, ...) is a ParseError naming it, since
-  structconv has no type to keep it in and dropping it would lose data.
+- Tags, merge keys, aliases: yaml-rs drops the tags it does not know, keeps `<<` as a
+  key and copies aliased nodes bounded by a count of events. Cheap scans of the text
+  find where these may be (and quoted keys that spell a tag, and numbers that cannot
+  be kept exactly); a parse with positions then decides, and the files that use them
+  (a few percent, usually small) are read by structconv.formats.yaml_events, which
+  keeps tags under the convention of structconv.formats.yaml_tags, merges `<<`, and
+  bounds aliases by characters (Options.max_alias_bytes). The YAML 1.2 core tags
+  (!!str ... !!seq) are applied by yaml-rs as on any file.
+- Positions: duplicate keys come without a line; the events (libyaml, ruamel.yaml's
+  YAML 1.2 parser where libyaml refuses the text) find them, on the error path only.
 - Timestamps: plain `2024-01-01` reads as a date (and datetimes and times as
   such), but yaml-rs also types *quoted* "2024-01-01".
 - Numbers: yaml-rs also reads `1_000`, `_80`, `0x_1` and `0b101` as numbers, which
   the YAML 1.2 core schema reads as strings (an identifier `_80` must not become 80).
   Both kinds of scalar are marked before parsing so that they stay strings (see
   `_mark_strings_yaml_rs_would_type`).
+- A block scalar at the very end of a text without a final line break has no line
+  break of its own (`a: |\n  x` is "x"); yaml-rs adds one, which is taken back.
 - Streams: yaml-rs returns a list for several documents, the same as for one
   document that is a list; the document markers are counted here. More than one
   document is an error unless Options.multi_document asks for the list.
@@ -25,11 +29,13 @@ expands aliases within `AliasLimits`. What it lacks, and what this module adds:
   thread with a stack sized for it.
 
 Writing: yaml-rs output is reread and compared; where it would change the data
-(it writes the string "2024-01-01" unquoted, quotes naive datetimes) libyaml's
-emitter writes it instead, quoting exactly the strings a YAML 1.2 reader would
-type (the resolver is yaml-rs itself). A `time` has no YAML type and is written as
-an ISO 8601 string. The libyaml writer does not indent a list under a key.
-A single document has no `---`; with multi_document every document starts with one.
+(it writes the string "2024-01-01" unquoted, quotes naive datetimes, a tag mapping
+as a mapping) libyaml's emitter writes it instead, quoting exactly the strings a
+YAML 1.2 reader would type (the resolver is yaml-rs itself), writing the tag
+convention's mappings as tags and quoting an ordinary `<<` key. A `time` has no YAML
+type and is written as an ISO 8601 string. The libyaml writer does not indent a list
+under a key. A single document has no `---`; with multi_document every document
+starts with one.
 """
 
 from __future__ import annotations

