@@ -142,7 +142,9 @@ _STACK_LOCK = threading.Lock()
 def _levels_bound(text: str) -> int:
     """An upper bound on the nesting depth yaml-rs could reach, when it may be large (else 0)."""
     aliases = "&" in text and "*" in text
-    deep = _DEEP_PREFIX.match("\n" + text[:_INLINE_LEVELS]) or _DEEP_PREFIX.search(text)
+    deep = _DEEP_PREFIX.match("\n" + text[:_INLINE_LEVELS]) or (
+        _long_run(text, "[ \t?:-]", _INLINE_LEVELS - _FLOW_LEVELS) and _DEEP_PREFIX.search(text)
+    )
     if not aliases and not deep:
         return 0
     prefix = max(map(len, _LINE_PREFIX.findall(text)), default=0)
