@@ -35,7 +35,7 @@ from structconv.errors import (
     UsageError,
 )
 from structconv.formats.detect import detect_format
-from structconv.options import REPAIR_MODES, Options
+from structconv.options import REPAIR_MODES, YAML_MERGE_POLICIES, YAML_TAG_POLICIES, Options
 from structconv.pool import process_pool
 from structconv.result import Result
 from structconv.source import read_input, read_stream
@@ -177,6 +177,17 @@ def model_options(command: Callable[..., Any]) -> Callable[..., Any]:
     "--multi-document", is_flag=True, default=None, help="YAML streams as a list of documents."
 )
 @click.option(
+    "--yaml-tags",
+    type=click.Choice(YAML_TAG_POLICIES),
+    help='YAML tags (!Ref x): keep (default; {"!Ref": "x"} in other formats and back), '
+    "drop (the value alone), refuse.",
+)
+@click.option(
+    "--yaml-merge",
+    type=click.Choice(YAML_MERGE_POLICIES),
+    help="YAML merge keys (<<: *base): expand (default) or keep as an ordinary key.",
+)
+@click.option(
     "--stringify-keys", is_flag=True, default=None, help="Write non-string keys as strings."
 )
 @click.option(
@@ -206,6 +217,11 @@ def model_options(command: Callable[..., Any]) -> Callable[..., Any]:
 @click.option("--sort-keys", is_flag=True, default=None, help="Sort mapping keys.")
 @click.option("--max-depth", type=click.IntRange(1), help="Nesting limit (default 512).")
 @click.option("--max-bytes", type=click.IntRange(1), help="Input size limit (default 1 GiB).")
+@click.option(
+    "--max-alias-bytes",
+    type=click.IntRange(0),
+    help="Characters YAML aliases may add by repeating their nodes (default 64 MiB).",
+)
 @click.option(
     "--verify/--no-verify", default=None, help="Re-read each output and compare (default on)."
 )

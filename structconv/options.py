@@ -14,6 +14,8 @@ from structconv.errors import UsageError
 NullPolicy = Literal["error", "drop", "empty"]
 REPAIR_MODES = ("off", "rules", "auto", "llm")
 TOML_VERSIONS = ("1.0", "1.1")
+YAML_TAG_POLICIES = ("keep", "drop", "refuse")
+YAML_MERGE_POLICIES = ("expand", "keep")
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,13 @@ class Options:
     item: str = "item"
     # YAML: read every document of a stream into a list; write a list as one document per item.
     multi_document: bool = False
+    # YAML tags other than the core ones (`!Ref x`, `!include f`, `!!binary`): "keep" reads them
+    # as the single-key mapping {"!Ref": "x"} and writes such a mapping back as the tag;
+    # "drop" reads the value without its tag; "refuse" makes a tag an error.
+    yaml_tags: str = "keep"
+    # YAML merge keys (`<<: *base`): "expand" merges them as YAML 1.1 readers do; "keep"
+    # reads `<<` as an ordinary key holding the merged mapping.
+    yaml_merge: str = "expand"
     # CSV: read canonical spellings (7, 1.5, true, false) as typed values; everything else stays text.
     infer_types: bool = True
     # CSV: the delimiter; None sniffs it on reading and writes "," .
@@ -48,6 +57,8 @@ class Options:
     # Limits against hostile input; raise them when a trusted file needs more.
     max_depth: int = 512
     max_bytes: int = 1 << 30
+    # YAML: the characters that aliases may add by repeating their anchored nodes.
+    max_alias_bytes: int = 64 << 20
     # Re-read every output and compare it with the data (cheap; see benchmarks).
     verify: bool = True
     # Processes for one big CSV file streamed to JSON or JSON Lines: None picks (one per free
@@ -79,6 +90,15 @@ class Options:
         if options.toml_version not in TOML_VERSIONS:
             raise UsageError(
                 f"toml_version must be one of {', '.join(TOML_VERSIONS)}, not {options.toml_version!r}"
+            )
+        if options.yaml_tags not in YAML_TAG_POLICIES:
+            raise UsageError(
+                f"yaml_tags must be one of {', '.join(YAML_TAG_POLICIES)}, not {options.yaml_tags!r}"
+            )
+        if options.yaml_merge not in YAML_MERGE_POLICIES:
+            raise UsageError(
+                f"yaml_merge must be one of {', '.join(YAML_MERGE_POLICIES)}, "
+                f"not {options.yaml_merge!r}"
             )
         if options.repair not in REPAIR_MODES:
             raise UsageError(

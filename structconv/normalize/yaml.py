@@ -18,6 +18,8 @@ What ruamel.yaml alone would get wrong, and is corrected here:
   puts the third item's dash at the end of the second item's line (`- 1 -`);
 - a plain key with spaces is never folded at the width (`{id: 1, a` / `b: 2}`), which
   made a multi-line key that readers reject;
+- comment lines before a first `---` (which ruamel.yaml drops) are kept as they are;
+- a tagged block sequence keeps the comments inside and after it;
 - a comment ruamel.yaml would drop fails the file (structconv.normalize refuses it),
   and a file with comments whose document root ruamel.yaml cannot write back with
   them (a scalar, an empty collection, a flow sequence) is left as it is.
@@ -33,17 +35,20 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.anchor import Anchor
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.comments import CommentedMap, CommentedSeq, TaggedScalar
 from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.emitter import Emitter
 from ruamel.yaml.events import MappingEndEvent
-from ruamel.yaml.nodes import ScalarNode
+from ruamel.yaml.nodes import ScalarNode, SequenceNode
 from ruamel.yaml.representer import RoundTripRepresenter
+from ruamel.yaml.serializer import templated_id
 
 from structconv.config import NormalizeSettings
 from structconv.errors import UsageError
 
 _EXPLICIT_START = re.compile(r"\A(?:[ \t]*(?:#.*)?\n)*---(?=[ \t\r\n]|\Z)")
+# Comment lines before a first `---`, which ruamel.yaml drops (a license header, often).
+_HEADER = re.compile(r"\A(?:[ \t]*(?:#.*)?\n)*(?=---(?:[ \t\r\n]|\Z))")
 # A line that opens a block scalar: `key: |`, `- >-`, `--- |2`, `key: &a !!str |+  # note`.
 # A plain scalar ending in " |" also matches: then its lines are merely left untouched.
 _BLOCK_HEADER = re.compile(r"(?:^|[ \t])[|>][1-9+-]{0,2}[ \t]*(?:#.*)?$")
@@ -76,6 +81,22 @@ class _Constructor(RoundTripConstructor):
             return getattr(super(), _DEFAULT_CONSTRUCTORS[str(node.tag)])(node)
         return _Spelled(str(node.tag), str(node.value), node.anchor)
 
+    def construct_tagged(self, node: Any) -> Iterator[Any]:
+        """ruamel.yaml 0.19 reads a tagged block sequence (`Value: !If` then `- ...` lines)
+        without the comments inside and after it, which the file would then lose; such a
+        sequence is read as an untagged one is, comments included, and keeps its tag."""
+        if not isinstance(node, SequenceNode):
+            yield from self.construct_unknown(node)
+            return
+        data = CommentedSeq()
+        data._yaml_set_line_col(node.start_mark.line, node.start_mark.column)
+        data.yaml_set_ctag(node.ctag)
+        yield data
+        if node.anchor and not templated_id(node.anchor):
+            data.yaml_set_anchor(node.anchor)
+        data.extend(self.construct_rt_sequence(node, data))
+        self.set_collection_style(data, node)
+
 
 _DEFAULT_CONSTRUCTORS = {
     _CORE + "null": "construct_yaml_null",
@@ -85,6 +106,11 @@ _DEFAULT_CONSTRUCTORS = {
 }
 for _tag in _SPELLED_TAGS:
     _Constructor.add_constructor(_tag, _Constructor.construct_spelled)
+_Constructor.add_constructor(None, _Constructor.construct_tagged)
+# YAML 1.1 types that ruamel.yaml would construct and write back otherwise (!!binary as a
+# block of base64 lines): kept as the tagged text they are, as structconv reads them.
+for _name in ("binary", "set", "omap", "pairs"):
+    _Constructor.add_constructor(_CORE + _name, _Constructor.construct_tagged)
 
 
 class _Representer(RoundTripRepresenter):
@@ -92,8 +118,19 @@ class _Representer(RoundTripRepresenter):
         node: ScalarNode = self.represent_scalar(data.tag, data.text, anchor=data.anchor)
         return node
 
+    def represent_tagged_scalar(self, data: TaggedScalar) -> ScalarNode:
+        """ruamel.yaml 0.19 writes a tag with the `!!` handle as `!! binary`, a tag of
+        another name (`!!%20binary` when read again); the tag's full name is written as
+        `!!binary` by the emitter."""
+        anchor = data.yaml_anchor()
+        node: ScalarNode = self.represent_scalar(
+            str(data.tag), data.value, style=data.style, anchor=anchor
+        )
+        return node
+
 
 _Representer.add_representer(_Spelled, _Representer.represent_spelled)
+_Representer.add_representer(TaggedScalar, _Representer.represent_tagged_scalar)
 
 
 class _Emitter(Emitter):
@@ -290,6 +327,10 @@ def normalize(text: str, settings: NormalizeSettings) -> str:
             " strings one column in, which YAML readers such as yaml-rs reject); set indent = 2"
             " for YAML files, e.g. in an [[tool.structconv.overrides]] entry"
         )
+    header = _HEADER.match(text)
+    if header is not None and "#" in header.group():
+        lines = [line.rstrip(" \t") for line in header.group().split("\n")]
+        return "\n".join(lines) + normalize(text[header.end() :], settings)
     yaml = _yaml(settings, bool(_EXPLICIT_START.match(text)))
     documents: list[Any] = list(yaml.load_all(text))
     if not documents or ("#" in text and any(map(_fragile_root, documents))):

@@ -99,3 +99,39 @@ def test_long_plain_scalars_fold_at_the_width() -> None:
     result = norm(text, width=40)
     assert max(len(line) for line in result.splitlines()) <= 40
     assert norm(result, width=40) == result
+
+
+def test_tags_and_merge_keys_are_kept_as_written() -> None:
+    text = (
+        "base: &base\n  image: app\n  restart: always\n"
+        "web:\n  <<: *base\n  command: serve\n"
+        "rules:\n  - <<: *base\n    when: never\n"
+        "a: !Ref Bucket\n"
+        "b: !Sub |\n  echo ${X}\n"
+        "c: !GetAtt [Role, Arn]\n"
+        "d: !If\n  - cond\n  - !Ref A\n  - !Ref AWS::NoValue\n"
+        "e: !secret wifi_password\n"
+        "f: !include_dir_named ../integrations\n"
+        "g: !GetAZs ''\n"
+        "h: !<tag:example.com,2000:app/x> 1\n"
+    )
+    assert norm(text) == text
+
+
+def test_yaml_1_1_tags_are_kept() -> None:
+    # ruamel.yaml alone wrote `!! binary` (another tag), then `!!%20binary`, and so on.
+    assert norm("h: !!binary aGk=\n") == "h: !!binary 'aGk='\n"
+    assert norm("h: !!binary |\n  aGk=\n") == "h: !!binary |\n  aGk=\n"
+    assert norm("p: !!pairs\n  - a: 1\n  - a: 2\n") == "p: !!pairs\n  - a: 1\n  - a: 2\n"
+
+
+def test_a_tagged_block_sequence_keeps_the_comments_in_and_after_it() -> None:
+    # ruamel.yaml alone dropped both comments (the file was then refused).
+    text = "a: !If\n  - x # why\n  - y\n\n# about b\nb: 1\n"
+    assert norm(text) == text
+
+
+def test_comment_lines_before_the_first_document_marker_are_kept() -> None:
+    # ruamel.yaml alone dropped them: a license header (the file was then refused).
+    text = "# Licensed to you\n#   under a license  \n\n---\nversion:   '3'\n"
+    assert norm(text) == "# Licensed to you\n#   under a license\n\n---\nversion: '3'\n"

@@ -25,6 +25,7 @@ from hypothesis import strategies as st
 
 from structconv import UnrepresentableError, api, convert, formats
 from structconv.formats.csv import infer_cell
+from structconv.formats.yaml_tags import tag_of_key
 from structconv.neutral import first_difference
 from structconv.options import Options
 
@@ -111,6 +112,8 @@ class Holds:
     xml_text: bool = False  # only XML 1.0 characters
     csv_text: bool = False  # no NUL, no canonical spellings (CSV types those)
     int_keys: bool = False  # YAML may have `1: a`
+    # A key that spells a YAML tag ("!Ref"): in YAML a one-key mapping with one is that tag.
+    tag_keys: bool = True
 
 
 HOLDS: dict[str, Holds] = {
@@ -118,7 +121,7 @@ HOLDS: dict[str, Holds] = {
     "jsonc": Holds("any"),
     "json5": Holds("any", nonfinite=True),
     "jsonl": Holds("list"),
-    "yaml": Holds("any", nonfinite=True, dates=True, int_keys=True),
+    "yaml": Holds("any", nonfinite=True, dates=True, int_keys=True, tag_keys=False),
     "toml": Holds("table", null=False, int64=True, nonfinite=True, dates=True, times=True),
     "xml": Holds("element", null=False, typed=False, xml_text=True),
     "csv": Holds("records", null=False, csv_text=True),
@@ -152,6 +155,7 @@ def meet(first: Holds, second: Holds) -> Holds | None:
         xml_text=first.xml_text or second.xml_text,
         csv_text=first.csv_text or second.csv_text,
         int_keys=first.int_keys and second.int_keys,
+        tag_keys=first.tag_keys and second.tag_keys,
     )
 
 
@@ -224,6 +228,8 @@ def scalars(holds: Holds) -> st.SearchStrategy[Any]:
 
 def keys(holds: Holds) -> st.SearchStrategy[Any]:
     strings = texts(holds)
+    if not holds.tag_keys:
+        strings = strings.filter(lambda key: tag_of_key(key) is None)
     return st.one_of(strings, st.integers(-99, 99)) if holds.int_keys else strings
 
 
