@@ -571,8 +571,8 @@ def _audit(
                 return _dropped(lines, token, f" although a fix ({fix.rule}) rewrote it")
     for token in new_tokens:
         fixes = token_fixes(token, patched)
-        if not fixes:
-            continue
+        if not fixes or token.optional:
+            continue  # (an optional token holds nothing the result must have)
         input_start, input_end, _ = patched.original(token.start, token.end)
         source = text[input_start:input_end]
         if not source.strip():

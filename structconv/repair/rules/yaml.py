@@ -51,8 +51,9 @@ quote-value
     two readings. A valid reading (`note: see #5` is "see" and a comment) never gets here.
 missing-colon
     A `key value` line (a plain scalar of two words or more, the first a name) followed,
-    at its indentation, by a line the reader refuses: the colon lost after the key is a
-    reading offered beside stray-indent's (0.7).
+    at its indentation, by a line the reader refuses, or a lone `key` followed by more
+    indented lines: the colon lost after the key is a reading offered beside
+    stray-indent's (0.7).
 stray-indent
     A line (with the lines it carries) indented to no open level: moved to the nearest
     open level below, the nearest above, and (after `key:` with no value) under that
@@ -666,6 +667,7 @@ def _propose(text: str, error: ParseError) -> _Proposal | None:
 
 
 _KEY_AND_VALUE_WITHOUT_COLON = re.compile(r"((?:- +)*)([A-Za-z_][\w.-]*)( +)[^\s:#][^:#]*")
+_KEY_ALONE = re.compile(r"((?:- +)*)([A-Za-z_][\w.-]*)")
 
 
 def _or_missing_colon(text: str, scan: _Scan, offset: int | None, proposal: _Proposal) -> _Proposal:
@@ -682,10 +684,14 @@ def _or_missing_colon(text: str, scan: _Scan, offset: int | None, proposal: _Pro
         ),
         None,
     )
-    if previous is None or previous.kind != "content" or previous.lead != line.lead:
+    if previous is None or previous.kind != "content" or previous.lead > line.lead:
         return proposal
     end = previous.comment if previous.comment is not None else previous.end
-    match = _KEY_AND_VALUE_WITHOUT_COLON.fullmatch(text[previous.content_start : end].rstrip())
+    content = text[previous.content_start : end].rstrip()
+    if previous.lead == line.lead:  # `b 1` above `c: 2`: `b: 1`
+        match = _KEY_AND_VALUE_WITHOUT_COLON.fullmatch(content)
+    else:  # `b` above more indented lines: `b:` holding them
+        match = _KEY_ALONE.fullmatch(content)
     if match is None:
         return proposal
     colon = previous.content_start + match.end(2)
