@@ -764,6 +764,11 @@ def _unterminated_string(text: str, error: ParseError, offset: int) -> list[_Rea
     trailing = re.search(r"[ \t]*[,\]}][ \t,\]}]*$", body) if inside else None
     if trailing is not None and body[: trailing.start()].strip():
         ends.insert(0, quote_at + 1 + trailing.start())
+    if inside:  # `["a, 0]`: the string may end before any comma (the next item)
+        for comma in list(re.finditer(r"[ \t]*,", body))[:3]:
+            if body[: comma.start()].strip():
+                ends.insert(0, quote_at + 1 + comma.start())
+        ends.sort()
     readings = []
     other = "'" if quote == '"' else '"'
     closers = [end for end in ends]

@@ -1197,6 +1197,27 @@ def _unclosed_quote(
             f"the quoted value {_shown(here)!r} ends with line {opening.number}",
         )
     )
+    other = "'" if culprit.char == '"' else '"'
+    stripped = here.rstrip(" \t")
+    if stripped.endswith(other) and stripped[:-1].strip() and other not in stripped[:-1]:
+        # `'text"`: closed with the other quote
+        wrong = culprit.start + 1 + len(stripped) - 1
+        alternatives.append(
+            _Alternative(
+                (
+                    (
+                        wrong,
+                        wrong + 1,
+                        culprit.char,
+                        f"the quote opened at line {opening.number} was closed with {other}: "
+                        f"{culprit.char} written",
+                    ),
+                ),
+                UNCLOSED_QUOTE,
+                CLOSED,
+                f"the quoted value {_shown(stripped[:-1])!r} (closed with {other})",
+            )
+        )
     hash_at = re.search(r"[ \t]#", here)
     if hash_at is not None:
         comment_start = culprit.start + 1 + hash_at.start() + 1
