@@ -133,6 +133,14 @@ def loads(text: str, options: Options) -> Any:
         ) from None
     except ValueError as error:
         spelling = str(error)
+        if "integer string conversion" in spelling:
+            digits = re.search(r"-?\d{4300,}", text)
+            raise _error(
+                text,
+                "an integer of more than 4,300 digits (Python's limit for reading one)",
+                digits.start() if digits else 0,
+                "quote it to keep it as text",
+            ) from None
         raise _error(
             text,
             f"{spelling} is not a finite JSON number",
