@@ -140,6 +140,7 @@ def loads(text: str, options: Options) -> Any:
                 "an integer of more than 4,300 digits (Python's limit for reading one)",
                 digits.start() if digits else 0,
                 "quote it to keep it as text",
+                repairable=False,
             ) from None
         raise _error(
             text,
