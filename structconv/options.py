@@ -68,6 +68,13 @@ class Options:
             raise UsageError(f"workers must be at least 1, not {options.workers}")
         if not 0.0 <= options.min_confidence <= 1.0:
             raise UsageError(f"min_confidence must be within 0 and 1, not {options.min_confidence}")
+        if options.delimiter is not None and (
+            len(options.delimiter) != 1 or options.delimiter in '"\r\n'
+        ):
+            raise UsageError(
+                f"delimiter must be one character other than a quote or a line break, "
+                f"not {options.delimiter!r}"
+            )
         if options.repair not in REPAIR_MODES:
             raise UsageError(
                 f"repair must be one of {', '.join(REPAIR_MODES)}, not {options.repair!r}"
