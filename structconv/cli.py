@@ -11,10 +11,8 @@ import contextlib
 import importlib.util
 import os
 import signal
-import socket
 import sys
 import threading
-import urllib.parse
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from pathlib import Path
@@ -73,6 +71,8 @@ _CONNECT_SECONDS = 3.0
 def _scheduler_host_port(address: str) -> tuple[str, str, int]:
     """The scheme, host and port of a scheduler's address; click.BadParameter when it is
     not `SCHEME://HOST:PORT` (or `HOST:PORT`, Dask's default scheme tcp)."""
+    import urllib.parse  # here: 2 ms of every command's start otherwise
+
     scheme, separator, rest = address.partition("://")
     if not separator:
         scheme, rest = "tcp", address
@@ -101,6 +101,8 @@ def _reachable_scheduler(address: str) -> None:
     """Refuse (click.UsageError), within seconds, an address where nothing accepts a
     connection, or (tcp) where what answers is not a Dask scheduler, before a Client is
     made: one that cannot connect takes 30 s to say so, and a minute more to close."""
+    import socket
+
     scheme, host, port = _scheduler_host_port(address)
     if scheme == "ucx":
         return  # not over TCP: Dask connects (and times out) itself
