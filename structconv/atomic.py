@@ -10,11 +10,12 @@ follow (`commit_writes`). Same guarantees; one sync a chunk instead of an fsync 
 which on this machine took 0.45 ms each and, serialised on the disk, kept two processes
 from being twice as fast as one on a batch of small files.
 
-Permissions: a file replaced keeps its mode and owner (where this process may set them);
-inside `permissions_from(path)` new files take those of `path` (the input that
-`--in-place` replaces); any other new file follows the umask. The temporary file is
-created with those permissions already, so a secret is never readable by others while
-it is written. Rewriting a file in place (`in_place_target`) writes through its symbolic
+Permissions: inside `permissions_from(path)` what is written takes the mode and owner
+(where this process may set it) of `path`, the input that it replaces (--in-place,
+normalize); otherwise a file replaced keeps its mode (not its owner, nor a symbolic
+link's target's: a file planted in a shared folder must not get another's output) and a
+new file follows the umask. The temporary file is created with that mode already, so a
+secret is never readable by others while it is written. Rewriting a file in place (`in_place_target`) writes through its symbolic
 links and refuses a file with other hard links; outputs elsewhere replace what is there.
 
 Portable by feature: where the system lacks os.sync, fchmod, fchown or O_CLOEXEC
@@ -182,9 +183,8 @@ _TEMPLATE: ContextVar[str | None] = ContextVar("structconv_permissions_of", defa
 
 @contextlib.contextmanager
 def permissions_from(path: str | os.PathLike[str]) -> Iterator[None]:
-    """New files written inside take the mode and owner of `path` instead of the umask's:
-    the output that replaces an input (`--in-place` with a format change) is as private as
-    the input was."""
+    """What is written inside takes the mode and owner of `path`: the output that replaces
+    an input (--in-place, normalize) is as private, and as owned, as the input was."""
     token = _TEMPLATE.set(os.fspath(path))
     try:
         yield
@@ -259,14 +259,18 @@ def _is_temporary(entry: str, prefixes: set[str]) -> bool:
     return bool(token) and token.replace("_", "").isalnum() and f"{head}." in prefixes
 
 
-def _permissions(path: str) -> os.stat_result | None:
-    """What the file written to `path` takes: the file it replaces, or the template of
-    `permissions_from`; None for a new file (the umask decides)."""
+def _permissions(path: str) -> tuple[os.stat_result | None, bool]:
+    """Whose permissions the file written to `path` takes, and whether its owner too: the
+    template of `permissions_from` (owner too), else the file it replaces (its mode);
+    None for a new file, or one that replaces a symbolic link (the umask decides)."""
     template = _TEMPLATE.get()
     try:
-        return os.stat(path if template is None else template)
+        if template is not None:
+            return os.stat(template), True
+        replaced = os.lstat(path)
     except FileNotFoundError:
-        return None
+        return None, False
+    return (None if stat.S_ISLNK(replaced.st_mode) else replaced), False
 
 
 def _temporary_beside(path: str, like: os.stat_result | None) -> tuple[int, str]:
@@ -298,11 +302,11 @@ _CREATE = (
 )
 
 
-def _take_permissions(descriptor: int, temporary: str, like: os.stat_result) -> None:
-    """The owner (where this process may set it: else the group alone, else neither),
-    then the mode (a change of owner clears set-id bits) of `like`."""
+def _take_permissions(descriptor: int, temporary: str, like: os.stat_result, owner: bool) -> None:
+    """The owner of `like` (with `owner`, where this process may set it: else the group
+    alone, else neither), then its mode (a change of owner clears set-id bits)."""
     fchown = getattr(os, "fchown", None)
-    if fchown is not None:
+    if owner and fchown is not None:
         try:
             fchown(descriptor, like.st_uid, like.st_gid)
         except PermissionError:
@@ -317,15 +321,19 @@ def _take_permissions(descriptor: int, temporary: str, like: os.stat_result) -> 
 
 
 def _finish(
-    descriptor: int, temporary: str, path: str, like: os.stat_result | None, sync: bool
+    descriptor: int,
+    temporary: str,
+    path: str,
+    like: tuple[os.stat_result | None, bool],
+    sync: bool,
 ) -> None:
     """Give the finished temporary file its permissions, then put it in place (or leave
     that to the chunk's commit); `descriptor` is still open."""
     pending = _PENDING.get()
     if pending is None and sync:
         os.fsync(descriptor)
-    if like is not None:
-        _take_permissions(descriptor, temporary, like)
+    if like[0] is not None:
+        _take_permissions(descriptor, temporary, like[0], like[1])
     if pending is None:
         os.replace(temporary, path)
     else:
@@ -337,7 +345,7 @@ def atomic_writer(target: str | os.PathLike[str], encoding: str = "utf-8") -> It
     """Yield a text stream; on a clean exit it replaces `target`, on an error it vanishes."""
     path = os.fspath(target)
     like = _permissions(path)
-    descriptor, temporary = _temporary_beside(path, like)
+    descriptor, temporary = _temporary_beside(path, like[0])
     try:
         # An explicit buffer size: io.open then does not ask whether the file is a terminal.
         with open(descriptor, "w", encoding=encoding, newline="", buffering=_BUFFER) as stream:
@@ -363,7 +371,7 @@ def write_atomic(
     path = os.fspath(target)
     data = text.encode(encoding)
     like = _permissions(path)
-    descriptor, temporary = _temporary_beside(path, like)
+    descriptor, temporary = _temporary_beside(path, like[0])
     try:
         try:
             view = memoryview(data)

@@ -281,6 +281,7 @@ def run_job(job: Job, *, remove_source: bool | None = None) -> FileOutcome:
             permissions = permissions_from(job.source)
         elif job.in_place and output is not None:
             output = in_place_target(output)
+            permissions = permissions_from(output)
         with permissions:
             result = convert_file(job.source, to=job.to, out=output, src=job.src, **job.settings)
         if removes:

@@ -23,7 +23,7 @@ import orjson
 
 from structconv import __version__, formats
 from structconv.api import convert, convert_file, modules_for
-from structconv.atomic import in_place_target, write_atomic
+from structconv.atomic import in_place_target, permissions_from, write_atomic
 from structconv.batch import (
     FileOutcome,
     Job,
@@ -552,7 +552,9 @@ def repair_command(
     repaired_text = result.repaired or original
     if write and result.repaired is not None:
         try:
-            write_atomic(in_place_target(file), repaired_text, encoding=encoding)
+            target = in_place_target(file)
+            with permissions_from(target):
+                write_atomic(target, repaired_text, encoding=encoding)
         except UsageError as error:
             raise click.ClickException(f"{file}: not rewritten: {error}") from None
         except OSError as error:

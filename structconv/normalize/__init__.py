@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from structconv import formats
-from structconv.atomic import in_place_target, write_atomic
+from structconv.atomic import in_place_target, permissions_from, write_atomic
 from structconv.config import NormalizeSettings
 from structconv.encoding import decode
 from structconv.errors import (
@@ -220,7 +220,9 @@ def replace_file(path: str, text: str, encoding: str) -> None:
     control holds, and fsync was 70% of the time of normalizing a tree of small files
     (benchmarks/normalize_bench.py).
     """
-    write_atomic(in_place_target(path), text, encoding, sync=False)
+    target = in_place_target(path)
+    with permissions_from(target):
+        write_atomic(target, text, encoding, sync=False)
 
 
 def file_format(path: str | os.PathLike[str], text: str, format: str | None = None) -> str:

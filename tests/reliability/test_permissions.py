@@ -88,3 +88,26 @@ def test_normalize_keeps_the_owner_and_mode_of_the_file(tmp_path: Path) -> None:
     assert target.read_text() == '{\n  "a": 1,\n  "b": [1, 2]\n}\n'
     written = target.stat()
     assert (written.st_uid, written.st_gid, written.st_mode & 0o777) == (NOBODY, NOBODY, 0o600)
+
+
+@pytest.mark.usefixtures("umask_022")
+def test_a_link_planted_in_the_output_folder_lends_the_output_nothing(tmp_path: Path) -> None:
+    """Another user's link where an output goes must not make the output theirs, nor
+    readable by all; the link is replaced, the file it points to untouched."""
+    source = tmp_path / "secret.yaml"
+    source.write_text("password: hunter2\n")
+    source.chmod(0o600)
+    victim = tmp_path / "planted"
+    victim.write_text("")
+    victim.chmod(0o666)
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        os.chown(victim, NOBODY, NOBODY)
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "secret.json").symlink_to(victim)
+    done = structconv("convert", str(source), "--to", "json", "--out-dir", str(out))
+    assert done.returncode == 0, done.stderr
+    written = out / "secret.json"
+    assert not written.is_symlink() and victim.read_text() == ""
+    assert mode(written) == 0o644  # the umask's, not the planted file's 0666
+    assert written.stat().st_uid == source.stat().st_uid
