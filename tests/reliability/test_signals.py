@@ -52,7 +52,12 @@ def interrupted(arguments: list[str], started: Path, delay: float, group: bool) 
         os.killpg(process.pid, signal.SIGINT)
     else:
         os.kill(process.pid, signal.SIGINT)
-    _, stderr = process.communicate(timeout=60)
+    try:
+        _, stderr = process.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)  # never leave it (and its workers) running
+        process.communicate()
+        pytest.fail("the command was still running 60 s after SIGINT")
     return process.returncode, stderr
 
 
