@@ -12,12 +12,13 @@ import datetime
 import json
 import math
 import re
+import sys
 from typing import Any
 
 import orjson
 
 from structconv.errors import ParseError, UnrepresentableError
-from structconv.formats import Codec
+from structconv.formats import Codec, too_deep
 from structconv.neutral import PathPart, format_path, iter_nodes, rebuild
 from structconv.options import Options
 
@@ -149,6 +150,8 @@ def loads(text: str, options: Options) -> Any:
             "JSON has no NaN or Infinity; write null or a string",
         ) from None
     except RecursionError:
+        if options.max_depth >= sys.getrecursionlimit():
+            raise too_deep("json", options, recursed=True) from None
         raise _error(
             text,
             "nesting too deep for the JSON reader",
