@@ -112,3 +112,23 @@ def test_ctrl_c_on_an_in_place_batch_loses_no_file(inputs: list[str], tmp_path: 
         f"f{index:05d}.yaml" in names or f"f{index:05d}.json" in names for index in range(FILES)
     )
     assert any(name.endswith(".yaml") for name in names)  # it was stopped mid-batch
+
+
+def test_ctrl_c_while_a_command_starts_exits_130_without_a_traceback(tmp_path: Path) -> None:
+    # A module whose import is interrupted stands in for the command's own imports.
+    (tmp_path / "slow_start.py").write_text(
+        "import os, signal\nos.kill(os.getpid(), signal.SIGINT)\nimport time\ntime.sleep(5)\n"
+        "def main():\n    return 0\n",
+        encoding="utf-8",
+    )
+    completed = subprocess.run(
+        [sys.executable, "-c", "from structconv import console; console.load('slow_start', 'main')"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path), *sys.path])},
+        check=False,
+        timeout=60,
+    )
+    assert completed.returncode == 130
+    assert "Traceback" not in completed.stderr
