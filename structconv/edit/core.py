@@ -104,9 +104,9 @@ class Edit:
 
 
 def _finish(
-    text: str, format: str, action: str, path: Path, edited: Edited, expected: Any
+    text: str, format: str, action: str, path: Path, edited: Edited, expected: Any, data: Any
 ) -> Edit:
-    prove(text, edited, format, expected, lambda again: read_document(again, format))
+    prove(text, edited, format, expected, lambda again: read_document(again, format), data)
     return Edit(
         None,
         format,
@@ -146,7 +146,7 @@ def set_in_text(text: str, path: str | Path, value: Any, format: str) -> Edit:
     if there and first_difference(resolve(data, target), held) is None:
         return Edit(None, name, "set", display_path(parts), text, text)
     edited: Edited = editor.set_at(text, data, target, held, there, name)
-    return _finish(text, name, "set", parts, edited, with_value(data, target, held))
+    return _finish(text, name, "set", parts, edited, with_value(data, target, held), data)
 
 
 def delete_in_text(text: str, path: str | Path, format: str) -> Edit:
@@ -166,7 +166,7 @@ def delete_in_text(text: str, path: str | Path, format: str) -> Edit:
     adjust = getattr(editor, "expected_after_delete", None)
     if adjust is not None:
         expected = adjust(data, target, expected, edited.text)
-    return _finish(text, name, "delete", parts, edited, expected)
+    return _finish(text, name, "delete", parts, edited, expected, data)
 
 
 __all__ = [

@@ -23,7 +23,8 @@ from structconv.neutral import PathPart, first_difference, format_path
 
 
 def _order_difference(expected: Any, got: Any) -> str | None:
-    """The first mapping in which keys present in both come in another order."""
+    """The first mapping in which keys present in both come in another order (called
+    with the original data: a key the edit added may go where its format puts it)."""
     stack: list[tuple[tuple[PathPart, ...], Any, Any]] = [((), expected, got)]
     while stack:
         path, left, right = stack.pop()
@@ -62,6 +63,7 @@ def prove(
     format: str,
     expected: Any,
     read: Callable[[str], Any],
+    original_data: Any,
 ) -> None:
     """Raise EditRefused, saying why, unless `edited` passes the three checks."""
     try:
@@ -74,7 +76,7 @@ def prove(
         raise EditRefused(
             f"the data would not be as asked at {where}: {want!r} expected, {got!r} read back"
         )
-    moved = _order_difference(expected, again)
+    moved = _order_difference(original_data, again)
     if moved is not None:
         raise EditRefused(f"the keys of {moved} would change order")
     old_lines, new_lines = original.split("\n"), edited.text.split("\n")
