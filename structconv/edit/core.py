@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import difflib
 import importlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
@@ -21,7 +22,7 @@ from structconv.edit.locate import PathNotFound, concrete, exists, resolve, with
 from structconv.edit.paths import Path, display_path, parse_path
 from structconv.edit.proof import prove
 from structconv.edit.splice import EditRefused, Edited
-from structconv.errors import UsageError
+from structconv.errors import StructconvError, UsageError
 from structconv.neutral import first_difference
 from structconv.options import Options
 
@@ -119,6 +120,19 @@ def _finish(
     )
 
 
+def _guarded(format: str, action: Callable[[], Any]) -> Any:
+    """The editor's result; a library's failure on a file the strict reader accepted
+    (ruamel.yaml, tomlkit raise their own types) refuses the edit instead of escaping."""
+    try:
+        return action()
+    except StructconvError:
+        raise
+    except RecursionError:
+        raise EditRefused("the document nests too deeply to edit") from None
+    except Exception as error:
+        raise EditRefused(f"the {format} editor failed ({type(error).__name__}: {error})") from None
+
+
 def _as_path(path: str | Path) -> Path:
     return parse_path(path) if isinstance(path, str) else tuple(path)
 
@@ -145,7 +159,7 @@ def set_in_text(text: str, path: str | Path, value: Any, format: str) -> Edit:
     there = exists(data, target)
     if there and first_difference(resolve(data, target), held) is None:
         return Edit(None, name, "set", display_path(parts), text, text)
-    edited: Edited = editor.set_at(text, data, target, held, there, name)
+    edited: Edited = _guarded(name, lambda: editor.set_at(text, data, target, held, there, name))
     return _finish(text, name, "set", parts, edited, with_value(data, target, held), data)
 
 
@@ -161,11 +175,12 @@ def delete_in_text(text: str, path: str | Path, format: str) -> Edit:
     resolve(data, target)
     if name == "yaml" and len(target) == 1:
         raise UsageError("delete a key or an item of a document, not a whole document")
-    edited: Edited = editor.delete_at(text, data, target, name)
+    edited: Edited = _guarded(name, lambda: editor.delete_at(text, data, target, name))
     expected = without(data, target)
     adjust = getattr(editor, "expected_after_delete", None)
     if adjust is not None:
-        expected = adjust(data, target, expected, edited.text)
+        before = expected
+        expected = _guarded(name, lambda: adjust(data, target, before, edited.text))
     return _finish(text, name, "delete", parts, edited, expected, data)
 
 

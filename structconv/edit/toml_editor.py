@@ -45,6 +45,8 @@ def _rendered(key: Any, item: Any) -> str:
     if isinstance(item, items.Table | items.AoT | Container):
         text: str = item.as_string()
         return text
+    if not hasattr(item, "as_string"):  # an array's item, handed back as a Python value
+        item = tomlkit.item(item)
     return f"{key} = {item.as_string()}"
 
 

@@ -293,11 +293,7 @@ def expected_after_delete(data: Any, path: Path, expected: Any, new_text: str) -
     if isinstance(node, dict) and set(node) <= {"#text"}:
         if "#text" in node:
             return with_value(expected, parent_path, node["#text"])
-        element = _Editor(new_text).root
-        if len(parent_path) > 1:
-            element = _Editor(new_text).root
-            for part in parent_path[1:]:
-                element = next(c for c in element.children if c.name == part)
+        element, _ = _Editor(new_text).find(expected, parent_path)
         inside = new_text[element.tag_end : element.content_end] if not element.empty else ""
         return with_value(expected, parent_path, inside)
     return expected
