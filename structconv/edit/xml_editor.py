@@ -185,6 +185,8 @@ class _Editor:
             return apply(self.text, [self._text(element, text_of(value))])
         if not exists:
             parent, node = self.find(data, parent_path)
+            if isinstance(node, dict) and "#content" in node:
+                raise EditRefused(f"{display_path(parent_path)} has mixed content (text and elements)")
             if not isinstance(node, dict) and node not in ("", None):
                 raise EditRefused(f"{display_path(parent_path)} holds text: it cannot hold an element too")
             return apply(self.text, [self._add_child(parent, str(last), text_of(value))])
