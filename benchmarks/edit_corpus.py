@@ -124,7 +124,7 @@ def candidates(repo: Path, format: str) -> list[tuple[str, str]]:
             data = read_document(text, name)
         except Exception:
             continue
-        if not data or not text.endswith("\n") and format != "xml":
+        if not data or (not text.endswith("\n") and format != "xml"):
             continue
         picked.append((path, text))
     return picked
@@ -135,10 +135,15 @@ def main() -> int:
     parser.add_argument("--mirrors", type=Path, default=Path("/work/.mirror"))
     parser.add_argument("--per-format", type=int, default=50)
     args = parser.parse_args()
-    rows = ["# Real config files for `structconv set` and `delete`", "",
-            "Collected by `benchmarks/edit_corpus.py` from snapshots of public repositories,",
-            "unchanged; each file keeps its repository's license.", "",
-            "| file | repository | commit | path | license |", "| --- | --- | --- | --- | --- |"]
+    rows = [
+        "# Real config files for `structconv set` and `delete`",
+        "",
+        "Collected by `benchmarks/edit_corpus.py` from snapshots of public repositories,",
+        "unchanged; each file keeps its repository's license.",
+        "",
+        "| file | repository | commit | path | license |",
+        "| --- | --- | --- | --- | --- |",
+    ]
     for format, repositories in REPOSITORIES.items():
         folder = OUT / format
         folder.mkdir(parents=True, exist_ok=True)

@@ -730,7 +730,9 @@ def _edit_usage(error: Exception) -> click.UsageError:
 @click.argument("file")
 @click.argument("path", required=False)
 @click.option("--query", "-q", help="A JMESPath expression instead of PATH (wildcards, filters).")
-@click.option("--to", "to", type=FORMAT_CHOICE, help="Print a mapping or list in FMT (default JSON).")
+@click.option(
+    "--to", "to", type=FORMAT_CHOICE, help="Print a mapping or list in FMT (default JSON)."
+)
 @click.option("--from", "src", type=FORMAT_CHOICE, help="FILE's format (default: detected).")
 def get_command(
     file: str, path: str | None, query: str | None, to: str | None, src: str | None
@@ -809,10 +811,20 @@ def edit_options(command: Callable[..., Any]) -> Callable[..., Any]:
     """The options that set and delete share."""
     for option in reversed(
         [
-            click.option("--from", "src", type=FORMAT_CHOICE, help="The files' format (default: detected)."),
-            click.option("--check", is_flag=True, help="Write nothing; exit 1 if a file would change."),
-            click.option("--diff", is_flag=True, help="Write nothing; print the diff of each change."),
-            click.option("--report", type=click.Path(dir_okay=False), help="Write a JSON report of every file."),
+            click.option(
+                "--from", "src", type=FORMAT_CHOICE, help="The files' format (default: detected)."
+            ),
+            click.option(
+                "--check", is_flag=True, help="Write nothing; exit 1 if a file would change."
+            ),
+            click.option(
+                "--diff", is_flag=True, help="Write nothing; print the diff of each change."
+            ),
+            click.option(
+                "--report",
+                type=click.Path(dir_okay=False),
+                help="Write a JSON report of every file.",
+            ),
         ]
     ):
         command = option(command)

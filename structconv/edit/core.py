@@ -21,7 +21,7 @@ from structconv import formats
 from structconv.edit.locate import PathNotFound, concrete, exists, resolve, with_value, without
 from structconv.edit.paths import Path, display_path, parse_path
 from structconv.edit.proof import prove
-from structconv.edit.splice import EditRefused, Edited
+from structconv.edit.splice import Edited, EditRefused
 from structconv.errors import StructconvError, UsageError
 from structconv.neutral import first_difference
 from structconv.options import Options

@@ -149,7 +149,11 @@ def expand(patterns: Sequence[str]) -> list[str]:
         if FilePath(pattern).exists() or not _GLOB_CHARACTERS & set(pattern):
             files.append(pattern)
             continue
-        matched = sorted(name for name in glob.glob(pattern, recursive=True) if FilePath(name).is_file())
+        matched = sorted(
+            name
+            for name in glob.glob(pattern, recursive=True)  # noqa: PTH207 (a pattern with folders)
+            if FilePath(name).is_file()
+        )
         files += matched or [pattern]
     return files
 
@@ -214,12 +218,16 @@ def edit_files(
         except StructconvError as error:
             located = _located(error, file)
             text = str(located)
-            outcomes.append(FileEdit(file, "failed", text if text.startswith(file) else f"{file}: {text}"))
+            outcomes.append(
+                FileEdit(file, "failed", text if text.startswith(file) else f"{file}: {text}")
+            )
             continue
         what = f"{action} {edit.path}"
         if not edit.changed:
             outcomes.append(FileEdit(file, "unchanged", f"{edit.path} already holds that value"))
         else:
             status = "would change" if check else "changed"
-            outcomes.append(FileEdit(file, status, what, edit.first_line, edit.last_line, edit.diff()))
+            outcomes.append(
+                FileEdit(file, status, what, edit.first_line, edit.last_line, edit.diff())
+            )
     return outcomes

@@ -22,8 +22,8 @@ from typing import Any
 
 from structconv.edit.paths import Path, display_path
 from structconv.edit.splice import (
-    EditRefused,
     Edited,
+    EditRefused,
     Splice,
     alone_on_lines,
     apply,
@@ -164,7 +164,9 @@ class _Editor:
         if exists:
             node, _, _ = self.find(path)
             one_line = "\n" not in self.text[node.start : node.end]
-            return apply(self.text, [Splice(node.start, node.end, self.render(value, node.start, one_line))])
+            return apply(
+                self.text, [Splice(node.start, node.end, self.render(value, node.start, one_line))]
+            )
         container, _, _ = self.find(path[:-1])
         if container.opener != "{":
             raise EditRefused(f"{display_path(path[:-1])} is not an object")
@@ -175,7 +177,9 @@ class _Editor:
         if not node.entries:
             inside = self.text[node.start + 1 : node.close]
             if "\n" not in inside:
-                return [Splice(node.start + 1, node.close, name + self.render(value, node.start, True))]
+                return [
+                    Splice(node.start + 1, node.close, name + self.render(value, node.start, True))
+                ]
             indent = indentation(self.text, node.start) + self.unit
             line = indent + name + _render(value, self.json5, self.unit, indent, False)
             return [Splice(node.start + 1, node.start + 1, "\n" + line)]
@@ -211,7 +215,9 @@ class _Editor:
             not self.text[line_start(self.text, entry.start) : entry.start].strip()
             and self._comment_only_after(end)
         ):
-            splices.append(Splice(line_start(self.text, entry.start), line_end(self.text, end - 1), ""))
+            splices.append(
+                Splice(line_start(self.text, entry.start), line_end(self.text, end - 1), "")
+            )
         elif index + 1 < len(parent.entries):
             splices.append(Splice(entry.start, parent.entries[index + 1].start, ""))
         elif index > 0:

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from structconv.edit.splice import EditRefused, Edited
+from structconv.edit.splice import Edited, EditRefused
 from structconv.errors import ParseError
 from structconv.neutral import PathPart, first_difference, format_path
 
@@ -35,7 +35,8 @@ def _order_difference(expected: Any, got: Any) -> str | None:
             stack.extend((path + (key,), left[key], right[key]) for key in shared)
         elif isinstance(left, list) and isinstance(right, list):
             stack.extend(
-                (path + (index,), *pair) for index, pair in enumerate(zip(left, right, strict=False))
+                (path + (index,), *pair)
+                for index, pair in enumerate(zip(left, right, strict=False))
             )
     return None
 
@@ -83,9 +84,10 @@ def prove(
     first, end = edited.first_line, max(edited.end_line, edited.first_line)
     kept_after = len(old_lines) - end
     if new_lines[:first] != old_lines[:first]:
-        line = next(n for n, pair in enumerate(zip(old_lines, new_lines)) if pair[0] != pair[1])
+        line = next(n for n, pair in enumerate(zip(old_lines, new_lines, strict=False)) if pair[0] != pair[1])
         raise EditRefused(f"line {line + 1} would change, before the edited lines")
     if kept_after and (
-        len(new_lines) - kept_after < first or new_lines[len(new_lines) - kept_after :] != old_lines[end:]
+        len(new_lines) - kept_after < first
+        or new_lines[len(new_lines) - kept_after :] != old_lines[end:]
     ):
         raise EditRefused(f"a line after line {end} would change, outside the edited lines")

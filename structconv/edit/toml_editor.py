@@ -22,7 +22,7 @@ from tomlkit.container import Container
 
 from structconv.edit.paths import Path, display_path
 from structconv.edit.proof import changed_region
-from structconv.edit.splice import EditRefused, Edited
+from structconv.edit.splice import Edited, EditRefused
 
 
 def _navigate(document: Any, path: Path) -> Any:
@@ -31,7 +31,9 @@ def _navigate(document: Any, path: Path) -> Any:
         try:
             node = node[part]
         except (KeyError, IndexError, TypeError):
-            raise EditRefused(f"{display_path(path[: depth + 1])}: tomlkit cannot reach it") from None
+            raise EditRefused(
+                f"{display_path(path[: depth + 1])}: tomlkit cannot reach it"
+            ) from None
     return node
 
 

@@ -26,8 +26,8 @@ from typing import Any
 from structconv.edit.locate import with_value
 from structconv.edit.paths import Path, display_path
 from structconv.edit.splice import (
-    EditRefused,
     Edited,
+    EditRefused,
     Splice,
     alone_on_lines,
     apply,
@@ -129,7 +129,12 @@ def text_of(value: Any) -> str:
         return "true" if value else "false"
     if value is None:
         return ""
-    if isinstance(value, float) and math.isfinite(value) and value == int(value) and abs(value) < 1e16:
+    if (
+        isinstance(value, float)
+        and math.isfinite(value)
+        and value == int(value)
+        and abs(value) < 1e16
+    ):
         return repr(value)
     if isinstance(value, datetime.date | datetime.time):
         return value.isoformat()
@@ -155,7 +160,9 @@ class _Editor:
         while index < len(path):
             part = path[index]
             if isinstance(node, dict) and "#content" in node:
-                raise EditRefused(f"{display_path(path[:index])} has mixed content (text and elements)")
+                raise EditRefused(
+                    f"{display_path(path[:index])} has mixed content (text and elements)"
+                )
             if not isinstance(part, str) or part.startswith(("@", "#")):
                 raise EditRefused(f"{display_path(path[: index + 1])} is not an element")
             children = self._children(element, part)
@@ -186,16 +193,20 @@ class _Editor:
         if not exists:
             parent, node = self.find(data, parent_path)
             if isinstance(node, dict) and "#content" in node:
-                raise EditRefused(f"{display_path(parent_path)} has mixed content (text and elements)")
+                raise EditRefused(
+                    f"{display_path(parent_path)} has mixed content (text and elements)"
+                )
             if not isinstance(node, dict) and node not in ("", None):
-                raise EditRefused(f"{display_path(parent_path)} holds text: it cannot hold an element too")
+                raise EditRefused(
+                    f"{display_path(parent_path)} holds text: it cannot hold an element too"
+                )
             return apply(self.text, [self._add_child(parent, str(last), text_of(value))])
-        element, node = self.find(data, path if isinstance(last, int) else path)
+        element, node = self.find(data, path)
         if isinstance(node, list):
             raise EditRefused(f"{display_path(path)} is repeated: name one as [n]")
         if isinstance(node, dict):
             raise EditRefused(
-                f"{display_path(path)} has attributes or child elements: set its \"#text\" or a child"
+                f'{display_path(path)} has attributes or child elements: set its "#text" or a child'
             )
         return apply(self.text, [self._text(element, text_of(value))])
 
@@ -215,7 +226,9 @@ class _Editor:
         if element.empty:
             head = self.text[element.start : element.tag_end]
             opened = head[: head.rstrip()[:-2].rstrip().__len__()] + ">"
-            return Splice(element.start, element.end, opened + _escape(value) + f"</{element.name}>")
+            return Splice(
+                element.start, element.end, opened + _escape(value) + f"</{element.name}>"
+            )
         return Splice(element.tag_end, element.content_end, _escape(value))
 
     def _add_child(self, parent: _Element, name: str, value: str) -> Splice:
@@ -244,12 +257,16 @@ class _Editor:
             raise EditRefused("delete the element, or set its \"#text\" to ''")
         element, node = self.find(data, path)
         if isinstance(node, list):
-            first, final = self._children(self.find(data, path[:-1])[0], last)[0::len(node) - 1 or 1][:2]
+            first, final = self._children(self.find(data, path[:-1])[0], last)[
+                0 :: len(node) - 1 or 1
+            ][:2]
             start, end = first.start, final.end
         else:
             start, end = element.start, element.end
         if alone_on_lines(self.text, start, end) or _comment_follows(self.text, start, end):
-            return apply(self.text, [Splice(line_start(self.text, start), line_end(self.text, end), "")])
+            return apply(
+                self.text, [Splice(line_start(self.text, start), line_end(self.text, end), "")]
+            )
         return apply(self.text, [Splice(start, end, "")])
 
 

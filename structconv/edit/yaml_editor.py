@@ -46,8 +46,8 @@ from structconv import formats
 from structconv.edit.locate import key_text
 from structconv.edit.paths import Path, display_path
 from structconv.edit.splice import (
-    EditRefused,
     Edited,
+    EditRefused,
     Splice,
     apply,
     line_end,
@@ -386,7 +386,7 @@ def _find(documents: list[_Node], path: Path, adding: bool, aliased: frozenset[s
                 raise _MergedKey(
                     number - 1,
                     f"{display_path(path[:number])} comes from a merge key (<<): edit it "
-                    "where it is defined, or set it whole here (the key then overrides it)"
+                    "where it is defined, or set it whole here (the key then overrides it)",
                 )
             parent, key, node = node, pair[0], pair[1]
         elif node.kind == "sequence" and isinstance(part, int):
@@ -428,7 +428,11 @@ class _Editor:
         in_flow = node.indicator_end < 0 and found.parent is not None
         if in_flow or (found.parent is None and node.flow):
             start = node.start
-            text = flow_text(value) if isinstance(value, dict | list) else scalar_text(value, node.style, True)
+            text = (
+                flow_text(value)
+                if isinstance(value, dict | list)
+                else scalar_text(value, node.style, True)
+            )
             return Splice(start, node.end, (prefix + " " if prefix else "") + text)
         if found.parent is None:  # a document's root
             raise EditRefused("set a key of the document rather than the whole document")
@@ -438,7 +442,9 @@ class _Editor:
                 indent = _column(self.text, node.dash) + 2
                 lines = _block_lines(value, indent, self.layout)
                 head = " " + (prefix + "\n" + " " * indent if prefix else "")
-                return Splice(start, node.end, head + lines[0].lstrip(" ") + "\n".join(["", *lines[1:]]))
+                return Splice(
+                    start, node.end, head + lines[0].lstrip(" ") + "\n".join(["", *lines[1:]])
+                )
             assert found.key is not None
             key_column = _column(self.text, found.key.start)
             step = self.layout.step if isinstance(value, dict) else self.layout.offset
@@ -471,7 +477,9 @@ class _Editor:
     def _add(self, mapping: _Node, key: Any, value: Any) -> Splice:
         if mapping.flow:
             pair = f"{_key_text(key, True)}: " + (
-                flow_text(value) if isinstance(value, dict | list) else scalar_text(value, None, True)
+                flow_text(value)
+                if isinstance(value, dict | list)
+                else scalar_text(value, None, True)
             )
             if mapping.pairs:
                 return Splice(mapping.pairs[-1][1].end, mapping.pairs[-1][1].end, ", " + pair)
@@ -496,7 +504,9 @@ class _Editor:
         if parent is None or found.inside_tag:
             raise EditRefused("delete a key or an item, not a whole document or a tag")
         node = found.node
-        entries = parent.pairs if parent.kind == "mapping" else [(None, item) for item in parent.items]
+        entries = (
+            parent.pairs if parent.kind == "mapping" else [(None, item) for item in parent.items]
+        )
         index = next(i for i, (_, value) in enumerate(entries) if value is node)
         start = found.key.start if found.key is not None else node.start
         if parent.flow:

@@ -30,7 +30,10 @@ SOURCES = _sources()
 
 
 def test_fifty_files_of_each_format() -> None:
-    counts = {name: sum(key.startswith(name + "/") for key in SOURCES) for name in ("yaml", "toml", "json", "xml")}
+    counts = {
+        name: sum(key.startswith(name + "/") for key in SOURCES)
+        for name in ("yaml", "toml", "json", "xml")
+    }
     assert counts == {"yaml": 50, "toml": 50, "json": 50, "xml": 50}
 
 

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -40,7 +39,9 @@ def test_get_search_and_not_found(tmp_path: Path) -> None:
     file.write_text("spec:\n  containers:\n    - image: a\n    - image: b\n")
     assert structconv.get(file, "spec.containers[1].image") == "b"
     assert structconv.search(file, "spec.containers[*].image") == ["a", "b"]
-    with pytest.raises(structconv.PathNotFound, match="nearest part that exists is spec.containers"):
+    with pytest.raises(
+        structconv.PathNotFound, match=r"nearest part that exists is spec\.containers"
+    ):
         structconv.get(file, "spec.containers[2].image")
 
 
@@ -54,8 +55,12 @@ def test_refused_edit_leaves_the_file(tmp_path: Path) -> None:
 
 
 def test_batch_over_a_glob(tmp_path: Path) -> None:
-    for name, text in [("a.yaml", "image: {tag: v1}\n"), ("b.yaml", "image:\n  tag: v2\n"), ("c.yaml", "x: 1\n")]:
+    for name, text in [
+        ("a.yaml", "image: {tag: v1}\n"),
+        ("b.yaml", "image:\n  tag: v2\n"),
+        ("c.yaml", "x: 1\n"),
+    ]:
         (tmp_path / name).write_text(text)
-    outcomes = edit_files([os.path.join(tmp_path, "*.yaml")], "set", "image.tag", "v2")
+    outcomes = edit_files([str(tmp_path / "*.yaml")], "set", "image.tag", "v2")
     assert [o.status for o in outcomes] == ["changed", "unchanged", "not found"]
     assert (tmp_path / "a.yaml").read_text() == "image: {tag: v2}\n"

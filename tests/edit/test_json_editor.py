@@ -49,7 +49,10 @@ def test_delete_an_entry_with_its_trailing_comment() -> None:
 def test_set_a_structure_with_the_files_indentation() -> None:
     text = '{\n    "a": 1\n}\n'
     edit = set_in_text(text, "b", {"c": [1]}, "json")
-    assert edit.text == '{\n    "a": 1,\n    "b": {\n        "c": [\n            1\n        ]\n    }\n}\n'
+    assert (
+        edit.text
+        == '{\n    "a": 1,\n    "b": {\n        "c": [\n            1\n        ]\n    }\n}\n'
+    )
 
 
 def test_dates_become_text_in_json() -> None:

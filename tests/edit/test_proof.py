@@ -4,7 +4,7 @@ import pytest
 
 from structconv.edit.core import read_document
 from structconv.edit.proof import changed_region, prove
-from structconv.edit.splice import EditRefused, Edited
+from structconv.edit.splice import Edited, EditRefused
 
 TEXT = "a: 1  # one\nb: 2\nc: 3\n"
 
@@ -35,11 +35,20 @@ def test_unparsable_result_and_reordered_keys_are_refused() -> None:
     with pytest.raises(EditRefused, match="would not parse"):
         prove(TEXT, Edited("a: 1  # one\nb: [\nc: 3\n", 1, 2), "yaml", None, _read, None)
     with pytest.raises(EditRefused, match="change order"):
-        prove(TEXT, Edited("b: 2\na: 1  # one\nc: 3\n", 0, 2), "yaml", _read(TEXT), _read, _read(TEXT))
+        prove(
+            TEXT, Edited("b: 2\na: 1  # one\nc: 3\n", 0, 2), "yaml", _read(TEXT), _read, _read(TEXT)
+        )
 
 
 def test_the_exact_edit_passes() -> None:
-    prove(TEXT, Edited("a: 1  # one\nb: 5\nc: 3\n", 1, 2), "yaml", [{"a": 1, "b": 5, "c": 3}], _read, _read(TEXT))
+    prove(
+        TEXT,
+        Edited("a: 1  # one\nb: 5\nc: 3\n", 1, 2),
+        "yaml",
+        [{"a": 1, "b": 5, "c": 3}],
+        _read,
+        _read(TEXT),
+    )
 
 
 def test_changed_region() -> None:

@@ -36,7 +36,9 @@ def changed(before: str, after: str) -> list[tuple[str, str]]:
 
 def test_set_keeps_comment_anchor_and_quote_style() -> None:
     edit = set_in_text(TEXT, "replicas", 3, "yaml")
-    assert changed(TEXT, edit.text) == [("replicas: &n 2  # how many", "replicas: &n 3  # how many")]
+    assert changed(TEXT, edit.text) == [
+        ("replicas: &n 2  # how many", "replicas: &n 3  # how many")
+    ]
     edit = set_in_text(TEXT, "image", "nginx:1.27", "yaml")
     assert changed(TEXT, edit.text) == [("image: 'nginx:1.25'", "image: 'nginx:1.27'")]
     assert (edit.first_line, edit.last_line) == (3, 3)
