@@ -84,7 +84,11 @@ def prove(
     first, end = edited.first_line, max(edited.end_line, edited.first_line)
     kept_after = len(old_lines) - end
     if new_lines[:first] != old_lines[:first]:
-        line = next(n for n, pair in enumerate(zip(old_lines, new_lines, strict=False)) if pair[0] != pair[1])
+        line = next(
+            n
+            for n, pair in enumerate(zip(old_lines, new_lines, strict=False))
+            if pair[0] != pair[1]
+        )
         raise EditRefused(f"line {line + 1} would change, before the edited lines")
     if kept_after and (
         len(new_lines) - kept_after < first

@@ -28,6 +28,7 @@ import json
 import math
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -335,6 +336,9 @@ def _matches(key: _Node, part: Any) -> bool:
     return key.kind == "scalar" and key.value in (key_text(part), part)
 
 
+_Shown = Callable[[Path], str]
+
+
 class _MergedKey(EditRefused):
     """A key of the data that the mapping does not hold itself (a merge key gives it)."""
 
@@ -343,20 +347,24 @@ class _MergedKey(EditRefused):
         self.depth = depth
 
 
-def _refuse_shared(node: _Node, path: Path, upto: int, aliased: frozenset[str]) -> None:
+def _refuse_shared(
+    node: _Node, path: Path, upto: int, aliased: frozenset[str], shown: _Shown
+) -> None:
     if node.kind == "alias":
         raise EditRefused(
-            f"{display_path(path[:upto])} is an alias (*{node.anchor}): edit it where "
-            f"&{node.anchor} is defined, or set {display_path(path[:upto])} whole"
+            f"{shown(path[:upto])} is an alias (*{node.anchor}): edit it where "
+            f"&{node.anchor} is defined, or set {shown(path[:upto])} whole"
         )
     if node.anchor is not None and node.anchor in aliased:
         raise EditRefused(
-            f"{display_path(path[:upto])} is anchored (&{node.anchor}) and used elsewhere "
+            f"{shown(path[:upto])} is anchored (&{node.anchor}) and used elsewhere "
             f"(*{node.anchor}): the edit would change those places too"
         )
 
 
-def _find(documents: list[_Node], path: Path, adding: bool, aliased: frozenset[str]) -> _Found:
+def _find(
+    documents: list[_Node], path: Path, adding: bool, aliased: frozenset[str], shown: _Shown
+) -> _Found:
     """The node at `path` (a document index first); with `adding`, the mapping that gets
     the last key (as `node`, the key absent)."""
     index = path[0]
@@ -367,7 +375,7 @@ def _find(documents: list[_Node], path: Path, adding: bool, aliased: frozenset[s
     inside_tag = False
     steps = path[1:-1] if adding else path[1:]
     for number, part in enumerate(steps, start=2):
-        _refuse_shared(node, path, number - 1, aliased)
+        _refuse_shared(node, path, number - 1, aliased, shown)
         if (
             node.tag is not None
             and not node.tag.startswith(_CORE_TAG)
@@ -385,15 +393,15 @@ def _find(documents: list[_Node], path: Path, adding: bool, aliased: frozenset[s
             if pair is None:
                 raise _MergedKey(
                     number - 1,
-                    f"{display_path(path[:number])} comes from a merge key (<<): edit it "
+                    f"{shown(path[:number])} comes from a merge key (<<): edit it "
                     "where it is defined, or set it whole here (the key then overrides it)",
                 )
             parent, key, node = node, pair[0], pair[1]
         elif node.kind == "sequence" and isinstance(part, int):
             parent, key, node = node, None, node.items[part]
         else:
-            raise EditRefused(f"{display_path(path[:number])}: unexpected YAML layout")
-    _refuse_shared(node, path, len(path), aliased)
+            raise EditRefused(f"{shown(path[:number])}: unexpected YAML layout")
+    _refuse_shared(node, path, len(path), aliased, shown)
     return _Found(node, parent, key, inside_tag)
 
 
@@ -409,7 +417,12 @@ class _Editor:
         builder.build()
         self.documents = builder.documents
         self.aliased = frozenset(builder.aliased)
+        self.single = len(self.documents) == 1
         self.layout = _Layout(builder.mapping_step(), builder.sequence_offset())
+
+    def shown(self, path: Path) -> str:
+        """A path as the user wrote it: without the document's index in a one-document file."""
+        return display_path(path[1:] if self.single else path)
 
     def _line_comment(self, start: int, end: int) -> str:
         """A comment between the ':' and a block value (`key:  # note`), kept by a set."""
@@ -463,15 +476,15 @@ class _Editor:
     def set(self, path: Path, value: Any, exists: bool) -> Edited:
         if exists:
             try:
-                found = _find(self.documents, path, False, self.aliased)
+                found = _find(self.documents, path, False, self.aliased, self.shown)
             except _MergedKey as merged:
                 if merged.depth != len(path) - 1:
                     raise
             else:
                 return apply(self.text, [self.replacement(found, value)])
-        mapping = _find(self.documents, path, True, self.aliased).node
+        mapping = _find(self.documents, path, True, self.aliased, self.shown).node
         if mapping.kind != "mapping":
-            raise EditRefused(f"{display_path(path[:-1])} is not a mapping")
+            raise EditRefused(f"{self.shown(path[:-1])} is not a mapping")
         return apply(self.text, [self._add(mapping, path[-1], value)])
 
     def _add(self, mapping: _Node, key: Any, value: Any) -> Splice:
@@ -499,7 +512,7 @@ class _Editor:
         return Splice(at, at, before + "\n".join(lines) + "\n")
 
     def delete(self, path: Path) -> Edited:
-        found = _find(self.documents, path, False, self.aliased)
+        found = _find(self.documents, path, False, self.aliased, self.shown)
         parent = found.parent
         if parent is None or found.inside_tag:
             raise EditRefused("delete a key or an item, not a whole document or a tag")
