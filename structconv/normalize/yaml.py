@@ -16,6 +16,8 @@ What ruamel.yaml alone would get wrong, and is corrected here:
 - trailing spaces go, except inside block scalars, where they are text;
 - an empty `{}` as the first item of a block sequence under a commented key no longer
   puts the third item's dash at the end of the second item's line (`- 1 -`);
+- a more-indented line of a `>` scalar is never broken at the width (YAML keeps such
+  lines as they are, so the break would have been text);
 - a plain key with spaces is never folded at the width (`{id: 1, a` / `b: 2}`), which
   made a multi-line key that readers reject;
 - comment lines before a first `---` (which ruamel.yaml drops) are kept as they are;
@@ -52,6 +54,8 @@ _HEADER = re.compile(r"\A(?:[ \t]*(?:#.*)?\n)*(?=---(?:[ \t\r\n]|\Z))")
 # A line that opens a block scalar: `key: |`, `- >-`, `--- |2`, `key: &a !!str |+  # note`.
 # A plain scalar ending in " |" also matches: then its lines are merely left untouched.
 _BLOCK_HEADER = re.compile(r"(?:^|[ \t])[|>][1-9+-]{0,2}[ \t]*(?:#.*)?$")
+# A line of a folded scalar's text that starts with white space: YAML keeps it unfolded.
+_MORE_INDENTED = re.compile(r"(?:^|\n)[ \t]")
 _DOCUMENT_MARKER = re.compile(r"(?:---|\.\.\.)(?:[ \t]|$)")
 _CORE = "tag:yaml.org,2002:"
 _SPELLED_TAGS = tuple(_CORE + name for name in ("null", "bool", "int", "float"))
@@ -143,6 +147,21 @@ class _Emitter(Emitter):
         super().expect_first_flow_mapping_key()
         if empty and self.column == 0:
             self.no_newline = False
+
+    def write_folded(self, text: Any, comment: Any) -> None:
+        """ruamel.yaml 0.19 breaks any line of a `>` scalar that passes the width, the
+        more-indented ones too (`  Find shelter and` / `avoid going outside.`); YAML does
+        not fold those, so the break became text. A scalar with such a line (a template,
+        often) keeps the folds it was written with and gets no new ones."""
+        if not _MORE_INDENTED.search(text):
+            super().write_folded(text, comment)
+            return
+        width = self.best_width
+        self.best_width = sys.maxsize
+        try:
+            super().write_folded(text, comment)
+        finally:
+            self.best_width = width
 
     def write_plain(self, text: Any, split: Any = True) -> None:
         """ruamel.yaml 0.19 moves each word that would pass the width to a new line, even
@@ -277,7 +296,9 @@ def _align_comments(lines: list[str], structure: list[int]) -> None:
 
     A comment deeper than the next content line takes the deepest of the previous and
     next content lines' indentation that does not exceed its own: a comment at the end
-    of a nested block stays in that block, one above a key moves with the key.
+    of a nested block stays in that block, one above a key moves with the key. A
+    comment shallower than both (ruamel.yaml keeps a comment's old column, which a
+    deeper re-indentation leaves behind) takes the next line's indentation.
     """
     content = [
         index
@@ -303,8 +324,12 @@ def _align_comments(lines: list[str], structure: list[int]) -> None:
             if neighbour is not None
         ]
         fitting = [level for level in levels if level <= current]
-        if fitting and current not in levels:
+        if current in levels:
+            continue
+        if fitting:
             lines[index] = " " * max(fitting) + stripped
+        elif position < len(content):  # shallower than the content on both sides
+            lines[index] = " " * levels[-1] + stripped
 
 
 class CommentLost(ValueError):

@@ -135,3 +135,37 @@ def test_comment_lines_before_the_first_document_marker_are_kept() -> None:
     # ruamel.yaml alone dropped them: a license header (the file was then refused).
     text = "# Licensed to you\n#   under a license  \n\n---\nversion:   '3'\n"
     assert norm(text) == "# Licensed to you\n#   under a license\n\n---\nversion: '3'\n"
+
+
+@pytest.mark.parametrize("indicator", [">", ">-"])
+def test_more_indented_lines_of_a_folded_scalar_are_never_folded(indicator: str) -> None:
+    """A Home Assistant template in a `>` scalar: its more-indented lines are kept as
+    they are by YAML (no folding there), so breaking one at the width would change the
+    text; ruamel.yaml broke them (`...Find shelter and` / `avoid going outside.`)."""
+    line = "Severe winds are detected at {{ wind_speed | round }} mph. Find shelter and avoid going outside."
+    text = (
+        f"message: {indicator}\n"
+        "  {% if wind_severity == 'severe' %}\n"
+        f"    {line}\n"
+        "  {% endif %}{{ garage_warning }}\n"
+        "other: >\n"
+        "  a folded paragraph keeps its folds\n"
+        "  where the author put them\n"
+    )
+    assert normalize_text(text, "yaml") == text
+
+
+def test_a_comment_left_shallower_than_the_lines_around_it_goes_with_the_next_line() -> None:
+    """Re-indenting the sequences left a comment at its old column, shallower than the
+    items around it (at column 0, or moving two columns left on every pass so that
+    normalize never settled, in a Home Assistant dashboard); it takes the next item's."""
+    text = (
+        "cards:\n- type: stack\n  cards:\n  - type: a\n    name: A\n\n"
+        "  # about b\n  - type: b\n    name: B\n# the end\n"
+    )
+    expected = (
+        "cards:\n  - type: stack\n    cards:\n      - type: a\n        name: A\n\n"
+        "      # about b\n      - type: b\n        name: B\n# the end\n"
+    )
+    assert normalize_text(text, "yaml") == expected
+    assert normalize_text(expected, "yaml") == expected
