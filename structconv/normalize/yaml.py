@@ -18,6 +18,8 @@ What ruamel.yaml alone would get wrong, and is corrected here:
   puts the third item's dash at the end of the second item's line (`- 1 -`);
 - a more-indented line of a `>` scalar is never broken at the width (YAML keeps such
   lines as they are, so the break would have been text);
+- a plain scalar holding a run of spaces is never folded (a break after the run lost a
+  space);
 - a plain key with spaces is never folded at the width (`{id: 1, a` / `b: 2}`), which
   made a multi-line key that readers reject;
 - comment lines before a first `---` (which ruamel.yaml drops) are kept as they are;
@@ -167,7 +169,19 @@ class _Emitter(Emitter):
         """ruamel.yaml 0.19 moves each word that would pass the width to a new line, even
         in a scalar that must stay on one line (`split` false: a simple key), so a key
         `a b` near the width became `a` and `b` on two lines. Such a key of several words
-        moves to a new line whole, as a one-word key does, and is written unbroken."""
+        moves to a new line whole, as a one-word key does, and is written unbroken.
+
+        It also breaks before a word after writing the spaces that precede it, and a
+        reader folds a line break and the spaces around it into one space: a break after
+        `value.  ` lost a space. A plain scalar holding a run of spaces is not folded."""
+        if split and "  " in text:
+            width = self.best_width
+            self.best_width = sys.maxsize
+            try:
+                super().write_plain(text, split)
+            finally:
+                self.best_width = width
+            return
         if split or " " not in text:
             super().write_plain(text, split)
             return
@@ -294,11 +308,14 @@ def _unindent_top_sequences(lines: list[str], structure: list[int], offset: int)
 def _align_comments(lines: list[str], structure: list[int]) -> None:
     """Give each full-line comment the indentation of the content around it.
 
-    A comment deeper than the next content line takes the deepest of the previous and
-    next content lines' indentation that does not exceed its own: a comment at the end
-    of a nested block stays in that block, one above a key moves with the key. A
-    comment shallower than both (ruamel.yaml keeps a comment's old column, which a
-    deeper re-indentation leaves behind) takes the next line's indentation.
+    ruamel.yaml keeps a comment's old column while re-indentation moves the content, so
+    the column alone says little. A comment where a nested block opens (the next
+    content line is deeper than the previous one) takes the next line's indentation:
+    it belongs to that block's first entry. Elsewhere a comment deeper than the next
+    content line takes the deepest of the previous and next content lines' indentation
+    that does not exceed its own: a comment at the end of a nested block stays in that
+    block, one above a key moves with the key; a comment shallower than both takes the
+    next line's indentation.
     """
     content = [
         index
@@ -315,21 +332,19 @@ def _align_comments(lines: list[str], structure: list[int]) -> None:
         if not stripped.startswith("#"):
             continue
         current = _indent(lines[index])
-        levels = [
-            _indent(lines[neighbour])
-            for neighbour in (
-                previous_content,
-                content[position] if position < len(content) else None,
-            )
-            if neighbour is not None
-        ]
-        fitting = [level for level in levels if level <= current]
-        if current in levels:
-            continue
-        if fitting:
-            lines[index] = " " * max(fitting) + stripped
-        elif position < len(content):  # shallower than the content on both sides
-            lines[index] = " " * levels[-1] + stripped
+        before = None if previous_content is None else _indent(lines[previous_content])
+        after = _indent(lines[content[position]]) if position < len(content) else None
+        if after is not None and (
+            (before is not None and after > before) or current < min(after, before or after)
+        ):
+            level = after  # opens a nested block, or shallower than both sides
+        else:
+            levels = [level for level in (before, after) if level is not None]
+            fitting = [level for level in levels if level <= current]
+            if current in levels or not fitting:
+                continue
+            level = max(fitting)
+        lines[index] = " " * level + stripped
 
 
 class CommentLost(ValueError):
