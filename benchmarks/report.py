@@ -64,6 +64,7 @@ BENCHES = (
     ),
     Bench("batch", "batch_bench.py", "Batch conversion", ("--files", "200", "--repeat", "1")),
     Bench("llm", "llm_bench.py", "Repair model", ("--quick",)),
+    Bench("corpus", "corpus_bench.py", "Real files against reference parsers"),
 )
 
 
