@@ -782,10 +782,15 @@ def measure(kind: str, path: Path, corpus: Path) -> Outcome:
 # --------------------------------------------------------------------------------------
 
 
+_TOOL_CACHE = re.compile(r"__pycache__|\..*_cache")
+
+
 def corpus_files(corpus: Path, kinds: Sequence[str]) -> Iterator[tuple[str, Path]]:
+    """The files of each kind in name order; folders that tools leave beside a fixture's
+    own pyproject.toml (.ruff_cache, .mypy_cache) are not the corpus."""
     for kind in kinds:
         for path in sorted((corpus / kind).rglob("*")):
-            if path.is_file():
+            if path.is_file() and not any(map(_TOOL_CACHE.fullmatch, path.parts)):
                 yield kind, path
 
 

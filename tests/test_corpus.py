@@ -93,7 +93,7 @@ def _subset() -> list[str]:
     """The first files of each kind, in name order, that a reference parser reads."""
     chosen: list[str] = []
     for kind in sorted(path.name for path in CORPUS.iterdir() if path.is_dir()):
-        files = sorted(path for path in (CORPUS / kind).rglob("*") if path.is_file())
+        files = [path for _, path in bench.corpus_files(CORPUS, [kind])]
         readable = (path for path in files if _reference_reads(kind, path))
         chosen += [
             path.relative_to(CORPUS).as_posix()
