@@ -93,8 +93,43 @@ def _value_only(token: _Token | None) -> bool:
     return token.kind == "punct" and token.text in "{["
 
 
+def _is_key(lexed: list[_Token], position: int) -> bool:
+    """Whether the token at `position` is followed by a colon."""
+    following = lexed[position + 1] if position + 1 < len(lexed) else None
+    return following is not None and following.kind == "punct" and following.text == ":"
+
+
+def _in_keyed_objects(lexed: list[_Token]) -> set[int]:
+    """The positions of the tokens that stand directly in an object one of whose members
+    is a key with its colon (an object, not a set-like list of strings)."""
+    frames: list[tuple[int, list[int]]] = []  # (keys with colons seen, positions inside)
+    found: set[int] = set()
+    for position, token in enumerate(lexed):
+        if token.kind == "punct" and token.text in "{[":
+            frames.append((0, []))
+            continue
+        if token.kind == "punct" and token.text in "}]":
+            if frames:
+                keyed, inside = frames.pop()
+                if keyed:
+                    found.update(inside)
+            continue
+        if not frames:
+            continue
+        following = lexed[position + 1] if position + 1 < len(lexed) else None
+        keyed, inside = frames[-1]
+        inside.append(position)
+        if following is not None and following.kind == "punct" and following.text == ":":
+            frames[-1] = (keyed + 1, inside)
+    for keyed, inside in frames:  # left open (a cut-off input)
+        if keyed:
+            found.update(inside)
+    return found
+
+
 def tokens(text: str) -> list[Token]:
     lexed = [token for token in _lexed(text) if token.kind != "other"]
+    in_keyed_object = _in_keyed_objects(lexed)
     result: list[Token] = []
     stack: list[_Frame] = []
     last_key: int | None = None  # the key whose colon came last
@@ -123,10 +158,15 @@ def tokens(text: str) -> list[Token]:
             and not after_colon
             and stack
             and stack[-1].bracket == "{"
-            and _value_only(lexed[position + 2] if position + 2 < len(lexed) else None)
+            and not _is_key(lexed, position + 2)
+            and (
+                _value_only(lexed[position + 2] if position + 2 < len(lexed) else None)
+                or position in in_keyed_object
+            )
         ):
-            # `"info", {`: a key whose colon became a comma (what follows cannot be a key);
-            # `"a", "b"` stays two values (a list, or a key without its value?)
+            # `"info", {` (what follows cannot be a key), or `"id", "x"` in an object whose
+            # other members have colons: a key whose colon became a comma. `{"a", "b"}`
+            # alone stays two values (a list, or keys without values?).
             role = Role.EITHER
             comma_as_colon = True
         elif (
