@@ -1,6 +1,6 @@
 """What the model's answer may not decide, even when every value in it is the input's.
 
-Provenance (structconv.validate) proves that the answer's values come from the input.
+Provenance (structconv.repair.provenance) proves that the answer's values come from the input.
 It cannot see a value whose type the model chose, or one the input cuts off. The rules
 refuse both; these checks hold the model to the same line:
 
@@ -22,8 +22,8 @@ import re
 from typing import Any
 
 from structconv.neutral import iter_nodes
-from structconv.repair.rules.toml import VERSION
-from structconv.validate import InputValues
+from structconv.repair.rules import InputValues
+from structconv.repair.spelling import VERSION
 
 _WITHOUT_BARE_STRINGS = frozenset({"json", "jsonl", "toml"})
 # Starts like a number and goes on with letters: a unit, a suffix, a typo.

@@ -2,7 +2,7 @@
 
     rules (structconv.repair.rules.<format>)  ->  Patched text | Ambiguity | nothing
     the strict reader reads the patched text  ->  data
-    structconv.validate checks provenance     ->  accepted, or RepairRejected
+    repair/provenance.py checks provenance    ->  accepted, or RepairRejected
     what the rules cannot settle              ->  the model (mode "auto" / "llm"), when installed
 
 Modes: "off" never gets here; "rules" uses the rules only; "auto" (the default) uses

@@ -48,6 +48,7 @@ from typing import Any, Protocol
 from structconv.neutral import PathPart, format_path
 from structconv.options import Options
 from structconv.repair.edits import LineIndex
+from structconv.repair.spelling import unescape_backslashes
 from structconv.result import Fix
 
 
@@ -499,8 +500,6 @@ _NULL = frozenset({"null", "none", "nil", "~", "undefined"})
 
 def _decodings(text: str) -> list[str]:
     """The input's text as a fix may have respelled it: escapes and references decoded."""
-    from structconv.validate import unescape_backslashes
-
     views = {text, unescape_backslashes(text), unescape_backslashes(text, keep_unknown=True)}
     if "&" in text:
         views.add(html.unescape(text))

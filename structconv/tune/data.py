@@ -200,7 +200,7 @@ def judge(text: str, format: str, rendition: Rendition, kinds: Sequence[str]) ->
         data = _truncated_target(text, format, error)
         if data in ([], {}, None):
             raise Dropped("truncation: nothing readable kept")
-    from structconv.validate import check_provenance
+    from structconv.repair.textual import check_provenance
 
     refusal = check_provenance(text, data, (), format, _values(format))
     if refusal is not None:
@@ -438,9 +438,10 @@ The operators (structconv/tune/corrupt.py), by what the deterministic rules do w
   text (open containers closed, an incomplete member dropped, a string cut off kept
   with the text it has); for YAML, whose rules refuse cut-off files, the open
   double-quoted string closed where the text ends. Such a target is NOT the source data.
-- Every target passes `structconv.validate.check_provenance(input, data, fixes=(),
-  format, rules.<format>.input_values)`, the runtime's test of a model answer: nothing
-  invented, nothing of the input dropped without a fix to excuse it. Pairs that fail
+- Every target passes `structconv.repair.textual.check_provenance(input, data, fixes=(),
+  format, rules.<format>.input_values)`: nothing invented, nothing of the input dropped
+  without a fix to excuse it (the runtime judges a model answer with
+  `structconv.repair.provenance.check`). Pairs that fail
   are dropped and counted below.
 - Prompt: `structconv.repair.prompts.repair_prompt(input, format)`; answer: the target
   then the end-of-sequence token. Token estimate (heuristic, from above) of prompt +
