@@ -8,8 +8,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import Any, TypeAlias
 
+# The neutral data: dict (insertion-ordered), list, str, int, float, bool, None and
+# datetime/date/time, nested. An alias of Any (readers build it from untyped parsers),
+# named so that signatures say where the neutral data goes.
+Data: TypeAlias = Any
 PathPart = str | int
 
 

@@ -108,9 +108,9 @@ def _is_jsonc_file(text: str, name: str | PurePath) -> bool:
 
 def _configured_as_jsonc(name: str | PurePath) -> bool:
     """Whether the project's settings (`jsonc_files`) list this file as JSONC."""
-    from structconv.config import load_config
+    from structconv.settings_file import listed_as_jsonc
 
     try:
-        return load_config(PurePath(name).parent).is_jsonc(name)
+        return listed_as_jsonc(name)
     except UsageError:
         return False  # a broken settings file is reported by the commands that use it

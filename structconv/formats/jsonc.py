@@ -165,7 +165,7 @@ def uses_jsonc_syntax(text: str) -> bool:
 
 def is_jsonc_path(path: str | PurePath) -> bool:
     """Whether `path` is one of the well-known JSON-with-comments files (the project's
-    own `jsonc_files` are matched by structconv.config)."""
+    own `jsonc_files` are matched by structconv.settings_file)."""
     parts = PurePath(path).as_posix().split("/")
     for pattern in JSONC_FILE_PATTERNS:
         wanted = pattern.split("/")
