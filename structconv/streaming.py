@@ -880,7 +880,7 @@ class _XmlRecords:
     def __iter__(self) -> Batches:
         from lxml import etree
 
-        from structconv.formats import xml as xml_format
+        from structconv.formats import xml_reader as xml_format
 
         options = self.options
         if self.path.stat().st_size > options.max_bytes:
@@ -950,7 +950,7 @@ class _XmlRecords:
     def _root(self, element: Any) -> Any:
         """The root of `element`'s document, checked: no attributes, no namespace
         declarations, no text before its first child."""
-        from structconv.formats import xml as xml_format
+        from structconv.formats import xml_reader as xml_format
 
         root = element
         while root.getparent() is not None:
