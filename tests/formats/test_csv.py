@@ -16,7 +16,8 @@ from hypothesis import strategies as st
 import structconv
 from structconv.errors import ParseError, StructconvError, UnrepresentableError, UsageError
 from structconv.formats import csv as csv_format
-from structconv.formats.csv import CODEC, infer_cell, infer_column, sniff_delimiter
+from structconv.formats.csv import CODEC, sniff_delimiter
+from structconv.formats.csv_types import infer_cell, infer_column
 from structconv.formats.json import orjson_writes_exactly
 from structconv.options import Options
 

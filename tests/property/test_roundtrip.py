@@ -24,7 +24,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from structconv import StructconvError, UnrepresentableError, api, convert, formats
-from structconv.formats.csv import infer_cell
+from structconv.formats.csv_types import infer_cell
 from structconv.formats.yaml_tags import tag_of_key
 from structconv.neutral import first_difference
 from structconv.options import Options
