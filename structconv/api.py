@@ -108,10 +108,14 @@ def modules_for(sources: Iterable[str | os.PathLike[str]], to: str) -> list[str]
     # os.path, not PurePath: 12 ms instead of 53 ms for 10,000 names, before a batch starts
     suffixes = {os.path.splitext(source)[1].lower() for source in sources}  # noqa: PTH122
     source_formats = {formats.SUFFIXES[suffix] for suffix in suffixes if suffix in formats.SUFFIXES}
-    needed = {formats.MODULES[formats.canonical_name(to)], "structconv.streaming"}
+    target_format = formats.canonical_name(to)
+    from structconv import streaming  # its plan; a fork of this process then has it loaded
+
+    needed = {formats.MODULES[target_format]}
     needed.update(formats.MODULES[source_format] for source_format in source_formats)
+    needed |= streaming.modules_for(source_formats, target_format)
     needed |= repair_modules(source_formats)
-    needed |= comments.modules_for(source_formats, formats.canonical_name(to))
+    needed |= comments.modules_for(source_formats, target_format)
     return sorted(needed)
 
 

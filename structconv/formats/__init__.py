@@ -17,11 +17,14 @@ from collections.abc import Callable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import PurePath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from structconv.errors import ParseError, RoundTripError, UsageError
 from structconv.neutral import depth, first_difference
 from structconv.options import Options
+
+if TYPE_CHECKING:
+    from structconv.formats.records import RecordCodec
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,9 @@ class Codec:
     reread:    text -> represented data, to verify that `dumps` lost nothing.
     fast_write: data -> verified text in one C-speed pass, or None when it cannot vouch
                for the result (then the general represent/dumps/reread path runs).
+
+    A format whose data is a list of records may also stream: RECORD_MODULES names the
+    module whose RECORDS reads or writes it a batch at a time (formats/records.py).
     """
 
     name: str
@@ -82,6 +88,16 @@ MODULES: dict[str, str] = {
 
 FORMATS: tuple[str, ...] = tuple(MODULES)
 
+# Format name -> the module whose RECORDS streams it (formats/records.py), for
+# structconv.streaming. Names, like MODULES, so that a batch can plan which modules its
+# workers load without importing them here.
+RECORD_MODULES: dict[str, str] = {
+    "json": "structconv.formats.json_records",
+    "jsonl": "structconv.formats.jsonl_records",
+    "xml": "structconv.formats.xml_records",
+    "csv": "structconv.formats.csv_records",
+}
+
 SUFFIXES: dict[str, str] = {
     ".json": "json",
     ".jsonc": "jsonc",
@@ -113,6 +129,15 @@ def get_codec(name: str) -> Codec:
     module = importlib.import_module(MODULES[canonical_name(name)])
     codec: Codec = module.CODEC
     return codec
+
+
+def get_records(name: str) -> RecordCodec | None:
+    """What the format offers streaming (formats/records.py); None: it does not stream."""
+    module = RECORD_MODULES.get(canonical_name(name))
+    if module is None:
+        return None
+    records: RecordCodec = importlib.import_module(module).RECORDS
+    return records
 
 
 def get_suffix(name: str) -> str:

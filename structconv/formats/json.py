@@ -107,7 +107,7 @@ def _duplicate_offset(text: str) -> int:
 
 def strict_decoder() -> json.JSONDecoder:
     """The decoder `loads` reads with (duplicate keys, NaN, Infinity and floats that
-    overflow raise); streaming.py reads the items of a large array with its raw_decode."""
+    overflow raise); json_records.py reads the items of a large array with its raw_decode."""
     return json.JSONDecoder(
         object_pairs_hook=_unique_pairs,
         parse_constant=_reject_constant,

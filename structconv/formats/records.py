@@ -70,12 +70,17 @@ class TextSource(Protocol):
 class RecordStream(Protocol):
     """The batches of a reader, and what a writer needs to know of them."""
 
-    # Where the list of records stands in the document's data: () for a top-level list,
-    # (root, name) for XML's {root: {name: [...]}}; final once the first batch is read.
-    frame: tuple[str, ...]
-    # Every record holds only str, int, bool and finite floats, in dicts and lists: a
-    # writer need not check the types it writes (CSV by inference, XML text).
-    plain: bool
+    @property
+    def frame(self) -> tuple[str, ...]:
+        """Where the list of records stands in the document's data: () for a top-level
+        list, (root, name) for XML's {root: {name: [...]}}; final once a batch is read."""
+        ...
+
+    @property
+    def plain(self) -> bool:
+        """Every record holds only str, int, bool and finite floats, in dicts and lists:
+        a writer need not check the types it writes (CSV by inference, XML text)."""
+        ...
 
     def __iter__(self) -> Iterator[Batch]: ...
 
@@ -128,7 +133,7 @@ class PartReader:
 
     head: Callable[[TextSource, Options], tuple[Any, int] | None]
     cuts: Callable[[Path, int, int, int], list[int]]
-    read: Callable[[TextSource, Options, Any, bool], Iterator[Batch]]
+    read: Callable[[TextSource, Options, Any, bool], RecordStream]
 
 
 @dataclass(frozen=True)

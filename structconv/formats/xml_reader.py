@@ -123,7 +123,7 @@ class ParserSettings(TypedDict):
 
 def parser_settings(options: Options) -> ParserSettings:
     """The parser's settings: no entity expansion, network, DTD, comments or PIs, and
-    libxml2's limits unless the caller raised ours (streaming.py's iterparse shares them)."""
+    libxml2's limits unless the caller raised ours (xml_records.py's iterparse shares them)."""
     return ParserSettings(
         resolve_entities=False,
         no_network=True,
@@ -202,7 +202,7 @@ def element_to_node(
     """The Node tree of `top_element` and its descendants, as they read in their document:
     `level` is the top's depth there (the root is 1), its namespaces are compared with its
     parent's; `declarations_below`: whether an element below the top may declare one
-    (False skips the nsmap look-ups). streaming.py converts record elements with this.
+    (False skips the nsmap look-ups). xml_records.py converts record elements with this.
     """
     top_namespaces: dict[str | None, str] = dict(top_element.nsmap)
     parent = top_element.getparent()
