@@ -18,6 +18,7 @@ from structconv.errors import (
 )
 from structconv.formats import write
 from structconv.formats.detect import detect_format
+from structconv.names import Format
 from structconv.options import Options
 from structconv.repair import head_needs_review, read_or_repair, reviews
 from structconv.repair import modules_for as repair_modules
@@ -25,7 +26,7 @@ from structconv.result import Result
 from structconv.source import over_limit, read_input
 
 
-def _source_format(text: str, src: str | None, name: str | os.PathLike[str] | None) -> str:
+def _source_format(text: str, src: str | None, name: str | os.PathLike[str] | None) -> Format:
     if src is not None:
         return formats.canonical_name(src)
     return detect_format(text, None if name is None else os.fspath(name))

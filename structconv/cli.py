@@ -43,7 +43,8 @@ from structconv.errors import (
     UsageError,
 )
 from structconv.formats.detect import detect_format
-from structconv.options import REPAIR_MODES, YAML_MERGE_POLICIES, YAML_TAG_POLICIES, Options
+from structconv.names import REPAIR_MODES, RepairMode
+from structconv.options import YAML_MERGE_POLICIES, YAML_TAG_POLICIES, Options
 from structconv.pool import process_pool, stop_now
 from structconv.result import Result
 from structconv.source import read_input, read_stream
@@ -539,7 +540,7 @@ def repair_command(
     file: str,
     to: str | None,
     src: str | None,
-    mode: str,
+    mode: RepairMode,
     model: str | None,
     min_confidence: float | None,
     write: bool,
@@ -638,7 +639,12 @@ def repair_command(
     help="Settings file (default: .structconv.toml or [tool.structconv] found upward).",
 )
 def normalize_command(
-    files: tuple[str, ...], check: bool, diff: bool, repair: str, config: str | None, **flags: Any
+    files: tuple[str, ...],
+    check: bool,
+    diff: bool,
+    repair: RepairMode,
+    config: str | None,
+    **flags: Any,
 ) -> None:
     """Rewrite FILES (or the data files in folders) in their canonical same-format layout.
 

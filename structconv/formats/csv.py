@@ -32,7 +32,7 @@ from structconv.errors import ParseError, UnrepresentableError, UsageError
 from structconv.formats import Codec, note
 from structconv.formats.csv_types import infer_column
 from structconv.formats.json import string_key
-from structconv.neutral import PathPart, format_path
+from structconv.neutral import Data, PathPart, format_path
 from structconv.options import Options
 
 DELIMITERS: tuple[str, ...] = (",", ";", "\t", "|")
@@ -654,7 +654,7 @@ def fill_row(
     return ["" if cell is None else cell for cell in row]
 
 
-def _records_and_bases(data: Any) -> list[tuple[Any, tuple[PathPart, ...]]]:
+def _records_and_bases(data: Data) -> list[tuple[Any, tuple[PathPart, ...]]]:
     if isinstance(data, dict):
         from structconv import formats
 
@@ -673,7 +673,7 @@ def _records_and_bases(data: Any) -> list[tuple[Any, tuple[PathPart, ...]]]:
     )
 
 
-def represent(data: Any, options: Options) -> list[dict[str, Any]]:
+def represent(data: Data, options: Options) -> list[dict[str, Any]]:
     """The records as CSV gives them back: every cell as text, missing cells as "" when
     the null policy allows them, nested again along dotted names when unflatten is on."""
     key = string_key("csv", options)

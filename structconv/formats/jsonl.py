@@ -7,10 +7,11 @@ from typing import Any
 from structconv.errors import ParseError, UnrepresentableError
 from structconv.formats import Codec
 from structconv.formats import json as json_format
+from structconv.neutral import Data
 from structconv.options import Options
 
 
-def loads(text: str, options: Options) -> list[Any]:
+def loads(text: str, options: Options) -> list[Data]:
     records: list[Any] = []
     # Only "\n" ends a record: str.splitlines() would also split at U+2028 and
     # friends, which may stand raw inside a JSON string.
@@ -31,7 +32,7 @@ def loads(text: str, options: Options) -> list[Any]:
     return records
 
 
-def represent(data: Any, options: Options) -> list[Any]:
+def represent(data: Data, options: Options) -> list[Data]:
     if not isinstance(data, list):
         raise UnrepresentableError(
             "$",

@@ -22,7 +22,7 @@ from lxml import etree
 from structconv.errors import ParseError, UnrepresentableError, UsageError
 from structconv.formats.xml_reader import element_name, parse_tree, snippet
 from structconv.formats.xml_writer import single_root
-from structconv.neutral import format_path
+from structconv.neutral import Data, format_path
 from structconv.options import Options
 
 CONVERTER: dict[str, Any] = {
@@ -87,7 +87,7 @@ def _element_path(element: Any) -> str | None:
     return "/" + "/".join(reversed(steps))
 
 
-def loads(text: str, options: Options) -> Any:
+def loads(text: str, options: Options) -> Data:
     assert options.schema is not None
     schema = load_schema(options.schema)
     root = parse_tree(text, options)
@@ -142,7 +142,7 @@ def _reindent(root: etree._Element, indent: int) -> None:
         element[-1].tail = "\n" + " " * (indent * level) if indent else None
 
 
-def _element(data: Any, options: Options) -> etree._Element:
+def _element(data: Data, options: Options) -> etree._Element:
     """The validated, schema-ordered element tree of `data`."""
     assert options.schema is not None
     schema = load_schema(options.schema)
@@ -168,7 +168,7 @@ def _element(data: Any, options: Options) -> etree._Element:
     return element
 
 
-def represent(data: Any, options: Options) -> Any:
+def represent(data: Data, options: Options) -> Data:
     assert options.schema is not None
     element = _element(data, options)
     try:
@@ -179,7 +179,7 @@ def represent(data: Any, options: Options) -> Any:
         ) from None
 
 
-def dumps(data: Any, options: Options) -> str:
+def dumps(data: Data, options: Options) -> str:
     element = _element(data, options)
     body = etree.tostring(element, encoding="unicode")
     return f'<?xml version="1.0" encoding="UTF-8"?>\n{body}\n'

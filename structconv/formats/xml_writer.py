@@ -14,7 +14,7 @@ from typing import Any, cast
 from structconv.errors import UnrepresentableError, UsageError
 from structconv.formats import note
 from structconv.formats.xml_reader import XML_SPACE, Node, merged, reader_depth
-from structconv.neutral import PathPart, format_path
+from structconv.neutral import Data, PathPart, format_path
 from structconv.options import Options
 
 _NAME_START = (
@@ -284,7 +284,7 @@ class _Writer:
                 texts[len(node.content)] = here
                 node.content.append(self.text(here, item))
 
-    def document(self, data: Any) -> Node:
+    def document(self, data: Data) -> Node:
         name, value, path = single_root(data, self.options)
         scope = frozenset({"xml"})
         top = Node(self.name(path, name))
@@ -304,7 +304,7 @@ class _Writer:
         return top
 
 
-def single_root(data: Any, options: Options) -> tuple[str, Any, tuple[PathPart, ...]]:
+def single_root(data: Data, options: Options) -> tuple[str, Any, tuple[PathPart, ...]]:
     """The root element's name and value: the data's one key, or options.root around it."""
     if isinstance(data, dict) and len(data) == 1:
         ((name, value),) = data.items()
@@ -334,7 +334,7 @@ def single_root(data: Any, options: Options) -> tuple[str, Any, tuple[PathPart, 
     return options.root, data, ()
 
 
-def data_to_node(data: Any, options: Options) -> Node:
+def data_to_node(data: Data, options: Options) -> Node:
     if not _qname().fullmatch(options.item) or ":" in options.item:
         raise UsageError(f"--item {options.item!r} is not an XML element name")
     return _Writer(options).document(data)

@@ -43,7 +43,8 @@ from structconv.errors import (
     UsageError,
 )
 from structconv.formats.detect import detect_format
-from structconv.neutral import PathPart, first_difference, format_path
+from structconv.names import RepairMode
+from structconv.neutral import Data, PathPart, first_difference, format_path
 from structconv.normalize.settings import NormalizeSettings
 from structconv.options import Options
 from structconv.repair import read_or_repair
@@ -79,7 +80,7 @@ def normalizer_for(format: str) -> Normalizer:
     return function
 
 
-def read_data(text: str, format: str) -> Any:
+def read_data(text: str, format: str) -> Data:
     """The neutral data of `text`, as validation compares it (ParseError when invalid)."""
     return formats.read(text, format, _READ_OPTIONS.get(format, _DEFAULT_OPTIONS))
 
@@ -224,7 +225,7 @@ def file_format(path: str | os.PathLike[str], text: str, format: str | None = No
     return detect_format(text, os.fspath(path))
 
 
-def repair_text(text: str, format: str, mode: str) -> tuple[str, tuple[Fix, ...]]:
+def repair_text(text: str, format: str, mode: RepairMode) -> tuple[str, tuple[Fix, ...]]:
     """The repaired source text and its fixes, from the repair pipeline with `repair=mode`;
     raises what the pipeline raises when it cannot repair."""
     options = Options(repair=mode, multi_document=format == "yaml")
@@ -236,7 +237,7 @@ def normalize_file(
     path: str | os.PathLike[str],
     settings: NormalizeSettings,
     format: str | None = None,
-    repair: str = "off",
+    repair: RepairMode = "off",
 ) -> NormalizedFile:
     """Read, decode and normalize one file; errors carry the file name.
 

@@ -45,7 +45,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
-from structconv.neutral import PathPart, format_path
+from structconv.neutral import Data, PathPart, format_path
 from structconv.options import Options
 from structconv.repair.edits import LineIndex
 from structconv.repair.spelling import unescape_backslashes
@@ -103,7 +103,7 @@ class Lexicon(Protocol):
 
     def tokens(self, text: str, options: Options) -> list[Token]: ...
 
-    def items(self, data: Any, tokens: Sequence[Token]) -> list[Item]: ...
+    def items(self, data: Data, tokens: Sequence[Token]) -> list[Item]: ...
 
     def removable(self, rule: str, token: Token, text: str) -> bool:
         """Whether a fix of this removing rule may take this token of `text` away."""
@@ -143,7 +143,7 @@ def collapse(text: str) -> str:
 
 
 def walk_items(
-    data: Any,
+    data: Data,
     key_text: Callable[[Any], Any | None] = lambda key: key,
 ) -> list[Item]:
     """Every key and scalar of `data` in document order, each value under its nearest key.
@@ -394,7 +394,7 @@ def _align_unordered(matcher: _Matcher, lines: LineIndex) -> Refusal | None:
     return None
 
 
-def _align(text: str, tokens: Sequence[Token], data: Any, lexicon: Lexicon) -> Refusal | None:
+def _align(text: str, tokens: Sequence[Token], data: Data, lexicon: Lexicon) -> Refusal | None:
     matcher = _Matcher(tokens, lexicon.items(data, tokens))
     lines = LineIndex(text)
     if lexicon.ordered:
@@ -682,7 +682,7 @@ def _mapped(tokens: Sequence[Token], patched: _Patched) -> list[Token]:
 
 
 def align(
-    text: str, data: Any, fixes: Sequence[Fix], lexicon: Lexicon, options: Options
+    text: str, data: Data, fixes: Sequence[Fix], lexicon: Lexicon, options: Options
 ) -> Refusal | None:
     """Why `data`, a repair of `text` made with `fixes`, must be refused (None: it lines up)."""
     spans = fix_spans(text, fixes)
@@ -735,7 +735,7 @@ def has_content(text: str, format: str, options: Options) -> bool:
 
 
 def check(
-    text: str, data: Any, fixes: Iterable[Fix], format: str, options: Options
+    text: str, data: Data, fixes: Iterable[Fix], format: str, options: Options
 ) -> Refusal | None:
     """The provenance check of a repaired result (see the module docstring)."""
     lexicon = lexicon_for(format)

@@ -33,7 +33,7 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
-from structconv.neutral import iter_nodes
+from structconv.neutral import Data, iter_nodes
 from structconv.repair.edits import LineIndex, removed_spans
 from structconv.repair.provenance import Refusal
 from structconv.repair.rules import InputValues
@@ -154,7 +154,7 @@ def _key_text(key: Any) -> str | None:
     return key[1:] if key.startswith("@") else key
 
 
-def _first_invented(source: _Source, data: Any) -> tuple[str, Any] | None:
+def _first_invented(source: _Source, data: Data) -> tuple[str, Any] | None:
     from structconv.neutral import format_path
 
     for path, node in iter_nodes(data):
@@ -174,7 +174,7 @@ def _first_invented(source: _Source, data: Any) -> tuple[str, Any] | None:
 class _Result:
     """The result's scalars and keys as text, for looking input tokens up."""
 
-    def __init__(self, data: Any) -> None:
+    def __init__(self, data: Data) -> None:
         texts: set[str] = set()
         self.numbers: set[int | float] = set()
         for _, node in iter_nodes(data):
@@ -212,7 +212,7 @@ def _spellings(value: Any) -> list[str]:
 
 
 def _first_dropped(
-    text: str, data: Any, fixes: Sequence[Fix], values: InputValues
+    text: str, data: Data, fixes: Sequence[Fix], values: InputValues
 ) -> tuple[str, int] | None:
     spans = removed_spans(text, fixes)
     starts = [start for start, _ in spans]
@@ -255,7 +255,7 @@ def _value_key(value: Any) -> tuple[str, Any] | None:
     return None  # nulls and dates: a YAML `key:` holds a null without a token
 
 
-def _first_repeated(text: str, data: Any, values: InputValues) -> tuple[Any, int, int] | None:
+def _first_repeated(text: str, data: Data, values: InputValues) -> tuple[Any, int, int] | None:
     """A value the data holds more often than the input has tokens for it, as (value,
     times in the data, tokens in the input). Values no token spells whole (a string
     made of a part of one) are not counted; they are traced by the other checks."""
@@ -277,7 +277,7 @@ def _first_repeated(text: str, data: Any, values: InputValues) -> tuple[Any, int
 
 def check_provenance(
     text: str,
-    data: Any,
+    data: Data,
     fixes: Sequence[Fix],
     format: str,
     values: InputValues,

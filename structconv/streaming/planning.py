@@ -18,6 +18,7 @@ from structconv.formats.records import (
     Unstreamable,
     WriterPlan,
 )
+from structconv.names import Format
 from structconv.options import Options
 from structconv.source import is_regular_file
 from structconv.streaming.ranges import convert_in_ranges
@@ -53,7 +54,7 @@ def can_stream(source_format: str, target_format: str, options: Options) -> bool
     return pair in STREAMABLE and not (pair[0] == "xml" and options.schema is not None)
 
 
-def modules_for(source_formats: Iterable[str], target_format: str) -> set[str]:
+def modules_for(source_formats: Iterable[Format], target_format: Format) -> set[str]:
     """The modules that streaming these formats to the target imports, for a process pool
     to load once: this package, and the record modules of the pairs that stream."""
     needed = {"structconv.streaming"}
