@@ -43,6 +43,7 @@ from structconv.errors import (
     UsageError,
 )
 from structconv.formats.detect import detect_format
+from structconv.hooks import NORMALIZE_FLAGS, run_options
 from structconv.names import REPAIR_MODES, RepairMode
 from structconv.options import YAML_MERGE_POLICIES, YAML_TAG_POLICIES, Options
 from structconv.pool import process_pool, stop_now
@@ -614,49 +615,43 @@ def repair_command(
             click.echo(f"{output}: written")
 
 
+def _normalize_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The click options of hooks.NORMALIZE_FLAGS, in their order."""
+    for flag in reversed(NORMALIZE_FLAGS):
+        if flag.kind == "switch":
+            option = click.option(flag.name, is_flag=True, default=flag.default, help=flag.help)
+        elif flag.kind == "toggle":
+            option = click.option(f"{flag.name}/--no-{flag.name[2:]}", default=None, help=flag.help)
+        elif flag.kind == "choice":
+            option = click.option(
+                flag.name,
+                type=click.Choice(flag.choices),
+                default=flag.default,
+                show_default=True,
+                help=flag.help,
+            )
+        elif flag.kind == "path":
+            option = click.option(flag.name, type=click.Path(dir_okay=False), help=flag.help)
+        else:
+            option = click.option(flag.name, type=int, help=flag.help)
+        command = option(command)
+    return command
+
+
 @main.command("normalize")
 @click.argument("files", nargs=-1, required=True)
-@click.option("--check", is_flag=True, help="Write nothing; exit 1 if a file would change.")
-@click.option("--diff", is_flag=True, help="Write nothing; print a unified diff of each change.")
-@click.option(
-    "--repair",
-    type=click.Choice(["off", "rules", "auto"]),
-    default="off",
-    show_default=True,
-    help="Broken files: off (report them), rules, auto (rules, then the model); fixes are listed.",
-)
-@click.option("--indent", type=int, help="Spaces per level (default 2, or the config's).")
-@click.option("--width", type=int, help="Line width for short arrays and folding (default 88).")
-@click.option("--sort-keys", is_flag=True, default=None, help="Sort mapping keys (default off).")
-@click.option(
-    "--indent-sequences/--no-indent-sequences",
-    default=None,
-    help="YAML: indent a list under its key (default on).",
-)
-@click.option(
-    "--config",
-    type=click.Path(dir_okay=False),
-    help="Settings file (default: .structconv.toml or [tool.structconv] found upward).",
-)
-def normalize_command(
-    files: tuple[str, ...],
-    check: bool,
-    diff: bool,
-    repair: RepairMode,
-    config: str | None,
-    **flags: Any,
-) -> None:
+@_normalize_options
+def normalize_command(files: tuple[str, ...], **flags: Any) -> None:
     """Rewrite FILES (or the data files in folders) in their canonical same-format layout.
 
     The data never changes: every file is read again and compared before it is
     written. Exit codes: 0 nothing changed, 1 a file changed, would change (--check,
     --diff) or failed, 2 usage.
     """
-    from structconv.normalize.runner import RunOptions, run
+    from structconv.normalize.runner import run
 
-    options = RunOptions(check=check, diff=diff, repair=repair, config=config, flags=flags)
     try:
-        status = run(files, options)
+        status = run(files, run_options(flags))
     except UsageError as error:
         raise click.UsageError(str(error)) from None
     sys.exit(status)

@@ -10,7 +10,6 @@ from typing import Literal, get_args
 
 # The formats, canonical names (aliases such as "yml" and "tsv" are not among them).
 Format = Literal["json", "jsonc", "json5", "jsonl", "yaml", "toml", "xml", "csv"]
-FORMAT_NAMES: tuple[Format, ...] = get_args(Format)
 
 # "off" raises the ParseError; "rules" repairs with deterministic rules; "auto" adds the
 # model for what the rules cannot settle; "llm" uses the model only.

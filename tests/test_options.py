@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
+from typing import Any, get_args
 
 import pytest
 
 from structconv import formats
 from structconv.errors import UsageError
-from structconv.names import FORMAT_NAMES, REPAIR_MODES
+from structconv.names import REPAIR_MODES, Format
 from structconv.options import Options
 
 BAD = [
@@ -48,5 +48,5 @@ def test_good_values_are_kept() -> None:
 
 
 def test_the_literal_names_are_the_registry_and_the_modes() -> None:
-    assert FORMAT_NAMES == formats.FORMATS
+    assert get_args(Format) == formats.FORMATS
     assert REPAIR_MODES == ("off", "rules", "auto", "llm")

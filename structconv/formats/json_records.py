@@ -178,7 +178,6 @@ class JsonWriter:
         self.indent = options.indent or None
         self.flags = orjson.OPT_SORT_KEYS if options.sort_keys else 0
         self.pad = b""
-        self.frame_closing: bytes | None = None
         if target == "jsonl":
             self.opening = self.separator = self._closing = self._empty = b""
             return
