@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -75,21 +76,18 @@ def convert(
             source_text, source_format, output, represented, target_format, options
         )
         notes += left_out
-    if repaired is None:
-        return Result(
-            text=output,
-            data=represented,
-            source_format=source_format,
-            target_format=target_format,
-            encoding=encoding,
-            notes=notes,
-        )
-    return Result(
+    result = Result(
         text=output,
         data=represented,
         source_format=source_format,
         target_format=target_format,
         encoding=encoding,
+        notes=notes,
+    )
+    if repaired is None:
+        return result
+    return replace(
+        result,
         fixes=repaired.fixes,
         confidence=repaired.confidence,
         used_model=repaired.used_model,

@@ -21,15 +21,20 @@ def loads(text: str, options: Options) -> list[Data]:
         try:
             records.append(json_format.CODEC.loads(line, options))
         except ParseError as error:
-            raise ParseError(
-                error.message,
-                format="jsonl",
-                line=number,
-                column=error.column,
-                snippet=line[:200],
-                hint=error.hint,
-            ) from None
+            raise line_error(error, number, line[:200]) from None
     return records
+
+
+def line_error(error: ParseError, number: int, snippet: str) -> ParseError:
+    """The JSON reader's error in one line, placed at that line of the file."""
+    return ParseError(
+        error.message,
+        format="jsonl",
+        line=number,
+        column=error.column,
+        snippet=snippet,
+        hint=error.hint,
+    )
 
 
 def represent(data: Data, options: Options) -> list[Data]:

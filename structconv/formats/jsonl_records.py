@@ -9,6 +9,7 @@ from structconv.errors import ParseError
 from structconv.formats import json as json_format
 from structconv.formats import records
 from structconv.formats.json_records import JsonWriter
+from structconv.formats.jsonl import line_error
 from structconv.formats.records import (
     Batch,
     EncodingMismatch,
@@ -36,14 +37,7 @@ def _batches(source: TextSource, options: Options) -> Iterator[Batch]:
                 try:
                     record = loads(line, options)
                 except ParseError as error:
-                    raise ParseError(
-                        error.message,
-                        format="jsonl",
-                        line=number,
-                        column=error.column,
-                        snippet=line[:200].rstrip("\r\n"),
-                        hint=error.hint,
-                    ) from None
+                    raise line_error(error, number, line[:200].rstrip("\r\n")) from None
                 if isinstance(record, dict | list) and depth(record) >= options.max_depth:
                     raise ParseError(
                         f"the data nests deeper than {options.max_depth} levels",

@@ -3,7 +3,6 @@ needs it (whole, or a byte range of it), and the record codec that reads it."""
 
 from __future__ import annotations
 
-import codecs
 import io
 from collections.abc import Iterator
 from itertools import chain
@@ -11,15 +10,8 @@ from pathlib import Path
 from typing import IO, Any
 
 from structconv import formats
+from structconv.encoding import BOMS
 from structconv.formats.records import Batch, EncodingMismatch, RecordCodec
-
-_BOMS: tuple[tuple[bytes, str], ...] = (
-    (codecs.BOM_UTF32_LE, "utf-32"),
-    (codecs.BOM_UTF32_BE, "utf-32"),
-    (codecs.BOM_UTF8, "utf-8-sig"),
-    (codecs.BOM_UTF16_LE, "utf-16"),
-    (codecs.BOM_UTF16_BE, "utf-16"),
-)
 
 
 def records_of(format: str) -> RecordCodec:
@@ -45,7 +37,7 @@ class TextFile:
         if text is None and span is None:
             with path.open("rb") as stream:
                 head = stream.read(4)
-            self.encoding = next((name for bom, name in _BOMS if head.startswith(bom)), "utf-8-sig")
+            self.encoding = next((name for bom, name in BOMS if head.startswith(bom)), "utf-8-sig")
 
     def open(self) -> IO[str]:
         if self.text is not None:
