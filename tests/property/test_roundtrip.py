@@ -419,7 +419,7 @@ HAZARDS: dict[str, str] = {
     "null": '{"root": {"a": null, "b": "x"}}',
     "two texts": '{"root": {"#content": ["a", "b"]}}',
     "blank beside children": '{"root": {"#content": [" ", {"c": "x"}]}}',
-    "nanoseconds": 'when = 1987-07-05T17:45:56.123456789Z\n',
+    "nanoseconds": "when = 1987-07-05T17:45:56.123456789Z\n",
     "huge float": '{"root": {"a": 1e400}}',
     "huge integer": '{"root": {"a": ' + "9" * 5000 + "}}",
     "attribute after child": '{"root": {"c": "x", "@id": "a1"}}',
