@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from structconv import comments, formats
 from structconv.atomic import write_atomic
@@ -16,46 +17,20 @@ from structconv.errors import (
     RepairRejected,
     UsageError,
 )
-from structconv.formats import read, write
+from structconv.formats import write
 from structconv.formats.detect import detect_format
+from structconv.names import Format
 from structconv.options import Options
-from structconv.repair.rules import REVIEWED, RULES
+from structconv.repair import head_needs_review, read_or_repair, reviews
+from structconv.repair import modules_for as repair_modules
 from structconv.result import Result
 from structconv.source import over_limit, read_input
 
-if TYPE_CHECKING:
-    from structconv.repair.pipeline import Repaired
 
-
-def _source_format(text: str, src: str | None, name: str | os.PathLike[str] | None) -> str:
+def _source_format(text: str, src: str | None, name: str | os.PathLike[str] | None) -> Format:
     if src is not None:
         return formats.canonical_name(src)
     return detect_format(text, None if name is None else os.fspath(name))
-
-
-def read_or_repair(text: str, source_format: str, options: Options) -> tuple[Any, Repaired | None]:
-    """The data of `text`, repaired per options.repair when the strict reader refuses it.
-
-    Clean input never reaches a repair rule or the model: the repair package is
-    imported only on the error path (and for the formats whose rules review clean
-    input for ambiguity, such as a CSV with two header rows).
-    """
-    try:
-        data = read(text, source_format, options)
-    except ParseError as error:
-        if options.repair == "off":
-            raise
-        from structconv.repair import pipeline
-
-        repaired = pipeline.repair(text, source_format, error, options, options.repair)
-        return repaired.data, repaired
-    if options.repair != "off" and source_format in REVIEWED:
-        from structconv.repair import pipeline
-
-        reviewed = pipeline.review(text, source_format, data, options, options.repair)
-        if reviewed is not None:
-            return reviewed.data, reviewed
-    return data, None
 
 
 def convert(
@@ -101,21 +76,18 @@ def convert(
             source_text, source_format, output, represented, target_format, options
         )
         notes += left_out
-    if repaired is None:
-        return Result(
-            text=output,
-            data=represented,
-            source_format=source_format,
-            target_format=target_format,
-            encoding=encoding,
-            notes=notes,
-        )
-    return Result(
+    result = Result(
         text=output,
         data=represented,
         source_format=source_format,
         target_format=target_format,
         encoding=encoding,
+        notes=notes,
+    )
+    if repaired is None:
+        return result
+    return replace(
+        result,
         fixes=repaired.fixes,
         confidence=repaired.confidence,
         used_model=repaired.used_model,
@@ -135,12 +107,14 @@ def modules_for(sources: Iterable[str | os.PathLike[str]], to: str) -> list[str]
     # os.path, not PurePath: 12 ms instead of 53 ms for 10,000 names, before a batch starts
     suffixes = {os.path.splitext(source)[1].lower() for source in sources}  # noqa: PTH122
     source_formats = {formats.SUFFIXES[suffix] for suffix in suffixes if suffix in formats.SUFFIXES}
-    needed = {formats.MODULES[formats.canonical_name(to)], "structconv.streaming"}
-    for source_format in source_formats:
-        needed.add(formats.MODULES[source_format])
-        if source_format in REVIEWED:
-            needed.update(("structconv.repair.pipeline", RULES[source_format]))
-    needed |= comments.modules_for(source_formats, formats.canonical_name(to))
+    target_format = formats.canonical_name(to)
+    from structconv import streaming  # its plan; a fork of this process then has it loaded
+
+    needed = {formats.MODULES[target_format]}
+    needed.update(formats.MODULES[source_format] for source_format in source_formats)
+    needed |= streaming.modules_for(source_formats, target_format)
+    needed |= repair_modules(source_formats)
+    needed |= comments.modules_for(source_formats, target_format)
     return sorted(needed)
 
 
@@ -150,10 +124,8 @@ _REVIEW_HEAD_BYTES = 1 << 18
 
 def _head_needs_review(source: Path, source_format: str, options: Options) -> bool:
     """Whether a file about to stream must be read in memory, where it is reviewed."""
-    if options.repair == "off" or source_format not in REVIEWED:
+    if options.repair == "off" or not reviews(source_format):
         return False
-    from structconv.repair import pipeline
-
     try:
         with source.open("rb") as stream:
             head = stream.read(_REVIEW_HEAD_BYTES)
@@ -165,7 +137,7 @@ def _head_needs_review(source: Path, source_format: str, options: Options) -> bo
         text, _ = decode(head, source_format)
     except ParseError:
         return True  # let the in-memory path report (or repair) it
-    return pipeline.head_needs_review(source_format, text, options)
+    return head_needs_review(source_format, text, options)
 
 
 def convert_file(

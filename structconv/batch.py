@@ -116,15 +116,9 @@ class FileOutcome:
 _OUTCOME_FIELDS = tuple(field.name for field in fields(FileOutcome))
 
 
-def output_path(
-    source: str | os.PathLike[str], to: str, out_dir: str | os.PathLike[str] | None
-) -> Path:
-    """Where a converted file goes: the target suffix, beside the input or under out_dir."""
-    return Path(_output_file(os.fspath(source), formats.get_suffix(to), out_dir))
-
-
 def _output_file(source: str, suffix: str, out_dir: str | os.PathLike[str] | None) -> str:
-    """output_path on strings (pathlib's parsing cost 0.4 s for a plan of 10,000 files)."""
+    """Where a converted file goes: the target suffix, beside the input or under out_dir
+    (on strings: pathlib's parsing cost 0.4 s for a plan of 10,000 files)."""
     directory, name = os.path.split(source)
     stem, old_suffix = os.path.splitext(name)  # noqa: PTH122 - str in, str out
     if old_suffix == ".":  # "notes." has no suffix to replace, as for pathlib

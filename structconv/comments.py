@@ -24,11 +24,11 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Set
 from dataclasses import dataclass, field
 from typing import Any
 
-from structconv.neutral import PathPart, first_difference, format_path
+from structconv.neutral import Data, PathPart, first_difference, format_path
 from structconv.options import Options
 
 COMMENTED: frozenset[str] = frozenset({"yaml", "toml", "jsonc", "json5"})
@@ -86,7 +86,7 @@ _LIBRARIES = {
 }
 
 
-def modules_for(sources: set[str], target: str) -> set[str]:
+def modules_for(sources: Set[str], target: str) -> set[str]:
     """The modules that carrying comments from these formats into `target` imports."""
     if target not in COMMENTED or not sources & COMMENTED:
         return set()
@@ -431,7 +431,7 @@ def _attach_toml(text: str, comments: Comments) -> tuple[str, list[tuple[Path, i
 
 
 def _attach_slash(
-    data: Any, comments: Comments, options: Options, nonfinite: bool
+    data: Data, comments: Comments, options: Options, nonfinite: bool
 ) -> tuple[str, list[tuple[Path, int]]]:
     from structconv.formats.commented_json import (
         Comment,
@@ -467,7 +467,7 @@ def _attach_slash(
 
 
 def attach(
-    text: str, data: Any, format: str, comments: Comments, options: Options
+    text: str, data: Data, format: str, comments: Comments, options: Options
 ) -> tuple[str, list[tuple[Path, int]]]:
     """`text` (the writer's output for `data`) with the comments placed, and the paths
     whose comments found no place."""
@@ -482,7 +482,7 @@ def carry(
     source_text: str,
     source_format: str,
     output: str,
-    data: Any,
+    data: Data,
     target_format: str,
     options: Options,
 ) -> tuple[str, tuple[str, ...]]:

@@ -194,6 +194,18 @@ class AmbiguousInput(StructconvError):
         return AmbiguousInput(self.ambiguity, self.hint, source)
 
 
+class NormalizationRefused(StructconvError):
+    """Normalizing would have changed the data (or did not settle); the file is left as it is."""
+
+    def __init__(self, format: str, why: str) -> None:
+        self.format = format
+        self.why = why
+        super().__init__(
+            f"{format}: normalization refused: {why}; the file was left unchanged. "
+            "Please report this with the file."
+        )
+
+
 class ModelUnavailable(StructconvError):
     """The repair model is needed but its extra is not installed (or its file is missing)."""
 

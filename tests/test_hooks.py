@@ -7,11 +7,12 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
 
-from structconv.hooks import check_main, main
+from structconv.hooks import check_main, main, normalize_parser
 
 ROOT = Path(__file__).resolve().parent.parent
 UGLY_JSON = '{"name":"app","ports":[80,443]}'
@@ -210,3 +211,48 @@ def test_hooks_take_json_with_comments_as_it_is(
         normalized = Path(path).read_text()
         assert all(comment in normalized for comment in comments), path
     assert main(files) == 0
+
+
+def _hook_flags() -> dict[str, str | None]:
+    return {
+        option: action.help
+        for action in normalize_parser()._actions
+        for option in action.option_strings
+        if option not in ("-h", "--help")
+    }
+
+
+def _command() -> Any:
+    from structconv.cli import main as command_line
+
+    return command_line.commands["normalize"]
+
+
+def _command_flags() -> dict[str, str | None]:
+    import click
+
+    return {
+        option: parameter.help
+        for parameter in _command().params
+        if isinstance(parameter, click.Option)
+        for option in (*parameter.opts, *parameter.secondary_opts)
+    }
+
+
+@pytest.mark.parametrize(
+    "given",
+    [
+        [],
+        ["--check", "--sort-keys", "--indent", "4"],
+        ["--no-indent-sequences", "--repair", "rules"],
+    ],
+)
+def test_the_hook_and_the_command_take_the_same_normalize_flags(given: list[str]) -> None:
+    """Declared once (hooks.NORMALIZE_FLAGS): the same names and help, and the same
+    values for the same arguments."""
+    assert _hook_flags() == _command_flags()
+    hook = vars(normalize_parser().parse_args(given))
+    del hook["filenames"]
+    command = _command().make_context("normalize", [*given, "file"]).params
+    del command["files"]
+    assert hook == command

@@ -17,11 +17,15 @@ from collections.abc import Callable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import PurePath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from structconv.errors import ParseError, RoundTripError, UsageError
-from structconv.neutral import depth, first_difference
+from structconv.names import Format
+from structconv.neutral import Data, depth, first_difference
 from structconv.options import Options
+
+if TYPE_CHECKING:
+    from structconv.formats.records import RecordCodec
 
 
 @dataclass(frozen=True)
@@ -35,6 +39,9 @@ class Codec:
     reread:    text -> represented data, to verify that `dumps` lost nothing.
     fast_write: data -> verified text in one C-speed pass, or None when it cannot vouch
                for the result (then the general represent/dumps/reread path runs).
+
+    A format whose data is a list of records may also stream: RECORD_MODULES names the
+    module whose RECORDS reads or writes it a batch at a time (formats/records.py).
     """
 
     name: str
@@ -69,7 +76,7 @@ def collecting_notes() -> Iterator[dict[str, str]]:
 
 
 # Format name -> the module that defines its CODEC.
-MODULES: dict[str, str] = {
+MODULES: dict[Format, str] = {
     "json": "structconv.formats.json",
     "jsonc": "structconv.formats.jsonc",
     "json5": "structconv.formats.json5",
@@ -80,9 +87,19 @@ MODULES: dict[str, str] = {
     "csv": "structconv.formats.csv",
 }
 
-FORMATS: tuple[str, ...] = tuple(MODULES)
+FORMATS: tuple[Format, ...] = tuple(MODULES)
 
-SUFFIXES: dict[str, str] = {
+# Format name -> the module whose RECORDS streams it (formats/records.py), for
+# structconv.streaming. Names, like MODULES, so that a batch can plan which modules its
+# workers load without importing them here.
+RECORD_MODULES: dict[Format, str] = {
+    "json": "structconv.formats.json_records",
+    "jsonl": "structconv.formats.jsonl_records",
+    "xml": "structconv.formats.xml_records",
+    "csv": "structconv.formats.csv_records",
+}
+
+SUFFIXES: dict[str, Format] = {
     ".json": "json",
     ".jsonc": "jsonc",
     ".json5": "json5",
@@ -98,10 +115,11 @@ SUFFIXES: dict[str, str] = {
     ".tsv": "csv",
 }
 
-ALIASES: dict[str, str] = {"yml": "yaml", "ndjson": "jsonl", "tsv": "csv"}
+ALIASES: dict[str, Format] = {"yml": "yaml", "ndjson": "jsonl", "tsv": "csv"}
 
 
-def canonical_name(name: str) -> str:
+def canonical_name(name: str) -> Format:
+    """The format a name means (any case, a leading dot, an alias such as "yml")."""
     lowered = name.lower().lstrip(".")
     lowered = ALIASES.get(lowered, lowered)
     if lowered not in MODULES:
@@ -115,13 +133,22 @@ def get_codec(name: str) -> Codec:
     return codec
 
 
+def get_records(name: str) -> RecordCodec | None:
+    """What the format offers streaming (formats/records.py); None: it does not stream."""
+    module = RECORD_MODULES.get(canonical_name(name))
+    if module is None:
+        return None
+    records: RecordCodec = importlib.import_module(module).RECORDS
+    return records
+
+
 def get_suffix(name: str) -> str:
     """The usual file suffix of a format, for naming outputs."""
     canonical = canonical_name(name)
     return next(suffix for suffix, owner in SUFFIXES.items() if owner == canonical)
 
 
-def format_from_suffix(path: str | PurePath) -> str | None:
+def format_from_suffix(path: str | PurePath) -> Format | None:
     return SUFFIXES.get(PurePath(path).suffix.lower())
 
 
@@ -142,7 +169,7 @@ def without_gc() -> Iterator[None]:
             gc.enable()
 
 
-def read(text: str, format: str, options: Options) -> Any:
+def read(text: str, format: str, options: Options) -> Data:
     """Parse `text` into neutral data with the strict reader, within the depth and size limits."""
     if len(text) > options.max_bytes:
         raise ParseError(
@@ -181,7 +208,7 @@ def too_deep(format: str, options: Options, *, recursed: bool = False) -> ParseE
 
 
 def write(
-    data: Any, target_format: str, options: Options, source_format: str = "data"
+    data: Data, target_format: str, options: Options, source_format: str = "data"
 ) -> tuple[str, Any]:
     """The text of `data` in the target format, and the data as the target holds it.
 
@@ -194,7 +221,7 @@ def write(
         return _write(data, target_format, options, source_format)
 
 
-def _write(data: Any, target_format: str, options: Options, source_format: str) -> tuple[str, Any]:
+def _write(data: Data, target_format: str, options: Options, source_format: str) -> tuple[str, Any]:
     codec = get_codec(target_format)
     if codec.fast_write is not None:
         text = codec.fast_write(data, options)

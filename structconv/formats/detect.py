@@ -10,6 +10,7 @@ from pathlib import PurePath
 
 from structconv.errors import UsageError
 from structconv.formats import format_from_suffix
+from structconv.names import Format
 
 _TOML_TABLE = re.compile(r"\[\[?\s*[A-Za-z0-9_\-\"'. ]+\s*\]\]?\s*(#.*)?$")
 _TOML_KEY = re.compile(
@@ -43,7 +44,7 @@ def _looks_like_csv(lines: list[str]) -> bool:
     return False
 
 
-def detect_text(text: str) -> str:
+def detect_text(text: str) -> Format:
     """The format of `text` from its content alone; UsageError when it cannot tell."""
     head = text[:65536].lstrip("\ufeff \t\r\n")
     if not head:
@@ -78,7 +79,7 @@ def _is_json_lines(lines: list[str]) -> bool:
     return len(lines) > 1 and all(line.startswith("{") and line.endswith("}") for line in lines[:5])
 
 
-def detect_format(text: str, name: str | PurePath | None = None) -> str:
+def detect_format(text: str, name: str | PurePath | None = None) -> Format:
     """The format from the file name's extension, else from the content.
 
     A JSON file known to hold comments (tsconfig.json, .vscode/*.json, ...: see
@@ -108,9 +109,9 @@ def _is_jsonc_file(text: str, name: str | PurePath) -> bool:
 
 def _configured_as_jsonc(name: str | PurePath) -> bool:
     """Whether the project's settings (`jsonc_files`) list this file as JSONC."""
-    from structconv.config import load_config
+    from structconv.settings_file import listed_as_jsonc
 
     try:
-        return load_config(PurePath(name).parent).is_jsonc(name)
+        return listed_as_jsonc(name)
     except UsageError:
         return False  # a broken settings file is reported by the commands that use it

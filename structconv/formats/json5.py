@@ -24,7 +24,7 @@ import json5
 from structconv.errors import ParseError
 from structconv.formats import Codec
 from structconv.formats import json as strict_json
-from structconv.neutral import PathPart, rebuild
+from structconv.neutral import Data, PathPart, rebuild
 from structconv.options import Options
 
 _POSITION = re.compile(r"^<string>:(\d+) (.*) at column (\d+)$")
@@ -62,7 +62,7 @@ def _error(text: str, message: str, line: int, column: int, hint: str) -> ParseE
     )
 
 
-def loads(text: str, options: Options) -> Any:
+def loads(text: str, options: Options) -> Data:
     try:
         return json5.loads(text, allow_duplicate_keys=False)
     except RecursionError:
@@ -100,7 +100,7 @@ def _represent_scalar(path: list[PathPart], value: Any) -> Any:
     return strict_json.represent_scalar(path, value)
 
 
-def represent(data: Any, options: Options) -> Any:
+def represent(data: Data, options: Options) -> Data:
     return rebuild(
         data,
         _represent_scalar,
@@ -110,7 +110,7 @@ def represent(data: Any, options: Options) -> Any:
     )
 
 
-def dumps(data: Any, options: Options) -> str:
+def dumps(data: Data, options: Options) -> str:
     from structconv.formats.commented_json import render_data
 
     return render_data(data, options, nonfinite=True)

@@ -21,12 +21,12 @@ from __future__ import annotations
 import fnmatch
 import re
 from pathlib import PurePath
-from typing import Any
 
 from structconv.errors import ParseError
 from structconv.formats import Codec
 from structconv.formats import json as strict_json
 from structconv.formats.detect import MAYBE_JSONC
+from structconv.neutral import Data
 from structconv.options import Options
 
 # Files named .json that their tools read as JSON with comments, by the tool that reads
@@ -140,7 +140,7 @@ def _renamed(error: ParseError, text: str) -> ParseError:
     )
 
 
-def loads(text: str, options: Options) -> Any:
+def loads(text: str, options: Options) -> Data:
     plain, _ = as_json(text)
     try:
         data = strict_json.loads(plain, options)
@@ -165,7 +165,7 @@ def uses_jsonc_syntax(text: str) -> bool:
 
 def is_jsonc_path(path: str | PurePath) -> bool:
     """Whether `path` is one of the well-known JSON-with-comments files (the project's
-    own `jsonc_files` are matched by structconv.config)."""
+    own `jsonc_files` are matched by structconv.settings_file)."""
     parts = PurePath(path).as_posix().split("/")
     for pattern in JSONC_FILE_PATTERNS:
         wanted = pattern.split("/")
@@ -175,11 +175,11 @@ def is_jsonc_path(path: str | PurePath) -> bool:
     return False
 
 
-def represent(data: Any, options: Options) -> Any:
+def represent(data: Data, options: Options) -> Data:
     return strict_json.represent(data, options)
 
 
-def dumps(data: Any, options: Options) -> str:
+def dumps(data: Data, options: Options) -> str:
     from structconv.formats.commented_json import render_data
 
     return render_data(data, options, nonfinite=False)

@@ -38,7 +38,7 @@ from structconv.errors import ParseError, UnrepresentableError
 from structconv.formats import Codec
 from structconv.formats.json import string_key
 from structconv.formats.toml_writer import Unwritable, write_document
-from structconv.neutral import DROP, PathPart, format_path, iter_nodes, rebuild
+from structconv.neutral import DROP, Data, PathPart, format_path, iter_nodes, rebuild
 from structconv.options import Options
 
 _POSITION = re.compile(r"at line (\d+), column (\d+)")
@@ -281,7 +281,7 @@ def _exact(text: str, options: Options) -> Any:
     return table(document.meta["nodes"])
 
 
-def loads(text: str, options: Options) -> Any:
+def loads(text: str, options: Options) -> Data:
     surrogate = _SURROGATE.search(text)
     if surrogate is not None:
         line, column = _line_column(text, surrogate.start())
@@ -306,7 +306,7 @@ def loads(text: str, options: Options) -> Any:
     return data
 
 
-def _reread(text: str, options: Options) -> Any:
+def _reread(text: str, options: Options) -> Data:
     """Our own output: no nesting check (the writer bounds it) and nothing to keep exact
     (a Python datetime has no nanoseconds to write, an infinity is written `inf`)."""
     try:
@@ -363,7 +363,7 @@ def _represent_scalar(options: Options) -> Any:
     return scalar
 
 
-def represent(data: Any, options: Options) -> Any:
+def represent(data: Data, options: Options) -> Data:
     """A dict TOML can hold: a top-level non-table goes under options.root when it is set."""
     if not isinstance(data, dict):
         if options.root is None:
@@ -383,7 +383,7 @@ def represent(data: Any, options: Options) -> Any:
     )
 
 
-def _lone_surrogate(data: Any) -> UnrepresentableError:
+def _lone_surrogate(data: Data) -> UnrepresentableError:
     """The writer writes a lone surrogate as it is: name the first value or key that holds one."""
     for path, node in iter_nodes(data):
         places = [(node, list(path))]
@@ -406,7 +406,7 @@ def _write(data: dict[Any, Any], options: Options) -> str:
     )
 
 
-def dumps(data: Any, options: Options) -> str:
+def dumps(data: Data, options: Options) -> str:
     try:
         text = _write(data, options)
     except Unwritable as error:  # represent maps and names what TOML cannot hold first
@@ -427,12 +427,12 @@ def _tagged(value: Any) -> Any:
     raise TypeError
 
 
-def _typed_bytes(data: Any, options: Options) -> bytes:
+def _typed_bytes(data: Data, options: Options) -> bytes:
     flags = orjson.OPT_PASSTHROUGH_DATETIME | (orjson.OPT_SORT_KEYS if options.sort_keys else 0)
     return orjson.dumps(data, default=_tagged, option=flags)
 
 
-def _reads_back(text: str, data: Any, options: Options) -> bool:
+def _reads_back(text: str, data: Data, options: Options) -> bool:
     """Whether `text` reads back as `data`, types, order and offsets included, at C speed:
     `==` rules out other values (and NaN, which the general path then compares), orjson's
     bytes rule out 1 for 1.0 or True, -0.0 for 0.0, a date for its text, another offset."""
@@ -443,7 +443,7 @@ def _reads_back(text: str, data: Any, options: Options) -> bool:
         return False
 
 
-def fast_write(data: Any, options: Options) -> str | None:
+def fast_write(data: Data, options: Options) -> str | None:
     """The text of data TOML holds as it is, verified when options.verify; else None, and
     the general path maps the data (represent) and names what TOML cannot hold."""
     if type(data) is not dict:

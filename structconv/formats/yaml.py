@@ -69,6 +69,7 @@ from structconv.formats.yaml_events import (
 )
 from structconv.formats.yaml_tags import CORE, tag_of_mapping
 from structconv.neutral import (
+    Data,
     PathPart,
     depth,
     first_difference,
@@ -309,7 +310,7 @@ def _mark_strings_yaml_rs_would_type(text: str) -> tuple[str, str | None]:
     return marker.join(pieces), marker
 
 
-def _strip_marker(data: Any, marker: str) -> Any:
+def _strip_marker(data: Data, marker: str) -> Any:
     """Remove `marker` from every string of `data`, keys included, in place (iterative)."""
 
     def clean(value: Any) -> Any:
@@ -444,7 +445,7 @@ def _long_run(text: str, character_class: str, length: int) -> bool:
     return False
 
 
-def _final_block_scalar(text: str, data: Any) -> Any:
+def _final_block_scalar(text: str, data: Data) -> Any:
     """yaml-rs keeps a line break that a block scalar at the very end of a text without a
     final line break does not have (`a: |\n  x` is "x"): the parser's value replaces it."""
     parent: Any = None
@@ -510,7 +511,7 @@ def _stream_error(text: str, count: int, second_line: int) -> ParseError:
     )
 
 
-def loads(text: str, options: Options) -> Any:
+def loads(text: str, options: Options) -> Data:
     bad = _NOT_PRINTABLE.search(text)
     if bad is not None:
         line, column = line_column(text, bad.start())
@@ -574,7 +575,7 @@ def _represent_key(path: list[PathPart], name: Any) -> Any:
     )
 
 
-def represent(data: Any, options: Options) -> Any:
+def represent(data: Data, options: Options) -> Data:
     if options.multi_document and not isinstance(data, list):
         raise UnrepresentableError(
             "$",
@@ -642,7 +643,7 @@ class _Dumper(yaml.CSafeDumper):
             return _plain_tag(value)
         return super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call]
 
-    def ignore_aliases(self, data: Any) -> bool:
+    def ignore_aliases(self, data: Data) -> bool:
         """Shared nodes (the YAML reader shares an alias's node) are written out in full,
         as yaml-rs writes them, not as `&id001` anchors."""
         return True
@@ -738,7 +739,7 @@ def _dump_yaml_rs(documents: list[Any], options: Options) -> str | None:
     return text if first_difference(expected, again) is None else None
 
 
-def dumps(data: Any, options: Options) -> str:
+def dumps(data: Data, options: Options) -> str:
     if options.max_depth > _INLINE_LEVELS and depth(data) > _INLINE_LEVELS:
         raise UnrepresentableError(
             "$", "yaml", f"the data nests deeper than the YAML writer's {_INLINE_LEVELS} levels"
@@ -756,7 +757,7 @@ def dumps(data: Any, options: Options) -> str:
         raise _untaggable(data, failure) from None
 
 
-def _untaggable(data: Any, failure: _Untaggable) -> UnrepresentableError:
+def _untaggable(data: Data, failure: _Untaggable) -> UnrepresentableError:
     path = next((list(path) for path, node in iter_nodes(data) if node is failure.mapping), ["?"])
     key = next(iter(failure.mapping))
     return UnrepresentableError(
@@ -768,7 +769,7 @@ def _untaggable(data: Any, failure: _Untaggable) -> UnrepresentableError:
     )
 
 
-def _lone_surrogate(data: Any) -> UnrepresentableError:
+def _lone_surrogate(data: Data) -> UnrepresentableError:
     """The only text UTF-8 cannot encode: name the first value or key that holds one."""
     for path, node in iter_nodes(data):
         places = [(node, list(path))]

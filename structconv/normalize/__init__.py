@@ -33,18 +33,21 @@ from typing import Any
 
 from structconv import formats
 from structconv.atomic import in_place_target, permissions_from, write_atomic
-from structconv.config import NormalizeSettings
 from structconv.encoding import decode
 from structconv.errors import (
     AmbiguousInput,
+    NormalizationRefused,
     ParseError,
     RepairRejected,
     StructconvError,
     UsageError,
 )
 from structconv.formats.detect import detect_format
-from structconv.neutral import PathPart, first_difference, format_path
+from structconv.names import RepairMode
+from structconv.neutral import Data, PathPart, first_difference, format_path
+from structconv.normalize.settings import NormalizeSettings
 from structconv.options import Options
+from structconv.repair import read_or_repair
 from structconv.result import Fix
 
 # Format name -> the module that defines its `normalize`.
@@ -68,18 +71,6 @@ _OWN_LINE_ENDINGS = frozenset({"csv"})
 Normalizer = Callable[[str, NormalizeSettings], str]
 
 
-class NormalizationRefused(StructconvError):
-    """Normalizing would have changed the data (or did not settle); the file is left as it is."""
-
-    def __init__(self, format: str, why: str) -> None:
-        self.format = format
-        self.why = why
-        super().__init__(
-            f"{format}: normalization refused: {why}; the file was left unchanged. "
-            "Please report this with the file."
-        )
-
-
 def normalizer_for(format: str) -> Normalizer:
     """The `normalize` function of a format (its module is imported now)."""
     name = formats.canonical_name(format)
@@ -89,7 +80,7 @@ def normalizer_for(format: str) -> Normalizer:
     return function
 
 
-def read_data(text: str, format: str) -> Any:
+def read_data(text: str, format: str) -> Data:
     """The neutral data of `text`, as validation compares it (ParseError when invalid)."""
     return formats.read(text, format, _READ_OPTIONS.get(format, _DEFAULT_OPTIONS))
 
@@ -234,21 +225,19 @@ def file_format(path: str | os.PathLike[str], text: str, format: str | None = No
     return detect_format(text, os.fspath(path))
 
 
-def repair_text(text: str, format: str, mode: str) -> tuple[str, tuple[Fix, ...]]:
-    """The repaired source text and its fixes, from the repair pipeline (structconv.convert
-    with `repair=mode`); raises what the pipeline raises when it cannot repair."""
-    from structconv.api import convert
-
-    extra: dict[str, Any] = {"multi_document": True} if format == "yaml" else {}
-    result = convert(text, src=format, to=format, repair=mode, **extra)
-    return (text if result.repaired is None else result.repaired), result.fixes
+def repair_text(text: str, format: str, mode: RepairMode) -> tuple[str, tuple[Fix, ...]]:
+    """The repaired source text and its fixes, from the repair pipeline with `repair=mode`;
+    raises what the pipeline raises when it cannot repair."""
+    options = Options(repair=mode, multi_document=format == "yaml")
+    _, repaired = read_or_repair(text, format, options)
+    return (text, ()) if repaired is None else (repaired.text, repaired.fixes)
 
 
 def normalize_file(
     path: str | os.PathLike[str],
     settings: NormalizeSettings,
     format: str | None = None,
-    repair: str = "off",
+    repair: RepairMode = "off",
 ) -> NormalizedFile:
     """Read, decode and normalize one file; errors carry the file name.
 

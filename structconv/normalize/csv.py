@@ -19,8 +19,8 @@ from __future__ import annotations
 import csv
 import io
 
-from structconv.config import NormalizeSettings
 from structconv.formats.csv import sniff_delimiter
+from structconv.normalize.settings import NormalizeSettings
 
 _BOM = "\ufeff"
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from collections import Counter
 
-from structconv.config import NormalizeSettings
 from structconv.formats.commented_json import Layout, parse, render
+from structconv.normalize.settings import NormalizeSettings
 
 
 def normalize(text: str, settings: NormalizeSettings) -> str:

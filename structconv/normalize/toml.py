@@ -23,7 +23,7 @@ import tomlkit
 from tomlkit import items
 from tomlkit.container import Container
 
-from structconv.config import NormalizeSettings
+from structconv.normalize.settings import NormalizeSettings
 
 _TOKEN = re.compile(
     r'"""(?:[^"\\]|\\[\s\S]|"(?!""))*"{3,5}'

@@ -47,8 +47,8 @@ from ruamel.yaml.nodes import ScalarNode, SequenceNode
 from ruamel.yaml.representer import RoundTripRepresenter
 from ruamel.yaml.serializer import templated_id
 
-from structconv.config import NormalizeSettings
 from structconv.errors import UsageError
+from structconv.normalize.settings import NormalizeSettings
 
 _EXPLICIT_START = re.compile(r"\A(?:[ \t]*(?:#.*)?\n)*---(?=[ \t\r\n]|\Z)")
 # Comment lines before a first `---`, which ruamel.yaml drops (a license header, often).

@@ -28,7 +28,7 @@ from structconv.errors import (
     RepairRejected,
     StructconvError,
 )
-from structconv.neutral import first_difference
+from structconv.neutral import Data, first_difference
 from structconv.options import Options
 from structconv.repair import guesses, provenance
 from structconv.repair.grammar import grammar_for
@@ -131,7 +131,7 @@ def generate(
     )
 
     def refuse(
-        why: str, data: Any = None, held: bool = False, confidence: float = 0.0
+        why: str, data: Data = None, held: bool = False, confidence: float = 0.0
     ) -> RepairRejected:
         return RepairRejected(
             format,
@@ -197,7 +197,7 @@ def generate(
 
 
 def check_answer(
-    original: str, data: Any, format: str, options: Options | None = None
+    original: str, data: Data, format: str, options: Options | None = None
 ) -> str | None:
     """Why the data the model wrote for `original` must be refused, or None. Stricter
     than for a rule's repair: no fix excuses a missing value, no value may be copied

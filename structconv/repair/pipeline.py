@@ -2,7 +2,7 @@
 
     rules (structconv.repair.rules.<format>)  ->  Patched text | Ambiguity | nothing
     the strict reader reads the patched text  ->  data
-    structconv.validate checks provenance     ->  accepted, or RepairRejected
+    repair/provenance.py checks provenance    ->  accepted, or RepairRejected
     what the rules cannot settle              ->  the model (mode "auto" / "llm"), when installed
 
 Modes: "off" never gets here; "rules" uses the rules only; "auto" (the default) uses
@@ -17,6 +17,8 @@ from typing import Any
 
 from structconv import formats
 from structconv.errors import AmbiguousInput, ModelUnavailable, ParseError, RepairRejected
+from structconv.names import RepairMode
+from structconv.neutral import Data
 from structconv.options import Options
 from structconv.repair import provenance
 from structconv.repair.rules import RuleOutcome, rules_for
@@ -28,7 +30,7 @@ class Repaired:
     """Accepted repaired input: its text in the source format, its data, and the record."""
 
     text: str
-    data: Any
+    data: Data
     fixes: tuple[Fix, ...]
     confidence: float
     used_model: bool = False
@@ -69,7 +71,7 @@ def _accept(
 
 
 def _settle_ambiguity(
-    original: str, format: str, ambiguity: Ambiguity, options: Options, mode: str
+    original: str, format: str, ambiguity: Ambiguity, options: Options, mode: RepairMode
 ) -> Repaired:
     """Keep the candidates that validate; one left is the answer, several need the model."""
     valid: list[Candidate] = []
@@ -139,7 +141,7 @@ def _model_generates(original: str, format: str, error: ParseError, options: Opt
 
 
 def _apply(
-    original: str, format: str, outcome: RuleOutcome, options: Options, mode: str
+    original: str, format: str, outcome: RuleOutcome, options: Options, mode: RepairMode
 ) -> Repaired | None:
     if outcome is None:
         return None
@@ -151,7 +153,9 @@ def _apply(
     return Repaired(outcome.text, data, outcome.fixes, outcome.confidence)
 
 
-def repair(text: str, format: str, error: ParseError, options: Options, mode: str) -> Repaired:
+def repair(
+    text: str, format: str, error: ParseError, options: Options, mode: RepairMode
+) -> Repaired:
     """Repair `text`, which the strict reader refused with `error`, or raise.
 
     Raises the original ParseError (with a hint) when nothing can repair it,
@@ -184,7 +188,9 @@ def repair(text: str, format: str, error: ParseError, options: Options, mode: st
     raise _unrepaired(error, "no repair rule applies")
 
 
-def review(text: str, format: str, data: Any, options: Options, mode: str) -> Repaired | None:
+def review(
+    text: str, format: str, data: Data, options: Options, mode: RepairMode
+) -> Repaired | None:
     """For input that parsed: a repair when its rules find it ambiguous (a CSV with two
     header rows), else None (the common case, and cheap)."""
     module = rules_for(format)

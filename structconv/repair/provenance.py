@@ -45,9 +45,10 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
-from structconv.neutral import PathPart, format_path
+from structconv.neutral import Data, PathPart, format_path
 from structconv.options import Options
 from structconv.repair.edits import LineIndex
+from structconv.repair.spelling import unescape_backslashes
 from structconv.result import Fix
 
 
@@ -102,7 +103,7 @@ class Lexicon(Protocol):
 
     def tokens(self, text: str, options: Options) -> list[Token]: ...
 
-    def items(self, data: Any, tokens: Sequence[Token]) -> list[Item]: ...
+    def items(self, data: Data, tokens: Sequence[Token]) -> list[Item]: ...
 
     def removable(self, rule: str, token: Token, text: str) -> bool:
         """Whether a fix of this removing rule may take this token of `text` away."""
@@ -142,7 +143,7 @@ def collapse(text: str) -> str:
 
 
 def walk_items(
-    data: Any,
+    data: Data,
     key_text: Callable[[Any], Any | None] = lambda key: key,
 ) -> list[Item]:
     """Every key and scalar of `data` in document order, each value under its nearest key.
@@ -393,7 +394,7 @@ def _align_unordered(matcher: _Matcher, lines: LineIndex) -> Refusal | None:
     return None
 
 
-def _align(text: str, tokens: Sequence[Token], data: Any, lexicon: Lexicon) -> Refusal | None:
+def _align(text: str, tokens: Sequence[Token], data: Data, lexicon: Lexicon) -> Refusal | None:
     matcher = _Matcher(tokens, lexicon.items(data, tokens))
     lines = LineIndex(text)
     if lexicon.ordered:
@@ -499,8 +500,6 @@ _NULL = frozenset({"null", "none", "nil", "~", "undefined"})
 
 def _decodings(text: str) -> list[str]:
     """The input's text as a fix may have respelled it: escapes and references decoded."""
-    from structconv.validate import unescape_backslashes
-
     views = {text, unescape_backslashes(text), unescape_backslashes(text, keep_unknown=True)}
     if "&" in text:
         views.add(html.unescape(text))
@@ -683,7 +682,7 @@ def _mapped(tokens: Sequence[Token], patched: _Patched) -> list[Token]:
 
 
 def align(
-    text: str, data: Any, fixes: Sequence[Fix], lexicon: Lexicon, options: Options
+    text: str, data: Data, fixes: Sequence[Fix], lexicon: Lexicon, options: Options
 ) -> Refusal | None:
     """Why `data`, a repair of `text` made with `fixes`, must be refused (None: it lines up)."""
     spans = fix_spans(text, fixes)
@@ -736,7 +735,7 @@ def has_content(text: str, format: str, options: Options) -> bool:
 
 
 def check(
-    text: str, data: Any, fixes: Iterable[Fix], format: str, options: Options
+    text: str, data: Data, fixes: Iterable[Fix], format: str, options: Options
 ) -> Refusal | None:
     """The provenance check of a repaired result (see the module docstring)."""
     lexicon = lexicon_for(format)

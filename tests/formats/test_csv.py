@@ -16,7 +16,8 @@ from hypothesis import strategies as st
 import structconv
 from structconv.errors import ParseError, StructconvError, UnrepresentableError, UsageError
 from structconv.formats import csv as csv_format
-from structconv.formats.csv import CODEC, infer_cell, infer_column, sniff_delimiter
+from structconv.formats.csv import CODEC, sniff_delimiter
+from structconv.formats.csv_types import infer_cell, infer_column
 from structconv.formats.json import orjson_writes_exactly
 from structconv.options import Options
 
@@ -279,7 +280,7 @@ def test_column_inference_agrees_when_one_cell_spoils_a_uniform_column(
 
 @given(st.lists(st.tuples(_ADVERSARIAL, _ADVERSARIAL), min_size=1, max_size=20))
 def test_records_hold_only_values_that_orjson_writes_exactly(rows: list[tuple[str, str]]) -> None:
-    # The streaming writer relies on it (structconv.streaming._Target: exact by construction).
+    # The streaming writer relies on it (formats.json_records.JsonWriter: exact by construction).
     buffer = io.StringIO(newline="")
     csv.writer(buffer).writerows([("a", "b.c"), *rows])
     with contextlib.suppress(StructconvError):

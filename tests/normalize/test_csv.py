@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from structconv.config import NormalizeSettings
 from structconv.normalize import normalize_text
 from structconv.normalize.csv import normalize
+from structconv.normalize.settings import NormalizeSettings
 
 
 def norm(text: str) -> str:

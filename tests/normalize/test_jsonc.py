@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from structconv.config import NormalizeSettings
 from structconv.formats import read
 from structconv.formats.commented_json import parse, walk
 from structconv.normalize import normalize_file, normalize_text
+from structconv.normalize.settings import NormalizeSettings
 from structconv.options import Options
 
 FIXTURES = Path(__file__).resolve().parent.parent / "formats" / "fixtures" / "jsonc"

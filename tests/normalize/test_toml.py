@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from structconv.config import NormalizeSettings
 from structconv.encoding import decode
 from structconv.normalize import normalize_text
+from structconv.normalize.settings import NormalizeSettings
 from tests.conftest import ORACLES
 
 

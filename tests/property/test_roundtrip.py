@@ -24,7 +24,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from structconv import StructconvError, UnrepresentableError, api, convert, formats
-from structconv.formats.csv import infer_cell
+from structconv.formats.csv_types import infer_cell
 from structconv.formats.yaml_tags import tag_of_key
 from structconv.neutral import first_difference
 from structconv.options import Options
@@ -419,7 +419,7 @@ HAZARDS: dict[str, str] = {
     "null": '{"root": {"a": null, "b": "x"}}',
     "two texts": '{"root": {"#content": ["a", "b"]}}',
     "blank beside children": '{"root": {"#content": [" ", {"c": "x"}]}}',
-    "nanoseconds": 'when = 1987-07-05T17:45:56.123456789Z\n',
+    "nanoseconds": "when = 1987-07-05T17:45:56.123456789Z\n",
     "huge float": '{"root": {"a": 1e400}}',
     "huge integer": '{"root": {"a": ' + "9" * 5000 + "}}",
     "attribute after child": '{"root": {"c": "x", "@id": "a1"}}',

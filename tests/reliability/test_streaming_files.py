@@ -7,6 +7,7 @@ change, then some after) with exit status 0; a write error named the input.
 
 from __future__ import annotations
 
+import dataclasses
 import resource
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,11 +16,12 @@ from typing import Any
 import pytest
 
 import structconv
-from structconv import InputChanged, streaming
+from structconv import InputChanged, formats, streaming
+from structconv.formats.records import RecordCodec, Stream
 from structconv.options import Options
 from tests.reliability.conftest import Run
 
-ROWS = 5000  # several batches (formats.csv.BATCH_ROWS rows each)
+ROWS = 5000  # several batches (formats.records.BATCH_RECORDS records each)
 
 
 def _csv(path: Path) -> Path:
@@ -35,21 +37,41 @@ def _jsonl(path: Path) -> Path:
     return path
 
 
+def _after_first_batch(monkeypatch: pytest.MonkeyPatch, format: str, action: Any) -> None:
+    """Let the record reader of `format` run `action` once it handed over a batch, as a
+    program still writing the file would."""
+    original = formats.get_records
+
+    def records_of(name: str) -> RecordCodec | None:
+        found = original(name)
+        if found is None or found.read is None or name != format:
+            return found
+        read = found.read
+
+        def reading(source: Any, options: Options) -> Stream:
+            stream = read(source, options)
+
+            def batches() -> Iterator[Any]:
+                for number, batch in enumerate(stream):
+                    if number == 1:
+                        action()
+                    yield batch
+
+            return Stream(batches(), stream.plain, stream.frame)
+
+        return dataclasses.replace(found, read=reading)
+
+    monkeypatch.setattr(formats, "get_records", records_of)
+
+
 def _append_after_first_batch(
-    monkeypatch: pytest.MonkeyPatch, function: str, path: Path, line: str
+    monkeypatch: pytest.MonkeyPatch, format: str, path: Path, line: str
 ) -> None:
-    """Let `streaming.<function>` append `line` to `path` once it handed over a batch,
-    as a program still writing the file would."""
-    original = getattr(streaming, function)
+    def append() -> None:
+        with path.open("a") as stream:
+            stream.write(line)
 
-    def batches(*arguments: Any) -> Iterator[Any]:
-        for number, batch in enumerate(original(*arguments)):
-            if number == 1:
-                with path.open("a") as stream:
-                    stream.write(line)
-            yield batch
-
-    monkeypatch.setattr(streaming, function, batches)
+    _after_first_batch(monkeypatch, format, append)
 
 
 @pytest.mark.parametrize("target", ["json", "jsonl"])
@@ -57,7 +79,7 @@ def test_a_csv_file_that_grows_while_it_streams_fails_and_writes_nothing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, target: str
 ) -> None:
     source = _csv(tmp_path / "growing.csv")
-    _append_after_first_batch(monkeypatch, "_csv_batches", source, "late,row\n")
+    _append_after_first_batch(monkeypatch, "csv", source, "late,row\n")
     out = tmp_path / f"out.{target}"
     with pytest.raises(InputChanged, match="changed while it was read"):
         structconv.convert_file(source, to=target, out=out, workers=1)
@@ -69,9 +91,7 @@ def test_a_jsonl_file_that_grows_while_it_streams_fails_and_writes_nothing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, target: str
 ) -> None:
     source = _jsonl(tmp_path / "growing.jsonl")
-    _append_after_first_batch(
-        monkeypatch, "_jsonl_batches", source, '{"id": "late", "name": "x"}\n'
-    )
+    _append_after_first_batch(monkeypatch, "jsonl", source, '{"id": "late", "name": "x"}\n')
     out = tmp_path / f"out.{target}"
     out.write_text("the previous output\n")
     with pytest.raises(InputChanged):
@@ -85,17 +105,13 @@ def test_a_file_replaced_while_it_streams_fails(
 ) -> None:
     """Same size, another file (a rename over it, as editors and atomic writers do)."""
     source = _jsonl(tmp_path / "replaced.jsonl")
-    original = streaming._jsonl_batches
 
-    def batches(*arguments: Any) -> Iterator[Any]:
-        for number, batch in enumerate(original(*arguments)):
-            if number == 1:
-                twin = tmp_path / "twin.jsonl"
-                twin.write_bytes(source.read_bytes())
-                twin.replace(source)
-            yield batch
+    def replace() -> None:
+        twin = tmp_path / "twin.jsonl"
+        twin.write_bytes(source.read_bytes())
+        twin.replace(source)
 
-    monkeypatch.setattr(streaming, "_jsonl_batches", batches)
+    _after_first_batch(monkeypatch, "jsonl", replace)
     with pytest.raises(InputChanged):
         streaming.stream_convert(source, tmp_path / "out.json", "jsonl", "json", Options())
     assert not (tmp_path / "out.json").exists()
@@ -109,7 +125,7 @@ def test_the_command_line_reports_a_changed_input_as_a_failed_file(
     from structconv.cli import main
 
     source = _csv(tmp_path / "growing.csv")
-    _append_after_first_batch(monkeypatch, "_csv_batches", source, "late,row\n")
+    _append_after_first_batch(monkeypatch, "csv", source, "late,row\n")
     out = tmp_path / "out.jsonl"
     result = CliRunner().invoke(main, ["convert", str(source), "--to", "jsonl", "-o", str(out)])
     assert result.exit_code == 1

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from structconv.formats.csv import infer_cell
+from structconv.formats.csv_types import infer_cell
 from structconv.options import Options
 from structconv.repair.provenance import Item, Role, Token
 from structconv.repair.rules.csv import Dialect, _sep_line, _tokens, detect_dialect

@@ -21,7 +21,7 @@ from typing import Any
 from structconv.options import Options
 from structconv.repair.provenance import ROOT, Item, Role, Token, walk_items
 from structconv.repair.rules.json import _fenced_blocks, _Lexer, _Token
-from structconv.validate import unescape_backslashes
+from structconv.repair.spelling import unescape_backslashes
 
 _LITERALS: dict[str, Any] = {
     "true": True,

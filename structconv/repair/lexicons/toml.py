@@ -23,7 +23,7 @@ from typing import Any
 from structconv.neutral import PathPart
 from structconv.options import Options
 from structconv.repair.provenance import Item, Role, Token, walk_items
-from structconv.validate import unescape_backslashes
+from structconv.repair.spelling import unescape_backslashes
 
 _LEX = re.compile(
     r"""(?P<string>\"\"\"[\s\S]*?(?:\"\"\"(?!")|\Z)|'''[\s\S]*?(?:'''(?!')|\Z)"""

@@ -25,7 +25,7 @@ from typing import Any
 
 from structconv.options import Options
 from structconv.repair.provenance import Item, Role, Token, walk_items
-from structconv.validate import unescape_backslashes
+from structconv.repair.spelling import unescape_backslashes
 
 _BLOCK_HEADER = re.compile(r"[|>][-+0-9]*[ \t]*(?:#.*)?$")
 _CORE_TAG = re.compile(r"!!(?:str|int|float|bool|null|map|seq)$|!$")

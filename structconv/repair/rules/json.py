@@ -80,8 +80,8 @@ from structconv.neutral import iter_nodes
 from structconv.options import Options
 from structconv.repair.edits import Edit, LineIndex, apply_edits
 from structconv.repair.rules import Patched, RuleOutcome
+from structconv.repair.spelling import unescape_backslashes
 from structconv.result import Ambiguity, Candidate
-from structconv.validate import unescape_backslashes
 
 # Confidence per kind of change (Patched.confidence is the minimum over the changes made).
 COSMETIC = 0.99  # comments, odd whitespace, trailing commas, fences

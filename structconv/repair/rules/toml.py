@@ -66,8 +66,8 @@ from structconv.errors import ParseError
 from structconv.options import Options
 from structconv.repair.edits import EditSession, LineIndex
 from structconv.repair.rules import Patched, RuleOutcome
+from structconv.repair.spelling import VERSION, unescape_backslashes
 from structconv.result import Ambiguity, Candidate
-from structconv.validate import unescape_backslashes
 
 _KEYWORDS = frozenset(
     {"true", "false", "null", "True", "False", "None", "undefined", "NaN", "Infinity", "nil"}
@@ -134,8 +134,6 @@ _CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
 # dotted version.
 _NUMBER_START = re.compile(r"[+\-_.\d]|Infinity\b|NaN\b")
 _KEY_THEN_EQUALS = re.compile(r"[ \t]*[A-Za-z0-9_.-]*[ \t]*=")
-# A dotted version (1.2.3, 1.2.3-rc.1): text in every reading (repair/guesses.py too).
-VERSION = re.compile(r"\d+(?:\.\d+){2,}(?:[-+][0-9A-Za-z.+-]*[0-9A-Za-z])?")
 _KEYWORD_THEN_WORDS = re.compile(r"(?:true|false)[ \t]+\S.*")
 _BOOLEAN_SPELLINGS = {
     **dict.fromkeys(("True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON"), "true"),

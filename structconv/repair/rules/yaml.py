@@ -89,9 +89,9 @@ from structconv.options import Options
 from structconv.repair import provenance
 from structconv.repair.edits import EditSession, LineIndex
 from structconv.repair.rules import Patched, RuleOutcome
+from structconv.repair.spelling import unescape_backslashes
 from structconv.repair.windows import yaml_top_key
 from structconv.result import Ambiguity, Candidate, Fix
-from structconv.validate import unescape_backslashes
 
 TAB_INDENTATION = "tab-indentation"
 TAB_SEPARATOR = "tab-separator"

@@ -1,4 +1,4 @@
-"""Provenance: a repaired result holds exactly the input's values."""
+"""The textual provenance check (tune judges its pairs with it): nothing invented, nothing dropped."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ from collections.abc import Iterator
 from typing import Any
 
 from structconv.repair.edits import Edit, apply_edits
+from structconv.repair.spelling import unescape_backslashes
+from structconv.repair.textual import check_provenance
 from structconv.result import Fix
-from structconv.validate import check_provenance, unescape_backslashes
 
 
 def words(text: str) -> Iterator[tuple[str, int]]:

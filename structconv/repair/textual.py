@@ -1,6 +1,8 @@
-"""Provenance of repaired data: nothing invented, nothing dropped.
+"""The textual provenance check: nothing invented, nothing dropped, by looking values up.
 
-Every repair, by a rule or by the model, is checked here before it is accepted:
+The runtime judges every repair with the alignment of provenance.py. This older, looser
+check stays for one caller: tune/data.py judges the training pairs it generates with it
+(see the data card it writes). It asks two questions:
 
 - invented: every scalar and key of the result must be traceable to the input text.
   Strings are looked up as substrings of the input, modulo the ways formats spell
@@ -9,14 +11,14 @@ Every repair, by a rule or by the model, is checked here before it is accepted:
   the input; booleans and nulls against their literals. A key may also come from the
   `after` text of a Fix (a rule that wraps several XML roots names the wrapper).
 - dropped: every value token of the input (found by the lenient lexer of the format's
-  rules module, `input_values`, since the input does not parse) must appear in the result, unless it lies in a span that
-  a Fix replaced: a removed comment, a dropped duplicate key, a preamble line.
-  Comments are not values: conversion drops them for valid input too.
+  rules module, `input_values`, since the input does not parse) must appear in the
+  result, unless it lies in a span that a Fix replaced: a removed comment, a dropped
+  duplicate key, a preamble line. Comments are not values: conversion drops them for
+  valid input too.
 
-The check is deliberately textual: it cannot tell that a value moved to the wrong
-key, which is what the round-trip checks and, for ambiguous input, the candidates
-are for. It can tell that a value appeared from nowhere or vanished, which is the
-failure mode of lenient parsers and of language models.
+It cannot tell that a value moved to the wrong key; it can tell that a value appeared
+from nowhere or vanished, which is the failure mode of lenient parsers and of language
+models.
 """
 
 from __future__ import annotations
@@ -28,19 +30,17 @@ import itertools
 import math
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from typing import Any
 
-from structconv.neutral import iter_nodes
+from structconv.neutral import Data, iter_nodes
 from structconv.repair.edits import LineIndex, removed_spans
+from structconv.repair.provenance import Refusal
+from structconv.repair.rules import InputValues
+from structconv.repair.spelling import unescape_backslashes
 from structconv.result import Fix
 
 _WHITESPACE = re.compile(r"\s+")
-_BACKSLASH_ESCAPE = re.compile(
-    r"\\(?:u([0-9a-fA-F]{4})|U([0-9a-fA-F]{8})|x([0-9a-fA-F]{2})|(.))", re.S
-)
-_SIMPLE_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "0": "\0", "e": "\x1b"}
 _NUMBER = re.compile(
     r"[-+]?(?:0[xX][0-9a-fA-F_]+|0[oO][0-7_]+|0[bB][01_]+"
     r"|(?:\d[\d_]*\.?[\d_]*|\.\d[\d_]*)(?:[eE][-+]?\d+)?|inf|nan|Infinity|NaN)"
@@ -55,41 +55,8 @@ _HAS_WORD = re.compile(r"\w")
 _COMPLETE_REFERENCE = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
 
 
-# The input's value tokens and their offsets, found without parsing it (it does not parse).
-InputValues = Callable[[str], Iterable[tuple[str, int]]]
-
-
-@dataclass(frozen=True)
-class Refusal:
-    """Why a repair cannot be accepted, and where (0 when there is no one place)."""
-
-    reason: str
-    line: int = 0
-    column: int = 0
-
-
 def _collapse(text: str) -> str:
     return _WHITESPACE.sub(" ", text).strip()
-
-
-def unescape_backslashes(text: str, *, keep_unknown: bool = False) -> str:
-    """JSON/YAML/TOML-style escapes decoded leniently: an unknown escape gives its
-    character, or with `keep_unknown` stays as written (`C:\\temp` keeps its backslash
-    either way only in the second reading)."""
-
-    def one(match: re.Match[str]) -> str:
-        code = match.group(1) or match.group(2) or match.group(3)
-        if code is not None:
-            try:
-                return chr(int(code, 16))
-            except (ValueError, OverflowError):
-                return match.group()
-        character = match.group(4)
-        if character in _SIMPLE_ESCAPES or character in "\\\"'/":
-            return _SIMPLE_ESCAPES.get(character, character)
-        return match.group() if keep_unknown else character
-
-    return _BACKSLASH_ESCAPE.sub(one, text)
 
 
 def _number_value(literal: str) -> int | float | None:
@@ -187,7 +154,7 @@ def _key_text(key: Any) -> str | None:
     return key[1:] if key.startswith("@") else key
 
 
-def _first_invented(source: _Source, data: Any) -> tuple[str, Any] | None:
+def _first_invented(source: _Source, data: Data) -> tuple[str, Any] | None:
     from structconv.neutral import format_path
 
     for path, node in iter_nodes(data):
@@ -207,7 +174,7 @@ def _first_invented(source: _Source, data: Any) -> tuple[str, Any] | None:
 class _Result:
     """The result's scalars and keys as text, for looking input tokens up."""
 
-    def __init__(self, data: Any) -> None:
+    def __init__(self, data: Data) -> None:
         texts: set[str] = set()
         self.numbers: set[int | float] = set()
         for _, node in iter_nodes(data):
@@ -245,7 +212,7 @@ def _spellings(value: Any) -> list[str]:
 
 
 def _first_dropped(
-    text: str, data: Any, fixes: Sequence[Fix], values: InputValues
+    text: str, data: Data, fixes: Sequence[Fix], values: InputValues
 ) -> tuple[str, int] | None:
     spans = removed_spans(text, fixes)
     starts = [start for start, _ in spans]
@@ -288,7 +255,7 @@ def _value_key(value: Any) -> tuple[str, Any] | None:
     return None  # nulls and dates: a YAML `key:` holds a null without a token
 
 
-def _first_repeated(text: str, data: Any, values: InputValues) -> tuple[Any, int, int] | None:
+def _first_repeated(text: str, data: Data, values: InputValues) -> tuple[Any, int, int] | None:
     """A value the data holds more often than the input has tokens for it, as (value,
     times in the data, tokens in the input). Values no token spells whole (a string
     made of a part of one) are not counted; they are traced by the other checks."""
@@ -310,7 +277,7 @@ def _first_repeated(text: str, data: Any, values: InputValues) -> tuple[Any, int
 
 def check_provenance(
     text: str,
-    data: Any,
+    data: Data,
     fixes: Sequence[Fix],
     format: str,
     values: InputValues,

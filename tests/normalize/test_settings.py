@@ -1,4 +1,4 @@
-"""Settings: defaults, validation, discovery of [tool.structconv] / .structconv.toml, overrides."""
+"""Normalization settings: defaults, validation, discovery of [tool.structconv] / .structconv.toml, overrides."""
 
 from __future__ import annotations
 
@@ -6,13 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from structconv.config import (
+from structconv.errors import UsageError
+from structconv.normalize.settings import (
     NormalizeSettings,
     load_config,
     load_config_file,
     settings_for_file,
 )
-from structconv.errors import UsageError
 
 
 def test_defaults() -> None:
@@ -123,7 +123,7 @@ def test_reading_settings_does_not_import_tomlkit() -> None:
     import sys
 
     code = (
-        "import sys, structconv.config as c; c.settings_for_file('x.json'); "
+        "import sys, structconv.normalize.settings as c; c.settings_for_file('x.json'); "
         "print('tomlkit' in sys.modules)"
     )
     completed = subprocess.run(
@@ -132,13 +132,8 @@ def test_reading_settings_does_not_import_tomlkit() -> None:
     assert completed.stdout.strip() == "False"
 
 
-def test_jsonc_files_list_files_and_are_checked(tmp_path: Path) -> None:
+def test_a_bad_jsonc_files_list_is_refused_by_normalize_too(tmp_path: Path) -> None:
     config = tmp_path / ".structconv.toml"
-    config.write_text('indent = 4\njsonc_files = ["conf/*.json"]\n')
-    loaded = load_config_file(config)
-    assert loaded.base.indent == 4
-    assert loaded.is_jsonc(tmp_path / "conf" / "a.json")
-    assert not loaded.is_jsonc(tmp_path / "a.json")
-    config.write_text("jsonc_files = 3\n")
+    config.write_text("indent = 4\njsonc_files = 3\n")
     with pytest.raises(UsageError, match="jsonc_files must be a list of globs"):
         load_config_file(config)
