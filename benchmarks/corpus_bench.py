@@ -688,9 +688,9 @@ def run_check(outcome: Outcome, path: Path) -> None:
 
 
 def run_normalize(outcome: Outcome, path: Path, raw: bytes, text: str, reference: Any) -> None:
-    from structconv.normalize.settings import NormalizeSettings
     from structconv.errors import StructconvError
     from structconv.normalize import normalize_file
+    from structconv.normalize.settings import NormalizeSettings
 
     try:
         normalized = normalize_file(path, NormalizeSettings())
