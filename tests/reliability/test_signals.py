@@ -122,7 +122,11 @@ def test_ctrl_c_while_a_command_starts_exits_130_without_a_traceback(tmp_path: P
         encoding="utf-8",
     )
     completed = subprocess.run(
-        [sys.executable, "-c", "from structconv import console; console.load('slow_start', 'main')"],
+        [
+            sys.executable,
+            "-c",
+            "from structconv import console; console.load('slow_start', 'main')",
+        ],
         capture_output=True,
         text=True,
         cwd=tmp_path,
