@@ -153,7 +153,7 @@ def tokens(text: str) -> list[Token]:
         if next_text == ":":
             role = Role.KEY
         elif (
-            token.kind == "string"
+            (token.kind == "string" or (token.kind == "word" and token.text not in _LITERALS))
             and next_text == ","
             and not after_colon
             and stack
@@ -182,7 +182,7 @@ def tokens(text: str) -> list[Token]:
         elif token.text in _LITERALS and role is not Role.KEY:
             readings = (_LITERALS[token.text],)
         else:  # a bare word: a name only as a key
-            readings = (token.text,) if role is Role.KEY else ()
+            readings = (token.text,) if role is Role.KEY or comma_as_colon else ()
         owner = None
         if role is Role.KEY:
             if stack and stack[-1].bracket == "{":
