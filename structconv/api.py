@@ -41,7 +41,8 @@ def read_or_repair(text: str, source_format: str, options: Options) -> tuple[Any
     input for ambiguity, such as a CSV with two header rows).
     """
     try:
-        data = read(text, source_format, options)
+        with formats.collecting_notes() as read_notes:
+            data = read(text, source_format, options)
     except ParseError as error:
         if options.repair == "off":
             raise
@@ -54,8 +55,30 @@ def read_or_repair(text: str, source_format: str, options: Options) -> tuple[Any
 
         reviewed = pipeline.review(text, source_format, data, options, options.repair)
         if reviewed is not None:
-            return reviewed.data, reviewed
+            return reviewed.data, reviewed  # (what the reader noted is not this reading's)
+    for kind, message in read_notes.items():
+        formats.note(kind, message)
     return data, None
+
+
+def _read(
+    text: str | bytes,
+    src: str | None,
+    name: str | os.PathLike[str] | None,
+    options: Options,
+) -> tuple[str, str, str, Any, Repaired | None]:
+    """(decoded text, encoding, source format, data, repair) of `text`; the decoder and
+    the readers tell what they guessed or renamed through `formats.note`."""
+    if isinstance(text, bytes):
+        hinted = src or (formats.format_from_suffix(os.fspath(name)) if name is not None else None)
+        if len(text) > options.max_bytes:
+            raise over_limit(options.max_bytes, hinted or "input", len(text))
+        decoded, encoding = decode(text, None if hinted is None else formats.canonical_name(hinted))
+    else:
+        decoded, encoding = text.removeprefix("\ufeff"), "utf-8"
+    source_format = _source_format(decoded, src, name)
+    data, repaired = read_or_repair(decoded, source_format, options)
+    return decoded, encoding, source_format, data, repaired
 
 
 def convert(
@@ -76,25 +99,16 @@ def convert(
     options = Options.from_settings(settings)
     target_format = formats.canonical_name(to)
     try:
-        if isinstance(text, bytes):
-            hinted = src or (
-                formats.format_from_suffix(os.fspath(name)) if name is not None else None
-            )
-            if len(text) > options.max_bytes:
-                raise over_limit(options.max_bytes, hinted or "input", len(text))
-            decoded, encoding = decode(
-                text, None if hinted is None else formats.canonical_name(hinted)
-            )
-        else:
-            decoded, encoding = text.removeprefix("\ufeff"), "utf-8"
-        source_format = _source_format(decoded, src, name)
-        data, repaired = read_or_repair(decoded, source_format, options)
+        with formats.collecting_notes() as read_notes:
+            decoded, encoding, source_format, data, repaired = _read(text, src, name, options)
         with formats.collecting_notes() as written:
             output, represented = write(data, target_format, options, source_format)
     except (ParseError, RepairRejected, AmbiguousInput) as error:
         raise error.with_source(os.fspath(name)) if name is not None else error from None
-    notes: tuple[str, ...] = () if encoding in ("utf-8", "utf-8-sig") else (f"read as {encoding}",)
-    notes += tuple(written.values())
+    notes: tuple[str, ...] = ()
+    if encoding not in ("utf-8", "utf-8-sig") and "encoding" not in read_notes:
+        notes = (f"read as {encoding}",)
+    notes += tuple(read_notes.values()) + tuple(written.values())
     if comments.may_have_comments(decoded, source_format):
         source_text = decoded if repaired is None else repaired.text
         output, left_out = comments.carry(

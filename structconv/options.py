@@ -45,6 +45,13 @@ class Options:
     delimiter: str | None = None
     # CSV: turn dotted column names back into nested records on reading.
     unflatten: bool = True
+    # CSV: False reads every row as a list of cells (no header row; types inferred per
+    # column as usual). Written CSV has a header unless the data is a list of lists.
+    header: bool = True
+    # CSV holding several tables (each with its own header): None refuses such a file at
+    # the line where the second table starts; N (1-based) reads table N; "all" reads a
+    # list of every table's records.
+    table: int | str | None = None
     # CSV: write text cells (and column names) that start with = + - @ TAB or CR, which a
     # spreadsheet may run as formulas, with a leading ' (the data changes; a note says so).
     # Off: written as they are, with a note on the first one.
@@ -80,7 +87,13 @@ class Options:
             raise UsageError(
                 f"unknown setting(s): {', '.join(unknown)}; known: {', '.join(sorted(known))}"
             )
+        if "table" in settings:
+            settings = {**settings, "table": _table_choice(settings["table"])}
         options = cls(**settings)
+        if options.table is not None and not options.header:
+            raise UsageError(
+                "table picks tables by their header rows; it does not go with header=False"
+            )
         if options.null not in ("error", "drop", "empty"):
             raise UsageError(f"null must be error, drop or empty, not {options.null!r}")
         if options.workers is not None and options.workers < 1:
@@ -105,3 +118,14 @@ class Options:
                 f"repair must be one of {', '.join(REPAIR_MODES)}, not {options.repair!r}"
             )
         return options
+
+
+def _table_choice(value: Any) -> int | str | None:
+    """`table` as given (an int, its digits as text from the command line, or "all")."""
+    if value is None or value == "all":
+        return None if value is None else "all"
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value)
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 1:
+        return value
+    raise UsageError(f"table must be a table number from 1 or 'all', not {value!r}")

@@ -135,7 +135,11 @@ def can_stream(source_format: str, target_format: str, options: Options) -> bool
         pair = (canonical_name(source_format), canonical_name(target_format))
     except UsageError:
         return False
-    return pair in STREAMABLE and not (pair[0] == "xml" and options.schema is not None)
+    return (
+        pair in STREAMABLE
+        and not (pair[0] == "xml" and options.schema is not None)
+        and not (pair[0] == "csv" and options.table is not None)  # tables: read whole
+    )
 
 
 def should_stream(path: PathLike, source_format: str, target_format: str, options: Options) -> bool:
@@ -1180,6 +1184,8 @@ def _records_to_csv(batches: Callable[[], Batches], output: _Output, options: Op
     for batch in batches():
         if refused is not None:
             continue
+        if not count and batch and isinstance(batch[0], list):
+            raise Unstreamable  # rows without a header: written in memory
         try:
             for record in batch:
                 plan.add(csv_format.flatten_record(record, (count,), options, key), (count,))

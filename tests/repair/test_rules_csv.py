@@ -401,10 +401,11 @@ def test_rows_with_trailing_delimiters_are_evidence_for_a_second_header_row() ->
     }
 
 
-def test_repeated_names_over_data_are_not_merged_and_stay_refused() -> None:
-    error = refusal("id,amount,amount\n1,10,12\n2,7,7\n3,5,9\n")
-    assert error.message == "duplicate column name 'amount'"
-    assert "no repair rule applies" in error.hint
+def test_repeated_names_over_data_are_not_merged_but_renamed() -> None:
+    result = repaired("id,amount,amount\n1,10,12\n2,7,7\n3,5,9\n")
+    assert result.data[0] == {"id": 1, "amount": 10, "amount_2": 12}
+    assert result.fixes == ()
+    assert "column 3 'amount' -> 'amount_2'" in result.notes[0]
 
 
 GROUPED = ",2024,2025\nregion,revenue,revenue\nNorth,1200,1350\nSouth,980,1010\nWest,1430,1500\n"
@@ -521,7 +522,7 @@ def test_headerless_export_is_refused_with_a_hint_to_add_a_header() -> None:
     text = "2026-01-05,COFFEE SHOP,3.50,3.50\n2026-01-06,BOOKSTORE,12.99,16.49\n2026-01-07,GROCERY,45.20,61.69\n"
     error = refusal(text)
     assert error.message.startswith("the first row looks like data")
-    assert error.hint.startswith("add a header row naming the columns")
+    assert error.hint.startswith("pass --no-header (API: header=False)")
     assert (error.line, error.column) == (1, 1)
 
 
