@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import codecs
 import re
+import unicodedata
 
 from structconv.errors import ParseError
 from structconv.formats import note
@@ -96,6 +97,26 @@ def _plausible(text: str, encoding: str) -> bool:
     return encoding != "cp932" or _JAPANESE_SCRIPT.search(text) is not None
 
 
+def _western_punctuation(raw: bytes) -> tuple[str, str] | None:
+    """The CP1252 reading when every non-ASCII character it gives is a space, a
+    punctuation mark or a symbol (an acute accent, a curly apostrophe, an en dash, a
+    pound sign, no-break spaces): such a file says nothing about its language, the
+    detector has little to go on (it read an apostrophe written as an acute accent as
+    iso8859_10's I with macron, and no-break spaces as Korean), and these bytes mean
+    these marks in the code page Western spreadsheets write. Letters are left to the
+    detector: "õ" or "ő" is a question of language it answers."""
+    try:
+        text = raw.decode("cp1252")
+    except UnicodeDecodeError:
+        return None
+    if not _plausible(text, "cp1252"):
+        return None
+    marks = {character for character in text if ord(character) > 127}
+    if all(unicodedata.category(character)[0] in "PSZ" for character in marks):
+        return text, "cp1252"
+    return None
+
+
 def _detect_legacy(raw: bytes, error: UnicodeDecodeError, format: str | None) -> tuple[str, str]:
     """The reading of a file that is not UTF-8, preferring the common spreadsheet code
     pages (PREFERRED) whenever charset-normalizer is unsure between them and others.
@@ -110,8 +131,10 @@ def _detect_legacy(raw: bytes, error: UnicodeDecodeError, format: str | None) ->
     guess's "chaos". A code page it does not list at all it has ruled out (measured on
     chardet's corpus: Hungarian ISO-8859-2 read as CP1252 would turn "ő" into "õ").
     Korean text rarely decodes as cp932 at all, so a cp932 reading in Japanese script
-    is taken to be the file's. The note (Result.notes) says that the encoding was
-    guessed, and which near readings would give other text.
+    is taken to be the file's. Failing those, a file whose only non-ASCII characters
+    would be CP1252 punctuation is read as CP1252 (`_western_punctuation`). The note
+    (Result.notes) says that the encoding was guessed, and which near readings would
+    give other text.
     """
     from charset_normalizer import from_bytes
 
@@ -132,6 +155,8 @@ def _detect_legacy(raw: bytes, error: UnicodeDecodeError, format: str | None) ->
         ):
             chosen = (text, encoding)
             break
+    if chosen is None:
+        chosen = _western_punctuation(raw)
     text, encoding = chosen or (str(best), best.encoding)
     others: list[str] = []
     for match in near:

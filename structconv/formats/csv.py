@@ -2,8 +2,13 @@
 
 Conventions (see the README, "CSV"):
 - Reading gives a list of dicts keyed by the header. A row whose field count differs
-  from the header's, a duplicate header name, an unclosed quote or a NUL character is
-  a ParseError with line and column: nothing is padded, truncated or guessed.
+  from the header's, an unclosed quote or a NUL character is a ParseError with line
+  and column: nothing is padded, truncated or guessed. So is a body row that repeats
+  the header, and the start of a second table (`table_starts`: refused, unless
+  options.table picks one table, or all, see `split_tables`).
+- A header name that repeats is renamed name_2, name_3 (`unique_names`), with a note;
+  with repair="off" (strict) it is a ParseError.
+- header=False reads every row as a list (no header; the first row sets the width).
 - Blank lines are skipped; an empty file, or a header without rows, reads as [].
 - The delimiter is sniffed among , ; TAB | when options.delimiter is None, by parsing
   a sample with each candidate and keeping the one whose rows agree with the header.
@@ -11,7 +16,8 @@ Conventions (see the README, "CSV"):
   holding both "a" and "a.b" is a ParseError (pass unflatten=False to keep them flat).
 - Types are inferred only from canonical spellings: a cell becomes an int, a finite
   float or a bool only when writing that value back gives exactly the same text.
-- Writing: data is a list of records (a single record is written as one row); nested
+- Writing: data is a list of records (a single record is written as one row), or a
+  list of lists (rows, written without a header: `fast_write`); nested
   records become dotted columns; columns are the union of keys in first-seen order
   (grouped by parent); cells are text; lines end with CRLF (RFC 4180), fields are
   quoted only when needed. A missing column or None is an error unless null is
@@ -28,6 +34,7 @@ import math
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import islice, repeat
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 from structconv.errors import ParseError, RoundTripError, UnrepresentableError, UsageError
@@ -580,7 +587,7 @@ def iter_batches(
             if not rows:
                 break
             widths = set(map(len, rows))
-            if widths != {width} or (named and header in rows):
+            if widths != {width} or (named and (header in rows or _title_row_in(rows, width))):
                 rows += islice(reader, LOOKAHEAD_ROWS + 1)  # the rows a check looks at
                 _check_body(rows, header, body, consumed, source, delimiter, named)
             consumed += len(rows)
@@ -598,25 +605,42 @@ def iter_batches(
         if header is not None:
             # The batch that failed was never checked: a problem above the bad quote
             # (a second table, whose dialect may differ) is the one to report.
-            rows = _rows_before(source, delimiter, consumed, line)
-            _check_body(rows, header, body, consumed, source, delimiter, named)
+            rows, checked = _rows_to(source, delimiter, consumed, line)
+            _check_body(rows, header, body, consumed, source, delimiter, named, checked)
         snippet = "".join(_raw_lines(source, line, line))
         raise _error(message, line, 0, snippet, hint) from None
 
 
-def _rows_before(source: LineSource, delimiter: str, skip: int, line: int) -> list[list[str]]:
-    """The rows from number `skip` on that end before `line`, read leniently."""
+def _rows_to(
+    source: LineSource, delimiter: str, skip: int, line: int
+) -> tuple[list[list[str]], int]:
+    """The rows from number `skip` on, read leniently up to a few past `line`, and how
+    many of them end before `line` (the rest are there to look ahead)."""
     reader = csv.reader(source(), delimiter=delimiter, strict=False)
     rows: list[list[str]] = []
+    before = 0
     try:
         for index, row in enumerate(reader):
-            if reader.line_num >= line:
+            if index < skip:
+                continue
+            if reader.line_num < line:
+                before += 1
+            elif len(rows) >= before + LOOKAHEAD_ROWS + 1:
                 break
-            if index >= skip:
-                rows.append(row)
+            rows.append(row)
     except csv.Error:
         pass
-    return rows
+    return rows, before
+
+
+def _title_row_in(rows: list[list[str]], width: int) -> bool:
+    """Whether a row of the batch holds one cell and empty ones after it (a title line):
+    a test in C, over the second and the last column first."""
+    if width < 2 or "" not in map(itemgetter(1), rows):
+        return False
+    if "" not in map(itemgetter(width - 1), rows):
+        return False
+    return [""] * (width - 1) in map(itemgetter(slice(1, None)), rows)
 
 
 def _check_body(
@@ -627,18 +651,20 @@ def _check_body(
     source: LineSource,
     delimiter: str,
     named: bool,
+    checked: int | None = None,
 ) -> None:
-    """Raises for the first row of `rows` that is no record under `header`: one of
-    another width, a repeat of the header, or the start of a second table (after a
-    blank line, or where the width changes)."""
+    """Raises for the first row of `rows` (of the first `checked`; the others are there
+    to look ahead) that is no record under `header`: one of another width, a repeat of
+    the header, or the start of a second table (after a blank line or a title line, or
+    where the width changes)."""
     width = len(header)
     after_blank = body.after_blank
     records = body.records
-    for index, row in enumerate(rows):
+    for index, row in enumerate(rows[:checked]):
         if not row:
             after_blank = True
             continue
-        starts = named and (after_blank or len(row) != width)
+        starts = named and (after_blank or len(row) != width or is_title_row(row))
         if starts and table_starts(header, records, after_blank, _nonblank(rows, index)):
             first, _, _ = _row_lines(source, delimiter, consumed + index)
             raise _several_tables(first, "".join(_raw_lines(source, first, first)))
@@ -786,7 +812,7 @@ def split_tables(text: str, delimiter: str, options: Options) -> list[Table]:
         entry = filled[index]
         ahead = [later.cells for later in filled[index : index + LOOKAHEAD_ROWS + 2]]
         if repeats_header(header, entry.cells) or (
-            (entry.after_blank or len(entry.cells) != len(header))
+            (entry.after_blank or len(entry.cells) != len(header) or is_title_row(entry.cells))
             and table_starts(header, records, entry.after_blank, ahead)
         ):
             tables.append(Table(first, last, title))

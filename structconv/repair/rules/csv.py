@@ -27,8 +27,8 @@ no value was invented or silently dropped. The rules, and what each refuses to d
   Summe / Gesamt is removed only when every number in it is the sum of its column (it
   then holds nothing the records do not), the Fix saying which values it drops; any
   other such row stays a record. A clean CSV keeps its Total row: review never drops it.
-- repeated header: a body row identical to the header (concatenated exports) is
-  removed, with a one-cell section title right above it.
+- repeated header: a body row identical to the header (concatenated exports, or the
+  header written twice) is removed, with a one-cell section title right above it.
 - multi-row header: two or three header rows (a group row such as `,Q1,,Q2,` over
   `region,sales,units,sales,units`) become one row of dotted names (`Q1.sales`), which the
   reader nests. When the header row cannot name the columns alone (its names repeat, or
@@ -40,9 +40,16 @@ no value was invented or silently dropped. The rules, and what each refuses to d
   `,l,USD,lb` under `store,volume,price,weight`). Input that parses (`review`) is
   second-guessed only with a blank corner name or a repeated label as well. Labels
   holding '.' are never merged (they would nest again).
+- repeated names: the reader renames them (name_2) with a note; review first weighs a
+  header whose names repeat, or that holds one name and blanks, as the repair weighs
+  a refused file (`_weigh_header`: a multi-row header, a title above the table). A
+  header with unnamed columns between named ones that no row below names is refused.
 - headerless: a first row that reads as a record (its dates and amounts line up with the
-  columns below) under repeated names is refused with a hint to add a header: generated
-  names would be invented keys.
+  columns below, or it repeats a number) is refused with a hint to pass --no-header:
+  generated names would be invented keys.
+- several tables: a second table (`table_starts`, as the strict reader finds it) is
+  refused at its line with the --table hint; no repair joins two tables. With
+  options.table or header=False the rules do nothing (the user chose the reading).
 - ragged rows, never padded or truncated: empty cells past the last column are
   removed; a row of empty cells is removed; a short row is refused (which cell is
   missing cannot be told, and a missing value is not an empty one), and so is a short
@@ -912,7 +919,7 @@ def _second_table(plan: _Plan, rows: Sequence[Row], body: list[int], names: list
         previous = rows[index - 1]
         after_blank = not previous.fields or _blank_like(previous)
         cells = [field.value for field in rows[index].fields]
-        if not after_blank and len(cells) == len(names):
+        if not after_blank and len(cells) == len(names) and not is_title_row(cells):
             continue
         ahead = [
             [field.value for field in rows[i].fields]
