@@ -14,7 +14,8 @@ scored against its clean twin:
 
 - right: the records hold exactly the clean rows, under the clean column names (names
   compared without whitespace and dots: Pollock joins header rows with a space,
-  structconv with a dot);
+  structconv with a dot; empty cells at the end of a row do not count: Pollock keeps a
+  trailing delimiter as an unnamed column, structconv's repair removes it with a fix);
 - names differ: the records are right, their names are not (a header row's group label
   spans other columns in one convention and not in the other, say);
 - ambiguous: structconv offers readings and lets a person (or the model) choose;
@@ -106,8 +107,17 @@ def _squeezed(name: str) -> str:
     return "".join(w for i, w in enumerate(words) if i == 0 or words[i - 1] != w)
 
 
+def _trimmed(row: list[str]) -> list[str]:
+    """A row without the empty cells at its end (a trailing delimiter, which structconv's
+    repair removes with a fix and Pollock's clean files keep as an unnamed column)."""
+    end = len(row)
+    while end and not row[end - 1].strip():
+        end -= 1
+    return row[:end]
+
+
 def _clean_table(case: Case) -> tuple[list[str] | None, list[list[str]]]:
-    rows = [row for row in csv.reader(io.StringIO(case.clean, newline="")) if row]
+    rows = [_trimmed(row) for row in csv.reader(io.StringIO(case.clean, newline="")) if row]
     if case.header_lines == 0:
         if rows and all(_LABEL.fullmatch(name.strip()) for name in rows[0]):
             rows = rows[1:]  # names Pollock gave a file without a header (col_0, date)
@@ -148,12 +158,12 @@ def score(case: Case, **settings: Any) -> tuple[str, str]:
     if not isinstance(data, list) or not data:
         return "wrong", f"read as {type(data).__name__} of {len(data) if data else 0}"
     if isinstance(data[0], list):
-        got_rows = [[str(cell) for cell in row] for row in data]
+        got_rows = [_trimmed([str(cell) for cell in row]) for row in data]
         got_names = None
     else:
         pairs = [_flat(record) for record in data]
-        got_rows = [[str(value) for _, value in record] for record in pairs]
-        got_names = [name for name, _ in pairs[0]]
+        got_rows = [_trimmed([str(value) for _, value in record]) for record in pairs]
+        got_names = _trimmed([name for name, _ in pairs[0]])
     if got_rows != rows:
         first = next(
             (i for i, (a, b) in enumerate(zip(got_rows, rows, strict=False)) if a != b),
