@@ -6,6 +6,7 @@
 """
 
 from structconv.api import convert, convert_file
+from structconv.edit import Edit, EditRefused, PathNotFound, delete, get, search, set_value
 from structconv.errors import (
     AmbiguousInput,
     InputChanged,
@@ -29,11 +30,14 @@ __all__ = [
     "Ambiguity",
     "AmbiguousInput",
     "Candidate",
+    "Edit",
+    "EditRefused",
     "Fix",
     "InputChanged",
     "ModelUnavailable",
     "Options",
     "ParseError",
+    "PathNotFound",
     "RepairRejected",
     "Result",
     "RoundTripError",
@@ -43,5 +47,9 @@ __all__ = [
     "__version__",
     "convert",
     "convert_file",
+    "delete",
     "detect_format",
+    "get",
+    "search",
+    "set_value",
 ]

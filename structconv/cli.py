@@ -1,14 +1,20 @@
 """The `structconv` command: thin; parses flags and calls api/batch.
 
-Exit codes: 0 all ok, 1 some file failed, 2 usage error.
+Exit codes: 0 all ok, 1 some file failed, 2 usage error, 130 interrupted (Ctrl-C).
+What the command is given is checked before any work (a report's folder, the output
+folder, a scheduler's address), so that a mistake fails in a second, not after the batch.
 """
 
 from __future__ import annotations
 
+import contextlib
+import importlib.util
 import os
+import signal
 import sys
-from collections.abc import Callable, Sequence
-from concurrent.futures import Executor
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -17,13 +23,15 @@ import orjson
 
 from structconv import __version__, formats
 from structconv.api import convert, convert_file, modules_for
-from structconv.atomic import write_atomic
+from structconv.atomic import in_place_target, permissions_from, write_atomic
 from structconv.batch import (
     FileOutcome,
     Job,
     attempt,
     convert_many,
+    output_folder_ready,
     plan_jobs,
+    remove_leftovers,
     save_for_review,
 )
 from structconv.encoding import decode
@@ -36,7 +44,7 @@ from structconv.errors import (
 )
 from structconv.formats.detect import detect_format
 from structconv.options import REPAIR_MODES, YAML_MERGE_POLICIES, YAML_TAG_POLICIES, Options
-from structconv.pool import process_pool
+from structconv.pool import process_pool, stop_now
 from structconv.result import Result
 from structconv.source import read_input, read_stream
 
@@ -59,6 +67,92 @@ def _progress(total: int) -> Any:
     return tqdm(total=total, unit="file", file=sys.stderr, leave=False)
 
 
+# Dask's schemes that reach another machine (inproc is within one process).
+_SCHEDULER_SCHEMES = ("tcp", "tls", "ws", "wss", "ucx")
+# How long a scheduler has to accept a connection, then to answer: a cluster answers in
+# milliseconds, and Dask's own 30 s (60 s to give up on an address it cannot parse, for
+# ever on a port that accepts and stays silent) looked like a hang.
+_CONNECT_SECONDS = 3.0
+
+
+def _scheduler_host_port(address: str) -> tuple[str, str, int]:
+    """The scheme, host and port of a scheduler's address; click.BadParameter when it is
+    not `SCHEME://HOST:PORT` (or `HOST:PORT`, Dask's default scheme tcp)."""
+    import urllib.parse  # here: 2 ms of every command's start otherwise
+
+    scheme, separator, rest = address.partition("://")
+    if not separator:
+        scheme, rest = "tcp", address
+    parsed = urllib.parse.urlsplit(f"{scheme}://{rest}")
+    try:
+        port = parsed.port
+    except ValueError:
+        port = None
+    host = parsed.hostname
+    if (
+        scheme not in _SCHEDULER_SCHEMES
+        or not host
+        or port is None
+        or parsed.path not in ("", "/")
+        or any(character.isspace() for character in address)
+    ):
+        raise click.BadParameter(
+            f"{address!r} is not a scheduler address; give SCHEME://HOST:PORT, "
+            f"such as tcp://scheduler:8786 (schemes: {', '.join(_SCHEDULER_SCHEMES)})",
+            param_hint="'--scheduler'",
+        )
+    return scheme, host, port
+
+
+def _reachable_scheduler(address: str) -> None:
+    """Refuse (click.UsageError), within seconds, an address where nothing accepts a
+    connection, or (tcp) where what answers is not a Dask scheduler, before a Client is
+    made: one that cannot connect takes 30 s to say so, and a minute more to close."""
+    import socket
+
+    scheme, host, port = _scheduler_host_port(address)
+    if scheme == "ucx":
+        return  # not over TCP: Dask connects (and times out) itself
+    where = f"--scheduler {address}"
+    try:
+        with socket.create_connection((host, port), timeout=_CONNECT_SECONDS):
+            pass
+    except OSError as error:
+        why = "no answer" if isinstance(error, TimeoutError) else error.strerror or str(error)
+        raise click.UsageError(
+            f"{where}: cannot reach {host}:{port} ({why}, tried for up to "
+            f"{_CONNECT_SECONDS:g} s); start the scheduler there, or check the address"
+        ) from None
+    if scheme != "tcp":
+        return  # tls and websockets need the cluster's security settings: Dask's to use
+    try:
+        kind = _identity(address).get("type")
+    except TimeoutError:
+        kind = f"no answer within {_CONNECT_SECONDS:g} s"
+    except Exception as error:  # a server that is not Dask's answers anything
+        kind = f"an answer Dask cannot read: {type(error).__name__}"
+    if kind != "Scheduler":
+        raise click.UsageError(
+            f"{where}: {host}:{port} accepts connections but is not a Dask scheduler "
+            f"({kind}); check the address and port (a scheduler listens on 8786 by default)"
+        )
+
+
+def _identity(address: str) -> dict[str, Any]:
+    """What the Dask server at `address` says it is, within _CONNECT_SECONDS."""
+    import asyncio
+    import importlib
+
+    core: Any = importlib.import_module("distributed.core")  # untyped: Any
+
+    async def ask() -> dict[str, Any]:
+        async with core.rpc(address, timeout=_CONNECT_SECONDS) as remote:
+            answer: dict[str, Any] = await remote.identity()
+            return answer
+
+    return asyncio.run(asyncio.wait_for(ask(), _CONNECT_SECONDS))
+
+
 def _dask_executor(address: str) -> tuple[Executor, Any]:
     """An executor on the Dask cluster at `address`, and its client (to close)."""
     import importlib
@@ -69,8 +163,9 @@ def _dask_executor(address: str) -> tuple[Executor, Any]:
         raise click.UsageError(
             "--scheduler needs dask.distributed: pip install 'structconv[dask]'"
         ) from None
+    _reachable_scheduler(address)
     try:
-        client = distributed.Client(address, timeout="30s", set_as_default=False)
+        client = distributed.Client(address, timeout="10s", set_as_default=False)
     except (OSError, TimeoutError, ValueError) as error:
         raise click.UsageError(
             f"--scheduler {address}: cannot connect to a Dask scheduler there ({error})"
@@ -78,6 +173,21 @@ def _dask_executor(address: str) -> tuple[Executor, Any]:
     # pure=False: a conversion writes a file; Dask must neither skip nor merge repeats.
     executor: Executor = client.get_executor(pure=False)
     return executor, client
+
+
+def _report_folder_ready(path: str) -> None:
+    """The report is written after the batch: its folder must be there before it starts."""
+    folder = os.path.dirname(path) or "."  # noqa: PTH120 - str in, str out
+    if not Path(folder).is_dir():
+        raise click.BadParameter(
+            f"{path}: the folder {folder} does not exist; create it, or write the report elsewhere",
+            param_hint="'--report'",
+        )
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise click.BadParameter(
+            f"{path}: cannot write into {folder} (permission denied); write the report elsewhere",
+            param_hint="'--report'",
+        )
 
 
 def _write_report(path: str, outcomes: list[FileOutcome]) -> None:
@@ -115,7 +225,26 @@ def _convert_single(
     return attempt(source, target, to, action)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+INTERRUPTED = 130  # 128 + SIGINT, as shells report a command stopped by Ctrl-C
+
+
+class _Commands(click.Group):
+    """Ctrl-C ends any command with status 130 and one line, never a traceback (click's
+    own handling says "Aborted!" and exits 1, as a failed file would)."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            click.echo(
+                "structconv: interrupted; what was converted is in place, and no partial or "
+                "temporary file is left",
+                err=True,
+            )
+            raise click.exceptions.Exit(INTERRUPTED) from None
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="structconv")
 def main() -> None:
     """Convert structured data between JSON, YAML, TOML, XML and CSV, exactly."""
@@ -142,6 +271,11 @@ def model_options(command: Callable[..., Any]) -> Callable[..., Any]:
 @click.option("-o", "--output", help="Output file for a single input ('-' = stdout, the default).")
 @click.option("--out-dir", type=click.Path(file_okay=False), help="Write each output here.")
 @click.option("--in-place", is_flag=True, help="Replace each input by its conversion.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="With --in-place: overwrite an existing file of the output's name (a.json for a.yaml).",
+)
 @click.option(
     "--jobs",
     "-j",
@@ -249,6 +383,7 @@ def convert_command(
     output: str | None,
     out_dir: str | None,
     in_place: bool,
+    force: bool,
     jobs: int,
     scheduler: str | None,
     report: str | None,
@@ -256,6 +391,12 @@ def convert_command(
 ) -> None:
     """Convert FILES (or '-' for stdin) to the format given by --to."""
     settings = _settings(**flags)
+    try:
+        Options.from_settings(settings)
+    except UsageError as error:
+        raise click.UsageError(str(error)) from None
+    if force and not in_place:
+        raise click.UsageError("--force goes with --in-place (other outputs are replaced anyway)")
     if scheduler is not None and jobs > 1:
         raise click.UsageError("use --jobs N (processes here) or --scheduler (Dask), not both")
     destinations = sum([output is not None, out_dir is not None, in_place])
@@ -269,16 +410,27 @@ def convert_command(
         raise click.UsageError("'-' (stdin) converts alone, to stdout or -o FILE")
     if scheduler is not None and not (out_dir or in_place):
         raise click.UsageError("--scheduler runs a batch: give --out-dir DIR or --in-place")
+    if report is not None:
+        _report_folder_ready(report)
 
     if destinations == 0 or output is not None:
         outcomes = [_convert_single(files[0], to, src, output, settings)]
     else:
         if out_dir is not None:
-            Path(out_dir).mkdir(parents=True, exist_ok=True)
+            try:
+                output_folder_ready(out_dir)
+            except UsageError as error:
+                raise click.BadParameter(str(error), param_hint="'--out-dir'") from None
 
         def plan() -> list[Job]:
             return plan_jobs(
-                list(files), to=to, src=src, out_dir=out_dir, in_place=in_place, settings=settings
+                list(files),
+                to=to,
+                src=src,
+                out_dir=out_dir,
+                in_place=in_place,
+                settings=settings,
+                force=force,
             )
 
         outcomes = _run_batch(plan, files, to, jobs, scheduler)
@@ -318,6 +470,7 @@ def _run_batch(
         workers = min(jobs, len(files))
         executor = process_pool(workers, modules_for(files, to)) if workers > 1 else None
     bar = None
+    planned: list[Job] = []
     try:
         try:
             planned = plan()
@@ -327,6 +480,12 @@ def _run_batch(
         return convert_many(
             planned, executor=executor, on_done=(lambda _: bar.update(1)) if bar else None
         )
+    except KeyboardInterrupt:
+        with _uninterrupted():
+            if isinstance(executor, ProcessPoolExecutor):
+                stop_now(executor)  # mid-file: what they wrote is removed below
+            remove_leftovers(planned)
+        raise
     finally:
         if executor is not None:
             executor.shutdown()
@@ -334,6 +493,19 @@ def _run_batch(
             client.close()
         if bar is not None:
             bar.close()
+
+
+@contextlib.contextmanager
+def _uninterrupted() -> Iterator[None]:
+    """A second Ctrl-C must not stop the cleanup of the first (it takes milliseconds)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # only the main thread receives signals (and may set their handlers)
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _fix_report(name: str, original: str, result: Result) -> str:
@@ -434,7 +606,14 @@ def repair_command(
         click.echo(_fix_report(file, original, result), nl=False)
     repaired_text = result.repaired or original
     if write and result.repaired is not None:
-        write_atomic(file, repaired_text, encoding=encoding)
+        try:
+            target = in_place_target(file)
+            with permissions_from(target):
+                write_atomic(target, repaired_text, encoding=encoding)
+        except UsageError as error:
+            raise click.ClickException(f"{file}: not rewritten: {error}") from None
+        except OSError as error:
+            raise click.ClickException(f"{file}: cannot write: {error.strerror}") from None
         click.echo(f"{file}: rewritten")
     if output is not None:
         text = result.text if to else repaired_text
@@ -491,6 +670,22 @@ def normalize_command(
 @main.group("tune")
 def tune_group() -> None:
     """Fine-tune the repair model on your own pairs (needs the [tune] extra)."""
+
+
+def _needs_extra(command: str, extra: str, modules: Sequence[str]) -> None:
+    """Refuse (click.ClickException) before any work when `extra`'s packages are absent."""
+    missing = [name for name in modules if importlib.util.find_spec(name) is None]
+    if missing:
+        raise click.ClickException(
+            f"structconv {command} needs the [{extra}] extra ({', '.join(missing)} not "
+            f"installed): pip install 'structconv[{extra}]'"
+        )
+
+
+# What each command that trains, exports or runs the model imports (see pyproject.toml).
+_TUNE_MODULES = ("torch", "transformers", "peft")
+_EXPORT_MODULES = ("torch", "transformers", "llama_cpp")
+_LLM_MODULES = ("llama_cpp",)
 
 
 @tune_group.command("data")
@@ -553,6 +748,7 @@ def tune_train_command(
     resume: str | None,
 ) -> None:
     """Train a LoRA adapter on the pairs in DATA (train.jsonl, dev.jsonl)."""
+    _needs_extra("tune train", "tune", _TUNE_MODULES)
     from structconv.tune.train import TrainConfig, train
 
     def show(entry: dict[str, float]) -> None:
@@ -591,6 +787,7 @@ def tune_train_command(
 @click.option("--out", type=click.Path(dir_okay=False), help="Default: models/ in this checkout.")
 def tune_export_command(adapter_dir: str, out: str | None) -> None:
     """Convert a trained adapter to GGUF (llama.cpp's converter) and check it loads."""
+    _needs_extra("tune export", "tune", _EXPORT_MODULES)
     from structconv.tune.export import default_adapter_path, export
 
     done = export(Path(adapter_dir), Path(out) if out else default_adapter_path())
@@ -666,6 +863,7 @@ def tune_eval_command(
     compare: tuple[str, ...],
 ) -> None:
     """Exact-data accuracy on a sample of the test split, per format and corruption."""
+    _needs_extra("tune eval", "llm", _LLM_MODULES)
     from structconv.repair.llm import RepairModel, model_files
     from structconv.tune import evaluate
 
@@ -711,3 +909,179 @@ def tune_eval_command(
     click.echo(text)
     if out:
         write_atomic(out, text)
+
+
+# --------------------------------------------------------------------------------------
+# get, set, delete: one value of a file, edited in place (structconv.edit)
+# --------------------------------------------------------------------------------------
+
+
+def _scalar_line(value: Any) -> str | None:
+    """A scalar as plain text (`true`, `null`, `3`, `2024-01-31`), None for a container."""
+    import datetime
+
+    if isinstance(value, dict | list):
+        return None
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, datetime.date | datetime.time):
+        return value.isoformat()
+    return str(value)
+
+
+def _edit_usage(error: Exception) -> click.UsageError:
+    return click.UsageError(str(error))
+
+
+@main.command("get")
+@click.argument("file")
+@click.argument("path", required=False)
+@click.option("--query", "-q", help="A JMESPath expression instead of PATH (wildcards, filters).")
+@click.option(
+    "--to", "to", type=FORMAT_CHOICE, help="Print a mapping or list in FMT (default JSON)."
+)
+@click.option("--from", "src", type=FORMAT_CHOICE, help="FILE's format (default: detected).")
+def get_command(
+    file: str, path: str | None, query: str | None, to: str | None, src: str | None
+) -> None:
+    """Print the value at PATH in FILE (spec.containers[0].image, tool."my.key", root.@id).
+
+    A scalar prints as plain text, a mapping or list as JSON (or --to FMT). Exit codes:
+    0 found, 1 not found or unreadable (the message names the nearest existing part),
+    2 usage (a malformed PATH or query).
+    """
+    from structconv import edit
+    from structconv.errors import StructconvError
+
+    if (path is None) == (query is None):
+        raise click.UsageError("give PATH or --query EXPR (one of them)")
+    try:
+        if query is not None:
+            value = edit.search(file, query, format=src)
+        else:
+            value = edit.get(file, path or "", format=src)
+    except UsageError as error:
+        raise _edit_usage(error) from None
+    except ParseError as error:
+        where = f"{file}:{error.line}:{error.column}" if error.line else file
+        click.echo(f"{where}: {error.brief}", err=True)
+        sys.exit(1)
+    except StructconvError as error:
+        click.echo(str(error), err=True)
+        sys.exit(1)
+    line = _scalar_line(value)
+    if line is not None:
+        click.echo(line)
+    elif to is None:
+        click.echo(orjson.dumps(value, option=orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS))
+    else:
+        text, _ = formats.write(value, formats.canonical_name(to), Options())
+        click.echo(text, nl=not text.endswith("\n"))
+
+
+def _run_edits(
+    files: tuple[str, ...],
+    action: str,
+    path: str,
+    value: Any,
+    src: str | None,
+    check: bool,
+    diff: bool,
+    report: str | None,
+) -> None:
+    from structconv import edit
+
+    try:
+        parsed = edit.parse_path(path)
+        outcomes = edit.edit_files(files, action, parsed, value, format=src, check=check or diff)
+    except UsageError as error:
+        raise _edit_usage(error) from None
+    for outcome in outcomes:
+        click.echo(outcome.line(), err=True)
+        if diff and outcome.diff:
+            click.echo(outcome.diff, nl=False)
+    changed = sum(o.status in ("changed", "would change") for o in outcomes)
+    failed = sum(not o.ok for o in outcomes)
+    if report is not None:
+        from dataclasses import asdict
+
+        body = {"action": action, "path": path, "files": [asdict(o) for o in outcomes]}
+        write_atomic(report, orjson.dumps(body, option=orjson.OPT_INDENT_2).decode() + "\n")
+    if len(outcomes) > 1:
+        verb = "would change" if check or diff else "changed"
+        unchanged = len(outcomes) - changed - failed
+        click.echo(f"{changed} {verb}, {unchanged} unchanged, {failed} failed", err=True)
+    sys.exit(1 if failed or ((check or diff) and changed) else 0)
+
+
+def edit_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The options that set and delete share."""
+    for option in reversed(
+        [
+            click.option(
+                "--from", "src", type=FORMAT_CHOICE, help="The files' format (default: detected)."
+            ),
+            click.option(
+                "--check", is_flag=True, help="Write nothing; exit 1 if a file would change."
+            ),
+            click.option(
+                "--diff", is_flag=True, help="Write nothing; print the diff of each change."
+            ),
+            click.option(
+                "--report",
+                type=click.Path(dir_okay=False),
+                help="Write a JSON report of every file.",
+            ),
+        ]
+    ):
+        command = option(command)
+    return command
+
+
+@main.command("set")
+@click.argument("files", nargs=-1, required=True)
+@click.argument("path")
+@click.argument("value")
+@click.option("--string", "as_string", is_flag=True, help="VALUE is text, as it is.")
+@click.option("--json", "as_json", is_flag=True, help="VALUE is JSON (objects and arrays too).")
+@edit_options
+def set_command(
+    files: tuple[str, ...],
+    path: str,
+    value: str,
+    as_string: bool,
+    as_json: bool,
+    **flags: Any,
+) -> None:
+    """Set PATH to VALUE in each of FILES (or 'deploy/*.yaml'), every other byte kept.
+
+    VALUE is read as a YAML scalar: 3 is a number, true a boolean, '"3"' a string
+    (--string, --json say otherwise). A missing last key is added at the end of its
+    mapping. Each result is read back and compared before it is written: only PATH
+    may change, and only the lines that hold it. Exit codes: 0 done, 1 a file failed
+    (not found, refused, unreadable) or would change (--check, --diff), 2 usage.
+    """
+    from structconv import edit
+
+    if as_string and as_json:
+        raise click.UsageError("use --string or --json, not both")
+    kind = "string" if as_string else "json" if as_json else "yaml"
+    try:
+        parsed_value = edit.read_value(value, kind)
+    except UsageError as error:
+        raise _edit_usage(error) from None
+    _run_edits(files, "set", path, parsed_value, **flags)
+
+
+@main.command("delete")
+@click.argument("files", nargs=-1, required=True)
+@click.argument("path")
+@edit_options
+def delete_command(files: tuple[str, ...], path: str, **flags: Any) -> None:
+    """Remove the key or item at PATH from each of FILES, every other byte kept.
+
+    Exit codes: 0 done, 1 a file failed or would change (--check, --diff), 2 usage.
+    """
+    _run_edits(files, "delete", path, None, **flags)

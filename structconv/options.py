@@ -113,6 +113,13 @@ class Options:
                 f"yaml_merge must be one of {', '.join(YAML_MERGE_POLICIES)}, "
                 f"not {options.yaml_merge!r}"
             )
+        if options.delimiter is not None and (
+            len(options.delimiter) != 1 or options.delimiter in '"\r\n'
+        ):
+            raise UsageError(
+                f"delimiter must be one character other than a quote or a line break, "
+                f"not {options.delimiter!r}"
+            )
         if options.repair not in REPAIR_MODES:
             raise UsageError(
                 f"repair must be one of {', '.join(REPAIR_MODES)}, not {options.repair!r}"

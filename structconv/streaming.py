@@ -70,7 +70,7 @@ from typing import IO, Any, cast
 
 import orjson
 
-from structconv.atomic import atomic_writer
+from structconv.atomic import atomic_writer, temporary_prefix
 from structconv.encoding import decode
 from structconv.errors import ParseError, RoundTripError, UnrepresentableError, UsageError
 from structconv.formats import canonical_name
@@ -614,7 +614,7 @@ def _part_path(output: _Output) -> Path:
     target = Path(output.path)
     try:
         descriptor, name = tempfile.mkstemp(
-            prefix=f".{target.name}.", suffix=".part", dir=target.parent
+            prefix=temporary_prefix(target.name), suffix=".part", dir=target.parent
         )
     except OSError as error:
         raise output.failed(error) from None

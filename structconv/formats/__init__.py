@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import importlib
+import sys
 from collections.abc import Callable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -154,10 +155,23 @@ def read(text: str, format: str, options: Options) -> Any:
         with without_gc():
             return get_codec(format).loads(text, options)
     except RecursionError:
-        raise too_deep(format, options) from None
+        raise too_deep(format, options, recursed=True) from None
 
 
-def too_deep(format: str, options: Options) -> ParseError:
+def too_deep(format: str, options: Options, *, recursed: bool = False) -> ParseError:
+    """The depth error, naming the limit in force: options.max_depth, or, where a reader
+    or writer ran out of Python's stack (`recursed`) under a max_depth raised above
+    Python's recursion limit, that limit, which --max-depth cannot lift."""
+    interpreter = sys.getrecursionlimit()
+    if recursed and options.max_depth >= interpreter:
+        return ParseError(
+            f"the data nests deeper than the {format} reader and writer can follow here: "
+            f"about {interpreter} levels (Python's recursion limit), below --max-depth "
+            f"{options.max_depth}",
+            format=format,
+            hint="this limit is in force whatever --max-depth says; flatten the data",
+            repairable=False,
+        )
     return ParseError(
         f"the data nests deeper than {options.max_depth} levels",
         format=format,
@@ -191,7 +205,7 @@ def _write(data: Any, target_format: str, options: Options, source_format: str) 
     try:
         represented = codec.represent(data, options)
     except RecursionError:
-        raise too_deep(source_format, options) from None
+        raise too_deep(source_format, options, recursed=True) from None
     if codec.fast_write is not None:
         text = codec.fast_write(represented, options)
         if text is not None:

@@ -1148,6 +1148,12 @@ def fill_row(
 
 def _records_and_bases(data: Any) -> list[tuple[Any, tuple[PathPart, ...]]]:
     if isinstance(data, dict):
+        from structconv import formats
+
+        formats.note(
+            "csv-single-record",
+            "one record written as a one-row table: it reads back as a list of one record",
+        )
         return [(data, ())]
     if isinstance(data, list):
         return [(record, (index,)) for index, record in enumerate(data)]

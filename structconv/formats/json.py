@@ -12,12 +12,13 @@ import datetime
 import json
 import math
 import re
+import sys
 from typing import Any
 
 import orjson
 
 from structconv.errors import ParseError, UnrepresentableError
-from structconv.formats import Codec
+from structconv.formats import Codec, too_deep
 from structconv.neutral import PathPart, format_path, iter_nodes, rebuild
 from structconv.options import Options
 
@@ -133,6 +134,15 @@ def loads(text: str, options: Options) -> Any:
         ) from None
     except ValueError as error:
         spelling = str(error)
+        if "integer string conversion" in spelling:
+            digits = re.search(r"-?\d{4300,}", text)
+            raise _error(
+                text,
+                "an integer of more than 4,300 digits (Python's limit for reading one)",
+                digits.start() if digits else 0,
+                "quote it to keep it as text",
+                repairable=False,
+            ) from None
         raise _error(
             text,
             f"{spelling} is not a finite JSON number",
@@ -140,6 +150,8 @@ def loads(text: str, options: Options) -> Any:
             "JSON has no NaN or Infinity; write null or a string",
         ) from None
     except RecursionError:
+        if options.max_depth >= sys.getrecursionlimit():
+            raise too_deep("json", options, recursed=True) from None
         raise _error(
             text,
             "nesting too deep for the JSON reader",
@@ -204,8 +216,20 @@ def string_key(target: str, options: Options) -> Any:
     def key(path: list[PathPart], name: Any) -> Any:
         if isinstance(name, str):
             return name
+        if isinstance(name, tuple | frozenset):
+            kind = "sequence" if isinstance(name, tuple) else "mapping"
+            raise UnrepresentableError(
+                format_path(path[:-1]),
+                target,
+                f"the key {_flow(name)} is a YAML {kind} used as a key, which no {target} "
+                "key can hold",
+                "quote it in the YAML if it is text (an unquoted template such as "
+                "`{{name}}` reads as a mapping)",
+            )
         if options.stringify_keys and (name is None or isinstance(name, int | float | bool)):
             return json.dumps(name)
+        if options.stringify_keys and isinstance(name, datetime.date | datetime.time):
+            return name.isoformat()  # as dates are written as values
         raise UnrepresentableError(
             format_path(path[:-1]),
             target,
@@ -214,6 +238,16 @@ def string_key(target: str, options: Options) -> Any:
         )
 
     return key
+
+
+def _flow(key: Any) -> str:
+    """A YAML complex key as YAML's flow style spells it (a mapping key reads as a
+    frozenset of its items, a sequence key as a tuple)."""
+    if isinstance(key, frozenset):
+        return "{" + ", ".join(f"{_flow(name)}: {_flow(value)}" for name, value in key) + "}"
+    if isinstance(key, tuple):
+        return "[" + ", ".join(_flow(item) for item in key) + "]"
+    return key if isinstance(key, str) else json.dumps(key, default=str)
 
 
 JSON_NATIVE = (str, int, bool, type(None))

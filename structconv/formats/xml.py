@@ -151,8 +151,13 @@ def _syntax_error(text: str, error: etree.XMLSyntaxError, options: Options) -> P
     limit = False  # a limit against hostile input, which no repair may work around
     if "Excessive depth" in message:
         limit = True
-        message = f"the document nests deeper than {PARSER_MAX_DEPTH} elements, the limit for untrusted input"
-        hint = f"if the file is trusted, raise --max-depth above {_DEFAULTS.max_depth} (API: max_depth=)"
+        depth = reader_depth(options)
+        if depth < PARSER_MAX_DEPTH or _trusted(options):
+            message = f"the document nests deeper than {depth} elements, the limit in force"
+            hint = "raise --max-depth (API: max_depth=) if the file is trusted"
+        else:
+            message = f"the document nests deeper than {PARSER_MAX_DEPTH} elements, the limit for untrusted input"
+            hint = f"if the file is trusted, raise --max-depth above {_DEFAULTS.max_depth} (API: max_depth=)"
     elif "huge" in message.lower() or "too long" in message.lower():
         limit = True
         message = f"{message}: over the limit for untrusted input ({PARSER_MAX_TEXT:,} characters in one text or name)"

@@ -498,12 +498,15 @@ def _read_events(text: str, options: Options, parsed: Parsed | None = None) -> A
 
 
 def _stream_error(text: str, count: int, second_line: int) -> ParseError:
+    """Several documents are not broken input: only the user can say they want the list,
+    so no rule or model may join them into one (repairable=False)."""
     return error(
         text,
         f"the stream holds {count} documents",
         second_line,
         1,
         "pass --multi-document (API: multi_document=True) to read them as a list",
+        repairable=False,
     )
 
 

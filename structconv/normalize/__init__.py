@@ -26,13 +26,13 @@ from __future__ import annotations
 import difflib
 import importlib
 import os
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from structconv import formats
+from structconv.atomic import in_place_target, permissions_from, write_atomic
 from structconv.config import NormalizeSettings
 from structconv.encoding import decode
 from structconv.errors import (
@@ -213,24 +213,18 @@ class NormalizedFile:
 
 
 def replace_file(path: str, text: str, encoding: str) -> None:
-    """Write a temporary file beside `path` and rename it over `path`: readers see the old
-    file or the new one, never a partial one, and the file keeps its permissions.
+    """Replace the file atomically: readers see the old file or the new one, never a
+    partial one. It keeps its permissions and owner; a symbolic link stays a link and the
+    file it points to is rewritten; a file with other hard links is refused (UsageError),
+    since a rename would split them (structconv.atomic.in_place_target).
 
-    Unlike structconv.atomic.write_atomic this does not fsync: a normalized file is
-    a reformatting of one that version control holds, and fsync was 70% of the time of
-    normalizing a tree of small files (benchmarks/normalize_bench.py).
+    No fsync (`sync=False`): a normalized file is a reformatting of one that version
+    control holds, and fsync was 70% of the time of normalizing a tree of small files
+    (benchmarks/normalize_bench.py).
     """
-    target = Path(path)
-    descriptor, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    temporary = Path(name)
-    try:
-        with os.fdopen(descriptor, "w", encoding=encoding, newline="") as stream:
-            stream.write(text)
-        temporary.chmod(target.stat().st_mode & 0o7777)
-        temporary.replace(target)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
+    target = in_place_target(path)
+    with permissions_from(target):
+        write_atomic(target, text, encoding, sync=False)
 
 
 def file_format(path: str | os.PathLike[str], text: str, format: str | None = None) -> str:

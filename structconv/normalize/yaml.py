@@ -16,6 +16,10 @@ What ruamel.yaml alone would get wrong, and is corrected here:
 - trailing spaces go, except inside block scalars, where they are text;
 - an empty `{}` as the first item of a block sequence under a commented key no longer
   puts the third item's dash at the end of the second item's line (`- 1 -`);
+- a more-indented line of a `>` scalar is never broken at the width (YAML keeps such
+  lines as they are, so the break would have been text);
+- a plain scalar holding a run of spaces is never folded (a break after the run lost a
+  space);
 - a plain key with spaces is never folded at the width (`{id: 1, a` / `b: 2}`), which
   made a multi-line key that readers reject;
 - comment lines before a first `---` (which ruamel.yaml drops) are kept as they are;
@@ -52,6 +56,8 @@ _HEADER = re.compile(r"\A(?:[ \t]*(?:#.*)?\n)*(?=---(?:[ \t\r\n]|\Z))")
 # A line that opens a block scalar: `key: |`, `- >-`, `--- |2`, `key: &a !!str |+  # note`.
 # A plain scalar ending in " |" also matches: then its lines are merely left untouched.
 _BLOCK_HEADER = re.compile(r"(?:^|[ \t])[|>][1-9+-]{0,2}[ \t]*(?:#.*)?$")
+# A line of a folded scalar's text that starts with white space: YAML keeps it unfolded.
+_MORE_INDENTED = re.compile(r"(?:^|\n)[ \t]")
 _DOCUMENT_MARKER = re.compile(r"(?:---|\.\.\.)(?:[ \t]|$)")
 _CORE = "tag:yaml.org,2002:"
 _SPELLED_TAGS = tuple(_CORE + name for name in ("null", "bool", "int", "float"))
@@ -144,11 +150,38 @@ class _Emitter(Emitter):
         if empty and self.column == 0:
             self.no_newline = False
 
+    def write_folded(self, text: Any, comment: Any) -> None:
+        """ruamel.yaml 0.19 breaks any line of a `>` scalar that passes the width, the
+        more-indented ones too (`  Find shelter and` / `avoid going outside.`); YAML does
+        not fold those, so the break became text. A scalar with such a line (a template,
+        often) keeps the folds it was written with and gets no new ones."""
+        if not _MORE_INDENTED.search(text):
+            super().write_folded(text, comment)
+            return
+        width = self.best_width
+        self.best_width = sys.maxsize
+        try:
+            super().write_folded(text, comment)
+        finally:
+            self.best_width = width
+
     def write_plain(self, text: Any, split: Any = True) -> None:
         """ruamel.yaml 0.19 moves each word that would pass the width to a new line, even
         in a scalar that must stay on one line (`split` false: a simple key), so a key
         `a b` near the width became `a` and `b` on two lines. Such a key of several words
-        moves to a new line whole, as a one-word key does, and is written unbroken."""
+        moves to a new line whole, as a one-word key does, and is written unbroken.
+
+        It also breaks before a word after writing the spaces that precede it, and a
+        reader folds a line break and the spaces around it into one space: a break after
+        `value.  ` lost a space. A plain scalar holding a run of spaces is not folded."""
+        if split and "  " in text:
+            width = self.best_width
+            self.best_width = sys.maxsize
+            try:
+                super().write_plain(text, split)
+            finally:
+                self.best_width = width
+            return
         if split or " " not in text:
             super().write_plain(text, split)
             return
@@ -275,9 +308,14 @@ def _unindent_top_sequences(lines: list[str], structure: list[int], offset: int)
 def _align_comments(lines: list[str], structure: list[int]) -> None:
     """Give each full-line comment the indentation of the content around it.
 
-    A comment deeper than the next content line takes the deepest of the previous and
-    next content lines' indentation that does not exceed its own: a comment at the end
-    of a nested block stays in that block, one above a key moves with the key.
+    ruamel.yaml keeps a comment's old column while re-indentation moves the content, so
+    the column alone says little. A comment where a nested block opens (the next
+    content line is deeper than the previous one) takes the next line's indentation:
+    it belongs to that block's first entry. Elsewhere a comment deeper than the next
+    content line takes the deepest of the previous and next content lines' indentation
+    that does not exceed its own: a comment at the end of a nested block stays in that
+    block, one above a key moves with the key; a comment shallower than both takes the
+    next line's indentation.
     """
     content = [
         index
@@ -294,17 +332,19 @@ def _align_comments(lines: list[str], structure: list[int]) -> None:
         if not stripped.startswith("#"):
             continue
         current = _indent(lines[index])
-        levels = [
-            _indent(lines[neighbour])
-            for neighbour in (
-                previous_content,
-                content[position] if position < len(content) else None,
-            )
-            if neighbour is not None
-        ]
-        fitting = [level for level in levels if level <= current]
-        if fitting and current not in levels:
-            lines[index] = " " * max(fitting) + stripped
+        before = None if previous_content is None else _indent(lines[previous_content])
+        after = _indent(lines[content[position]]) if position < len(content) else None
+        if after is not None and (
+            (before is not None and after > before) or current < min(after, before or after)
+        ):
+            level = after  # opens a nested block, or shallower than both sides
+        else:
+            levels = [level for level in (before, after) if level is not None]
+            fitting = [level for level in levels if level <= current]
+            if current in levels or not fitting:
+                continue
+            level = max(fitting)
+        lines[index] = " " * level + stripped
 
 
 class CommentLost(ValueError):

@@ -23,7 +23,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from structconv import UnrepresentableError, api, convert, formats
+from structconv import StructconvError, UnrepresentableError, api, convert, formats
 from structconv.formats.csv import infer_cell
 from structconv.formats.yaml_tags import tag_of_key
 from structconv.neutral import first_difference
@@ -404,3 +404,46 @@ def test_every_ordered_pair_is_covered() -> None:
         frozenset(pair)
         for pair in [("csv", "toml"), ("csv", "xml"), ("jsonl", "toml"), ("jsonl", "xml")]
     }
+
+
+# ---------------------------------------------------------------- lossless or loud
+
+# The classes a careless user and an attacker met (issue 16): a private-use character
+# (once the YAML reader's own marker), empty containers, a null where the target has
+# none, a time finer than a microsecond (TOML text), a number past a double, one past
+# Python's int-str limit, a key a format spells specially.
+HAZARDS: dict[str, str] = {
+    "private use": '{"icon": "\\ue000", "\\ue000a": "x"}',
+    "empty list": '{"root": {"a": [], "b": "x"}}',
+    "empty mapping": '{"root": {"a": {}, "b": "x"}}',
+    "null": '{"root": {"a": null, "b": "x"}}',
+    "two texts": '{"root": {"#content": ["a", "b"]}}',
+    "blank beside children": '{"root": {"#content": [" ", {"c": "x"}]}}',
+    "nanoseconds": 'when = 1987-07-05T17:45:56.123456789Z\n',
+    "huge float": '{"root": {"a": 1e400}}',
+    "huge integer": '{"root": {"a": ' + "9" * 5000 + "}}",
+    "attribute after child": '{"root": {"c": "x", "@id": "a1"}}',
+}
+HAZARD_SOURCES = {"nanoseconds": "toml"}
+
+
+@pytest.mark.parametrize("hazard", sorted(HAZARDS))
+@pytest.mark.parametrize("target", FORMATS)
+def test_every_direction_is_lossless_or_loud_on_hazards(hazard: str, target: str) -> None:
+    """Converted to any format and back, a hazard gives the same data, or an error, or a
+    note that says what changed: never other data in silence."""
+    source = HAZARD_SOURCES.get(hazard, "json")
+    text = HAZARDS[hazard]
+    try:
+        original = formats.read(text, source, Options(repair="off"))
+    except StructconvError:
+        return  # refused at its reading, by name (the huge numbers in JSON)
+    try:
+        there = convert(text, src=source, to=target, **STRICT)
+        back = convert(there.text, src=target, to=source, **STRICT)
+    except StructconvError:
+        return  # loud
+    notes = there.notes + back.notes
+    if notes:
+        return  # loud: a note says what changed
+    assert_same(original, back.data, f"{hazard}: {source} -> {target} -> {source}")

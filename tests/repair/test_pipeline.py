@@ -198,6 +198,25 @@ def test_clean_input_never_reaches_a_rule_or_the_model(
     assert len(reviewed) == (1 if example.suffix == ".csv" else 0)
 
 
+@pytest.mark.parametrize("mode", ["rules", "auto", "llm"])
+def test_a_yaml_stream_is_not_repaired_into_one_document(
+    monkeypatch: pytest.MonkeyPatch, mode: str
+) -> None:
+    """A Kubernetes manifest (several documents) read without multi_document: the error
+    names the option, and neither a rule nor the model may join the documents into one
+    mapping (the model did: `a: 1 --- b: 2` became {"a": 1, "b": 2})."""
+
+    def forbidden(*arguments: Any) -> Any:
+        raise AssertionError("a stream reached the repair code")
+
+    calls = use_rules(monkeypatch, forbidden)
+    monkeypatch.setattr(pipeline, "_model_generates", forbidden)
+    with pytest.raises(ParseError, match="--multi-document") as caught:
+        convert("kind: Role\n---\nkind: RoleBinding\n", src="yaml", to="json", repair=mode)
+    assert (caught.value.line, caught.value.repairable) == (2, False)
+    assert calls == []
+
+
 def test_cli_repair_shows_fixes_and_a_diff_and_writes_nothing(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:

@@ -48,11 +48,21 @@ class _Lexeme:
 
 
 def _lexemes(text: str) -> list[_Lexeme]:
-    return [
-        _Lexeme(match.lastgroup or "other", match.group(), match.start(), match.end())
-        for match in _LEX.finditer(text)
-        if match.lastgroup not in ("space", "comment")
-    ]
+    found: list[_Lexeme] = []
+    for match in _LEX.finditer(text):
+        kind = match.lastgroup or "other"
+        if kind in ("space", "comment"):
+            continue
+        start = match.start()
+        at_line_start = not found or found[-1].kind == "newline"
+        if kind == "punct" and match.group() in ("[[", "]]") and not at_line_start:
+            # two brackets inside a value (`[[1], [2]]`), not an array-of-tables header
+            bracket = match.group()[0]
+            found.append(_Lexeme(kind, bracket, start, start + 1))
+            found.append(_Lexeme(kind, bracket, start + 1, start + 2))
+            continue
+        found.append(_Lexeme(kind, match.group(), start, match.end()))
+    return found
 
 
 def _string_value(spelling: str) -> tuple[str, ...]:

@@ -281,14 +281,17 @@ class _Reader:
             if last != index and not continuation:
                 close, last = None, index
         if close is None:  # unclosed: the value runs to the end of its line
-            end = line.end
-            body = text[position + 1 : end].rstrip()
-            token_end = end
+            token_end = line.end
+            raw = text[position + 1 : token_end]
+            bodies = [raw.rstrip(), raw]  # (a cut-off file may end in spaces of the value)
         else:
-            body = text[position + 1 : close]
             token_end = close + 1
-        value = _double_quoted(body) if quote == '"' else _single_quoted(body)
-        token = self.add(Role.VALUE, position, token_end, (value,), owner=owner, folds="\n" in body)
+            bodies = [text[position + 1 : close]]
+        decode = _double_quoted if quote == '"' else _single_quoted
+        readings = tuple(dict.fromkeys(decode(body) for body in bodies))
+        token = self.add(
+            Role.VALUE, position, token_end, readings, owner=owner, folds="\n" in bodies[0]
+        )
         self._settle_scalar_anchor()
         return last, token_end, token
 

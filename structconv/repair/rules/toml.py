@@ -764,11 +764,11 @@ def _unterminated_string(text: str, error: ParseError, offset: int) -> list[_Rea
     trailing = re.search(r"[ \t]*[,\]}][ \t,\]}]*$", body) if inside else None
     if trailing is not None and body[: trailing.start()].strip():
         ends.insert(0, quote_at + 1 + trailing.start())
-    if inside:  # `["a, 0]`: the string may end before any comma (the next item)
-        for comma in list(re.finditer(r"[ \t]*,", body))[:3]:
-            if body[: comma.start()].strip():
-                ends.insert(0, quote_at + 1 + comma.start())
-        ends.sort()
+    if inside:  # `["a, 0]`, `[["a], [0]]`: it may end before a comma or a closing bracket
+        for mark in list(re.finditer(r"[ \t]*[,\]}]", body))[:4]:
+            if body[: mark.start()].strip():
+                ends.insert(0, quote_at + 1 + mark.start())
+        ends = sorted(set(ends))
     readings = []
     other = "'" if quote == '"' else '"'
     closers = [end for end in ends]
