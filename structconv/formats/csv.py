@@ -479,7 +479,7 @@ def table_starts(
     be a table (a header of names, MIN_TABLE_RECORDS records), not preamble lines. A row
     repeating the header is not a new table: see `repeats_header`. rows[1:] are the
     (non-blank) rows that follow, LOOKAHEAD_ROWS at least when the file has them."""
-    if records < MIN_TABLE_RECORDS or len(header) < 2 or not is_names_row(header):
+    if not rows or records < MIN_TABLE_RECORDS or len(header) < 2 or not is_names_row(header):
         return False
     first, following = rows[0], rows[1:]
     if is_title_row(first) and following and list(following[0]) != list(header):
@@ -664,7 +664,7 @@ def _check_body(
         if not row:
             after_blank = True
             continue
-        starts = named and (after_blank or len(row) != width or is_title_row(row))
+        starts = named and any(row) and (after_blank or len(row) != width or is_title_row(row))
         if starts and table_starts(header, records, after_blank, _nonblank(rows, index)):
             first, _, _ = _row_lines(source, delimiter, consumed + index)
             raise _several_tables(first, "".join(_raw_lines(source, first, first)))

@@ -749,3 +749,9 @@ def test_a_repeated_header_line_is_no_record() -> None:
         [{"date": "2026-01-02", "sales": 1610}],
     ]
     assert CODEC.loads("status\nok\nstatus\n", STRICT) == [{"status": "ok"}, {"status": "status"}]
+
+
+def test_a_row_of_empty_cells_of_another_width_is_a_width_error() -> None:
+    """(It held no cell to look ahead from, and the table check failed on it.)"""
+    with pytest.raises(ParseError, match="this row has 5 fields, the header has 3"):
+        CODEC.loads("a,b,c\nx,1,2\ny,3,4\n,,,,\nz,5,6\n", STRICT)
