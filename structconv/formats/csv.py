@@ -552,7 +552,8 @@ def iter_batches(
     False, every row is data, read as a list, and the first row sets the width.
 
     Besides the widths, a batch is checked for the header repeated as a record (all
-    rows at once, in C) and, only where it holds blank lines, for a second table.
+    rows at once, in C) and, only where it holds a blank line, a title line or a row of
+    another width, for a second table.
     """
     _ensure_field_limit(options)
     reader = csv.reader(lines, delimiter=delimiter, strict=True)
@@ -592,7 +593,8 @@ def iter_batches(
                 _check_body(rows, header, body, consumed, source, delimiter, named)
             consumed += len(rows)
             body.after_blank = not any(rows[-1])
-            rows = [row for row in rows if row] if 0 in widths or not rows[-1] else rows
+            if not all(rows):  # (in C; the rows looked ahead at may hold blank ones too)
+                rows = [row for row in rows if row]
             body.records += len(rows)
             if rows:
                 yield _records(rows, layout, options)

@@ -755,3 +755,19 @@ def test_a_row_of_empty_cells_of_another_width_is_a_width_error() -> None:
     """(It held no cell to look ahead from, and the table check failed on it.)"""
     with pytest.raises(ParseError, match="this row has 5 fields, the header has 3"):
         CODEC.loads("a,b,c\nx,1,2\ny,3,4\n,,,,\nz,5,6\n", STRICT)
+
+
+def test_rows_looked_ahead_at_may_be_blank() -> None:
+    """A title-like record makes the batch look ahead past its end, at a blank line."""
+    text = "a,b\nx,1\nAnn,\n\ny,2\nz,3\n"
+
+    def source() -> Any:
+        return io.StringIO(text, newline="")
+
+    batches = list(csv_format.iter_batches(source(), DEFAULT, ",", source, batch_rows=2))
+    assert [record for batch in batches for record in batch] == [
+        {"a": "x", "b": 1},
+        {"a": "Ann", "b": ""},
+        {"a": "y", "b": 2},
+        {"a": "z", "b": 3},
+    ]
