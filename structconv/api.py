@@ -6,7 +6,7 @@ import os
 from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from structconv import comments, formats
 from structconv.atomic import write_atomic
@@ -20,17 +20,41 @@ from structconv.errors import (
 from structconv.formats import write
 from structconv.formats.detect import detect_format
 from structconv.names import Format
+from structconv.neutral import Data
 from structconv.options import Options
 from structconv.repair import head_needs_review, read_or_repair, reviews
 from structconv.repair import modules_for as repair_modules
 from structconv.result import Result
 from structconv.source import over_limit, read_input
 
+if TYPE_CHECKING:
+    from structconv.repair.pipeline import Repaired
+
 
 def _source_format(text: str, src: str | None, name: str | os.PathLike[str] | None) -> Format:
     if src is not None:
         return formats.canonical_name(src)
     return detect_format(text, None if name is None else os.fspath(name))
+
+
+def _read(
+    text: str | bytes,
+    src: str | None,
+    name: str | os.PathLike[str] | None,
+    options: Options,
+) -> tuple[str, str, Format, Data, Repaired | None]:
+    """(decoded text, encoding, source format, data, repair) of `text`; the decoder and
+    the readers tell what they guessed or renamed through `formats.note`."""
+    if isinstance(text, bytes):
+        hinted = src or (formats.format_from_suffix(os.fspath(name)) if name is not None else None)
+        if len(text) > options.max_bytes:
+            raise over_limit(options.max_bytes, hinted or "input", len(text))
+        decoded, encoding = decode(text, None if hinted is None else formats.canonical_name(hinted))
+    else:
+        decoded, encoding = text.removeprefix("\ufeff"), "utf-8"
+    source_format = _source_format(decoded, src, name)
+    data, repaired = read_or_repair(decoded, source_format, options)
+    return decoded, encoding, source_format, data, repaired
 
 
 def convert(
@@ -51,25 +75,16 @@ def convert(
     options = Options.from_settings(settings)
     target_format = formats.canonical_name(to)
     try:
-        if isinstance(text, bytes):
-            hinted = src or (
-                formats.format_from_suffix(os.fspath(name)) if name is not None else None
-            )
-            if len(text) > options.max_bytes:
-                raise over_limit(options.max_bytes, hinted or "input", len(text))
-            decoded, encoding = decode(
-                text, None if hinted is None else formats.canonical_name(hinted)
-            )
-        else:
-            decoded, encoding = text.removeprefix("\ufeff"), "utf-8"
-        source_format = _source_format(decoded, src, name)
-        data, repaired = read_or_repair(decoded, source_format, options)
+        with formats.collecting_notes() as read_notes:
+            decoded, encoding, source_format, data, repaired = _read(text, src, name, options)
         with formats.collecting_notes() as written:
             output, represented = write(data, target_format, options, source_format)
     except (ParseError, RepairRejected, AmbiguousInput) as error:
         raise error.with_source(os.fspath(name)) if name is not None else error from None
-    notes: tuple[str, ...] = () if encoding in ("utf-8", "utf-8-sig") else (f"read as {encoding}",)
-    notes += tuple(written.values())
+    notes: tuple[str, ...] = ()
+    if encoding not in ("utf-8", "utf-8-sig") and "encoding" not in read_notes:
+        notes = (f"read as {encoding}",)
+    notes += tuple(read_notes.values()) + tuple(written.values())
     if comments.may_have_comments(decoded, source_format):
         source_text = decoded if repaired is None else repaired.text
         output, left_out = comments.carry(

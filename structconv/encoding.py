@@ -1,5 +1,6 @@
 """Bytes -> text. JSON and TOML must be UTF-8; CSV may be in a legacy encoding
-(Shift_JIS/CP932, CP1252, ...), detected with charset-normalizer and reported;
+(Shift_JIS/CP932, CP1252, ...), detected with charset-normalizer, preferring the code
+pages spreadsheets save in, and reported in a note (`structconv.formats.note`);
 XML follows its own declaration.
 """
 
@@ -7,8 +8,10 @@ from __future__ import annotations
 
 import codecs
 import re
+import unicodedata
 
 from structconv.errors import ParseError
+from structconv.formats import note
 
 # Byte order marks and the codecs that read (and drop) them, UTF-32 before UTF-16.
 BOMS: tuple[tuple[bytes, str], ...] = (
@@ -74,27 +77,96 @@ def decode(raw: bytes, format: str | None) -> tuple[str, str]:
 
 # Kana and kanji (not half-width kana, which Korean bytes read as cp932 would give).
 _JAPANESE_SCRIPT = re.compile("[\u3041-\u30ff\u4e00-\u9fff]")
-_NEAR = 0.05  # guesses whose "chaos" differs less than this are a tie
+# Characters no text file holds: C0 controls other than TAB, LF, CR, and the C1 block.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_NEAR = 0.05  # readings whose "chaos" differs less than this are a tie
+# The code pages that spreadsheets save in most (Excel on Western and on Japanese Windows),
+# tried first in this order, each with the encodings it extends (a best guess among them
+# is read in the code page: Excel writes Shift_JIS as CP932, whose NEC and IBM characters
+# plain Shift_JIS lacks). Latin-1 text is CP1252 text: the two agree on every byte that
+# is not a C1 control, and a file holding C1 controls is not Latin-1.
+PREFERRED: dict[str, frozenset[str]] = {
+    "cp1252": frozenset({"cp1252", "latin_1"}),
+    "cp932": frozenset({"cp932", "shift_jis", "shift_jis_2004", "shift_jisx0213"}),
+}
+_SHOWN_ALTERNATIVES = 3
+
+
+def _plausible(text: str, encoding: str) -> bool:
+    if _CONTROL.search(text):
+        return False
+    return encoding != "cp932" or _JAPANESE_SCRIPT.search(text) is not None
+
+
+def _western_punctuation(raw: bytes) -> tuple[str, str] | None:
+    """The CP1252 reading when every non-ASCII character it gives is a space, a
+    punctuation mark or a symbol (an acute accent, a curly apostrophe, an en dash, a
+    pound sign, no-break spaces): such a file says nothing about its language, the
+    detector has little to go on (it read an apostrophe written as an acute accent as
+    iso8859_10's I with macron, and no-break spaces as Korean), and these bytes mean
+    these marks in the code page Western spreadsheets write. Letters are left to the
+    detector: "õ" or "ő" is a question of language it answers."""
+    try:
+        text = raw.decode("cp1252")
+    except UnicodeDecodeError:
+        return None
+    if not _plausible(text, "cp1252"):
+        return None
+    marks = {character for character in text if ord(character) > 127}
+    if all(unicodedata.category(character)[0] in "PSZ" for character in marks):
+        return text, "cp1252"
+    return None
 
 
 def _detect_legacy(raw: bytes, error: UnicodeDecodeError, format: str | None) -> tuple[str, str]:
-    """charset-normalizer's best guess, except that among near-equal guesses the
-    Western and the Japanese code pages win: short CP1252 text otherwise reads as
-    cp1257 or cp1250, silently turning "crème" into "crčme", and short Shift_JIS text
-    as cp949 (Korean) whose Hangul is noise. Korean text rarely decodes as cp932 at
-    all (measured: it is not among the guesses), so a near-tie cp932 reading in
-    Japanese script is taken to be the file's."""
+    """The reading of a file that is not UTF-8, preferring the common spreadsheet code
+    pages (PREFERRED) whenever charset-normalizer is unsure between them and others.
+
+    Short or sparse legacy text leaves the detector unsure: it picks among near-equal
+    code pages by small differences, reading CP1252 curly quotes as cp852 ("ôCelebrateö"),
+    an acute accent as hp_roman8, no-break spaces as Korean, "crème" as cp1257's "crčme", and short
+    Shift_JIS as cp949 (Korean) noise. A preferred code page wins when it decodes every
+    byte to text without control characters (cp932: with Japanese script) and the
+    detector lists a reading that gives that same text (the code page itself, or one that
+    agrees on these bytes, as cp1250 does on curly quotes) within _NEAR of its best
+    guess's "chaos". A code page it does not list at all it has ruled out (measured on
+    chardet's corpus: Hungarian ISO-8859-2 read as CP1252 would turn "ő" into "õ").
+    Korean text rarely decodes as cp932 at all, so a cp932 reading in Japanese script
+    is taken to be the file's. Failing those, a file whose only non-ASCII characters
+    would be CP1252 punctuation is read as CP1252 (`_western_punctuation`). The note
+    (Result.notes) says that the encoding was guessed, and which near readings would
+    give other text.
+    """
     from charset_normalizer import from_bytes
 
     matches = from_bytes(raw)
     best = matches.best()
     if best is None:
         raise _bad_bytes(raw, error, format or "text") from None
-    for match in matches:
-        if match.chaos > best.chaos + _NEAR:
+    near = [match for match in matches if match.chaos <= best.chaos + _NEAR]
+    chosen: tuple[str, str] | None = None
+    for encoding, family in PREFERRED.items():
+        try:
+            text = raw.decode(encoding)
+        except UnicodeDecodeError:
             continue
-        if match.encoding == "cp1252":
-            return str(match), "cp1252"
-        if match.encoding == "cp932" and _JAPANESE_SCRIPT.search(str(match)):
-            return str(match), "cp932"
-    return str(best), best.encoding
+        if _plausible(text, encoding) and (
+            best.encoding in family
+            or any(encoding in match.could_be_from_charset or str(match) == text for match in near)
+        ):
+            chosen = (text, encoding)
+            break
+    if chosen is None:
+        chosen = _western_punctuation(raw)
+    text, encoding = chosen or (str(best), best.encoding)
+    others: list[str] = []
+    for match in near:
+        if len(others) < _SHOWN_ALTERNATIVES and str(match) != text:
+            others.append(match.encoding)
+    also = f"; other readings give other text: {', '.join(others)}" if others else ""
+    note(
+        "encoding",
+        f"read as {encoding}: the file is not UTF-8, and its encoding was guessed{also} "
+        "(check its accented letters and quotes, or save it as UTF-8)",
+    )
+    return text, encoding

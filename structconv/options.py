@@ -46,6 +46,13 @@ class Options:
     delimiter: str | None = None
     # CSV: turn dotted column names back into nested records on reading.
     unflatten: bool = True
+    # CSV: False reads every row as a list of cells (no header row; types inferred per
+    # column as usual). Written CSV has a header unless the data is a list of lists.
+    header: bool = True
+    # CSV holding several tables (each with its own header): None refuses such a file at
+    # the line where the second table starts; N (1-based) reads table N; "all" reads a
+    # list of every table's records.
+    table: int | str | None = None
     # CSV: write text cells (and column names) that start with = + - @ TAB or CR, which a
     # spreadsheet may run as formulas, with a leading ' (the data changes; a note says so).
     # Off: written as they are, with a note on the first one.
@@ -89,6 +96,8 @@ class Options:
             raise UsageError(
                 f"unknown setting(s): {', '.join(unknown)}; known: {', '.join(sorted(known))}"
             )
+        if "table" in settings:
+            settings = {**settings, "table": _table_choice(settings["table"])}
         return cls(**settings)
 
 
@@ -106,6 +115,10 @@ def _problem(options: Options) -> str | None:
         return f"workers must be at least 1, not {options.workers}"
     if not 0.0 <= options.min_confidence <= 1.0:
         return f"min_confidence must be within 0 and 1, not {options.min_confidence}"
+    if options.table is not None and _table_choice(options.table) != options.table:
+        return f"table must be a table number from 1 or 'all', not {options.table!r}"
+    if options.table is not None and not options.header:
+        return "table picks tables by their header rows; it does not go with header=False"
     return (
         _choice("toml_version", options.toml_version, TOML_VERSIONS)
         or _choice("yaml_tags", options.yaml_tags, YAML_TAG_POLICIES)
@@ -119,3 +132,14 @@ def _delimiter_problem(delimiter: str | None) -> str | None:
     if delimiter is None or (len(delimiter) == 1 and delimiter not in '"\r\n'):
         return None
     return f"delimiter must be one character other than a quote or a line break, not {delimiter!r}"
+
+
+def _table_choice(value: Any) -> int | str | None:
+    """`table` as given (an int, its digits as text from the command line, or "all")."""
+    if value is None or value == "all":
+        return None if value is None else "all"
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value)
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 1:
+        return value
+    raise UsageError(f"table must be a table number from 1 or 'all', not {value!r}")

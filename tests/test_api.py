@@ -179,3 +179,16 @@ def test_modules_for_leaves_nothing_to_import_on_first_use(tmp_path: Path, targe
     assert completed.returncode == 0, completed.stderr
     late = [name for name in json.loads(completed.stdout) if not name.startswith("encodings.")]
     assert late == []
+
+
+def test_what_the_reader_noted_goes_with_its_reading_only() -> None:
+    """The reader renames the blank names of `,2024,2025`; once review reads the two
+    header rows as one, the renaming is not this reading's, and no note says it."""
+    grouped = (
+        ",2024,,2025,\nregion,sales,units,sales,units\nNorth,1,2,3,4\nSouth,5,6,7,8\nWest,9,1,2,3\n"
+    )
+    merged = convert(grouped, src="csv", to="json")
+    assert merged.data[0]["2024"] == {"sales": 1, "units": 2}
+    assert merged.notes == ()
+    renamed = convert("id,x,x\n1,2,3\n", src="csv", to="json")
+    assert renamed.notes and "'x' -> 'x_2'" in renamed.notes[0]

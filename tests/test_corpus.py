@@ -53,14 +53,8 @@ HARD_CASES = (
 )
 
 _DUPLICATE = "a YAML key given twice: invalid YAML, refused on purpose (README: Known limitations)"
-_ENCODING = (
-    "Windows-1252 quotes (0x92, 0x93, 0x94) read as cp852 by the encoding guess "
-    "(structconv.encoding; the CSV work owns it)"
-)
 # (file, stage) -> why it fails.
 KNOWN: dict[tuple[str, str], str] = {
-    ("csv/data/potential-candidates/2015_01_30/events.csv", "read"): _ENCODING,
-    ("csv/data/potential-candidates/2015_01_30/events.csv", "normalize"): _ENCODING,
     ("gitlab/gitlab-ci-local/tests/test-cases/duplicated-keys/.gitlab-ci.yml", "read"): (
         "a YAML key given twice whose first value's anchor is used later: no rule may drop it"
     ),

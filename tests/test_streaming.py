@@ -1064,3 +1064,20 @@ def test_a_line_without_end_is_not_searched_or_copied_again_at_each_chunk(
     lines = [line for batch in line_chunks(stream) for line in batch]
     assert lines == ["x" * size * chunks + "\r\n", "last"]
     assert _CountingText.work <= 2 * size * (chunks + 1)
+
+
+def test_csv_tables_and_headerless_rows_give_the_in_memory_result(tmp_path: Path) -> None:
+    """--table reads the whole file (tables are found before any is read); a JSON array
+    of arrays, large enough to stream, is written as rows in memory."""
+    assert not can_stream("csv", "json", Options(table=1))
+    tables = tmp_path / "tables.csv"
+    tables.write_text("a,b\nx,1\ny,2\n\nc,d,e\n3,4,5\n6,7,8\n", encoding="utf-8")
+    out = tmp_path / "second.json"
+    structconv.convert_file(tables, to="json", out=out, table=2)
+    assert json.loads(out.read_text()) == [{"c": 3, "d": 4, "e": 5}, {"c": 6, "d": 7, "e": 8}]
+    arrays = tmp_path / "rows.json"
+    arrays.write_text(json.dumps([[i, f"name {i}"] for i in range(60_000)]), encoding="utf-8")
+    assert arrays.stat().st_size > streaming.DOCUMENT_STREAM_BYTES
+    written = tmp_path / "rows.csv"
+    structconv.convert_file(arrays, to="csv", out=written)
+    assert written.read_text().startswith("0,name 0\n1,name 1\n")

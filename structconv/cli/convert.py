@@ -174,6 +174,17 @@ _SETTING_OPTIONS = (
         help="CSV: read dotted columns (a.b) as nested records (default on).",
     ),
     click.option(
+        "--header/--no-header",
+        default=None,
+        help="CSV: --no-header reads every row as a list of cells (the file has no header row).",
+    ),
+    click.option(
+        "--table",
+        metavar="N|all",
+        help="CSV holding several tables: read table N (from 1), or all as a list of tables "
+        "(default: such a file is refused at the line where its second table starts).",
+    ),
+    click.option(
         "--delimiter", help="CSV delimiter (default: sniffed on reading, ',' on writing)."
     ),
     click.option(

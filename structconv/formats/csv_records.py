@@ -44,6 +44,7 @@ from structconv.formats.records import (
     RecordCodec,
     Stream,
     TextSource,
+    Unstreamable,
     WriterPlan,
 )
 from structconv.neutral import first_difference
@@ -238,6 +239,8 @@ class CsvWriter:
         for batch in batches:
             if refused is not None:
                 continue
+            if not count and batch and isinstance(batch[0], list):
+                raise Unstreamable  # rows without a header: written in memory
             try:
                 for record in batch:
                     plan.add(flatten_record(record, (count,), options, key), (count,))

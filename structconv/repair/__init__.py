@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from structconv import formats
 from structconv.errors import ParseError
 from structconv.formats import read
 from structconv.neutral import Data
@@ -29,7 +30,8 @@ def read_or_repair(text: str, format: str, options: Options) -> tuple[Data, Repa
     ambiguity, such as a CSV with two header rows).
     """
     try:
-        data = read(text, format, options)
+        with formats.collecting_notes() as read_notes:
+            data = read(text, format, options)
     except ParseError as error:
         if options.repair == "off":
             raise
@@ -42,7 +44,9 @@ def read_or_repair(text: str, format: str, options: Options) -> tuple[Data, Repa
 
         reviewed = pipeline.review(text, format, data, options, options.repair)
         if reviewed is not None:
-            return reviewed.data, reviewed
+            return reviewed.data, reviewed  # (what the reader noted is not this reading's)
+    for kind, message in read_notes.items():
+        formats.note(kind, message)
     return data, None
 
 

@@ -51,7 +51,11 @@ def can_stream(source_format: str, target_format: str, options: Options) -> bool
         pair = (canonical_name(source_format), canonical_name(target_format))
     except UsageError:
         return False
-    return pair in STREAMABLE and not (pair[0] == "xml" and options.schema is not None)
+    return (
+        pair in STREAMABLE
+        and not (pair[0] == "xml" and options.schema is not None)
+        and not (pair[0] == "csv" and options.table is not None)  # tables: read whole
+    )
 
 
 def modules_for(source_formats: Iterable[Format], target_format: Format) -> set[str]:

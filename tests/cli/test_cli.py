@@ -175,3 +175,21 @@ def test_cells_a_spreadsheet_would_run_are_noted_once_on_stderr(
     assert result.exit_code == 0, result.output
     assert out.read_text() == "a,b\n'=1+1,-5\n'@SUM(A1),2\n"
     assert "written with a leading '" in result.stderr
+
+
+def test_csv_without_a_header_and_with_several_tables(runner: CliRunner, tmp_path: Path) -> None:
+    rows = tmp_path / "rows.csv"
+    rows.write_text("0.5,1.25\n0.7,1.5\n", encoding="utf-8")
+    ran = runner.invoke(main, ["convert", str(rows), "--to", "json", "--no-header"])
+    assert ran.exit_code == 0, ran.output
+    assert json.loads(ran.stdout) == [[0.5, 1.25], [0.7, 1.5]]
+    tables = tmp_path / "tables.csv"
+    tables.write_text("a,b\nx,1\ny,2\n\nCosts\nc,d,e\n3,4,5\n", encoding="utf-8")
+    refused = runner.invoke(main, ["convert", str(tables), "--to", "json"])
+    assert refused.exit_code == 1
+    assert f"{tables}:5:1: csv: a second table starts on line 5" in refused.stderr
+    second = runner.invoke(main, ["convert", str(tables), "--to", "json", "--table", "2"])
+    assert second.exit_code == 0, second.output
+    assert json.loads(second.stdout) == [{"c": 3, "d": 4, "e": 5}]
+    bad = runner.invoke(main, ["convert", str(tables), "--to", "json", "--table", "first"])
+    assert bad.exit_code != 0 and "table must be a table number from 1 or 'all'" in bad.output

@@ -86,9 +86,9 @@ def test_ragged_row_past_the_first_batch_is_found() -> None:
     assert caught.value.column == 8
 
 
-def test_duplicate_header_is_an_error() -> None:
+def test_duplicate_header_is_an_error_when_strict() -> None:
     with pytest.raises(ParseError, match="duplicate column name 'a'") as caught:
-        CODEC.loads("a,b,a\n1,2,3\n", DEFAULT)
+        CODEC.loads("a,b,a\n1,2,3\n", Options(repair="off"))
     assert (caught.value.line, caught.value.column) == (1, 5)
 
 
@@ -448,7 +448,7 @@ def test_shift_jis_csv_is_detected_and_reported() -> None:
     )
     result = structconv.convert(text.encode("cp932"), src="csv", to="json")
     assert result.encoding in ("cp932", "shift_jis")
-    assert result.notes == (f"read as {result.encoding}",)
+    assert result.notes[0].startswith(f"read as {result.encoding}: the file is not UTF-8")
     assert result.data[1] == {"名前": "佐藤花子", "都市": "大阪", "メモ": "「引用」と、読点"}
 
 
@@ -567,3 +567,208 @@ def test_escape_formulas_writes_a_leading_quote_and_says_so() -> None:
     assert note.startswith(
         "$[0]['=key']: text that a spreadsheet may run as a formula is written with a leading '"
     )
+
+
+# --- CSV as found in the wild: repeated names, no header, several tables -------------------
+
+STRICT = Options(repair="off")
+
+
+@pytest.mark.parametrize(
+    ("names", "renamed"),
+    [
+        (["id", "name", "name"], ["id", "name", "name_2"]),
+        (["a", "a", "a"], ["a", "a_2", "a_3"]),
+        (["a", "a", "a_2"], ["a", "a_3", "a_2"]),  # never a name the header holds
+        (["a_2", "a", "a"], ["a_2", "a", "a_3"]),
+        (["", "", "x"], ["", "_2", "x"]),
+        (["x", "y"], ["x", "y"]),
+    ],
+)
+def test_unique_names_renames_repeats_without_collisions(
+    names: list[str], renamed: list[str]
+) -> None:
+    assert csv_format.unique_names(names) == renamed
+
+
+def test_repeated_column_names_are_renamed_with_a_note() -> None:
+    result = structconv.convert("id,amount,amount\n1,10,12\n2,7,7\n", src="csv", to="json")
+    assert result.data == [
+        {"id": 1, "amount": 10, "amount_2": 12},
+        {"id": 2, "amount": 7, "amount_2": 7},
+    ]
+    assert result.notes == (
+        "the header repeats column names, so the repeats are renamed: column 3 'amount' -> "
+        "'amount_2' (--repair off refuses such a file)",
+    )
+    assert result.fixes == ()
+
+
+def test_a_part_of_a_file_read_apart_renames_its_header_too() -> None:
+    """The ranges of a big file converted in several processes get the header as read."""
+    lines = io.StringIO("1,2,3\n4,5,6\n", newline="")
+    (batch,) = csv_format.iter_batches(
+        lines, DEFAULT, ",", lambda: io.StringIO("", newline=""), header=["x", "x", "y"]
+    )
+    assert batch == [{"x": 1, "x_2": 2, "y": 3}, {"x": 4, "x_2": 5, "y": 6}]
+
+
+def test_no_header_reads_rows_as_lists_typed_per_column() -> None:
+    rows = CODEC.loads("1,2.5,a\n3,007,b\n\n5,7,true\n", Options(header=False))
+    assert rows == [[1, 2.5, "a"], [3, "007", "b"], [5, 7, True]]
+    assert CODEC.loads("1,2\n3,4\n", Options(header=False, infer_types=False)) == [
+        ["1", "2"],
+        ["3", "4"],
+    ]
+
+
+def test_no_header_keeps_rows_of_one_width() -> None:
+    with pytest.raises(ParseError, match="this row has 3 fields, the first row has 2") as caught:
+        CODEC.loads("1,2\n3,4\n5,6,7\n", Options(header=False))
+    assert caught.value.line == 3
+
+
+def test_a_list_of_lists_is_written_without_a_header() -> None:
+    data = [[1, "a;b", True], [2, "c", None]]
+    text = write(data, Options(null="empty"))
+    assert text == "1,a;b,true\r\n2,c,\r\n"
+    back = structconv.convert(text, src="csv", to="json", header=False)
+    assert back.data == [[1, "a;b", True], [2, "c", ""]]
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ([[1, 2], [3]], r"\$\[1\]: this row has 1 cells, the first row 2"),
+        ([[1, [2]]], r"\$\[0\]\[1\]: a list inside a row has no CSV cell"),
+        ([[]], r"an empty row has no CSV line"),
+        ([[1], {"a": 1}], r"a list of lists is written as rows without a header"),
+    ],
+)
+def test_rows_csv_cannot_hold_are_refused_by_path(data: Any, message: str) -> None:
+    with pytest.raises(UnrepresentableError, match=message):
+        write(data)
+
+
+def test_header_settings_are_checked() -> None:
+    with pytest.raises(UsageError, match="does not go with header=False"):
+        Options.from_settings({"header": False, "table": 1})
+    for bad in ("x", 0, -1, True):
+        with pytest.raises(UsageError, match="table must be a table number from 1 or 'all'"):
+            Options.from_settings({"table": bad})
+    assert Options.from_settings({"table": "2"}).table == 2
+
+
+TWO_TABLES = (
+    "region,total,share\nNorth,1200,0.4\nSouth,1800,0.6\n\n"
+    "Detail\ndate,region,units\n2026-01-03,North,10\n2026-01-04,South,5\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        pytest.param(TWO_TABLES, 5, id="blank-title-wider"),
+        pytest.param(
+            "name,city\nAnn,Lyon\nBob,Nice\n\nitem,price\nPen,2\nInk,5\nCup,3\n",
+            5,
+            id="blank-same-width",
+        ),
+        pytest.param(
+            "name,city\nAnn,Lyon\nBob,Nice\nCosts,\nitem,price\nPen,2\n", 4, id="title-same-width"
+        ),
+        pytest.param("a,b,c\nx,1,2\ny,3,4\nd,e\n5,6\n7,8\n", 4, id="no-blank-narrower-header"),
+        pytest.param(
+            "name,city\nAnn,Lyon\nBob,Nice\n,\nitem,price,qty\nPen,2,1\n", 5, id="empty-cells-row"
+        ),
+    ],
+)
+def test_a_second_table_is_refused_at_its_line(text: str, line: int) -> None:
+    for options in (STRICT, DEFAULT):
+        with pytest.raises(ParseError, match=f"a second table starts on line {line}") as caught:
+            structconv.convert(text, src="csv", to="json", **options.__dict__)
+        assert caught.value.line == line
+        assert "--table N" in caught.value.hint
+        assert not caught.value.repairable
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("name,city\nAnn,Lyon\n\nBob,Nice\nCy,Rome\n", id="blank-line-in-a-table"),
+        pytest.param("id,amount\n1,5\n\nx,7\n", id="one-record-above"),
+        pytest.param("Title\nname,value\na,1\nb,2\n", id="title-over-the-only-table"),
+    ],
+)
+def test_these_are_not_second_tables(text: str) -> None:
+    try:
+        CODEC.loads(text, STRICT)
+    except ParseError as error:
+        assert "second table" not in error.message
+
+
+def test_a_quoting_error_inside_a_second_table_reports_the_table() -> None:
+    text = 'a,b,c\n1,2,3\n4,5,6\nx,y\n7,"8"9\n'
+    with pytest.raises(ParseError, match="a second table starts on line 4"):
+        CODEC.loads(text, STRICT)
+
+
+def test_table_reads_one_table_or_all() -> None:
+    second = structconv.convert(TWO_TABLES, src="csv", to="json", table=2)
+    assert second.data == [
+        {"date": "2026-01-03", "region": "North", "units": 10},
+        {"date": "2026-01-04", "region": "South", "units": 5},
+    ]
+    assert second.notes == (
+        "the title line(s) above the tables are not part of their data: 'Detail' (line 5)",
+        "read table 2 of 2 (lines 6-8; the tables' headers are on lines 1, 6)",
+    )
+    both = structconv.convert(TWO_TABLES, src="csv", to="yaml", table="all")
+    assert both.data == [CODEC.loads(TWO_TABLES.split("\n\n")[0], DEFAULT), second.data]
+    assert structconv.convert(TWO_TABLES, src="csv", to="json", table=1).data == both.data[0]
+
+
+def test_table_past_the_last_is_an_error() -> None:
+    with pytest.raises(ParseError, match="--table 3 asks for table 3, and the file holds 2 tables"):
+        structconv.convert(TWO_TABLES, src="csv", to="json", table=3)
+
+
+def test_table_errors_keep_the_file_s_line_numbers() -> None:
+    text = TWO_TABLES.replace("2026-01-04,South,5", "2026-01-04,South")
+    with pytest.raises(ParseError) as caught:
+        structconv.convert(text, src="csv", to="json", table=2, repair="off")
+    assert caught.value.line == 8
+
+
+def test_a_repeated_header_line_is_no_record() -> None:
+    text = "date,sales\n2026-01-01,1520\ndate,sales\n2026-01-02,1610\n"
+    with pytest.raises(ParseError, match="line 3 repeats the header row") as caught:
+        CODEC.loads(text, STRICT)
+    assert (caught.value.line, caught.value.column) == (3, 1)
+    assert structconv.convert(text, src="csv", to="json", table="all").data == [
+        [{"date": "2026-01-01", "sales": 1520}],
+        [{"date": "2026-01-02", "sales": 1610}],
+    ]
+    assert CODEC.loads("status\nok\nstatus\n", STRICT) == [{"status": "ok"}, {"status": "status"}]
+
+
+def test_a_row_of_empty_cells_of_another_width_is_a_width_error() -> None:
+    """(It held no cell to look ahead from, and the table check failed on it.)"""
+    with pytest.raises(ParseError, match="this row has 5 fields, the header has 3"):
+        CODEC.loads("a,b,c\nx,1,2\ny,3,4\n,,,,\nz,5,6\n", STRICT)
+
+
+def test_rows_looked_ahead_at_may_be_blank() -> None:
+    """A title-like record makes the batch look ahead past its end, at a blank line."""
+    text = "a,b\nx,1\nAnn,\n\ny,2\nz,3\n"
+
+    def source() -> Any:
+        return io.StringIO(text, newline="")
+
+    batches = list(csv_format.iter_batches(source(), DEFAULT, ",", source, batch_rows=2))
+    assert [record for batch in batches for record in batch] == [
+        {"a": "x", "b": 1},
+        {"a": "Ann", "b": ""},
+        {"a": "y", "b": 2},
+        {"a": "z", "b": 3},
+    ]

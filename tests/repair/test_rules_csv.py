@@ -401,10 +401,11 @@ def test_rows_with_trailing_delimiters_are_evidence_for_a_second_header_row() ->
     }
 
 
-def test_repeated_names_over_data_are_not_merged_and_stay_refused() -> None:
-    error = refusal("id,amount,amount\n1,10,12\n2,7,7\n3,5,9\n")
-    assert error.message == "duplicate column name 'amount'"
-    assert "no repair rule applies" in error.hint
+def test_repeated_names_over_data_are_not_merged_but_renamed() -> None:
+    result = repaired("id,amount,amount\n1,10,12\n2,7,7\n3,5,9\n")
+    assert result.data[0] == {"id": 1, "amount": 10, "amount_2": 12}
+    assert result.fixes == ()
+    assert "column 3 'amount' -> 'amount_2'" in result.notes[0]
 
 
 GROUPED = ",2024,2025\nregion,revenue,revenue\nNorth,1200,1350\nSouth,980,1010\nWest,1430,1500\n"
@@ -521,7 +522,7 @@ def test_headerless_export_is_refused_with_a_hint_to_add_a_header() -> None:
     text = "2026-01-05,COFFEE SHOP,3.50,3.50\n2026-01-06,BOOKSTORE,12.99,16.49\n2026-01-07,GROCERY,45.20,61.69\n"
     error = refusal(text)
     assert error.message.startswith("the first row looks like data")
-    assert error.hint.startswith("add a header row naming the columns")
+    assert error.hint.startswith("pass --no-header (API: header=False)")
     assert (error.line, error.column) == (1, 1)
 
 
@@ -855,3 +856,73 @@ def test_a_third_row_of_labels_over_numbers_is_a_header_row_too(
     result = repaired(text)
     assert result.data[0] == first and len(result.data) == 3
     assert any(fix.message.startswith("3 header rows merged") for fix in result.fixes)
+
+
+# --- CSV as found in the wild --------------------------------------------------------------
+
+
+def test_a_header_line_repeated_under_itself_is_removed_not_read_as_data() -> None:
+    """Pollock's file_header_multirow_2: the header written twice."""
+    text = "DATE,TIME,Qty\nDATE,TIME,Qty\n28/01/2018,00:00,2\n29/01/2018,00:15,0\n"
+    result = repaired(text)
+    assert result.data == [
+        {"DATE": "28/01/2018", "TIME": "00:00", "Qty": 2},
+        {"DATE": "29/01/2018", "TIME": "00:15", "Qty": 0},
+    ]
+    assert where(result) == [("csv-repeated-header", 2, 1)]
+
+
+def test_repeated_names_under_a_preamble_are_renamed_and_line_up() -> None:
+    """The repair removes the title; the reader renames the repeat; provenance ties
+    amount_2 to its own column."""
+    text = "Card spend for July,,,\n,,,\nname,amount,amount,note\nAnn,1,2,x\nBob,3,4,y\n"
+    result = repaired(text)
+    assert result.data == [
+        {"name": "Ann", "amount": 1, "amount_2": 2, "note": "x"},
+        {"name": "Bob", "amount": 3, "amount_2": 4, "note": "y"},
+    ]
+    assert where(result) == [("csv-preamble", 1, 1), ("csv-preamble", 2, 1)]
+    assert "column 3 'amount' -> 'amount_2'" in result.notes[0]
+
+
+def test_a_title_with_a_trailing_delimiter_is_no_header() -> None:
+    """A two-column pivot export: `Title ,` parses as a header with one blank name."""
+    text = "Summary of spend ,\n,\nRow Labels,Sum of Amount\nFees,9997.75\nHotels,227.88\nRail,1981.75\n"
+    result = repaired(text)
+    assert result.data[0] == {"Row Labels": "Fees", "Sum of Amount": 9997.75}
+    assert where(result) == [("csv-preamble", 1, 1), ("csv-preamble", 2, 1)]
+
+
+def test_unnamed_columns_inside_a_header_that_no_row_names_are_refused() -> None:
+    text = "Payroll,,,Agency,,\nAnn,1,2,3,4,5\nBob,1,2,3,4,5\nCy,1,2,3,4,5\n"
+    read(text, "csv", Options())  # the reader alone renames the blanks
+    error = refusal(text)
+    assert error.message.startswith("the header leaves columns unnamed between named ones")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("0.5,1.25,3.5\n0.7,1.5,2.25\n0.9,1.75,2.5\n1.1,2.0,2.75\n", id="decimals"),
+        pytest.param("0,0\n0.01,0\n0.02,0\n0.03,0\n", id="repeated-numbers"),
+    ],
+)
+def test_a_first_row_of_data_is_refused_with_the_option_that_reads_it(text: str) -> None:
+    error = refusal(text)
+    assert error.message.startswith("the first row looks like data, not a header")
+    assert error.hint.startswith("pass --no-header (API: header=False)")
+    rows = repaired(text, header=False)
+    assert rows.data[0] == [
+        float(cell) if "." in cell else int(cell) for cell in text.split("\n")[0].split(",")
+    ]
+
+
+def test_a_second_table_below_a_preamble_is_refused_at_its_line() -> None:
+    text = (
+        ROOT / "tests" / "golden" / "malformed" / "csv" / "two_tables_in_one_file.csv"
+    ).read_text()
+    error = refusal(text)
+    assert error.message.startswith("a second table starts on line 6")
+    assert error.line == 6
+    tables = repaired(text, table="all")
+    assert [len(table) for table in tables.data] == [2, 3]

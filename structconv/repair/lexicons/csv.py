@@ -1,12 +1,14 @@
 """The CSV lexicon: cells in the dialect the repair reads, each in its column.
 
 The first row that holds a value is the header: its names are keys that every record
-uses (so they are matched by name, any number of times); every other cell is a value
-in its column, so a record that puts a cell under another column (cells shifted, a
-short row padded in the middle) does not line up, and an empty cell the text does not
-have ("" padded at a row's end) has no token. A cell reads as its text, or as its
-inferred value when types are inferred (the strict reader's own `infer_cell`). Rows of
-empty cells are formatting.
+uses (so they are matched by name, any number of times), read as the reader reads them:
+a repeated name as its renaming (the second `name` is `name_2`, `unique_names`), which
+ties each record's key to its own column. Every other cell is a value in its column, so
+a record that puts a cell under another column (cells shifted, a short row padded in the
+middle) does not line up, and an empty cell the text does not have ("" padded at a row's
+end) has no token. Without a header (options.header False) every row is values. A cell
+reads as its text, or as its inferred value when types are inferred (the strict reader's
+own `infer_cell`). Rows of empty cells are formatting.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from structconv.formats.csv import unique_names
 from structconv.formats.csv_types import infer_cell
 from structconv.options import Options
 from structconv.repair.provenance import Item, Role, Token
@@ -43,7 +46,7 @@ class CsvLexicon:
         delimiter = options.delimiter or sep_delimiter
         dialect = detect_dialect(text, delimiter) or Dialect(delimiter or ",")
         tokens: list[Token] = []
-        header = False
+        header = not options.header  # (True: the header is behind, or there is none)
         for row in _tokens(text, dialect, start):
             if not any(field.value for field in row.fields):
                 tokens.extend(
@@ -51,8 +54,11 @@ class CsvLexicon:
                     for field in row.fields
                 )
                 continue
+            names = [field.value for field in row.fields]
+            if not header:
+                names = unique_names(names)
             for column, field in enumerate(row.fields):
-                readings: tuple[Any, ...] = (field.value,)
+                readings: tuple[Any, ...] = (names[column],)
                 if header and options.infer_types:
                     typed = infer_cell(field.value)
                     if typed is not field.value:
@@ -77,7 +83,7 @@ class CsvLexicon:
 
     def items(self, data: Any, tokens: Sequence[Token]) -> list[Item]:
         """Per record, each column's name (a key) then its cell, in the header's order."""
-        order = {token.text: token.column for token in tokens if token.role is Role.KEY}
+        order = {token.readings[0]: token.column for token in tokens if token.role is Role.KEY}
         items: list[Item] = []
         records = data if isinstance(data, list) else [data]
         for number, record in enumerate(records):

@@ -27,8 +27,8 @@ no value was invented or silently dropped. The rules, and what each refuses to d
   Summe / Gesamt is removed only when every number in it is the sum of its column (it
   then holds nothing the records do not), the Fix saying which values it drops; any
   other such row stays a record. A clean CSV keeps its Total row: review never drops it.
-- repeated header: a body row identical to the header (concatenated exports) is
-  removed, with a one-cell section title right above it.
+- repeated header: a body row identical to the header (concatenated exports, or the
+  header written twice) is removed, with a one-cell section title right above it.
 - multi-row header: two or three header rows (a group row such as `,Q1,,Q2,` over
   `region,sales,units,sales,units`) become one row of dotted names (`Q1.sales`), which the
   reader nests. When the header row cannot name the columns alone (its names repeat, or
@@ -40,9 +40,16 @@ no value was invented or silently dropped. The rules, and what each refuses to d
   `,l,USD,lb` under `store,volume,price,weight`). Input that parses (`review`) is
   second-guessed only with a blank corner name or a repeated label as well. Labels
   holding '.' are never merged (they would nest again).
+- repeated names: the reader renames them (name_2) with a note; review first weighs a
+  header whose names repeat, or that holds one name and blanks, as the repair weighs
+  a refused file (`_weigh_header`: a multi-row header, a title above the table). A
+  header with unnamed columns between named ones that no row below names is refused.
 - headerless: a first row that reads as a record (its dates and amounts line up with the
-  columns below) under repeated names is refused with a hint to add a header: generated
-  names would be invented keys.
+  columns below, or it repeats a number) is refused with a hint to pass --no-header:
+  generated names would be invented keys.
+- several tables: a second table (`table_starts`, as the strict reader finds it) is
+  refused at its line with the --table hint; no repair joins two tables. With
+  options.table or header=False the rules do nothing (the user chose the reading).
 - ragged rows, never padded or truncated: empty cells past the last column are
   removed; a row of empty cells is removed; a short row is refused (which cell is
   missing cannot be told, and a missing value is not an empty one), and so is a short
@@ -76,7 +83,7 @@ from functools import lru_cache
 from typing import Any, NamedTuple
 
 from structconv.errors import ParseError
-from structconv.formats.csv import SAMPLE_CHARS, sniff_delimiter
+from structconv.formats.csv import SAMPLE_CHARS, is_title_row, sniff_delimiter, table_starts
 from structconv.options import Options
 from structconv.repair.edits import Edit, LineIndex, apply_edits
 from structconv.repair.rules import Patched, RuleOutcome
@@ -773,6 +780,8 @@ def _multirow_header(
     row tells repeated labels apart. When it can, two header rows are weighed as `review`
     weighs them (`second_header_evidence`): certain, a choice, or not at all."""
     names = [f.value for f in rows[header_index].fields[:width]]
+    if body and _repeats(rows[body[0]], names):
+        return 1  # the header line repeated (removed as such), not a second header row
     # A blank name past the first leaves a column unnamed (a group label spanning it).
     clashing = _duplicated(names) or any(not name.strip() for name in names[1:])
     # Three rows first: a third row of labels over numbers or dates is a header row too,
@@ -898,6 +907,40 @@ def _looks_like_data(names: Sequence[str], kinds: Sequence[str]) -> bool:
             or (found == "number" and not _SMALL_INTEGER.fullmatch(name.strip()))
         )
     return strong
+
+
+def _second_table(plan: _Plan, rows: Sequence[Row], body: list[int], names: list[str]) -> None:
+    """Refuses a file holding a second table below the first (`table_starts`, which the
+    strict reader applies too): its header is no record, and no repair joins two tables.
+    A row of empty cells separates tables as a blank line does."""
+    after_blank = False
+    filled = [i for i in body if not _blank_like(rows[i])]
+    for position, index in enumerate(filled):
+        previous = rows[index - 1]
+        after_blank = not previous.fields or _blank_like(previous)
+        cells = [field.value for field in rows[index].fields]
+        if not after_blank and len(cells) == len(names) and not is_title_row(cells):
+            continue
+        ahead = [
+            [field.value for field in rows[i].fields]
+            for i in filled[position : position + LOOKAHEAD_ROWS + 2]
+        ]
+        if table_starts(names, position, after_blank, ahead):
+            line = plan.line(rows[index].start)
+            raise CsvRefusal(
+                f"a second table starts on line {line}: the file holds several tables, each "
+                "with its own header",
+                "read one with --table N (API: table=N), or all of them, as a list of "
+                "tables, with --table all",
+                rows[index].start,
+            )
+
+
+def _numbers_repeat(names: Sequence[str]) -> bool:
+    """A number or a date stands twice among the names: column names do not repeat
+    numbers ("0,0" is a record)."""
+    typed = [name.strip() for name in names if cell_kind(name) in ("number", "date")]
+    return len(set(typed)) < len(typed)
 
 
 def _effective_width(rows: Sequence[Row], header: Row, body: list[int]) -> int:
@@ -1303,8 +1346,8 @@ def _sep_line(text: str) -> tuple[int, str | None]:
 
 
 def repair(text: str, error: ParseError, options: Options) -> RuleOutcome:
-    if not error.repairable:
-        return None
+    if not error.repairable or options.table is not None or not options.header:
+        return None  # (the rules find one table under one header)
     return _repair_or_refuse(text, options)
 
 
@@ -1385,6 +1428,7 @@ def _repair(text: str, options: Options) -> RuleOutcome:
     body = _remove_footer(plan, rows, following, header.width)
     width = _effective_width(rows, header, body)
     names = [field.value for field in header.fields[:width]]
+    _second_table(plan, rows, body, names)
     if any(_filled(row) for row in rows[:header_index]):
         regular = [[f.value for f in rows[i].fields] for i in body if rows[i].width == width]
         # (the row right below may be a second header row, which may repeat a name)
@@ -1401,26 +1445,39 @@ def _repair(text: str, options: Options) -> RuleOutcome:
     if taken > 1:
         body = body[taken - 1 :]
         names = plan.header_names
-    elif _duplicated(names) or sum(1 for name in names if not name.strip()) > 1:
-        below = [[f.value for f in rows[i].fields] for i in body if rows[i].width == width]
-        if _looks_like_data(names, _column_kinds(below[:REVIEW_ROWS], width)):
-            raise CsvRefusal(
-                "the first row looks like data, not a header (its numbers and dates line "
-                "up with the columns below, and its names repeat)",
-                "add a header row naming the columns: structconv does not invent column names",
-                header.start,
+    else:
+        if _duplicated(names) or sum(1 for name in names if not name.strip()) > 1:
+            below = [[f.value for f in rows[i].fields] for i in body if rows[i].width == width]
+            if _looks_like_data(
+                names, _column_kinds(below[:REVIEW_ROWS], width)
+            ) or _numbers_repeat(names):
+                raise CsvRefusal(
+                    "the first row looks like data, not a header (its numbers and dates "
+                    "line up with the columns below, and its names repeat)",
+                    "pass --no-header (API: header=False) to read the rows as lists, or add "
+                    "a header row naming the columns: structconv does not invent column names",
+                    header.start,
+                )
+            named = [index for index, name in enumerate(names) if name.strip()]
+            if any(not name.strip() for name in names[1 : named[-1] if named else 0]):
+                raise CsvRefusal(
+                    "the header leaves columns unnamed between named ones (under a group "
+                    "label that spans them?), and no row below names them: which column is "
+                    "which is for a person to say",
+                    "write one header row that names every column",
+                    header.start,
+                )
+            # Else the names stand: the reader renames the repeats (name_2) with a note.
+        if width < header.width:
+            plan.change(
+                header.fields[width - 1].end,
+                header.content_end,
+                "",
+                "csv-trailing-delimiter",
+                f"{header.width - width} empty column name(s) after the last column removed "
+                "(no row holds a value there)",
+                QUOTING,
             )
-        return None  # repeated names: which column is which is for a person to say
-    elif width < header.width:
-        plan.change(
-            header.fields[width - 1].end,
-            header.content_end,
-            "",
-            "csv-trailing-delimiter",
-            f"{header.width - width} empty column name(s) after the last column removed "
-            "(no row holds a value there)",
-            QUOTING,
-        )
     body = _summary_row(plan, rows, body, width, names)
     _ragged_rows(plan, rows, body, width, header)
     outcome = plan.outcome()
@@ -1444,10 +1501,19 @@ def review(text: str, data: Any, options: Options) -> RuleOutcome:
     is needed; with a blank corner name and repeated labels as well, the two header rows
     are certain; with one of them, one header row and two are an Ambiguity.
     """
+    if options.table is not None or not options.header:
+        return None  # the tables, or the rows, the user asked for
     if _SEP_LINE.match(text) and options.delimiter is None:
         return _repair_or_refuse(text, options)  # Excel's directive, read as a header row
     if not isinstance(data, list) or not data or not isinstance(data[0], dict):
         return None
+    header = _header_row(text, options)
+    if header is not None and (
+        len(set(header)) < len(header) or (len(header) > 1 and is_title_row(header))
+    ):
+        return _weigh_header(text, options)
+    if header is not None and any(cell_kind(name) in ("number", "date") for name in header):
+        _refuse_data_as_header(text, header, options)
     first = data[0]
     if len(first) == 1:
         return _single_column(text, options, next(iter(first)))
@@ -1470,6 +1536,65 @@ def review(text: str, data: Any, options: Options) -> RuleOutcome:
     if not typed or not (blank or repeated):
         return None
     return _two_header_rows(text, options, names, labels, certain=blank and repeated)
+
+
+def _header_row(text: str, options: Options) -> list[str] | None:
+    """The header row as the strict reader reads it (names not renamed)."""
+    from structconv.formats.csv import read_header
+
+    start = _body_start(text)
+    delimiter = options.delimiter or sniff_delimiter(text[start:])
+    try:
+        return read_header(io.StringIO(text[start:], newline=""), delimiter, options)
+    except csv.Error:
+        return None
+
+
+def _refuse_data_as_header(text: str, header: list[str], options: Options) -> None:
+    """A first row that reads as a record (its numbers and dates have the kinds of the
+    columns below, `_looks_like_data`) is data, not column names: taking it for names
+    would turn a record into keys. Refused, with the option that reads such a file."""
+    start = _body_start(text)
+    delimiter = options.delimiter or sniff_delimiter(text[start:])
+    lines = itertools.islice(io.StringIO(text[start:], newline=""), 4 * REVIEW_ROWS)
+    try:
+        rows = [row for row in csv.reader(lines, delimiter=delimiter) if row]
+    except csv.Error:
+        return
+    below = [row for row in rows[1 : 1 + REVIEW_ROWS] if len(row) == len(header)]
+    if len(below) < EVIDENCE_ROWS or not _looks_like_data(
+        header, _column_kinds(below, len(header))
+    ):
+        return
+    raise ParseError(
+        "the first row looks like data, not a header (its numbers and dates line up with "
+        "the columns below)",
+        format="csv",
+        line=1,
+        column=1,
+        snippet=text[start : start + 200].split("\n", 1)[0],
+        hint="pass --no-header (API: header=False) to read the rows as lists, or add a header "
+        "row naming the columns: structconv does not invent column names",
+        repairable=False,
+    )
+
+
+def _weigh_header(text: str, options: Options) -> RuleOutcome:
+    """A header whose repeated names the reader renamed (name_2, ...), or that holds one
+    name and blanks (`Report,,`), may be no header of one row: the upper row of a
+    multi-row header (`,Q1,,Q2,`), a title above the table, or data (a file without a
+    header). It is weighed as the repair weighs a refused file, first on the file's head
+    (its first SAMPLE_CHARS characters, whole lines); only when that finds something, on
+    the whole file. Otherwise the reading stands."""
+    head = text[:SAMPLE_CHARS]
+    if len(text) > SAMPLE_CHARS:
+        head = head[: head.rfind("\n") + 1] or head
+    try:
+        if head != text and _repair(head, options) is None:
+            return None
+    except CsvRefusal:
+        pass  # the whole file decides (a head cut inside a quoted field, say)
+    return _repair_or_refuse(text, options)
 
 
 def _single_column(text: str, options: Options, name: Any) -> RuleOutcome:
