@@ -21,6 +21,7 @@ from structconv.formats import write
 from structconv.formats.detect import detect_format
 from structconv.names import Format
 from structconv.neutral import Data
+from structconv.notes import collecting_notes
 from structconv.options import Options
 from structconv.repair import head_needs_review, read_or_repair, reviews
 from structconv.repair import modules_for as repair_modules
@@ -44,7 +45,7 @@ def _read(
     options: Options,
 ) -> tuple[str, str, Format, Data, Repaired | None]:
     """(decoded text, encoding, source format, data, repair) of `text`; the decoder and
-    the readers tell what they guessed or renamed through `formats.note`."""
+    the readers tell what they guessed or renamed through `structconv.notes`."""
     if isinstance(text, bytes):
         hinted = src or (formats.format_from_suffix(os.fspath(name)) if name is not None else None)
         if len(text) > options.max_bytes:
@@ -75,9 +76,9 @@ def convert(
     options = Options.from_settings(settings)
     target_format = formats.canonical_name(to)
     try:
-        with formats.collecting_notes() as read_notes:
+        with collecting_notes() as read_notes:
             decoded, encoding, source_format, data, repaired = _read(text, src, name, options)
-        with formats.collecting_notes() as written:
+        with collecting_notes() as written:
             output, represented = write(data, target_format, options, source_format)
     except (ParseError, RepairRejected, AmbiguousInput) as error:
         raise error.with_source(os.fspath(name)) if name is not None else error from None
@@ -180,7 +181,7 @@ def convert_file(
             source, formats.canonical_name(source_format), options
         ):
             try:
-                with formats.collecting_notes() as written:
+                with collecting_notes() as written:
                     records = streaming.stream_convert(source, out, source_format, to, options)
             except streaming.Unstreamable:
                 records = None  # not an array, not record-like, or an error: read it whole

@@ -1,6 +1,6 @@
 """Bytes -> text. JSON and TOML must be UTF-8; CSV may be in a legacy encoding
 (Shift_JIS/CP932, CP1252, ...), detected with charset-normalizer, preferring the code
-pages spreadsheets save in, and reported in a note (`structconv.formats.note`);
+pages spreadsheets save in, and reported in a note (`structconv.notes`);
 XML follows its own declaration.
 """
 
@@ -11,7 +11,7 @@ import re
 import unicodedata
 
 from structconv.errors import ParseError
-from structconv.formats import note
+from structconv.notes import note
 
 # Byte order marks and the codecs that read (and drop) them, UTF-32 before UTF-16.
 BOMS: tuple[tuple[bytes, str], ...] = (

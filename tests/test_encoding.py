@@ -8,7 +8,7 @@ import pytest
 
 from structconv import convert
 from structconv.encoding import decode
-from structconv.formats import collecting_notes
+from structconv.notes import collecting_notes
 
 REAL = Path(__file__).parent / "fixtures" / "real" / "csv"
 CP1252_FILES = sorted(REAL.glob("*_cp1252.csv"))

@@ -14,7 +14,6 @@ import gc
 import importlib
 import sys
 from collections.abc import Callable, Iterator
-from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
@@ -51,28 +50,6 @@ class Codec:
     dumps: Callable[[Any, Options], str]
     reread: Callable[[str, Options], Any]
     fast_write: Callable[[Any, Options], str | None] | None = None
-
-
-_NOTES: ContextVar[dict[str, str] | None] = ContextVar("structconv_notes", default=None)
-
-
-def note(kind: str, message: str) -> None:
-    """Tell the user what a writer changed or found (Result.notes): the first message of
-    each kind in a conversion, so that a file with a million such cells gets one line."""
-    notes = _NOTES.get()
-    if notes is not None:
-        notes.setdefault(kind, message)
-
-
-@contextlib.contextmanager
-def collecting_notes() -> Iterator[dict[str, str]]:
-    """The notes that writers give inside, by kind (see `note`)."""
-    notes: dict[str, str] = {}
-    token = _NOTES.set(notes)
-    try:
-        yield notes
-    finally:
-        _NOTES.reset(token)
 
 
 # Format name -> the module that defines its CODEC.

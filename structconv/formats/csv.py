@@ -36,10 +36,11 @@ from operator import itemgetter
 from typing import Any, NamedTuple
 
 from structconv.errors import ParseError, RoundTripError, UnrepresentableError, UsageError
-from structconv.formats import Codec, note
+from structconv.formats import Codec
 from structconv.formats.csv_types import infer_column
 from structconv.formats.json import string_key
 from structconv.neutral import Data, PathPart, first_difference, format_path
+from structconv.notes import note
 from structconv.options import Options
 
 DELIMITERS: tuple[str, ...] = (",", ";", "\t", "|")
@@ -1031,9 +1032,7 @@ def fill_row(
 
 def _records_and_bases(data: Data) -> list[tuple[Any, tuple[PathPart, ...]]]:
     if isinstance(data, dict):
-        from structconv import formats
-
-        formats.note(
+        note(
             "csv-single-record",
             "one record written as a one-row table: it reads back as a list of one record",
         )

@@ -12,9 +12,9 @@ import re
 from typing import Any, cast
 
 from structconv.errors import UnrepresentableError, UsageError
-from structconv.formats import note
 from structconv.formats.xml_reader import XML_SPACE, Node, merged, reader_depth
 from structconv.neutral import Data, PathPart, format_path
+from structconv.notes import note
 from structconv.options import Options
 
 _NAME_START = (

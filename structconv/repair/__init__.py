@@ -11,10 +11,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from structconv import formats
 from structconv.errors import ParseError
 from structconv.formats import read
 from structconv.neutral import Data
+from structconv.notes import collecting_notes, note
 from structconv.options import Options
 from structconv.repair.rules import REVIEWED, RULES
 
@@ -30,7 +30,7 @@ def read_or_repair(text: str, format: str, options: Options) -> tuple[Data, Repa
     ambiguity, such as a CSV with two header rows).
     """
     try:
-        with formats.collecting_notes() as read_notes:
+        with collecting_notes() as read_notes:
             data = read(text, format, options)
     except ParseError as error:
         if options.repair == "off":
@@ -46,7 +46,7 @@ def read_or_repair(text: str, format: str, options: Options) -> tuple[Data, Repa
         if reviewed is not None:
             return reviewed.data, reviewed  # (what the reader noted is not this reading's)
     for kind, message in read_notes.items():
-        formats.note(kind, message)
+        note(kind, message)
     return data, None
 
 
