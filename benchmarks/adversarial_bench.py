@@ -37,6 +37,7 @@ import datetime
 import hashlib
 import itertools
 import json
+import math
 import multiprocessing
 import os
 import platform
@@ -641,7 +642,16 @@ def threshold_lines(outcome: Run, mode: str = "auto") -> list[str]:
         if not wrong:
             lines.append(f"- {by}: no wrong answer among {len(mine)} accepted repairs.")
             continue
-        needed = min(1.0, round(max(wrong) + 0.005, 2))
+        surest = max(wrong)
+        # The smallest two-decimal minimum above the surest wrong answer: a repair is held
+        # when its confidence is below the minimum.
+        needed = math.floor(surest * 100 + 1) / 100
+        if needed > 1.0:
+            lines.append(
+                f"- {by}: {len(wrong)} wrong answers, the surest at {surest:.3f}: no minimum "
+                "confidence keeps all of them out."
+            )
+            continue
         lost = sum(value < needed for value in right)
         gate = (
             f"(today's default min_confidence is {Options().min_confidence})"
@@ -649,7 +659,7 @@ def threshold_lines(outcome: Run, mode: str = "auto") -> list[str]:
             else "(min_confidence does not apply to the rules' repairs today)"
         )
         lines.append(
-            f"- {by}: {len(wrong)} wrong answers, the surest at {max(wrong):.3f}; a minimum "
+            f"- {by}: {len(wrong)} wrong answers, the surest at {surest:.3f}; a minimum "
             f"confidence of {needed:.2f} keeps all of them out and holds {lost} of the "
             f"{len(right)} right answers {gate}."
         )

@@ -114,7 +114,7 @@ def _pairs_of(source: str) -> list[tuple[int, str, Any, bool]]:
             and keyword.value.value is True
             for keyword in call.keywords
         )
-        found.append((node.lineno, text, expected, objects))
+        found.append((call.lineno, text, expected, objects))
     return found
 
 
