@@ -93,6 +93,7 @@ class Case:
     data: Any = None
     design: Design | None = None
     note: str = ""
+    kind: str = ""  # the hand-made mistake's kind (handmade/README.md)
 
     @property
     def name(self) -> str:
@@ -161,6 +162,7 @@ def _case_of(suite: str, entry: dict[str, Any], text: bytes, data: Any = None) -
         entry.get("data", data),
         None if design is None else Design(design["reason"], design["data"]),
         entry.get("note", ""),
+        entry.get("kind", ""),
     )
 
 
@@ -532,6 +534,33 @@ def conformance_table(outcome: Run) -> list[str]:
     return lines if len(lines) > 2 else []
 
 
+def kinds_table(outcome: Run) -> list[str]:
+    """The hand-made cases per kind of mistake: exact / wrong / no answer, per mode."""
+    mine = [r for r in outcome.records if r.case.suite == "handmade"]
+    if not mine:
+        return []
+    modes = [mode for mode in outcome.modes if any(r.mode == mode for r in mine)]
+    lines = [
+        "| kind | expected | cases | "
+        + " | ".join(f"{mode}: exact / wrong / no answer" for mode in modes)
+        + " |",
+        "|---|---|---:|" + "---|" * len(modes),
+    ]
+    for kind in sorted({r.case.kind for r in mine}):
+        first = [r for r in mine if r.case.kind == kind and r.mode == modes[0]]
+        expected = "/".join(sorted({r.case.expect for r in first}))
+        cells = []
+        for mode in modes:
+            counted = counts(r for r in mine if r.case.kind == kind and r.mode == mode)
+            good = sum(counted[k] for k in GOOD)
+            wrong = counted["wrong"]
+            cells.append(
+                f"{good} / {'**' + str(wrong) + '**' if wrong else 0} / {len(first) - good - wrong}"
+            )
+        lines.append(f"| {kind} | {expected} | {len(first)} | " + " | ".join(cells) + " |")
+    return lines
+
+
 def _wrong(outcome: Run, mode: str) -> list[Record]:
     return [r for r in outcome.records if r.mode == mode and r.judgement.kind == "wrong"]
 
@@ -624,8 +653,13 @@ def confidence_rows(outcome: Run, mode: str = "auto") -> list[dict[str, Any]]:
             "bucket": bucket,
             **{k: counted[k] for k in ("right", "wrong", "debatable", "unaudited")},
         }
-        for (by, bucket), counted in sorted(table.items())
+        for (by, bucket), counted in sorted(table.items(), key=lambda item: _bucket_order(*item[0]))
     ]
+
+
+def _bucket_order(by: str, bucket: str) -> tuple[str, float]:
+    """Rows by source, then by confidence ("[0.50, 0.60)" before "1.00")."""
+    return by, 1.0 if bucket == "1.00" else float(bucket[1:5])
 
 
 def threshold_lines(outcome: Run, mode: str = "auto") -> list[str]:
@@ -653,6 +687,9 @@ def threshold_lines(outcome: Run, mode: str = "auto") -> list[str]:
             )
             continue
         lost = sum(value < needed for value in right)
+        useless = (
+            "; confidence does not tell right from wrong here" if lost > len(right) / 2 else ""
+        )
         gate = (
             f"(today's default min_confidence is {Options().min_confidence})"
             if by == "model"
@@ -661,7 +698,7 @@ def threshold_lines(outcome: Run, mode: str = "auto") -> list[str]:
         lines.append(
             f"- {by}: {len(wrong)} wrong answers, the surest at {surest:.3f}; a minimum "
             f"confidence of {needed:.2f} keeps all of them out and holds {lost} of the "
-            f"{len(right)} right answers {gate}."
+            f"{len(right)} right answers {gate}{useless}."
         )
     return lines
 
@@ -681,7 +718,28 @@ def confidence_section(outcome: Run, mode: str = "auto") -> list[str]:
             f"| {row['by']} | {row['bucket']} | {row['right']} | {row['wrong']} | "
             f"{row['debatable']} | {row['unaudited']} |"
         )
-    return [*lines, "", *threshold_lines(outcome, mode)]
+    return [*lines, "", *threshold_lines(outcome, mode), "", *minimum_table(outcome, mode)]
+
+
+MINIMUMS = (0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99, 1.0)
+
+
+def minimum_table(outcome: Run, mode: str = "auto") -> list[str]:
+    """What each default min_confidence would do to the model's accepted repairs."""
+    mine = [r for r in _repairs(outcome, mode) if r.answer.source == "model"]
+    if not mine:
+        return []
+    lines = [
+        "| min_confidence | the model's wrong answers kept out | its right answers held |",
+        "|---:|---:|---:|",
+    ]
+    wrong = [r.answer.confidence or 0.0 for r in mine if r.judgement.kind == "wrong"]
+    right = [r.answer.confidence or 0.0 for r in mine if r.judgement.kind in GOOD]
+    for minimum in MINIMUMS:
+        out = sum(value < minimum for value in wrong)
+        held = sum(value < minimum for value in right)
+        lines.append(f"| {minimum:.2f} | {out} of {len(wrong)} | {held} of {len(right)} |")
+    return lines
 
 
 def audit_section(outcome: Run) -> list[str]:
@@ -763,6 +821,9 @@ def render(outcome: Run, limit: int | None = None) -> str:
     conformance = conformance_table(outcome)
     if conformance:
         lines += ["", "### Conformance negatives: refused / repaired / held", "", *conformance]
+    kinds = kinds_table(outcome)
+    if kinds:
+        lines += ["", "### Hand-made mistakes by kind", "", *kinds]
     lines += ["", "## Accepted but wrong", *wrong_section(outcome)]
     lines += ["", "## Differs by design", "", *design_section(outcome)]
     lines += ["", "## Confidence against correctness", "", *confidence_section(outcome)]
@@ -780,7 +841,8 @@ def render(outcome: Run, limit: int | None = None) -> str:
 
 
 def payload(outcome: Run) -> dict[str, Any]:
-    """What --json writes: the rows per set and mode, every judged answer, the calibration."""
+    """What --json writes: the rows per set and mode, every answer but the refusals (the
+    rows count those), the calibration."""
     return {
         "bench": "adversarial",
         "modes": list(outcome.modes),
@@ -803,6 +865,7 @@ def payload(outcome: Run) -> dict[str, Any]:
                 ),
             }
             for record in outcome.records
+            if record.answer.outcome != "refused"  # counted in the rows
         ],
         "stale_verdicts": outcome.stale,
     }

@@ -178,8 +178,12 @@ def test_the_committed_verdicts_are_well_formed(bench: ModuleType) -> None:
 def _run(bench: ModuleType) -> Any:
     outcome = bench.Run(("rules", "auto"), ("jsontestsuite", "handmade"))
     negative = case(bench, expect="audit", suite="jsontestsuite", id="n_a.json")
-    exact = case(bench, suite="handmade", id="h1", data={"a": 1}, input=b"{a: 1}")
-    wrong = case(bench, suite="handmade", id="h2", data={"a": 1}, input=b"{'a': 1.0}")
+    exact = case(
+        bench, suite="handmade", id="h1", data={"a": 1}, input=b"{a: 1}", kind="unquoted-key"
+    )
+    wrong = case(
+        bench, suite="handmade", id="h2", data={"a": 1}, input=b"{'a': 1.0}", kind="single-quotes"
+    )
     verdicts = {bench.verdict_key(negative, [1]): {"verdict": "right", "why": "comma dropped"}}
     replies = [
         (negative, "rules", accepted(bench, [1])),
@@ -215,6 +219,8 @@ def test_report_lists_the_wrong_answers_and_the_audit(bench: ModuleType) -> None
     assert "| jsontestsuite | rules | 1 | 0 | 1 (1 / 0 / 0 / 0) |" in text
     assert "3 distinct accepted repairs" in text  # each once, whatever its modes
     assert "jsontestsuite/n_old.json#0123456789ab" in text
+    assert "| unquoted-key | exact | 1 | 1 / 0 / 0 | 1 / 0 / 0 |" in text
+    assert "| single-quotes | exact | 1 | 0 / 0 / 1 | 0 / **1** / 0 |" in text
 
 
 def test_report_targets_are_read_by_report_py(bench: ModuleType) -> None:
@@ -236,6 +242,9 @@ def test_confidence_table_and_threshold(bench: ModuleType) -> None:
     assert bench.bucket_of(0.97) == "[0.95, 0.99)"
     assert bench.bucket_of(0.5) == "[0.50, 0.60)"
     assert bench.bucket_of(0.2) == "[0.00, 0.50)"
+    assert sorted(["1.00", "[0.50, 0.60)"], key=lambda b: bench._bucket_order("model", b))[0] == (
+        "[0.50, 0.60)"
+    )
     outcome = _run(bench)
     rows = bench.confidence_rows(outcome, "auto")
     assert {
@@ -249,6 +258,8 @@ def test_confidence_table_and_threshold(bench: ModuleType) -> None:
     lines = "\n".join(bench.threshold_lines(outcome, "auto"))
     assert "a minimum confidence of 0.98 keeps all of them out" in lines
     assert "rules: no wrong answer among 2 accepted repairs" in lines
+    table = "\n".join(bench.minimum_table(outcome, "auto"))
+    assert "| 0.95 | 0 of 1 | 0 of 0 |" in table and "| 0.99 | 1 of 1 | 0 of 0 |" in table
 
 
 def test_calibration_chart_is_drawn(bench: ModuleType, tmp_path: Path) -> None:
@@ -281,4 +292,7 @@ def test_main_on_a_few_cases(
     text = out.read_text(encoding="utf-8")
     assert "| json_repair | rules | 5 |" in text and "| handmade | rules | 5 |" in text
     assert "the first 5 cases of each set only" in text
-    assert len(json.loads(data.read_text(encoding="utf-8"))["answers"]) == 10
+    written = json.loads(data.read_text(encoding="utf-8"))
+    answered = sum(row["cases"] - row["refused"] for row in written["rows"])
+    assert len(written["answers"]) == answered  # refusals are only counted
+    assert all(answer["outcome"] != "refused" for answer in written["answers"])
