@@ -22,6 +22,7 @@ import datetime
 import filecmp
 import importlib
 import importlib.metadata
+import importlib.util
 import json
 import os
 import platform
@@ -556,6 +557,14 @@ def _w_yaml_rs_tomlkit(src: str, dst: str, settings: dict[str, Any]) -> None:
     Path(dst).write_text(tomlkit.dumps(data), encoding="utf-8")
 
 
+def _w_yaml_rs_tomli_w(src: str, dst: str, settings: dict[str, Any]) -> None:
+    import tomli_w
+    import yaml_rs
+
+    data = yaml_rs.loads(Path(src).read_text(encoding="utf-8"))
+    Path(dst).write_text(tomli_w.dumps(data), encoding="utf-8")
+
+
 def _element_data(element: Any) -> Any:
     """xmltodict's mapping: attributes as @name, text as #text, repeats as lists."""
     result: dict[str, Any] = {f"@{name}": value for name, value in element.attrib.items()}
@@ -611,6 +620,7 @@ WORKERS: dict[str, Callable[[str, str, dict[str, Any]], None]] = {
     "json_pyyaml": _w_json_pyyaml,
     "tomllib_orjson": _w_tomllib_orjson,
     "yaml_rs_tomlkit": _w_yaml_rs_tomlkit,
+    "yaml_rs_tomli_w": _w_yaml_rs_tomli_w,
     "lxml_orjson": _w_lxml_orjson,
     "csv_json": _w_csv_json,
     "csv_jsonl": _w_csv_jsonl,
@@ -1076,8 +1086,16 @@ def build_cases(inputs: Inputs, remarshal: str | None, mlr: str | None) -> list[
             inputs.yaml_doc,
             "toml",
             [
-                Variant("floor: yaml_rs.loads + tomlkit.dumps", worker="yaml_rs_tomlkit"),
+                Variant(
+                    "floor: yaml_rs.loads + tomli_w.dumps",
+                    worker="yaml_rs_tomli_w",
+                    missing=None
+                    if importlib.util.find_spec("tomli_w")
+                    else "not installed (`pip install tomli-w`, in the [bench] extra)",
+                ),
                 ours("toml"),
+                ours("toml", verify=False),
+                Variant("yaml_rs.loads + tomlkit.dumps", worker="yaml_rs_tomlkit"),
                 remarshal_variant(remarshal, "yaml", "toml"),
             ],
         ),
@@ -1124,7 +1142,16 @@ def machine_info(remarshal: str | None, mlr: str | None) -> list[str]:
     python = measure([sys.executable, "-c", "pass"], None, 30)
     libraries = ", ".join(
         f"{name} {_version(name)}"
-        for name in ("structconv", "orjson", "yaml-rs", "ruamel.yaml", "tomlkit", "lxml")
+        for name in (
+            "structconv",
+            "orjson",
+            "yaml-rs",
+            "ruamel.yaml",
+            "tomlkit",
+            "toml-rs",
+            "tomli-w",
+            "lxml",
+        )
     )
     return [
         f"- date: {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC",
@@ -1287,7 +1314,17 @@ def summary_table(rows: list[Row]) -> list[str]:
             "(> 1: we win)",
             None,
         )
-    for case in ("TOML -> JSON", "XML -> JSON", "JSON -> YAML", "YAML -> TOML"):
+    yaml_toml = next(
+        (r for r in rows if r.case == "YAML -> TOML" and r.ok and r.variant.label == ours), None
+    )
+    add(
+        "YAML->TOML: structconv / floor (yaml_rs+tomli_w)",
+        _ratio(yaml_toml, _find(rows, "YAML -> TOML", "floor")),
+        ".2f",
+        "<= 1.3",
+        lambda v: v <= 1.3,
+    )
+    for case in ("TOML -> JSON", "XML -> JSON", "JSON -> YAML"):
         ours_row = next(
             (r for r in rows if r.case == case and r.ok and r.variant.label == ours), None
         )
@@ -1305,7 +1342,24 @@ def summary_table(rows: list[Row]) -> list[str]:
             "(> 1: we win)",
             None,
         )
-    for case in ("YAML -> JSON", "JSON -> YAML"):
+    floor_toml = _find(rows, "YAML -> TOML", "floor")
+    add(
+        "YAML->TOML: structconv / floor, CPU time (on a busy machine, wall time waits)",
+        None
+        if yaml_toml is None or floor_toml is None
+        else (yaml_toml.cpu_seconds or 0) / (floor_toml.cpu_seconds or 1),
+        ".2f",
+        "",
+        None,
+    )
+    add(
+        "YAML->TOML: remarshal / structconv",
+        _ratio(_find(rows, "YAML -> TOML", "remarshal"), yaml_toml),
+        ".2f",
+        "(> 1: we win)",
+        None,
+    )
+    for case in ("YAML -> JSON", "JSON -> YAML", "YAML -> TOML"):
         on = next((r for r in rows if r.case == case and r.ok and r.variant.label == ours), None)
         off = _find(rows, case, ours + "(verify=False")
         overhead = None if on is None or off is None else (_ratio(on, off) or 0) * 100 - 100

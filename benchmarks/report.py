@@ -64,6 +64,8 @@ BENCHES = (
     ),
     Bench("batch", "batch_bench.py", "Batch conversion", ("--files", "200", "--repeat", "1")),
     Bench("llm", "llm_bench.py", "Repair model", ("--quick",)),
+    Bench("edit", "edit_bench.py", "Editing in place", ("--edits", "1", "--skip-peers")),
+    Bench("corpus", "corpus_bench.py", "Real files against reference parsers"),
     Bench(
         "adversarial",
         "adversarial_bench.py",

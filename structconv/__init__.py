@@ -6,8 +6,10 @@
 """
 
 from structconv.api import convert, convert_file
+from structconv.edit import Edit, EditRefused, PathNotFound, delete, get, search, set_value
 from structconv.errors import (
     AmbiguousInput,
+    InputChanged,
     ModelUnavailable,
     ParseError,
     RepairRejected,
@@ -28,10 +30,14 @@ __all__ = [
     "Ambiguity",
     "AmbiguousInput",
     "Candidate",
+    "Edit",
+    "EditRefused",
     "Fix",
+    "InputChanged",
     "ModelUnavailable",
     "Options",
     "ParseError",
+    "PathNotFound",
     "RepairRejected",
     "Result",
     "RoundTripError",
@@ -41,5 +47,9 @@ __all__ = [
     "__version__",
     "convert",
     "convert_file",
+    "delete",
     "detect_format",
+    "get",
+    "search",
+    "set_value",
 ]

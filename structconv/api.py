@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from structconv import formats
+from structconv import comments, formats
 from structconv.atomic import write_atomic
 from structconv.encoding import decode
 from structconv.errors import (
@@ -16,45 +17,20 @@ from structconv.errors import (
     RepairRejected,
     UsageError,
 )
-from structconv.formats import read, write
+from structconv.formats import write
 from structconv.formats.detect import detect_format
+from structconv.names import Format
 from structconv.options import Options
-from structconv.repair.rules import REVIEWED, RULES
+from structconv.repair import head_needs_review, read_or_repair, reviews
+from structconv.repair import modules_for as repair_modules
 from structconv.result import Result
-
-if TYPE_CHECKING:
-    from structconv.repair.pipeline import Repaired
+from structconv.source import over_limit, read_input
 
 
-def _source_format(text: str, src: str | None, name: str | os.PathLike[str] | None) -> str:
+def _source_format(text: str, src: str | None, name: str | os.PathLike[str] | None) -> Format:
     if src is not None:
         return formats.canonical_name(src)
     return detect_format(text, None if name is None else os.fspath(name))
-
-
-def read_or_repair(text: str, source_format: str, options: Options) -> tuple[Any, Repaired | None]:
-    """The data of `text`, repaired per options.repair when the strict reader refuses it.
-
-    Clean input never reaches a repair rule or the model: the repair package is
-    imported only on the error path (and for the formats whose rules review clean
-    input for ambiguity, such as a CSV with two header rows).
-    """
-    try:
-        data = read(text, source_format, options)
-    except ParseError as error:
-        if options.repair == "off":
-            raise
-        from structconv.repair import pipeline
-
-        repaired = pipeline.repair(text, source_format, error, options, options.repair)
-        return repaired.data, repaired
-    if options.repair != "off" and source_format in REVIEWED:
-        from structconv.repair import pipeline
-
-        reviewed = pipeline.review(text, source_format, data, options, options.repair)
-        if reviewed is not None:
-            return reviewed.data, reviewed
-    return data, None
 
 
 def convert(
@@ -79,6 +55,8 @@ def convert(
             hinted = src or (
                 formats.format_from_suffix(os.fspath(name)) if name is not None else None
             )
+            if len(text) > options.max_bytes:
+                raise over_limit(options.max_bytes, hinted or "input", len(text))
             decoded, encoding = decode(
                 text, None if hinted is None else formats.canonical_name(hinted)
             )
@@ -86,25 +64,30 @@ def convert(
             decoded, encoding = text.removeprefix("\ufeff"), "utf-8"
         source_format = _source_format(decoded, src, name)
         data, repaired = read_or_repair(decoded, source_format, options)
-        output, represented = write(data, target_format, options, source_format)
+        with formats.collecting_notes() as written:
+            output, represented = write(data, target_format, options, source_format)
     except (ParseError, RepairRejected, AmbiguousInput) as error:
         raise error.with_source(os.fspath(name)) if name is not None else error from None
     notes: tuple[str, ...] = () if encoding in ("utf-8", "utf-8-sig") else (f"read as {encoding}",)
-    if repaired is None:
-        return Result(
-            text=output,
-            data=represented,
-            source_format=source_format,
-            target_format=target_format,
-            encoding=encoding,
-            notes=notes,
+    notes += tuple(written.values())
+    if comments.may_have_comments(decoded, source_format):
+        source_text = decoded if repaired is None else repaired.text
+        output, left_out = comments.carry(
+            source_text, source_format, output, represented, target_format, options
         )
-    return Result(
+        notes += left_out
+    result = Result(
         text=output,
         data=represented,
         source_format=source_format,
         target_format=target_format,
         encoding=encoding,
+        notes=notes,
+    )
+    if repaired is None:
+        return result
+    return replace(
+        result,
         fixes=repaired.fixes,
         confidence=repaired.confidence,
         used_model=repaired.used_model,
@@ -124,11 +107,14 @@ def modules_for(sources: Iterable[str | os.PathLike[str]], to: str) -> list[str]
     # os.path, not PurePath: 12 ms instead of 53 ms for 10,000 names, before a batch starts
     suffixes = {os.path.splitext(source)[1].lower() for source in sources}  # noqa: PTH122
     source_formats = {formats.SUFFIXES[suffix] for suffix in suffixes if suffix in formats.SUFFIXES}
-    needed = {formats.MODULES[formats.canonical_name(to)], "structconv.streaming"}
-    for source_format in source_formats:
-        needed.add(formats.MODULES[source_format])
-        if source_format in REVIEWED:
-            needed.update(("structconv.repair.pipeline", RULES[source_format]))
+    target_format = formats.canonical_name(to)
+    from structconv import streaming  # its plan; a fork of this process then has it loaded
+
+    needed = {formats.MODULES[target_format]}
+    needed.update(formats.MODULES[source_format] for source_format in source_formats)
+    needed |= streaming.modules_for(source_formats, target_format)
+    needed |= repair_modules(source_formats)
+    needed |= comments.modules_for(source_formats, target_format)
     return sorted(needed)
 
 
@@ -138,10 +124,8 @@ _REVIEW_HEAD_BYTES = 1 << 18
 
 def _head_needs_review(source: Path, source_format: str, options: Options) -> bool:
     """Whether a file about to stream must be read in memory, where it is reviewed."""
-    if options.repair == "off" or source_format not in REVIEWED:
+    if options.repair == "off" or not reviews(source_format):
         return False
-    from structconv.repair import pipeline
-
     try:
         with source.open("rb") as stream:
             head = stream.read(_REVIEW_HEAD_BYTES)
@@ -153,7 +137,7 @@ def _head_needs_review(source: Path, source_format: str, options: Options) -> bo
         text, _ = decode(head, source_format)
     except ParseError:
         return True  # let the in-memory path report (or repair) it
-    return pipeline.head_needs_review(source_format, text, options)
+    return head_needs_review(source_format, text, options)
 
 
 def convert_file(
@@ -181,7 +165,8 @@ def convert_file(
             source, formats.canonical_name(source_format), options
         ):
             try:
-                records = streaming.stream_convert(source, out, source_format, to, options)
+                with formats.collecting_notes() as written:
+                    records = streaming.stream_convert(source, out, source_format, to, options)
             except streaming.Unstreamable:
                 records = None  # not an array, not record-like, or an error: read it whole
             except ParseError:
@@ -195,11 +180,15 @@ def convert_file(
                     source_format=formats.canonical_name(source_format),
                     target_format=formats.canonical_name(to),
                     records=records,
+                    notes=tuple(written.values()),
                 )
+    limit = settings.get("max_bytes", Options.max_bytes)
     try:
-        raw = source.read_bytes()
+        raw = read_input(source, limit, source_format or "input")
     except OSError as error:
         raise UsageError(f"{source}: cannot read: {error.strerror}") from None
+    except ParseError as error:
+        raise error.with_source(os.fspath(source)) from None
     result = convert(raw, to=to, src=src, name=source, **settings)
     if out is not None:
         try:

@@ -10,6 +10,17 @@ follow (`commit_writes`). Same guarantees; one sync a chunk instead of an fsync 
 which on this machine took 0.45 ms each and, serialised on the disk, kept two processes
 from being twice as fast as one on a batch of small files.
 
+Permissions: inside `permissions_from(path)` what is written takes the mode and owner
+(where this process may set it) of `path`, the input that it replaces (--in-place,
+normalize); otherwise a file replaced keeps its mode (not its owner, nor a symbolic
+link's target's: a file planted in a shared folder must not get another's output) and a
+new file follows the umask. The temporary file is created with that mode already, so a
+secret is never readable by others while it is written. Rewriting a file in place (`in_place_target`) writes through its symbolic
+links and refuses a file with other hard links; outputs elsewhere replace what is there.
+
+Portable by feature: where the system lacks os.sync, fchmod, fchown or O_CLOEXEC
+(Windows), each file is flushed with fsync and permissions are set by name or left.
+
 A sync still waits on the disk, 1.5-3 ms here, and a worker waiting cannot convert.
 `BackgroundCommits` waits instead, on a thread of the process that runs the batch: the
 workers hand over what they wrote and go on. Measured on 10,000 small files, waiting in
@@ -22,10 +33,13 @@ import contextlib
 import os
 import queue
 import secrets
+import stat
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextvars import ContextVar
 from typing import IO, Generic, TypeVar
+
+from structconv.errors import UsageError
 
 Token = TypeVar("Token")
 
@@ -40,8 +54,23 @@ def commit_writes(writes: Writes) -> dict[str, OSError]:
     One sync covers files that other processes of this machine wrote, once their writes
     have returned: it flushes every file system's dirty data."""
     if writes:
-        os.sync()
+        _flush(writes)
     return _put_in_place(writes)
+
+
+def _flush(writes: Writes) -> None:
+    """Every written file to the disk: one os.sync, or (where there is none) an fsync each."""
+    sync = getattr(os, "sync", None)
+    if sync is not None:
+        sync()
+        return
+    for temporary, _ in writes:
+        with contextlib.suppress(FileNotFoundError):
+            descriptor = os.open(temporary, os.O_RDWR | getattr(os, "O_BINARY", 0))
+            try:
+                os.fsync(descriptor)
+            finally:
+                os.close(descriptor)
 
 
 def _put_in_place(synced: Writes) -> dict[str, OSError]:
@@ -128,7 +157,7 @@ class BackgroundCommits(Generic[Token]):
             closing = arrived[-1] is None
             batch = [item for item in arrived if item is not None]
             if batch:
-                os.sync()
+                _flush([write for _, writes in batch for write in writes])
             for item in batch:
                 self._synced.put(item)
 
@@ -149,18 +178,115 @@ def deferred_commits() -> Iterator[PendingWrites]:
         pending.discard()
 
 
-def _temporary_beside(path: str) -> tuple[int, str]:
-    """A new file `.<name>.<random>.tmp` beside `path`, open for writing.
+_TEMPLATE: ContextVar[str | None] = ContextVar("structconv_permissions_of", default=None)
+
+
+@contextlib.contextmanager
+def permissions_from(path: str | os.PathLike[str]) -> Iterator[None]:
+    """What is written inside takes the mode and owner of `path`: the output that replaces
+    an input (--in-place, normalize) is as private, and as owned, as the input was."""
+    token = _TEMPLATE.set(os.fspath(path))
+    try:
+        yield
+    finally:
+        _TEMPLATE.reset(token)
+
+
+def in_place_target(path: str | os.PathLike[str]) -> str:
+    """The file that rewriting `path` in place replaces: the end of its symbolic links, so
+    that a link stays a link and the file it points to gets the new text (as editors and
+    `sed -i --follow-symlinks` do). A file with other hard links is refused (UsageError):
+    a rename would leave the other names holding the old text, silently split."""
+    given = os.fspath(path)
+    real = os.path.realpath(given) if os.path.islink(given) else given
+    try:
+        links = os.stat(real).st_nlink
+    except FileNotFoundError:
+        return real
+    if links > 1:
+        raise UsageError(
+            f"the file has {links} hard links, and replacing it would leave the other "
+            f"{links - 1} with the old content; remove the other links, or convert a copy"
+        )
+    return real
+
+
+# How much of the target's name a temporary file's name repeats: a name near the file
+# system's limit (255 bytes) must still leave room for the prefix and suffix.
+_NAME_PART = 64
+TEMPORARY_SUFFIXES = (".tmp", ".part")
+
+
+def temporary_prefix(name: str) -> str:
+    """`.<name>.`, the start of the temporary files written beside the file `name` (the
+    name cut to 64 bytes, at a character boundary)."""
+    while len(os.fsencode(name)) > _NAME_PART:
+        name = name[:-1]
+    return f".{name}."
+
+
+def remove_temporaries(targets: Iterable[str | os.PathLike[str]]) -> int:
+    """Remove the temporary files left beside `targets` (by writes that were interrupted,
+    or by a worker that was stopped mid-write); how many. Each folder is listed once.
+
+    Only `.<name>.<token>.tmp` (or `.part`) of a target's name is removed: a write in
+    progress to the same target by another process would lose its temporary file (and
+    report that it could not put it in place), so call this once the writers stopped."""
+    prefixes: dict[str, set[str]] = {}
+    for target in targets:
+        directory, name = os.path.split(os.fspath(target))
+        prefixes.setdefault(directory, set()).update((f".{name}.", temporary_prefix(name)))
+    removed = 0
+    for directory, known in prefixes.items():
+        try:
+            entries = os.listdir(directory or ".")
+        except OSError:
+            continue
+        for entry in entries:
+            if _is_temporary(entry, known):
+                _remove(os.path.join(directory, entry))
+                removed += 1
+    return removed
+
+
+def _is_temporary(entry: str, prefixes: set[str]) -> bool:
+    """Whether `entry` is `<prefix><token><suffix>` for one of `prefixes`, the token one
+    word without dots (secrets.token_hex here, mkstemp's random letters in streaming)."""
+    if not entry.startswith(".") or not entry.endswith(TEMPORARY_SUFFIXES):
+        return False
+    stem = entry.rsplit(".", 1)[0]
+    head, _, token = stem.rpartition(".")
+    return bool(token) and token.replace("_", "").isalnum() and f"{head}." in prefixes
+
+
+def _permissions(path: str) -> tuple[os.stat_result | None, bool]:
+    """Whose permissions the file written to `path` takes, and whether its owner too: the
+    template of `permissions_from` (owner too), else the file it replaces (its mode);
+    None for a new file, or one that replaces a symbolic link (the umask decides)."""
+    template = _TEMPLATE.get()
+    try:
+        if template is not None:
+            return os.stat(template), True
+        replaced = os.lstat(path)
+    except FileNotFoundError:
+        return None, False
+    return (None if stat.S_ISLNK(replaced.st_mode) else replaced), False
+
+
+def _temporary_beside(path: str, like: os.stat_result | None) -> tuple[int, str]:
+    """A new file `.<name>.<random>.tmp` beside `path`, open for writing, created with the
+    mode of `like` (else 0666: the kernel applies the umask as for any new file).
 
     Not tempfile.mkstemp: it creates the file 0600, so every output then needed two umask
-    calls and a chmod; created 0666 here, the kernel applies the umask as for any new file.
-    Syscalls are most of the cost of a small file's conversion, and two workers writing to
-    one directory wait on each other's."""
+    calls and a chmod. Syscalls are most of the cost of a small file's conversion, and two
+    workers writing to one directory wait on each other's."""
     directory, name = os.path.split(path)
+    prefix = temporary_prefix(name)
+    mode = 0o666 if like is None else stat.S_IMODE(like.st_mode) & 0o777
     while True:
-        temporary = os.path.join(directory, f".{name}.{secrets.token_hex(4)}.tmp")
+        temporary = os.path.join(directory, f"{prefix}{secrets.token_hex(4)}.tmp")
         try:
-            return os.open(temporary, _CREATE, 0o666), temporary
+            return os.open(temporary, _CREATE, mode), temporary
         except FileExistsError:
             continue
 
@@ -170,17 +296,44 @@ def _remove(path: str) -> None:
         os.unlink(path)
 
 
-_CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC
+# O_CLOEXEC and O_BINARY exist on some systems only (POSIX, Windows).
+_CREATE = (
+    os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+)
 
 
-def _finish(descriptor: int, temporary: str, path: str) -> None:
-    """Give the finished temporary file the target's permissions, then put it in place
-    (or leave that to the chunk's commit); `descriptor` is still open."""
+def _take_permissions(descriptor: int, temporary: str, like: os.stat_result, owner: bool) -> None:
+    """The owner of `like` (with `owner`, where this process may set it: else the group
+    alone, else neither), then its mode (a change of owner clears set-id bits)."""
+    fchown = getattr(os, "fchown", None)
+    if owner and fchown is not None:
+        try:
+            fchown(descriptor, like.st_uid, like.st_gid)
+        except PermissionError:
+            with contextlib.suppress(PermissionError):
+                fchown(descriptor, -1, like.st_gid)
+    mode = stat.S_IMODE(like.st_mode)
+    fchmod = getattr(os, "fchmod", None)
+    if fchmod is not None:
+        fchmod(descriptor, mode)
+    else:
+        os.chmod(temporary, mode)
+
+
+def _finish(
+    descriptor: int,
+    temporary: str,
+    path: str,
+    like: tuple[os.stat_result | None, bool],
+    sync: bool,
+) -> None:
+    """Give the finished temporary file its permissions, then put it in place (or leave
+    that to the chunk's commit); `descriptor` is still open."""
     pending = _PENDING.get()
-    if pending is None:
+    if pending is None and sync:
         os.fsync(descriptor)
-    with contextlib.suppress(FileNotFoundError):
-        os.fchmod(descriptor, os.stat(path).st_mode & 0o7777)  # replacing: keep its mode
+    if like[0] is not None:
+        _take_permissions(descriptor, temporary, like[0], like[1])
     if pending is None:
         os.replace(temporary, path)
     else:
@@ -191,13 +344,21 @@ def _finish(descriptor: int, temporary: str, path: str) -> None:
 def atomic_writer(target: str | os.PathLike[str], encoding: str = "utf-8") -> Iterator[IO[str]]:
     """Yield a text stream; on a clean exit it replaces `target`, on an error it vanishes."""
     path = os.fspath(target)
-    descriptor, temporary = _temporary_beside(path)
+    like = _permissions(path)
+    descriptor, temporary = _temporary_beside(path, like[0])
     try:
         # An explicit buffer size: io.open then does not ask whether the file is a terminal.
         with open(descriptor, "w", encoding=encoding, newline="", buffering=_BUFFER) as stream:
-            yield stream
-            stream.flush()
-            _finish(descriptor, temporary, path)
+            try:
+                yield stream
+                stream.flush()
+                _finish(descriptor, temporary, path, like, sync=True)
+            except BaseException:
+                # Closing flushes what is buffered: after a failed write (a full disk) that
+                # fails again, and its error would replace the one being raised.
+                with contextlib.suppress(OSError):
+                    stream.close()
+                raise
     except BaseException:
         _remove(temporary)
         raise
@@ -206,17 +367,24 @@ def atomic_writer(target: str | os.PathLike[str], encoding: str = "utf-8") -> It
 _BUFFER = 1 << 16
 
 
-def write_atomic(target: str | os.PathLike[str], text: str, encoding: str = "utf-8") -> None:
-    """`text` as the whole content of `target`, atomically (no text stream: one write)."""
+def write_atomic(
+    target: str | os.PathLike[str], text: str, encoding: str = "utf-8", *, sync: bool = True
+) -> None:
+    """`text` as the whole content of `target`, atomically (no text stream: one write).
+
+    `sync=False` skips the fsync before the rename: readers still see the old file or the
+    new one, but a crash of the machine may leave it empty (normalize, whose files version
+    control holds, where fsync was 70% of the time: benchmarks/normalize_bench.py)."""
     path = os.fspath(target)
     data = text.encode(encoding)
-    descriptor, temporary = _temporary_beside(path)
+    like = _permissions(path)
+    descriptor, temporary = _temporary_beside(path, like[0])
     try:
         try:
             view = memoryview(data)
             while view:
                 view = view[os.write(descriptor, view) :]
-            _finish(descriptor, temporary, path)
+            _finish(descriptor, temporary, path, like, sync)
         finally:
             os.close(descriptor)
     except BaseException:

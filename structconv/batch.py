@@ -15,10 +15,17 @@ Workers write a chunk's outputs whole beside their targets; the disk sync before
 renames (structconv.atomic) is what waits longest. On this machine (no executor, or a
 process or thread pool) a thread of the batch's own process does it while the workers
 go on; a Dask worker, possibly on another machine, syncs its own chunks.
+
+--in-place: an output that replaces its input under another name (`a.yaml` -> `a.json`)
+takes the input's mode and owner, and may not overwrite an unrelated file of that name
+unless forced; an input that is a symbolic link or has other hard links is refused (its
+removal would leave the file it shares unconverted). An output that is its own input
+(same format) is rewritten through its links (structconv.atomic.in_place_target).
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import time
@@ -42,6 +49,9 @@ from structconv.atomic import (
     commit_writes,
     deferred_commits,
     discard_writes,
+    in_place_target,
+    permissions_from,
+    remove_temporaries,
     write_atomic,
 )
 from structconv.errors import (
@@ -63,6 +73,9 @@ class Job:
     src: str | None
     settings: dict[str, Any] = field(default_factory=dict)
     remove_source: bool = False
+    # The output replaces the input (--in-place): under its own name (remove_source False),
+    # or under the target format's, taking the input's permissions.
+    in_place: bool = False
 
 
 @dataclass(frozen=True)
@@ -103,15 +116,9 @@ class FileOutcome:
 _OUTCOME_FIELDS = tuple(field.name for field in fields(FileOutcome))
 
 
-def output_path(
-    source: str | os.PathLike[str], to: str, out_dir: str | os.PathLike[str] | None
-) -> Path:
-    """Where a converted file goes: the target suffix, beside the input or under out_dir."""
-    return Path(_output_file(os.fspath(source), formats.get_suffix(to), out_dir))
-
-
 def _output_file(source: str, suffix: str, out_dir: str | os.PathLike[str] | None) -> str:
-    """output_path on strings (pathlib's parsing cost 0.4 s for a plan of 10,000 files)."""
+    """Where a converted file goes: the target suffix, beside the input or under out_dir
+    (on strings: pathlib's parsing cost 0.4 s for a plan of 10,000 files)."""
     directory, name = os.path.split(source)
     stem, old_suffix = os.path.splitext(name)  # noqa: PTH122 - str in, str out
     if old_suffix == ".":  # "notes." has no suffix to replace, as for pathlib
@@ -128,9 +135,11 @@ def plan_jobs(
     out_dir: str | os.PathLike[str] | None = None,
     in_place: bool = False,
     settings: dict[str, Any] | None = None,
+    force: bool = False,
 ) -> list[Job]:
     """One job per input; refuses (UsageError) before any work when two jobs would
-    write the same file."""
+    write the same file, or, `in_place`, when an output would overwrite a file that is
+    not its input (`p.yaml` -> an unrelated `p.json`) unless `force`."""
     if (out_dir is None) == (not in_place):
         raise UsageError(
             "a batch writes either into --out-dir DIR or --in-place, not both or neither"
@@ -140,7 +149,8 @@ def plan_jobs(
     claimed: dict[str, str] = {}
     directories: dict[str, str] = {}
     suffix = formats.get_suffix(to)
-    for source in sources:
+    overwritten: list[str] = []
+    for source in map(os.fspath, sources):
         target = _output_file(source, suffix, out_dir)
         resolved = _resolved(target, directories)
         if resolved in claimed:
@@ -150,7 +160,20 @@ def plan_jobs(
             )
         claimed[resolved] = source
         removes = in_place and resolved != _resolved(source, directories)
-        jobs.append(Job(source, target, to, src, dict(settings or {}), removes))
+        if removes and not force and os.path.lexists(target):
+            overwritten.append(target)
+        if in_place and not removes and os.path.islink(target):  # noqa: PTH114 - 10,000 plans
+            target = resolved  # rewritten through the link: the file it points to
+        jobs.append(Job(source, target, to, src, dict(settings or {}), removes, in_place))
+    if overwritten:
+        shown = ", ".join(overwritten[:3]) + (
+            f" and {len(overwritten) - 3} more" if len(overwritten) > 3 else ""
+        )
+        raise UsageError(
+            f"--in-place would overwrite {len(overwritten)} existing file(s) that are not "
+            f"their input: {shown}; move them away, or pass --force (API: force=True) to "
+            "overwrite them"
+        )
     return jobs
 
 
@@ -237,12 +260,25 @@ def attempt(source: str, output: str | None, to: str, action: Callable[[], Resul
     )
 
 
-def run_job(job: Job) -> FileOutcome:
-    """One job; never raises: even an unexpected error (a bug) is this file's outcome."""
+def run_job(job: Job, *, remove_source: bool | None = None) -> FileOutcome:
+    """One job; never raises: even an unexpected error (a bug) is this file's outcome.
+
+    `remove_source=False`: leave the removal of an input that --in-place replaces to the
+    caller, once the output is in place (`settle`)."""
+    removes = job.remove_source if remove_source is None else remove_source
 
     def action() -> Result:
-        result = convert_file(job.source, to=job.to, out=job.output, src=job.src, **job.settings)
-        if job.remove_source:
+        output = job.output
+        permissions: contextlib.AbstractContextManager[None] = contextlib.nullcontext()
+        if job.in_place and job.remove_source:
+            _check_removable(job.source)
+            permissions = permissions_from(job.source)
+        elif job.in_place and output is not None:
+            output = in_place_target(output)
+            permissions = permissions_from(output)
+        with permissions:
+            result = convert_file(job.source, to=job.to, out=output, src=job.src, **job.settings)
+        if removes:
             Path(job.source).unlink()
         return result
 
@@ -251,6 +287,23 @@ def run_job(job: Job) -> FileOutcome:
         return attempt(job.source, job.output, job.to, action)
     except Exception as error:  # an unexpected error in one file must not end the batch
         return _failed(job, f"internal error: {type(error).__name__}: {error}", started, error)
+
+
+def _check_removable(source: str) -> None:
+    """Refuse (UsageError) an input whose removal by --in-place would leave data behind
+    unconverted: a symbolic link (the file it points to) or a file with other hard links."""
+    path = Path(source)
+    if path.is_symlink():
+        raise UsageError(
+            f"it is a symbolic link to {path.readlink()}: --in-place would remove the "
+            "link and leave that file unconverted; convert the file itself, or use --out-dir"
+        )
+    links = path.stat().st_nlink
+    if links > 1:
+        raise UsageError(
+            f"it has {links} hard links: --in-place would remove this name and leave the "
+            f"other {links - 1} with the old content; use --out-dir, or remove the other links"
+        )
 
 
 @dataclass(frozen=True)
@@ -273,7 +326,7 @@ def write_jobs(jobs: Sequence[Job], base: str | None = None) -> WrittenChunk:
     worker's own may be another); outcomes name the files as the jobs did."""
     local = [_portable(job, base) for job in jobs] if base is not None else list(jobs)
     with deferred_commits() as pending:
-        outcomes = [run_job(replace(job, remove_source=False)) for job in local]
+        outcomes = [run_job(job, remove_source=False) for job in local]
         writes = pending.detach()
     if base is not None:
         outcomes = [_as_given(outcome, job) for outcome, job in zip(outcomes, jobs, strict=True)]
@@ -358,7 +411,7 @@ def _portable(job: Job, base: str) -> Job:
         if isinstance(settings.get(name), str):
             settings[name] = _absolute(settings[name], base)
     output = None if job.output is None else _absolute(job.output, base)
-    return Job(_absolute(job.source, base), output, job.to, job.src, settings, job.remove_source)
+    return replace(job, source=_absolute(job.source, base), output=output, settings=settings)
 
 
 def _absolute(path: str, base: str) -> str:
@@ -374,28 +427,34 @@ def _as_given(outcome: FileOutcome, job: Job) -> FileOutcome:
     return replace(outcome, source=job.source, output=output)
 
 
-def _leftovers_removed(job: Job) -> None:
-    """Remove what a worker that died left beside this job's output: the temporary files
-    of an atomic write in progress, or of a chunk's writes not yet committed (the output
-    itself is never partial)."""
-    if job.output is None:
-        return
-    target = Path(job.output)
-    for pattern in (f".{target.name}.*.tmp", f".{target.name}.*.part"):
-        for leftover in target.parent.glob(pattern):
-            leftover.unlink(missing_ok=True)
+def remove_leftovers(jobs: Sequence[Job]) -> int:
+    """Remove what writes that never finished left beside these jobs' outputs (a worker
+    that died or was stopped, an interrupt): the temporary files of an atomic write in
+    progress, or of a chunk's writes not yet committed (an output is never partial). Call
+    it once no worker writes them any more; how many were removed."""
+    return remove_temporaries(job.output for job in jobs if job.output is not None)
 
 
 def convert_many(
-    jobs: Sequence[Job],
+    files: Sequence[str | os.PathLike[str]] | Sequence[Job],
     *,
+    to: str | None = None,
+    out_dir: str | os.PathLike[str] | None = None,
+    in_place: bool = False,
+    src: str | None = None,
+    force: bool = False,
     executor: Executor | None = None,
     chunk_size: int | None = None,
     on_done: Callable[[FileOutcome], None] | None = None,
+    **settings: Any,
 ) -> list[FileOutcome]:
-    """Run the jobs, in this process or on `executor` (a process pool, a Dask client's
-    executor, ...); outcomes come back in the order of `jobs`, and `on_done` is called on
-    this thread.
+    """Convert `files` (paths, planned here as `plan_jobs` plans them: `to`, `out_dir` or
+    `in_place`, `src`, `force` and the settings of `convert`), or jobs planned already, in
+    this process or on `executor` (a process pool, a Dask client's executor, ...); one
+    outcome per file, in their order, and `on_done` is called on this thread.
+
+    A missing `out_dir` (the folder of each output) is created first; a folder that
+    cannot be created or written to is a UsageError before any work.
 
     In this process or on a process or thread pool, the workers leave each chunk's disk
     sync and renames to a thread of this process and go on converting; on any other
@@ -404,7 +463,14 @@ def convert_many(
     pool broke) is run again once the others are done, one job at a time, so that one bad
     file cannot take its neighbours down (nor, killing a worker again, those running
     beside it); a job that fails that way too gets an outcome naming the failure.
+
+    Interrupted (KeyboardInterrupt), the jobs not started are cancelled and what was
+    written but is not in place is removed: at once in this process, and as each chunk
+    still running on a pool comes back. `remove_leftovers(jobs)` clears what workers that
+    were stopped mid-write left.
     """
+    jobs = _jobs_of(files, to, out_dir, in_place, src, force, settings)
+    make_output_folders(jobs)
     size = chunk_size or chunk_size_for(len(jobs))
     chunks = [range(start, min(start + size, len(jobs))) for start in range(0, len(jobs), size)]
     here = executor is None or isinstance(executor, ProcessPoolExecutor | ThreadPoolExecutor)
@@ -418,9 +484,74 @@ def convert_many(
             _run_on(executor, write_jobs if here else _written_and_committed, chunks, collected)
     except BaseException:
         collected.discard()
+        if executor is None:
+            remove_leftovers(jobs)  # an interrupt between a write and its record
         raise
     collected.close()
     return collected.in_order()
+
+
+def _jobs_of(
+    files: Sequence[str | os.PathLike[str]] | Sequence[Job],
+    to: str | None,
+    out_dir: str | os.PathLike[str] | None,
+    in_place: bool,
+    src: str | None,
+    force: bool,
+    settings: dict[str, Any],
+) -> Sequence[Job]:
+    planned = [item for item in files if isinstance(item, Job)]
+    if planned and len(planned) == len(files):
+        if (
+            to is not None
+            or out_dir is not None
+            or in_place
+            or src is not None
+            or force
+            or settings
+        ):
+            raise UsageError(
+                "the jobs are planned already (plan_jobs): give convert_many either paths "
+                "with to=, out_dir= or in_place=, ..., or jobs alone"
+            )
+        return planned
+    if planned:
+        raise UsageError("give convert_many paths or jobs (plan_jobs), not both")
+    if to is None:
+        raise UsageError("convert_many(paths, to=FORMAT, out_dir=DIR or in_place=True)")
+    paths = [os.fspath(path) for path in files]  # type: ignore[arg-type]
+    return plan_jobs(
+        paths, to=to, src=src, out_dir=out_dir, in_place=in_place, settings=settings, force=force
+    )
+
+
+def make_output_folders(jobs: Sequence[Job]) -> None:
+    """Create the folders the outputs go to (not those of outputs that replace their
+    inputs, which exist); UsageError, before any work, for one that cannot be created or
+    written to."""
+    folders = {os.path.dirname(job.output) for job in jobs if job.output and not job.in_place}  # noqa: PTH120
+    for folder in sorted(folders):
+        output_folder_ready(folder or ".")
+
+
+def output_folder_ready(folder: str | os.PathLike[str]) -> None:
+    """Create `folder` if missing; UsageError when it cannot be, or cannot be written to
+    (checked now, not on each file: a batch would fail every file with the same error)."""
+    path = Path(folder)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise UsageError(f"{path}: cannot write outputs into it: it is not a folder") from None
+    except OSError as error:
+        raise UsageError(
+            f"{path}: cannot create the output folder: {error.strerror}; "
+            "choose a folder you can write to"
+        ) from None
+    if not os.access(path, os.W_OK | os.X_OK):
+        raise UsageError(
+            f"{path}: cannot write outputs into it: permission denied; "
+            "choose a folder you can write to, or change its permissions"
+        )
 
 
 class _Collected:
@@ -513,14 +644,14 @@ def _run_on(executor: Executor, task: Task, chunks: list[range], collected: _Col
                 future.add_done_callback(_discard_written)
     for index in sorted(again):
         # The dead worker may have left any job of its chunk written but not yet renamed.
-        _leftovers_removed(jobs[index])
+        remove_leftovers(jobs[index : index + 1])
         started = time.perf_counter()
         try:
             chunk = _submit(
                 executor, _written_and_committed, jobs[index : index + 1], base
             ).result()
         except Exception as error:
-            _leftovers_removed(jobs[index])
+            remove_leftovers(jobs[index : index + 1])
             failure = _failed(jobs[index], f"the worker failed: {error!r}", started, error)
             chunk = WrittenChunk([failure], [], committed=True)
         collected.take(range(index, index + 1), chunk)

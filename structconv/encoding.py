@@ -10,7 +10,8 @@ import re
 
 from structconv.errors import ParseError
 
-_BOMS: tuple[tuple[bytes, str], ...] = (
+# Byte order marks and the codecs that read (and drop) them, UTF-32 before UTF-16.
+BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF32_LE, "utf-32"),
     (codecs.BOM_UTF32_BE, "utf-32"),
     (codecs.BOM_UTF8, "utf-8-sig"),
@@ -40,7 +41,7 @@ def _bad_bytes(raw: bytes, error: UnicodeDecodeError, format: str) -> ParseError
 
 def decode(raw: bytes, format: str | None) -> tuple[str, str]:
     """The text and the encoding it was read in."""
-    for bom, name in _BOMS:
+    for bom, name in BOMS:
         if raw.startswith(bom):
             if format in UTF8_ONLY and name != "utf-8-sig":
                 raise ParseError(

@@ -101,6 +101,18 @@ class RoundTripError(StructconvError):
         )
 
 
+class InputChanged(StructconvError):
+    """The input file changed while it was read (its size, time or identity); nothing was
+    written, since the output could mix its old and new contents."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        super().__init__(
+            f"{source}: the file changed while it was read; nothing was written. "
+            "Convert it again once whatever writes it has finished."
+        )
+
+
 class RepairRejected(StructconvError):
     """A repair did not pass validation, or its confidence is too low; nothing was written.
 
@@ -180,6 +192,18 @@ class AmbiguousInput(StructconvError):
 
     def with_source(self, source: str) -> AmbiguousInput:
         return AmbiguousInput(self.ambiguity, self.hint, source)
+
+
+class NormalizationRefused(StructconvError):
+    """Normalizing would have changed the data (or did not settle); the file is left as it is."""
+
+    def __init__(self, format: str, why: str) -> None:
+        self.format = format
+        self.why = why
+        super().__init__(
+            f"{format}: normalization refused: {why}; the file was left unchanged. "
+            "Please report this with the file."
+        )
 
 
 class ModelUnavailable(StructconvError):

@@ -16,9 +16,72 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from structconv.errors import StructconvError, UsageError
+
+if TYPE_CHECKING:
+    from structconv.normalize.runner import RunOptions
+
+
+@dataclass(frozen=True)
+class Flag:
+    """One flag of the normalize command, for both of its front ends."""
+
+    name: str  # "--sort-keys"
+    help: str
+    kind: str  # "int", "switch" (given or not), "toggle" (--x / --no-x), "choice", "path"
+    choices: tuple[str, ...] = ()
+    default: Any = None  # None: not given, so the settings file decides
+    setting: bool = True  # a field of NormalizeSettings; else one of RunOptions
+
+    @property
+    def dest(self) -> str:
+        return self.name.removeprefix("--").replace("-", "_")
+
+
+# The flags of `structconv normalize` (click, cli.py) and `structconv-normalize` (argparse,
+# below), declared once.
+NORMALIZE_FLAGS: tuple[Flag, ...] = (
+    Flag("--check", "Write nothing; exit 1 if a file would change.", "switch", (), False, False),
+    Flag(
+        "--diff", "Write nothing; print a unified diff of each change.", "switch", (), False, False
+    ),
+    Flag(
+        "--repair",
+        "Broken files: off (report them), rules, auto (rules, then the model); fixes are listed.",
+        "choice",
+        ("off", "rules", "auto"),
+        "off",
+        False,
+    ),
+    Flag("--indent", "Spaces per level (default 2, or the config's).", "int"),
+    Flag("--width", "Line width for short arrays and folding (default 88).", "int"),
+    Flag("--sort-keys", "Sort mapping keys (default off).", "switch"),
+    Flag("--indent-sequences", "YAML: indent a list under its key (default on).", "toggle"),
+    Flag(
+        "--config",
+        "Settings file (default: .structconv.toml or [tool.structconv] found upward).",
+        "path",
+        setting=False,
+    ),
+)
+
+
+def run_options(values: Mapping[str, Any]) -> RunOptions:
+    """What one normalize run does, from its parsed flags (by `dest`)."""
+    from structconv.normalize.runner import RunOptions
+
+    settings = {flag.dest: values[flag.dest] for flag in NORMALIZE_FLAGS if flag.setting}
+    return RunOptions(
+        check=values["check"],
+        diff=values["diff"],
+        repair=values["repair"],
+        config=values["config"],
+        flags=settings,
+    )
 
 
 def normalize_parser() -> argparse.ArgumentParser:
@@ -27,45 +90,32 @@ def normalize_parser() -> argparse.ArgumentParser:
         description="Rewrite data files in their canonical layout; the data never changes.",
     )
     parser.add_argument("filenames", nargs="*", help="files to normalize")
-    parser.add_argument(
-        "--check", action="store_true", help="write nothing; fail if one would change"
-    )
-    parser.add_argument("--diff", action="store_true", help="write nothing; print unified diffs")
-    parser.add_argument("--repair", choices=("off", "rules", "auto"), default="off")
-    parser.add_argument("--indent", type=int, help="spaces per level (default 2)")
-    parser.add_argument("--width", type=int, help="line width (default 88)")
-    parser.add_argument("--sort-keys", action="store_true", default=None, help="sort mapping keys")
-    parser.add_argument(
-        "--indent-sequences",
-        action=argparse.BooleanOptionalAction,
-        default=None,
-        help="YAML: indent a list under its key (default on)",
-    )
-    parser.add_argument("--config", help="settings file (default: found upward from each file)")
+    for flag in NORMALIZE_FLAGS:
+        if flag.kind == "switch":
+            parser.add_argument(
+                flag.name, action="store_true", default=flag.default, help=flag.help
+            )
+        elif flag.kind == "toggle":
+            parser.add_argument(
+                flag.name, action=argparse.BooleanOptionalAction, default=None, help=flag.help
+            )
+        elif flag.kind == "choice":
+            parser.add_argument(
+                flag.name, choices=flag.choices, default=flag.default, help=flag.help
+            )
+        else:
+            parser.add_argument(flag.name, type=int if flag.kind == "int" else str, help=flag.help)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """`structconv-normalize`: 0 nothing changed, 1 rewrote or failed, 2 usage."""
-    from structconv.normalize.runner import RunOptions, run
+    from structconv.normalize.runner import run
 
     parser = normalize_parser()
     arguments = parser.parse_args(argv)
-    flags = {
-        "indent": arguments.indent,
-        "width": arguments.width,
-        "sort_keys": arguments.sort_keys,
-        "indent_sequences": arguments.indent_sequences,
-    }
-    options = RunOptions(
-        check=arguments.check,
-        diff=arguments.diff,
-        repair=arguments.repair,
-        config=arguments.config,
-        flags=flags,
-    )
     try:
-        return run(arguments.filenames, options)
+        return run(arguments.filenames, run_options(vars(arguments)))
     except UsageError as error:
         parser.error(str(error))  # exits 2
 

@@ -8,8 +8,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import Any, TypeAlias
 
+# The neutral data: dict (insertion-ordered), list, str, int, float, bool, None and
+# datetime/date/time, nested. An alias of Any (readers build it from untyped parsers),
+# named so that signatures say where the neutral data goes.
+Data: TypeAlias = Any
 PathPart = str | int
 
 
@@ -28,7 +32,7 @@ def format_path(parts: tuple[PathPart, ...] | list[PathPart]) -> str:
     return text
 
 
-def iter_nodes(data: Any) -> Iterator[tuple[tuple[PathPart, ...], Any]]:
+def iter_nodes(data: Data) -> Iterator[tuple[tuple[PathPart, ...], Any]]:
     """Every node with its path, depth first, containers before their children."""
     stack: list[tuple[tuple[PathPart, ...], Any]] = [((), data)]
     while stack:
@@ -42,7 +46,7 @@ def iter_nodes(data: Any) -> Iterator[tuple[tuple[PathPart, ...], Any]]:
             )
 
 
-def depth(data: Any) -> int:
+def depth(data: Data) -> int:
     """The nesting depth: a scalar is 0, `[]` and `{}` are 1."""
     deepest = 0
     stack: list[tuple[int, Any]] = [(0, data)]
@@ -102,7 +106,7 @@ DROP: Any = _Drop()
 
 
 def rebuild(
-    data: Any,
+    data: Data,
     scalar: Callable[[list[PathPart], Any], Any],
     key: Callable[[list[PathPart], Any], Any],
     *,

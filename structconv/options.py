@@ -7,12 +7,16 @@ user asks for it, and the error that needs it names it.
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from structconv.errors import UsageError
+from structconv.names import REPAIR_MODES, RepairMode
 
 NullPolicy = Literal["error", "drop", "empty"]
-REPAIR_MODES = ("off", "rules", "auto", "llm")
+NULL_POLICIES: tuple[NullPolicy, ...] = get_args(NullPolicy)
+TOML_VERSIONS = ("1.0", "1.1")
+YAML_TAG_POLICIES = ("keep", "drop", "refuse")
+YAML_MERGE_POLICIES = ("expand", "keep")
 
 
 @dataclass(frozen=True)
@@ -29,47 +33,89 @@ class Options:
     item: str = "item"
     # YAML: read every document of a stream into a list; write a list as one document per item.
     multi_document: bool = False
+    # YAML tags other than the core ones (`!Ref x`, `!include f`, `!!binary`): "keep" reads them
+    # as the single-key mapping {"!Ref": "x"} and writes such a mapping back as the tag;
+    # "drop" reads the value without its tag; "refuse" makes a tag an error.
+    yaml_tags: str = "keep"
+    # YAML merge keys (`<<: *base`): "expand" merges them as YAML 1.1 readers do; "keep"
+    # reads `<<` as an ordinary key holding the merged mapping.
+    yaml_merge: str = "expand"
     # CSV: read canonical spellings (7, 1.5, true, false) as typed values; everything else stays text.
     infer_types: bool = True
     # CSV: the delimiter; None sniffs it on reading and writes "," .
     delimiter: str | None = None
     # CSV: turn dotted column names back into nested records on reading.
     unflatten: bool = True
+    # CSV: write text cells (and column names) that start with = + - @ TAB or CR, which a
+    # spreadsheet may run as formulas, with a leading ' (the data changes; a note says so).
+    # Off: written as they are, with a note on the first one.
+    escape_formulas: bool = False
     # XML: an XML Schema (path) that types values and orders elements.
     schema: str | None = None
+    # TOML: the version read; "1.0" refuses what only TOML 1.1 allows. Written TOML is
+    # always TOML 1.0 syntax, which 1.1 readers read too.
+    toml_version: str = "1.1"
     # Limits against hostile input; raise them when a trusted file needs more.
     max_depth: int = 512
     max_bytes: int = 1 << 30
+    # YAML: the characters that aliases may add by repeating their anchored nodes.
+    max_alias_bytes: int = 64 << 20
     # Re-read every output and compare it with the data (cheap; see benchmarks).
     verify: bool = True
     # Processes for one big CSV file streamed to JSON or JSON Lines: None picks (one per free
     # CPU for files of 8 MiB per process and more), 1 keeps it in this process.
     workers: int | None = None
-    # Broken input: "off" raises the ParseError; "rules" repairs with deterministic rules;
-    # "auto" adds the model for what the rules cannot settle; "llm" uses the model only.
-    repair: str = "auto"
+    # Broken input: see names.RepairMode.
+    repair: RepairMode = "auto"
     # The repair model: a base GGUF to use instead of the packaged one (also $STRUCTCONV_MODEL).
     model: str | None = None
     # A repair by the model below this confidence is held for review, never accepted.
     min_confidence: float = 0.5
 
+    def __post_init__(self) -> None:
+        """Every way of making Options checks it: a wrong value fails here, naming the
+        setting, not deep inside a conversion."""
+        problem = _problem(self)
+        if problem is not None:
+            raise UsageError(problem)
+
     @classmethod
     def from_settings(cls, settings: dict[str, Any]) -> Options:
+        """Options from keyword settings (the API's **settings): an unknown name is a
+        UsageError listing the known ones."""
         known = {f.name for f in fields(cls)}
         unknown = sorted(set(settings) - known)
         if unknown:
             raise UsageError(
                 f"unknown setting(s): {', '.join(unknown)}; known: {', '.join(sorted(known))}"
             )
-        options = cls(**settings)
-        if options.null not in ("error", "drop", "empty"):
-            raise UsageError(f"null must be error, drop or empty, not {options.null!r}")
-        if options.workers is not None and options.workers < 1:
-            raise UsageError(f"workers must be at least 1, not {options.workers}")
-        if not 0.0 <= options.min_confidence <= 1.0:
-            raise UsageError(f"min_confidence must be within 0 and 1, not {options.min_confidence}")
-        if options.repair not in REPAIR_MODES:
-            raise UsageError(
-                f"repair must be one of {', '.join(REPAIR_MODES)}, not {options.repair!r}"
-            )
-        return options
+        return cls(**settings)
+
+
+def _choice(name: str, value: object, choices: tuple[str, ...]) -> str | None:
+    if value in choices:
+        return None
+    return f"{name} must be one of {', '.join(choices)}, not {value!r}"
+
+
+def _problem(options: Options) -> str | None:
+    """What is wrong with `options`, or None."""
+    if options.null not in NULL_POLICIES:
+        return f"null must be error, drop or empty, not {options.null!r}"
+    if options.workers is not None and options.workers < 1:
+        return f"workers must be at least 1, not {options.workers}"
+    if not 0.0 <= options.min_confidence <= 1.0:
+        return f"min_confidence must be within 0 and 1, not {options.min_confidence}"
+    return (
+        _choice("toml_version", options.toml_version, TOML_VERSIONS)
+        or _choice("yaml_tags", options.yaml_tags, YAML_TAG_POLICIES)
+        or _choice("yaml_merge", options.yaml_merge, YAML_MERGE_POLICIES)
+        or _delimiter_problem(options.delimiter)
+        or _choice("repair", options.repair, REPAIR_MODES)
+    )
+
+
+def _delimiter_problem(delimiter: str | None) -> str | None:
+    if delimiter is None or (len(delimiter) == 1 and delimiter not in '"\r\n'):
+        return None
+    return f"delimiter must be one character other than a quote or a line break, not {delimiter!r}"

@@ -15,6 +15,9 @@ the pool keeps it small:
   and on other systems, the workers come from a forkserver that imports `preload` once
   before it forks them; a thread starts them, because starting one blocks the caller
   until its pid comes back.
+- Ctrl-C is the command's to handle: the workers ignore SIGINT (a terminal sends it to
+  every process of the command), so none dies with a traceback in the middle of a file;
+  the command stops them (`stop_now`) and removes what they left.
 """
 
 from __future__ import annotations
@@ -23,9 +26,10 @@ import contextlib
 import importlib
 import multiprocessing
 import os
+import signal
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -44,10 +48,11 @@ def process_pool(workers: int, preload: Sequence[str] = ()) -> ProcessPoolExecut
         # defined there reach the workers.
         context.set_forkserver_preload(["__main__", "structconv.batch", *names])
     pool = ProcessPoolExecutor(
-        max_workers=workers, mp_context=context, initializer=_import_all, initargs=(names,)
+        max_workers=workers, mp_context=context, initializer=_worker_start, initargs=(names,)
     )
     if fork:
-        _start(pool, workers)  # now, while this process has one thread
+        with _interrupts_held():  # a fork inherits it: no Ctrl-C before SIGINT is ignored
+            _start(pool, workers)  # now, while this process has one thread
     else:
         starter = threading.Thread(
             target=_start, args=(pool, workers), name="structconv-pool-start", daemon=True
@@ -68,7 +73,39 @@ def _can_fork() -> bool:
         return False
 
 
-def _import_all(names: tuple[str, ...]) -> None:
+def stop_now(pool: ProcessPoolExecutor) -> None:
+    """Stop the pool's workers at once, in the middle of their tasks (the command was
+    interrupted: their results are not wanted), and wait until they are gone, so that the
+    caller can then remove what they left half written."""
+    terminate = getattr(pool, "terminate_workers", None)  # Python 3.14
+    if terminate is not None:
+        terminate()
+        return
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        process.join()
+
+
+@contextlib.contextmanager
+def _interrupts_held() -> Iterator[None]:
+    """SIGINT blocked in this thread (and the processes forked meanwhile) until the end,
+    then delivered; nothing where the system has no signal masks."""
+    mask = getattr(signal, "pthread_sigmask", None)
+    if mask is None:
+        yield
+        return
+    mask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        mask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
+def _worker_start(names: tuple[str, ...]) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     for name in names:
         importlib.import_module(name)
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+
+from structconv.names import Format
+from structconv.neutral import Data
 
 
 @dataclass(frozen=True)
@@ -24,7 +26,7 @@ class Candidate:
 
     description: str
     text: str
-    data: Any
+    data: Data
     fixes: tuple[Fix, ...]
 
 
@@ -56,9 +58,9 @@ class Result:
     """
 
     text: str
-    data: Any
-    source_format: str
-    target_format: str
+    data: Data
+    source_format: Format
+    target_format: Format
     encoding: str = "utf-8"
     fixes: tuple[Fix, ...] = field(default=())
     confidence: float = 1.0

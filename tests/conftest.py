@@ -3,6 +3,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# No time limit per example: a busy CI machine makes a timed assertion flaky, and speed
+# is the benchmarks' business (benchmarks/), never the tests'.
+settings.register_profile("structconv", deadline=None)
+settings.load_profile("structconv")
 
 ROOT = Path(__file__).resolve().parent.parent
 ORACLES = ROOT.parent / "shared" / "oracles"

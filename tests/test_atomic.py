@@ -113,3 +113,61 @@ def test_background_commits_discarded_leave_no_temporary(tmp_path: Path) -> None
     commits.put(1, writes)
     commits.discard()
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_temporary_file_is_as_private_as_the_file_it_replaces_while_written(
+    tmp_path: Path,
+) -> None:
+    """Not created with the umask's mode and narrowed at the end: another user could open
+    it meanwhile and read on (issue 16)."""
+    from structconv.atomic import permissions_from
+
+    secret = tmp_path / "secret.yaml"
+    secret.write_text("a: 1\n")
+    secret.chmod(0o600)
+    replaced = tmp_path / "replaced.json"
+    replaced.write_text("old")
+    replaced.chmod(0o600)
+    previous = os.umask(0o022)
+    try:
+        with atomic_writer(replaced) as stream:
+            stream.write("new")
+            (temporary,) = tmp_path.glob(".replaced.json.*.tmp")
+            assert temporary.stat().st_mode & 0o777 == 0o600
+        with permissions_from(secret), atomic_writer(tmp_path / "secret.json") as stream:
+            stream.write("{}")
+            (temporary,) = tmp_path.glob(".secret.json.*.tmp")
+            assert temporary.stat().st_mode & 0o777 == 0o600
+    finally:
+        os.umask(previous)
+    assert (tmp_path / "secret.json").stat().st_mode & 0o777 == 0o600
+
+
+def test_a_long_name_gets_a_short_temporary_name(tmp_path: Path) -> None:
+    from structconv.atomic import temporary_prefix
+
+    name = "é" * 125 + ".json"  # 255 bytes
+    prefix = temporary_prefix(name)
+    assert prefix == "." + "é" * 32 + "."
+    write_atomic(tmp_path / name, "x")
+    assert [path.name for path in tmp_path.iterdir()] == [name]
+
+
+def test_remove_temporaries_removes_those_of_the_targets_alone(tmp_path: Path) -> None:
+    from structconv.atomic import remove_temporaries, temporary_prefix
+
+    long_name = "n" * 200 + ".json"
+    names = [
+        ".a.json.1f2e3d4c.tmp",  # a write_atomic's
+        ".a.json.k2_j8x0q.part",  # a streamed part's (mkstemp)
+        f"{temporary_prefix(long_name)}00aa11bb.tmp",
+        ".b.json.1f2e3d4c.tmp",  # another target's
+        ".a.json.tmp",  # no token: not ours
+        ".a.json.backup.old.tmp",  # `.a.json.backup.`'s, not a.json's
+        "a.json",
+    ]
+    for name in names:
+        (tmp_path / name).write_text("")
+    removed = remove_temporaries([tmp_path / "a.json", tmp_path / long_name])
+    assert removed == 3
+    assert sorted(path.name for path in tmp_path.iterdir()) == sorted(names[3:])

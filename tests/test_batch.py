@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from structconv import UsageError
-from structconv.batch import convert_many, output_path, plan_jobs
+from structconv.batch import convert_many, plan_jobs
 
 
 def _files(directory: Path, count: int, broken: set[int] = frozenset()) -> list[str]:  # type: ignore[assignment]
@@ -20,9 +20,9 @@ def _files(directory: Path, count: int, broken: set[int] = frozenset()) -> list[
     return paths
 
 
-def test_output_path() -> None:
-    assert output_path("a/b.yaml", "json", None) == Path("a/b.json")
-    assert output_path("a/b.yaml", "json", "out") == Path("out/b.json")
+def test_outputs_take_the_target_suffix_beside_the_input_or_in_the_folder() -> None:
+    assert plan_jobs(["a/b.yaml"], to="json", in_place=True)[0].output == "a/b.json"
+    assert plan_jobs(["a/b.yaml"], to="json", out_dir="out")[0].output == "out/b.json"
 
 
 def test_plan_refuses_collisions_before_any_work(tmp_path: Path) -> None:

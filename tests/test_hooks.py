@@ -7,11 +7,12 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
 
-from structconv.hooks import check_main, main
+from structconv.hooks import check_main, main, normalize_parser
 
 ROOT = Path(__file__).resolve().parent.parent
 UGLY_JSON = '{"name":"app","ports":[80,443]}'
@@ -190,3 +191,68 @@ def test_pre_commit_fixes_files_then_passes_and_a_broken_file_blocks_the_commit(
     assert blocked.returncode != 0
     assert "broken.json:4:1: json: " in output, output
     assert run(git, "rev-list", "--count", "HEAD").stdout.strip() == "1"
+
+
+JSONC_FIXTURES = ROOT / "tests" / "formats" / "fixtures" / "jsonc"
+
+
+def test_hooks_take_json_with_comments_as_it_is(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """tsconfig.json, .vscode/*.json and devcontainer.json with comments and trailing
+    commas pass the check, and normalizing them keeps every comment."""
+    shutil.copytree(JSONC_FIXTURES, tmp_path / "repo")
+    files = sorted(str(path) for path in (tmp_path / "repo").rglob("*.json"))
+    originals = {path: Path(path).read_text() for path in files}
+    assert check_main(files) == 0, capsys.readouterr().err
+    assert main(files) == 1
+    for path, original in originals.items():
+        comments = [line.strip() for line in original.splitlines() if line.strip().startswith("//")]
+        normalized = Path(path).read_text()
+        assert all(comment in normalized for comment in comments), path
+    assert main(files) == 0
+
+
+def _hook_flags() -> dict[str, str | None]:
+    return {
+        option: action.help
+        for action in normalize_parser()._actions
+        for option in action.option_strings
+        if option not in ("-h", "--help")
+    }
+
+
+def _command() -> Any:
+    from structconv.cli import main as command_line
+
+    return command_line.commands["normalize"]
+
+
+def _command_flags() -> dict[str, str | None]:
+    import click
+
+    return {
+        option: parameter.help
+        for parameter in _command().params
+        if isinstance(parameter, click.Option)
+        for option in (*parameter.opts, *parameter.secondary_opts)
+    }
+
+
+@pytest.mark.parametrize(
+    "given",
+    [
+        [],
+        ["--check", "--sort-keys", "--indent", "4"],
+        ["--no-indent-sequences", "--repair", "rules"],
+    ],
+)
+def test_the_hook_and_the_command_take_the_same_normalize_flags(given: list[str]) -> None:
+    """Declared once (hooks.NORMALIZE_FLAGS): the same names and help, and the same
+    values for the same arguments."""
+    assert _hook_flags() == _command_flags()
+    hook = vars(normalize_parser().parse_args(given))
+    del hook["filenames"]
+    command = _command().make_context("normalize", [*given, "file"]).params
+    del command["files"]
+    assert hook == command

@@ -20,8 +20,11 @@ import structconv
 from structconv import streaming
 from structconv.cli import main
 from structconv.errors import ParseError, UnrepresentableError, UsageError
+from structconv.formats import records as formats_records
+from structconv.formats.csv_records import line_chunks, split_points
 from structconv.options import Options
-from structconv.streaming import can_stream, range_count, split_points, stream_convert
+from structconv.streaming import can_stream, planning, ranges, stream_convert
+from structconv.streaming.ranges import range_count
 
 PAIRS = [("csv", "json"), ("csv", "jsonl"), ("jsonl", "csv"), ("jsonl", "json")]
 
@@ -204,18 +207,18 @@ def test_memory_stays_flat_in_the_input_size(tmp_path: Path) -> None:
 def attempts(monkeypatch: pytest.MonkeyPatch) -> list[int | None]:
     """Ranges down to one byte (so that small files split with workers=N); the result of
     each attempt to convert in ranges (None: it fell back to one process) is recorded."""
-    monkeypatch.setattr(streaming, "MIN_RANGE_BYTES", 1)
-    monkeypatch.setattr(streaming, "_parallel_broken", False)
+    monkeypatch.setattr(ranges, "MIN_RANGE_BYTES", 1)
+    monkeypatch.setattr(ranges, "_parallel_broken", False)
     results: list[int | None] = []
-    real = streaming._csv_in_ranges
+    real = planning.convert_in_ranges
 
     def spy(*args: Any) -> int | None:
         result = real(*args)
-        if args[3].workers != 1:  # not a reference run in one process
+        if args[4].workers != 1:  # not a reference run in one process
             results.append(result)
         return result
 
-    monkeypatch.setattr(streaming, "_csv_in_ranges", spy)
+    monkeypatch.setattr(planning, "convert_in_ranges", spy)
     return results
 
 
@@ -338,23 +341,23 @@ def test_an_error_in_a_later_range_has_its_file_line_and_leaves_no_file(
 def test_a_worker_that_cannot_start_leaves_one_process_doing_the_work(
     tmp_path: Path, attempts: list[int | None], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(streaming, "_BOOT", "raise SystemExit('no interpreter here')")
+    monkeypatch.setattr(ranges, "_BOOT", "raise SystemExit('no interpreter here')")
     source = _tricky_csv(tmp_path / "in.csv", 200)
     target = tmp_path / "out.json"
     with pytest.warns(RuntimeWarning, match="no interpreter here"):
         assert stream_convert(source, target, "csv", "json", Options(workers=2)) == 200
     assert target.read_bytes() == _single(source, "json", {})
-    assert streaming._parallel_broken
+    assert ranges._parallel_broken
     stream_convert(source, target, "csv", "json", Options(workers=2))  # no second try
     assert attempts == [None, None]
 
 
 def test_range_count() -> None:
-    big = 100 * streaming.AUTO_RANGE_BYTES
+    big = 100 * ranges.AUTO_RANGE_BYTES
     assert range_count(big, Options(workers=1)) == 1
-    assert range_count(streaming.AUTO_RANGE_BYTES - 1, Options()) == 1  # below one range
-    assert range_count(big, Options()) == min(streaming._available_cpus(), 100)
-    assert range_count(3 * streaming.MIN_RANGE_BYTES, Options(workers=8)) == 3
+    assert range_count(ranges.AUTO_RANGE_BYTES - 1, Options()) == 1  # below one range
+    assert range_count(big, Options()) == min(ranges._available_cpus(), 100)
+    assert range_count(3 * ranges.MIN_RANGE_BYTES, Options(workers=8)) == 3
     assert range_count(100, Options(workers=8)) == 1
     with pytest.raises(UsageError, match="workers"):
         Options.from_settings({"workers": 0})
@@ -364,7 +367,7 @@ def test_a_small_file_starts_no_worker(tmp_path: Path, monkeypatch: pytest.Monke
     def refuse() -> None:
         raise AssertionError("a worker was started")
 
-    monkeypatch.setattr(streaming, "_start_worker", refuse)
+    monkeypatch.setattr(ranges, "_start_worker", refuse)
     source = _tricky_csv(tmp_path / "in.csv", 100)
     assert stream_convert(source, tmp_path / "out.json", "csv", "json", Options()) == 100
 
@@ -439,7 +442,7 @@ def test_auto_is_one_process_inside_a_process_pool() -> None:
 def _documents_of_any_size_stream(monkeypatch: pytest.MonkeyPatch) -> None:
     """convert_file streams JSON and XML documents from 1 MiB; the small files of these
     tests stream too, so that convert_file's streaming branch is what they check."""
-    monkeypatch.setattr(streaming, "DOCUMENT_STREAM_BYTES", 0)
+    monkeypatch.setattr(planning, "DOCUMENT_STREAM_BYTES", 0)
 
 
 def _write_text(path: Path, text: str, encoding: str = "utf-8") -> Path:
@@ -464,9 +467,9 @@ def _failure(action: Any, *args: Any, **settings: Any) -> tuple[str, str, int, i
 def small_chunks(monkeypatch: pytest.MonkeyPatch) -> Any:
     """Set the size of the reads and batches (to cut items and batches everywhere)."""
 
-    def set_sizes(chars: int, records: int = streaming.BATCH_RECORDS) -> None:
-        monkeypatch.setattr(streaming, "CHUNK_CHARS", chars)
-        monkeypatch.setattr(streaming, "BATCH_RECORDS", records)
+    def set_sizes(chars: int, batch: int = formats_records.BATCH_RECORDS) -> None:
+        monkeypatch.setattr(formats_records, "CHUNK_CHARS", chars)
+        monkeypatch.setattr(formats_records, "BATCH_RECORDS", batch)
 
     return set_sizes
 
@@ -674,8 +677,8 @@ def test_any_json_array_streams_as_in_memory(
 ) -> None:
     text = json.dumps(items, indent=indent, ensure_ascii=ascii_only)
     expected = structconv.convert(text, src="json", to="jsonl").text
-    saved = streaming.CHUNK_CHARS, streaming.BATCH_RECORDS
-    streaming.CHUNK_CHARS, streaming.BATCH_RECORDS = chars, 2
+    saved = formats_records.CHUNK_CHARS, formats_records.BATCH_RECORDS
+    formats_records.CHUNK_CHARS, formats_records.BATCH_RECORDS = chars, 2
     try:
         with tempfile.TemporaryDirectory() as folder:
             source = _write_text(Path(folder) / "in.json", text)
@@ -683,7 +686,7 @@ def test_any_json_array_streams_as_in_memory(
             assert stream_convert(source, target, "json", "jsonl", Options()) == len(items)
             assert target.read_text(encoding="utf-8") == expected
     finally:
-        streaming.CHUNK_CHARS, streaming.BATCH_RECORDS = saved
+        formats_records.CHUNK_CHARS, formats_records.BATCH_RECORDS = saved
 
 
 def _json_records_file(path: Path, count: int) -> Path:
@@ -782,11 +785,11 @@ def _record_lines(data: dict[str, Any]) -> str:
 
 
 @pytest.mark.parametrize("name", list(XML_RECORD_LIKE))
-@pytest.mark.parametrize("records", [1, streaming.BATCH_RECORDS])
+@pytest.mark.parametrize("records", [1, formats_records.BATCH_RECORDS])
 def test_record_like_xml_streams_the_in_memory_data(
     tmp_path: Path, small_chunks: Any, name: str, records: int
 ) -> None:
-    small_chunks(streaming.CHUNK_CHARS, records)
+    small_chunks(formats_records.CHUNK_CHARS, records)
     source = _xml_file(tmp_path / "in.xml", XML_RECORD_LIKE[name])
     for settings in XML_SETTINGS:
         target = tmp_path / "out.json"
@@ -1002,7 +1005,7 @@ def test_convert_file_streams_json_and_xml(tmp_path: Path, monkeypatch: pytest.M
     assert result.records == 2 and result.source_format == "xml"
     # Below DOCUMENT_STREAM_BYTES a document is read whole (same bytes, and text and data),
     # except XML -> JSON Lines, which only streaming writes.
-    monkeypatch.setattr(streaming, "DOCUMENT_STREAM_BYTES", 1 << 20)  # the default
+    monkeypatch.setattr(planning, "DOCUMENT_STREAM_BYTES", 1 << 20)  # the default
     whole = structconv.convert_file(source, to="json", out=tmp_path / "whole.json")
     assert whole.records is None and whole.text.encode() == (tmp_path / "out.json").read_bytes()
     whole = structconv.convert_file(json_source, to="csv", out=tmp_path / "whole.csv")
@@ -1019,3 +1022,45 @@ def test_convert_file_streams_json_and_xml(tmp_path: Path, monkeypatch: pytest.M
     assert (tmp_path / "out.jsonl").read_text(encoding="utf-8") == (
         '{"@x":"1","#text":"t"}\n{"b":["1","2"],"c":""}\n'
     )
+
+
+class _CountingText(str):
+    """A chunk that counts the characters searched in it or copied with it: the work
+    that grows with the text kept from earlier chunks when a line never ends."""
+
+    work = 0
+
+    def rfind(self, *arguments: Any) -> int:
+        _CountingText.work += len(self)
+        return super().rfind(*arguments)
+
+    def __add__(self, other: str) -> str:
+        _CountingText.work += len(self) + len(other)
+        return str(self) + other
+
+    def __radd__(self, other: str) -> str:
+        _CountingText.work += len(self) + len(other)
+        return other + str(self)
+
+
+class _Chunks(io.StringIO):
+    def __init__(self, chunks: list[str]) -> None:
+        super().__init__()
+        self.chunks = chunks
+
+    def read(self, size: int | None = -1) -> str:
+        return _CountingText(self.chunks.pop(0)) if self.chunks else ""
+
+
+@pytest.mark.parametrize("chunks", [200, 400])
+def test_a_line_without_end_is_not_searched_or_copied_again_at_each_chunk(
+    chunks: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A CSV without a line break took quadratic time (100 MB: 36 s): each chunk was
+    joined to all the text before it and the whole searched again."""
+    monkeypatch.setattr(_CountingText, "work", 0)
+    size = 1000
+    stream = _Chunks(["x" * size] * chunks + ["\r\nlast"])
+    lines = [line for batch in line_chunks(stream) for line in batch]
+    assert lines == ["x" * size * chunks + "\r\n", "last"]
+    assert _CountingText.work <= 2 * size * (chunks + 1)

@@ -12,14 +12,20 @@ from __future__ import annotations
 import contextlib
 import gc
 import importlib
+import sys
 from collections.abc import Callable, Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import PurePath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from structconv.errors import ParseError, RoundTripError, UsageError
-from structconv.neutral import depth, first_difference
+from structconv.names import Format
+from structconv.neutral import Data, depth, first_difference
 from structconv.options import Options
+
+if TYPE_CHECKING:
+    from structconv.formats.records import RecordCodec
 
 
 @dataclass(frozen=True)
@@ -33,6 +39,9 @@ class Codec:
     reread:    text -> represented data, to verify that `dumps` lost nothing.
     fast_write: data -> verified text in one C-speed pass, or None when it cannot vouch
                for the result (then the general represent/dumps/reread path runs).
+
+    A format whose data is a list of records may also stream: RECORD_MODULES names the
+    module whose RECORDS reads or writes it a batch at a time (formats/records.py).
     """
 
     name: str
@@ -44,9 +53,33 @@ class Codec:
     fast_write: Callable[[Any, Options], str | None] | None = None
 
 
+_NOTES: ContextVar[dict[str, str] | None] = ContextVar("structconv_notes", default=None)
+
+
+def note(kind: str, message: str) -> None:
+    """Tell the user what a writer changed or found (Result.notes): the first message of
+    each kind in a conversion, so that a file with a million such cells gets one line."""
+    notes = _NOTES.get()
+    if notes is not None:
+        notes.setdefault(kind, message)
+
+
+@contextlib.contextmanager
+def collecting_notes() -> Iterator[dict[str, str]]:
+    """The notes that writers give inside, by kind (see `note`)."""
+    notes: dict[str, str] = {}
+    token = _NOTES.set(notes)
+    try:
+        yield notes
+    finally:
+        _NOTES.reset(token)
+
+
 # Format name -> the module that defines its CODEC.
-MODULES: dict[str, str] = {
+MODULES: dict[Format, str] = {
     "json": "structconv.formats.json",
+    "jsonc": "structconv.formats.jsonc",
+    "json5": "structconv.formats.json5",
     "jsonl": "structconv.formats.jsonl",
     "yaml": "structconv.formats.yaml",
     "toml": "structconv.formats.toml",
@@ -54,10 +87,22 @@ MODULES: dict[str, str] = {
     "csv": "structconv.formats.csv",
 }
 
-FORMATS: tuple[str, ...] = tuple(MODULES)
+FORMATS: tuple[Format, ...] = tuple(MODULES)
 
-SUFFIXES: dict[str, str] = {
+# Format name -> the module whose RECORDS streams it (formats/records.py), for
+# structconv.streaming. Names, like MODULES, so that a batch can plan which modules its
+# workers load without importing them here.
+RECORD_MODULES: dict[Format, str] = {
+    "json": "structconv.formats.json_records",
+    "jsonl": "structconv.formats.jsonl_records",
+    "xml": "structconv.formats.xml_records",
+    "csv": "structconv.formats.csv_records",
+}
+
+SUFFIXES: dict[str, Format] = {
     ".json": "json",
+    ".jsonc": "jsonc",
+    ".json5": "json5",
     ".jsonl": "jsonl",
     ".ndjson": "jsonl",
     ".yaml": "yaml",
@@ -70,10 +115,11 @@ SUFFIXES: dict[str, str] = {
     ".tsv": "csv",
 }
 
-ALIASES: dict[str, str] = {"yml": "yaml", "ndjson": "jsonl", "tsv": "csv"}
+ALIASES: dict[str, Format] = {"yml": "yaml", "ndjson": "jsonl", "tsv": "csv"}
 
 
-def canonical_name(name: str) -> str:
+def canonical_name(name: str) -> Format:
+    """The format a name means (any case, a leading dot, an alias such as "yml")."""
     lowered = name.lower().lstrip(".")
     lowered = ALIASES.get(lowered, lowered)
     if lowered not in MODULES:
@@ -87,13 +133,22 @@ def get_codec(name: str) -> Codec:
     return codec
 
 
+def get_records(name: str) -> RecordCodec | None:
+    """What the format offers streaming (formats/records.py); None: it does not stream."""
+    module = RECORD_MODULES.get(canonical_name(name))
+    if module is None:
+        return None
+    records: RecordCodec = importlib.import_module(module).RECORDS
+    return records
+
+
 def get_suffix(name: str) -> str:
     """The usual file suffix of a format, for naming outputs."""
     canonical = canonical_name(name)
     return next(suffix for suffix, owner in SUFFIXES.items() if owner == canonical)
 
 
-def format_from_suffix(path: str | PurePath) -> str | None:
+def format_from_suffix(path: str | PurePath) -> Format | None:
     return SUFFIXES.get(PurePath(path).suffix.lower())
 
 
@@ -114,7 +169,7 @@ def without_gc() -> Iterator[None]:
             gc.enable()
 
 
-def read(text: str, format: str, options: Options) -> Any:
+def read(text: str, format: str, options: Options) -> Data:
     """Parse `text` into neutral data with the strict reader, within the depth and size limits."""
     if len(text) > options.max_bytes:
         raise ParseError(
@@ -127,10 +182,23 @@ def read(text: str, format: str, options: Options) -> Any:
         with without_gc():
             return get_codec(format).loads(text, options)
     except RecursionError:
-        raise too_deep(format, options) from None
+        raise too_deep(format, options, recursed=True) from None
 
 
-def too_deep(format: str, options: Options) -> ParseError:
+def too_deep(format: str, options: Options, *, recursed: bool = False) -> ParseError:
+    """The depth error, naming the limit in force: options.max_depth, or, where a reader
+    or writer ran out of Python's stack (`recursed`) under a max_depth raised above
+    Python's recursion limit, that limit, which --max-depth cannot lift."""
+    interpreter = sys.getrecursionlimit()
+    if recursed and options.max_depth >= interpreter:
+        return ParseError(
+            f"the data nests deeper than the {format} reader and writer can follow here: "
+            f"about {interpreter} levels (Python's recursion limit), below --max-depth "
+            f"{options.max_depth}",
+            format=format,
+            hint="this limit is in force whatever --max-depth says; flatten the data",
+            repairable=False,
+        )
     return ParseError(
         f"the data nests deeper than {options.max_depth} levels",
         format=format,
@@ -140,7 +208,7 @@ def too_deep(format: str, options: Options) -> ParseError:
 
 
 def write(
-    data: Any, target_format: str, options: Options, source_format: str = "data"
+    data: Data, target_format: str, options: Options, source_format: str = "data"
 ) -> tuple[str, Any]:
     """The text of `data` in the target format, and the data as the target holds it.
 
@@ -153,7 +221,7 @@ def write(
         return _write(data, target_format, options, source_format)
 
 
-def _write(data: Any, target_format: str, options: Options, source_format: str) -> tuple[str, Any]:
+def _write(data: Data, target_format: str, options: Options, source_format: str) -> tuple[str, Any]:
     codec = get_codec(target_format)
     if codec.fast_write is not None:
         text = codec.fast_write(data, options)
@@ -164,7 +232,7 @@ def _write(data: Any, target_format: str, options: Options, source_format: str) 
     try:
         represented = codec.represent(data, options)
     except RecursionError:
-        raise too_deep(source_format, options) from None
+        raise too_deep(source_format, options, recursed=True) from None
     if codec.fast_write is not None:
         text = codec.fast_write(represented, options)
         if text is not None:

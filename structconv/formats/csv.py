@@ -20,20 +20,19 @@ Conventions (see the README, "CSV"):
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import datetime
 import io
-import math
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import islice, repeat
 from typing import Any
 
 from structconv.errors import ParseError, UnrepresentableError, UsageError
-from structconv.formats import Codec
+from structconv.formats import Codec, note
+from structconv.formats.csv_types import infer_column
 from structconv.formats.json import string_key
-from structconv.neutral import PathPart, format_path
+from structconv.neutral import Data, PathPart, format_path
 from structconv.options import Options
 
 DELIMITERS: tuple[str, ...] = (",", ";", "\t", "|")
@@ -42,125 +41,7 @@ LINE_TERMINATOR = "\r\n"
 SAMPLE_CHARS = 1 << 16
 BATCH_ROWS = 1024  # measured: larger batches stay out of the CPU cache
 
-_CANONICAL_INT = re.compile(r"0|-?[1-9][0-9]*")
-_ALL_CANONICAL_INTS = re.compile(r"(?:(?:0|-?[1-9][0-9]*)\n)*(?:0|-?[1-9][0-9]*)")
-# Every canonical int and every repr() of a finite float has this shape.
-_NUMBER = r"-?[0-9]+(?:\.[0-9]+)?(?:e[-+][0-9]+)?"
-_NUMBER_SHAPE = re.compile(_NUMBER)
-_ALL_NUMBER_SHAPES = re.compile(rf"(?:{_NUMBER}\n)*{_NUMBER}")
-# Plain decimals of 0 or at least 1e-4 in size, without leading zeros; see _plain_decimals.
-_PLAIN_DECIMAL = r"-?(?:[1-9][0-9]*|0(?!\.0000))\.[0-9]+"
-_ALL_PLAIN_DECIMALS = re.compile(rf"(?:{_PLAIN_DECIMAL}\n)*{_PLAIN_DECIMAL}")
-_NUMBER_CHARS = b"-+.0123456789e"
-_MAYBE_TYPED = re.compile(r"\n[-0-9tf]")
-_MAYBE_NUMBER = re.compile(r"\n[-0-9]")
-_NUMBER_START = frozenset("-0123456789")
-_BOOLS: dict[str, bool] = {"true": True, "false": False}
-
 LineSource = Callable[[], Iterator[str]]
-
-
-# --- type inference -------------------------------------------------------------------
-
-
-def infer_cell(text: str) -> Any:
-    """The typed value of `text` if `text` is its canonical spelling, else `text` itself.
-
-    Canonical: writing the value back (str for int, repr for float, true/false for bool)
-    gives exactly `text`. So "007", "+1", " 7", "1e3", "1_000", "NaN" and "" stay text,
-    and converting to CSV and back never changes a spelling.
-    """
-    boolean = _BOOLS.get(text)
-    if boolean is not None:
-        return boolean
-    if not text or text[0] not in _NUMBER_START:
-        return text
-    if _CANONICAL_INT.fullmatch(text):
-        try:
-            return int(text)
-        except ValueError:  # past sys.int_max_str_digits: keep the text
-            return text
-    try:
-        number = float(text)
-    except ValueError:
-        return text
-    if math.isfinite(number) and repr(number) == text:
-        return number
-    return text
-
-
-def infer_column(cells: Sequence[str]) -> Sequence[Any]:
-    """`infer_cell` over a column of cells, with whole-column tests (same results).
-
-    Most columns are all text, all integers or all floats; testing the column at once
-    (regexes and byte scans over the cells joined by line breaks, all in C) avoids a
-    Python call per cell. A cell holding a line break can only make a test pass that
-    should not (its lines look like cells), which sends the column to the exact
-    per-cell path, never to a different result. Returns `cells` itself when no cell
-    changes.
-    """
-    joined = "\n".join(cells)
-    lines = "\n" + joined
-    if not _MAYBE_TYPED.search(lines):
-        return cells  # no cell starts like a number or a bool
-    if not _MAYBE_NUMBER.search(lines) or not _may_hold_a_number(cells, joined):
-        # No cell is a number: only "true" and "false" change.
-        if "\ntrue\n" in lines + "\n" or "\nfalse\n" in lines + "\n":
-            return list(map(_BOOLS.get, cells, cells))
-        return cells
-    if joined.count("\n") == len(cells) - 1:  # no cell holds a line break
-        if _ALL_CANONICAL_INTS.fullmatch(joined):
-            try:
-                return list(map(int, cells))
-            except ValueError:  # past sys.int_max_str_digits
-                pass
-        elif max(map(len, cells)) <= 16 and _ALL_PLAIN_DECIMALS.fullmatch(joined):
-            return _plain_decimals(cells)
-        elif _ALL_NUMBER_SHAPES.fullmatch(joined):
-            numbers = list(map(float, cells))  # the shape is float syntax: no cell raises
-            spellings = list(map(repr, numbers))
-            if spellings == list(cells):
-                return numbers  # repr() gave the text back, so each number is finite
-            return [
-                number if spelling == cell else infer_cell(cell)
-                for number, spelling, cell in zip(numbers, spellings, cells, strict=True)
-            ]
-    return [
-        infer_cell(cell) if _NUMBER_SHAPE.fullmatch(cell) else _BOOLS.get(cell, cell)
-        for cell in cells
-    ]
-
-
-def _plain_decimals(cells: Sequence[str]) -> list[Any]:
-    """`infer_cell` over decimals in plain notation of at most 15 digits (16 characters),
-    without leading zeros, 0 or at least 1e-4 in size, without calling repr() per cell.
-
-    Doubles hold any 15 significant decimal digits (DBL_DIG): no other decimal of at most
-    15 digits reads as the same float, so repr(), the shortest spelling that reads back,
-    has the cell's digits, and spells them in plain notation in this range of sizes. It
-    drops trailing zeros but one after the point: a cell is canonical unless it ends in a
-    zero that is not right after the point ("7.30" stays text; "7.0" is a float).
-    """
-    numbers: list[Any] = list(map(float, cells))
-    if not any(map(str.endswith, cells, repeat("0"))):
-        return numbers
-    return [
-        cell if cell[-1] == "0" and cell[-2] != "." else number
-        for number, cell in zip(numbers, cells, strict=True)
-    ]
-
-
-def _may_hold_a_number(cells: Sequence[str], joined: str) -> bool:
-    """False when no cell is made of number characters only (so none is a number).
-
-    With those characters deleted, such a cell leaves an empty line; so do the empty
-    cells, which are counted apart.
-    """
-    stripped = joined.encode("utf-8", "surrogatepass").translate(None, _NUMBER_CHARS)
-    empty = cells.count("")
-    if not empty:
-        return b"\n\n" in b"\n" + stripped + b"\n"
-    return stripped.split(b"\n").count(b"") > empty
 
 
 # --- delimiter sniffing ---------------------------------------------------------------
@@ -268,15 +149,29 @@ class Layout:
             self.paths = [name.split(".") for name in self.names]
 
     def conflict(self) -> tuple[int, str] | None:
-        """(index, prefix) of a column nested under another column's value, if any."""
+        """(index, prefix) of the first column nested under another column's value (its
+        shortest such prefix), if any.
+
+        The names go into a tree of their parts, each name marked where it ends; a name
+        that passes a mark on its way down nests under that column. Linear in the length
+        of the header: testing each dotted prefix of each name against the set of names
+        built every prefix, quadratic in a name's parts (a 100 KB `a.a.a...` took 13 s).
+        """
         if self.paths is None:
             return None
-        known = set(self.names)
+        ends = object()  # the key that marks a name's end in the tree
+        tree: dict[Any, Any] = {}
+        for parts in self.paths:
+            node = tree
+            for part in parts:
+                node = node.setdefault(part, {})
+            node[ends] = True
         for index, parts in enumerate(self.paths):
-            for cut in range(1, len(parts)):
-                prefix = ".".join(parts[:cut])
-                if prefix in known:
-                    return index, prefix
+            node = tree
+            for cut, part in enumerate(parts[:-1], start=1):
+                node = node[part]
+                if ends in node:
+                    return index, ".".join(parts[:cut])
         return None
 
     def build(self, rows: Iterable[Sequence[Any]]) -> list[dict[str, Any]]:
@@ -313,6 +208,25 @@ def _header_layout(
             )
         seen.add(name)
     layout = Layout(header, options.unflatten)
+    if layout.paths is not None:
+        # Before any row is built: each row would nest that deep, and the list holding
+        # the records is one level more.
+        levels = [len(parts) + 1 for parts in layout.paths]
+        deepest = max(levels)
+        if deepest > options.max_depth:
+            lines = _raw_lines(source, line, end)
+            offset, column = _field_start(lines, delimiter, levels.index(deepest))
+            raise ParseError(
+                f"a dotted column name nests the data {deepest:,} levels deep, "
+                f"deeper than the limit of {options.max_depth}",
+                format="csv",
+                line=line + offset,
+                column=column,
+                snippet=lines[offset][:200].rstrip("\r\n") if lines else "",
+                hint="pass --no-unflatten (unflatten=False) to keep dotted column names flat, "
+                "or raise --max-depth (API: max_depth=) if the file is trusted",
+                repairable=False,
+            )
     clash = layout.conflict()
     if clash is not None:
         index, prefix = clash
@@ -489,6 +403,71 @@ def _untyped(options: Options) -> Options:
 
 # --- writing --------------------------------------------------------------------------
 
+# A spreadsheet runs a cell that starts with one of these as a formula ("CSV injection",
+# OWASP): `=HYPERLINK(...)`, `@SUM(...)`, `-2+3+cmd|' /C calc'!A0`. A number (-5, +3.5)
+# it reads as a number, so those are left alone.
+FORMULA_START = frozenset("=+-@\t\r")
+_PLAIN_NUMBER = re.compile(r"[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
+_ESCAPE_HINT = "--escape-formulas (API: escape_formulas=True)"
+
+
+def is_formula(text: str) -> bool:
+    """Whether a spreadsheet may run the cell `text` as a formula."""
+    return text[:1] in FORMULA_START and _PLAIN_NUMBER.fullmatch(text) is None
+
+
+def _escaped(path: tuple[PathPart, ...], text: str) -> str:
+    """`text` with a leading ', which spreadsheets show as text; noted once a file."""
+    note(
+        "csv-formulas-escaped",
+        f"{format_path(path)}: text that a spreadsheet may run as a formula is written with "
+        f"a leading ', as {_ESCAPE_HINT} asks, and so is any other such cell; it reads "
+        "back with the '",
+    )
+    return "'" + text
+
+
+class FormulaCheck:
+    """Notes the first cell of a written CSV that a spreadsheet may run as a formula.
+
+    A regular expression over the text finds the places where a cell may start with
+    such a character (after a delimiter, a line break or an opening quote), in C; only
+    there are the cells looked at one by one. Nothing to do when escape_formulas is on.
+    """
+
+    def __init__(self, delimiter: str, options: Options) -> None:
+        self.done = options.escape_formulas
+        self.unflatten = options.unflatten
+        self.maybe = re.compile(rf'(?:\A|[\n{re.escape(delimiter)}])"?[=+\-@\t\r]')
+
+    def check(
+        self, text: str, columns: Sequence[str], rows: Sequence[Sequence[str]], first_row: int
+    ) -> None:
+        """`text` holds `rows` (the records from number `first_row` on), or the header
+        `columns` when `rows` is empty."""
+        if self.done or not self.maybe.search(text):
+            return
+        if not rows:
+            name = next((name for name in columns if is_formula(name)), None)
+            if name is not None:
+                self._found(f"the column name {name!r}", name)
+            return
+        for number, row in enumerate(rows, start=first_row):
+            for column, cell in zip(columns, row, strict=True):
+                if is_formula(cell):
+                    parts = column.split(".") if self.unflatten else [column]
+                    self._found(format_path((number, *parts)), cell)
+                    return
+
+    def _found(self, where: str, text: str) -> None:
+        self.done = True
+        note(
+            "csv-formulas",
+            f"{where} starts with {text[0]!r}: a spreadsheet that opens this CSV may run "
+            f"it (and any other such cell) as a formula; {_ESCAPE_HINT} writes them with a "
+            "leading '",
+        )
+
 
 def cell_text(path: tuple[PathPart, ...], value: Any, options: Options) -> str | None:
     """The cell for a scalar: None means "no cell" (a null under a dropping policy)."""
@@ -500,6 +479,8 @@ def cell_text(path: tuple[PathPart, ...], value: Any, options: Options) -> str |
                 "the text holds a NUL character",
                 "remove it: CSV readers treat NUL as binary data",
             )
+        if options.escape_formulas and is_formula(value):
+            return _escaped(path, value)
         return value
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -564,6 +545,8 @@ def flatten_record(
                     "the key holds a NUL character",
                     "rename it: CSV readers treat NUL as binary data",
                 )
+            if not prefix and options.escape_formulas and is_formula(text_name):
+                text_name = _escaped(child_path, text_name)
             column = prefix + text_name
             if isinstance(value, dict):
                 if not value:
@@ -671,8 +654,14 @@ def fill_row(
     return ["" if cell is None else cell for cell in row]
 
 
-def _records_and_bases(data: Any) -> list[tuple[Any, tuple[PathPart, ...]]]:
+def _records_and_bases(data: Data) -> list[tuple[Any, tuple[PathPart, ...]]]:
     if isinstance(data, dict):
+        from structconv import formats
+
+        formats.note(
+            "csv-single-record",
+            "one record written as a one-row table: it reads back as a list of one record",
+        )
         return [(data, ())]
     if isinstance(data, list):
         return [(record, (index,)) for index, record in enumerate(data)]
@@ -684,7 +673,7 @@ def _records_and_bases(data: Any) -> list[tuple[Any, tuple[PathPart, ...]]]:
     )
 
 
-def represent(data: Any, options: Options) -> list[dict[str, Any]]:
+def represent(data: Data, options: Options) -> list[dict[str, Any]]:
     """The records as CSV gives them back: every cell as text, missing cells as "" when
     the null policy allows them, nested again along dotted names when unflatten is on."""
     key = string_key("csv", options)
@@ -755,17 +744,10 @@ def dumps(data: list[dict[str, Any]], options: Options) -> str:
     text = render(header, rows, delimiter, quote_all=False)
     if needs_quote_all(text, delimiter, options):
         text = render(header, rows, delimiter, quote_all=True)
+    formulas = FormulaCheck(delimiter, options)
+    formulas.check(text, header, [], 0)
+    formulas.check(text, header, rows, 0)
     return text
-
-
-def file_lines(open_text: Callable[[], Any]) -> LineSource:
-    """A LineSource over a text file opened with newline="" (what csv expects)."""
-
-    def lines() -> Iterator[str]:
-        with contextlib.closing(open_text()) as stream:
-            yield from stream
-
-    return lines
 
 
 CODEC = Codec(

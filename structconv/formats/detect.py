@@ -10,6 +10,7 @@ from pathlib import PurePath
 
 from structconv.errors import UsageError
 from structconv.formats import format_from_suffix
+from structconv.names import Format
 
 _TOML_TABLE = re.compile(r"\[\[?\s*[A-Za-z0-9_\-\"'. ]+\s*\]\]?\s*(#.*)?$")
 _TOML_KEY = re.compile(
@@ -17,6 +18,9 @@ _TOML_KEY = re.compile(
 )
 _YAML_KEY = re.compile(r"""(?:[^\s#:'"\[\]{},][^:#]*|"[^"]*"|'[^']*')\s*:(\s|$)""")
 _YAML_MARK = re.compile(r"(---|\.\.\.|%YAML|- |-$)")
+# What JSONC has and JSON has not: `//`, `/*`, a comma before a closing bracket (or text
+# that merely looks so: `//` in a URL). Here, so that ordinary JSON imports nothing more.
+MAYBE_JSONC = re.compile(r"/[/*]|,\s*[\]}]")
 
 
 def _meaningful_lines(text: str, limit: int = 20) -> list[str]:
@@ -40,7 +44,7 @@ def _looks_like_csv(lines: list[str]) -> bool:
     return False
 
 
-def detect_text(text: str) -> str:
+def detect_text(text: str) -> Format:
     """The format of `text` from its content alone; UsageError when it cannot tell."""
     head = text[:65536].lstrip("\ufeff \t\r\n")
     if not head:
@@ -75,10 +79,39 @@ def _is_json_lines(lines: list[str]) -> bool:
     return len(lines) > 1 and all(line.startswith("{") and line.endswith("}") for line in lines[:5])
 
 
-def detect_format(text: str, name: str | PurePath | None = None) -> str:
-    """The format from the file name's extension, else from the content."""
+def detect_format(text: str, name: str | PurePath | None = None) -> Format:
+    """The format from the file name's extension, else from the content.
+
+    A JSON file known to hold comments (tsconfig.json, .vscode/*.json, ...: see
+    structconv.formats.jsonc) is JSONC when it has comments or trailing commas and
+    parses as JSONC; any other JSON stays strict JSON.
+    """
     if name is not None:
         by_suffix = format_from_suffix(name)
-        if by_suffix is not None:
+        if by_suffix not in (None, "json"):
             return by_suffix
+        found = by_suffix or detect_text(text)
+        if found == "json" and _is_jsonc_file(text, name):
+            return "jsonc"
+        return found
     return detect_text(text)
+
+
+def _is_jsonc_file(text: str, name: str | PurePath) -> bool:
+    if MAYBE_JSONC.search(text) is None:
+        return False  # ordinary JSON: nothing more is read or imported
+    from structconv.formats import jsonc
+
+    if not (jsonc.is_jsonc_path(name) or _configured_as_jsonc(name)):
+        return False
+    return jsonc.uses_jsonc_syntax(text)
+
+
+def _configured_as_jsonc(name: str | PurePath) -> bool:
+    """Whether the project's settings (`jsonc_files`) list this file as JSONC."""
+    from structconv.settings_file import listed_as_jsonc
+
+    try:
+        return listed_as_jsonc(name)
+    except UsageError:
+        return False  # a broken settings file is reported by the commands that use it

@@ -12,13 +12,14 @@ import datetime
 import json
 import math
 import re
+import sys
 from typing import Any
 
 import orjson
 
 from structconv.errors import ParseError, UnrepresentableError
-from structconv.formats import Codec
-from structconv.neutral import PathPart, format_path, iter_nodes, rebuild
+from structconv.formats import Codec, too_deep
+from structconv.neutral import Data, PathPart, format_path, iter_nodes, rebuild
 from structconv.options import Options
 
 # A loose pre-check: only texts with a surrogate escape get their strings inspected.
@@ -106,7 +107,7 @@ def _duplicate_offset(text: str) -> int:
 
 def strict_decoder() -> json.JSONDecoder:
     """The decoder `loads` reads with (duplicate keys, NaN, Infinity and floats that
-    overflow raise); streaming.py reads the items of a large array with its raw_decode."""
+    overflow raise); json_records.py reads the items of a large array with its raw_decode."""
     return json.JSONDecoder(
         object_pairs_hook=_unique_pairs,
         parse_constant=_reject_constant,
@@ -114,7 +115,7 @@ def strict_decoder() -> json.JSONDecoder:
     )
 
 
-def loads(text: str, options: Options) -> Any:
+def loads(text: str, options: Options) -> Data:
     try:
         return json.loads(
             text,
@@ -133,6 +134,15 @@ def loads(text: str, options: Options) -> Any:
         ) from None
     except ValueError as error:
         spelling = str(error)
+        if "integer string conversion" in spelling:
+            digits = re.search(r"-?\d{4300,}", text)
+            raise _error(
+                text,
+                "an integer of more than 4,300 digits (Python's limit for reading one)",
+                digits.start() if digits else 0,
+                "quote it to keep it as text",
+                repairable=False,
+            ) from None
         raise _error(
             text,
             f"{spelling} is not a finite JSON number",
@@ -140,6 +150,8 @@ def loads(text: str, options: Options) -> Any:
             "JSON has no NaN or Infinity; write null or a string",
         ) from None
     except RecursionError:
+        if options.max_depth >= sys.getrecursionlimit():
+            raise too_deep("json", options, recursed=True) from None
         raise _error(
             text,
             "nesting too deep for the JSON reader",
@@ -149,7 +161,7 @@ def loads(text: str, options: Options) -> Any:
         ) from None
 
 
-def _reject_lone_surrogates(text: str, data: Any) -> None:
+def _reject_lone_surrogates(text: str, data: Data) -> None:
     """The stdlib decodes a lone `\\ud800` into an unencodable str; JSON means characters."""
     escape = SURROGATE_ESCAPE.search(text)
     if escape is not None and has_lone_surrogate(data):
@@ -161,7 +173,7 @@ def _reject_lone_surrogates(text: str, data: Any) -> None:
         )
 
 
-def has_lone_surrogate(data: Any) -> bool:
+def has_lone_surrogate(data: Data) -> bool:
     """Whether a string or key in `data` holds a lone surrogate (only a `\\udXXX` escape
     in the text can put one there: check `SURROGATE_ESCAPE` first, it is cheaper)."""
     for _, node in iter_nodes(data):
@@ -179,7 +191,7 @@ def _parse_float(spelling: str) -> float:
     return value
 
 
-def _loads_strict(text: str, options: Options) -> Any:
+def _loads_strict(text: str, options: Options) -> Data:
     data = loads(text, options)
     _reject_lone_surrogates(text, data)
     return data
@@ -204,8 +216,20 @@ def string_key(target: str, options: Options) -> Any:
     def key(path: list[PathPart], name: Any) -> Any:
         if isinstance(name, str):
             return name
+        if isinstance(name, tuple | frozenset):
+            kind = "sequence" if isinstance(name, tuple) else "mapping"
+            raise UnrepresentableError(
+                format_path(path[:-1]),
+                target,
+                f"the key {_flow(name)} is a YAML {kind} used as a key, which no {target} "
+                "key can hold",
+                "quote it in the YAML if it is text (an unquoted template such as "
+                "`{{name}}` reads as a mapping)",
+            )
         if options.stringify_keys and (name is None or isinstance(name, int | float | bool)):
             return json.dumps(name)
+        if options.stringify_keys and isinstance(name, datetime.date | datetime.time):
+            return name.isoformat()  # as dates are written as values
         raise UnrepresentableError(
             format_path(path[:-1]),
             target,
@@ -216,10 +240,20 @@ def string_key(target: str, options: Options) -> Any:
     return key
 
 
+def _flow(key: Any) -> str:
+    """A YAML complex key as YAML's flow style spells it (a mapping key reads as a
+    frozenset of its items, a sequence key as a tuple)."""
+    if isinstance(key, frozenset):
+        return "{" + ", ".join(f"{_flow(name)}: {_flow(value)}" for name, value in key) + "}"
+    if isinstance(key, tuple):
+        return "[" + ", ".join(_flow(item) for item in key) + "]"
+    return key if isinstance(key, str) else json.dumps(key, default=str)
+
+
 JSON_NATIVE = (str, int, bool, type(None))
 
 
-def represent(data: Any, options: Options) -> Any:
+def represent(data: Data, options: Options) -> Data:
     return rebuild(
         data,
         represent_scalar,
@@ -229,7 +263,7 @@ def represent(data: Any, options: Options) -> Any:
     )
 
 
-def dumps(data: Any, options: Options) -> str:
+def dumps(data: Data, options: Options) -> str:
     flags = orjson.OPT_SORT_KEYS if options.sort_keys else 0
     if options.indent == 2:
         flags |= orjson.OPT_INDENT_2
@@ -254,7 +288,7 @@ def dumps(data: Any, options: Options) -> str:
 _EXACT_IN_ORJSON = frozenset({str, int, bool, type(None)})
 
 
-def orjson_writes_exactly(data: Any) -> bool:
+def orjson_writes_exactly(data: Data) -> bool:
     """Whether orjson.dumps(data) holds exactly `data`.
 
     orjson raises on what it cannot write (keys that are not strings, integers past
@@ -286,7 +320,7 @@ def _exact_scalar(value: Any) -> bool:
     return kind in _EXACT_IN_ORJSON or (kind is float and math.isfinite(value))
 
 
-def fast_write(data: Any, options: Options) -> str | None:
+def fast_write(data: Data, options: Options) -> str | None:
     """orjson's text when it holds exactly `data` (see `orjson_writes_exactly`), else None:
     the general path then writes it, with its precise errors for NaN, dates and the rest."""
     if options.indent not in (0, 2) or not orjson_writes_exactly(data):

@@ -7,10 +7,11 @@ from typing import Any
 from structconv.errors import ParseError, UnrepresentableError
 from structconv.formats import Codec
 from structconv.formats import json as json_format
+from structconv.neutral import Data
 from structconv.options import Options
 
 
-def loads(text: str, options: Options) -> list[Any]:
+def loads(text: str, options: Options) -> list[Data]:
     records: list[Any] = []
     # Only "\n" ends a record: str.splitlines() would also split at U+2028 and
     # friends, which may stand raw inside a JSON string.
@@ -20,18 +21,23 @@ def loads(text: str, options: Options) -> list[Any]:
         try:
             records.append(json_format.CODEC.loads(line, options))
         except ParseError as error:
-            raise ParseError(
-                error.message,
-                format="jsonl",
-                line=number,
-                column=error.column,
-                snippet=line[:200],
-                hint=error.hint,
-            ) from None
+            raise line_error(error, number, line[:200]) from None
     return records
 
 
-def represent(data: Any, options: Options) -> list[Any]:
+def line_error(error: ParseError, number: int, snippet: str) -> ParseError:
+    """The JSON reader's error in one line, placed at that line of the file."""
+    return ParseError(
+        error.message,
+        format="jsonl",
+        line=number,
+        column=error.column,
+        snippet=snippet,
+        hint=error.hint,
+    )
+
+
+def represent(data: Data, options: Options) -> list[Data]:
     if not isinstance(data, list):
         raise UnrepresentableError(
             "$",

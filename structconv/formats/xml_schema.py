@@ -5,7 +5,7 @@ xmlschema does the work with its own UnorderedConverter, set to our conventions
 numbers them): decoding gives xs:int -> int, xs:boolean -> bool, xs:decimal -> float,
 and a list wherever maxOccurs > 1, even for one element; encoding puts children in
 the schema's order, so JSON data with keys in any order writes valid XML. Dates stay
-ISO 8601 strings. The document is still parsed by the secure parser of xml.py;
+ISO 8601 strings. The document is still parsed by the secure parser of xml_reader.py;
 xmlschema only sees the tree.
 """
 
@@ -20,8 +20,9 @@ import xmlschema
 from lxml import etree
 
 from structconv.errors import ParseError, UnrepresentableError, UsageError
-from structconv.formats import xml
-from structconv.neutral import format_path
+from structconv.formats.xml_reader import element_name, parse_tree, snippet
+from structconv.formats.xml_writer import single_root
+from structconv.neutral import Data, format_path
 from structconv.options import Options
 
 CONVERTER: dict[str, Any] = {
@@ -76,7 +77,7 @@ def _element_path(element: Any) -> str | None:
     current: etree._Element | None = element
     while current is not None:
         parent = current.getparent()
-        step = xml.element_name(current)
+        step = element_name(current)
         if parent is not None:
             namesakes = [sibling for sibling in parent if sibling.tag == current.tag]
             if len(namesakes) > 1:
@@ -86,10 +87,10 @@ def _element_path(element: Any) -> str | None:
     return "/" + "/".join(reversed(steps))
 
 
-def loads(text: str, options: Options) -> Any:
+def loads(text: str, options: Options) -> Data:
     assert options.schema is not None
     schema = load_schema(options.schema)
-    root = xml.parse_tree(text, options)
+    root = parse_tree(text, options)
     try:
         return schema.decode(root, validation="strict", **CONVERTER)
     except xmlschema.XMLSchemaValidationError as error:
@@ -98,7 +99,7 @@ def loads(text: str, options: Options) -> Any:
             f"{data_path(error.path)}: {error.reason}",
             format="xml",
             line=line,
-            snippet=xml.snippet(text, line),
+            snippet=snippet(text, line),
             hint=f"the document does not follow the schema {options.schema}; fix one of them",
         ) from None
     except (xmlschema.XMLSchemaException, ValueError, TypeError, KeyError) as error:
@@ -141,11 +142,11 @@ def _reindent(root: etree._Element, indent: int) -> None:
         element[-1].tail = "\n" + " " * (indent * level) if indent else None
 
 
-def _element(data: Any, options: Options) -> etree._Element:
+def _element(data: Data, options: Options) -> etree._Element:
     """The validated, schema-ordered element tree of `data`."""
     assert options.schema is not None
     schema = load_schema(options.schema)
-    name, value, _ = xml.single_root(data, options)
+    name, value, _ = single_root(data, options)
     xsd_element = _global_element(schema, name)
     try:
         element, errors = xsd_element.encode(
@@ -167,7 +168,7 @@ def _element(data: Any, options: Options) -> etree._Element:
     return element
 
 
-def represent(data: Any, options: Options) -> Any:
+def represent(data: Data, options: Options) -> Data:
     assert options.schema is not None
     element = _element(data, options)
     try:
@@ -178,7 +179,7 @@ def represent(data: Any, options: Options) -> Any:
         ) from None
 
 
-def dumps(data: Any, options: Options) -> str:
+def dumps(data: Data, options: Options) -> str:
     element = _element(data, options)
     body = etree.tostring(element, encoding="unicode")
     return f'<?xml version="1.0" encoding="UTF-8"?>\n{body}\n'

@@ -1,22 +1,26 @@
 """YAML 1.2: reading with yaml-rs (Rust, fast), writing with yaml-rs checked by a reread.
 
-yaml-rs gives YAML 1.2 plain data ("no" and "on" stay strings, 0o17 is 15) and
-expands aliases within `AliasLimits`. What it lacks, and what this module adds:
+yaml-rs gives YAML 1.2 plain data ("no" and "on" stay strings, 0o17 is 15). What it
+lacks, and what this module adds:
 
-- Positions: duplicate keys and bad tags come without a line; a second, slower
-  parse with libyaml (PyYAML's C parser; ruamel.yaml's YAML 1.2 parser where
-  libyaml refuses the text) finds them, on the error path only.
-- Tags: yaml-rs drops tags it does not know (`!custom 5` reads as "5"). Only the
-  YAML 1.2 core tags are accepted: !!str !!int !!float !!bool !!null on scalars,
-  !!map and !!seq on collections, and the non-specific `!`. Any other tag
-  (!!binary, !!timestamp, !!set, !custom, ...) is a ParseError naming it, since
-  structconv has no type to keep it in and dropping it would lose data.
+- Tags, merge keys, aliases: yaml-rs drops the tags it does not know, keeps `<<` as a
+  key and copies aliased nodes bounded by a count of events. Cheap scans of the text
+  find where these may be (and quoted keys that spell a tag, and numbers that cannot
+  be kept exactly); a parse with positions then decides, and the files that use them
+  (a few percent, usually small) are read by structconv.formats.yaml_events, which
+  keeps tags under the convention of structconv.formats.yaml_tags, merges `<<`, and
+  bounds aliases by characters (Options.max_alias_bytes). The YAML 1.2 core tags
+  (!!str ... !!seq) are applied by yaml-rs as on any file.
+- Positions: duplicate keys come without a line; the events (libyaml, ruamel.yaml's
+  YAML 1.2 parser where libyaml refuses the text) find them, on the error path only.
 - Timestamps: plain `2024-01-01` reads as a date (and datetimes and times as
   such), but yaml-rs also types *quoted* "2024-01-01".
 - Numbers: yaml-rs also reads `1_000`, `_80`, `0x_1` and `0b101` as numbers, which
   the YAML 1.2 core schema reads as strings (an identifier `_80` must not become 80).
   Both kinds of scalar are marked before parsing so that they stay strings (see
   `_mark_strings_yaml_rs_would_type`).
+- A block scalar at the very end of a text without a final line break has no line
+  break of its own (`a: |\n  x` is "x"); yaml-rs adds one, which is taken back.
 - Streams: yaml-rs returns a list for several documents, the same as for one
   document that is a list; the document markers are counted here. More than one
   document is an error unless Options.multi_document asks for the list.
@@ -25,16 +29,20 @@ expands aliases within `AliasLimits`. What it lacks, and what this module adds:
   thread with a stack sized for it.
 
 Writing: yaml-rs output is reread and compared; where it would change the data
-(it writes the string "2024-01-01" unquoted, quotes naive datetimes) libyaml's
-emitter writes it instead, quoting exactly the strings a YAML 1.2 reader would
-type (the resolver is yaml-rs itself). A `time` has no YAML type and is written as
-an ISO 8601 string. The libyaml writer does not indent a list under a key.
-A single document has no `---`; with multi_document every document starts with one.
+(it writes the string "2024-01-01" unquoted, quotes naive datetimes, a tag mapping
+as a mapping) libyaml's emitter writes it instead, quoting exactly the strings a
+YAML 1.2 reader would type (the resolver is yaml-rs itself), writing the tag
+convention's mappings as tags and quoting an ordinary `<<` key. A `time` has no YAML
+type and is written as an ISO 8601 string. The libyaml writer does not indent a list
+under a key. A single document has no `---`; with multi_document every document
+starts with one.
 """
 
 from __future__ import annotations
 
 import datetime
+import functools
+import math
 import re
 import sys
 import threading
@@ -46,7 +54,22 @@ import yaml_rs
 
 from structconv.errors import ParseError, UnrepresentableError
 from structconv.formats import Codec
+from structconv.formats.yaml_events import (
+    LONG_NUMBER,
+    MAYBE_TYPED,
+    NOT_A_YAML_1_2_NUMBER,
+    Parsed,
+    error,
+    error_at_mark,
+    line_column,
+    needs_event_reader,
+    parse_events,
+    read_events,
+    unused_characters,
+)
+from structconv.formats.yaml_tags import CORE, tag_of_mapping
 from structconv.neutral import (
+    Data,
     PathPart,
     depth,
     first_difference,
@@ -59,12 +82,6 @@ from structconv.options import Options
 _T = TypeVar("_T")
 
 _ALIAS_LIMITS = yaml_rs.AliasLimits()
-_CORE = "tag:yaml.org,2002:"
-_SCALAR_TAGS = frozenset({"!", *(_CORE + name for name in ("str", "int", "float", "bool", "null"))})
-_COLLECTION_TAGS = {
-    "MappingStartEvent": {"!", _CORE + "map"},
-    "SequenceStartEvent": {"!", _CORE + "seq"},
-}
 
 _POSITION = re.compile(r"YAML parse error at line (\d+), column (\d+)")
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -82,8 +99,7 @@ _TIMESTAMP = r"(?:\d{4}-\d\d-\d\d|\d\d?:\d\d:\d\d)"
 # occurrence of it to the next (measured: ["'] first scans 20 MB in 0.19 s, ' in 0.01 s).
 _NON_PLAIN_TIMESTAMP = (
     re.compile(rf"""'(?P<at>{_TIMESTAMP})"""),
-    re.compile(rf'"(?P<at>{_TIMESTAMP})'),
-    re.compile(r'"(?P<at>[\d:.Tt Zz+-]*\\)'),
+    re.compile(rf'"(?P<at>{_TIMESTAMP}|[\d:.Tt Zz+-]*\\)'),
     re.compile(rf"\|[1-9]?-[1-9]?[ \t]*(?:#.*)?\n[ \t]+(?P<at>{_TIMESTAMP})"),
     re.compile(rf">[1-9]?-[1-9]?[ \t]*(?:#.*)?\n[ \t]+(?P<at>{_TIMESTAMP})"),
 )
@@ -94,10 +110,19 @@ _NUMBER_HINTS = (
     re.compile(r"_(?<=[\d \t\n\[{,+-]_)\d"),
     re.compile(r"0(?<=[ \t\n\[{,:+-]0)(?:[bB][01]|[xX][\dA-Fa-f]*_|[oO][0-7]*_)"),
 )
-_NOT_A_YAML_1_2_NUMBER = re.compile(
-    r"[-+]?(?:[\d_]*_[\d_]*(?:\.[\d_]*)?(?:[eE][-+]?[\d_]+)?"
-    r"|0[xX][\dA-Fa-f]*_[\dA-Fa-f_]*|0[oO][0-7]*_[0-7_]*|0[bB][01_]+)"
-)
+# Hints of what only the event reader keeps (structconv.formats.yaml_events): an alias
+# (`*` after a separator), a quoted key starting with "!" (the tag convention), an explicit
+# key `? ` (which may be a block scalar), a float exponent of 3 digits.
+_ALIAS = re.compile(r"\*(?<=[ \t\r\n\[{,:]\*)[^ \t\r\n\]},]")
+_ESCAPED_BANG = re.compile(r"\\(?:x21|u0021|U00000021)")
+_EXPLICIT_KEY = re.compile(r"\?(?<=[ \t\r\n\[{,]\?)[ \t\r\n]")
+_BIG_EXPONENT = tuple(re.compile(rf"{e}(?<=\d{e})\+?\d{{3,}}(?=[ \t\r\n,\]}}#:]|\Z)") for e in "eE")
+# The mantissa before such an exponent, looked for this far back (a longer one is a hint).
+_MANTISSA_END = re.compile(r"[-+]?[0-9.]*\Z")
+_MANTISSA_WINDOW = 40
+# Hexadecimal digits of an integer past Python's 4,300 decimal digits (a hint only).
+_LONG_HEX = 3500
+_NODE_EVENTS = frozenset(("ScalarEvent", "AliasEvent", "MappingStartEvent", "SequenceStartEvent"))
 _TOKEN_BEFORE = " \t\n[{,"
 _TOKEN_AFTER = " \t\r\n]},#"
 
@@ -112,41 +137,15 @@ _DEEP_PREFIX = re.compile(rf"\n[ \t?:-]{{{_INLINE_LEVELS - _FLOW_LEVELS}}}")
 _STACK_LOCK = threading.Lock()
 
 
-def _line_column(text: str, offset: int) -> tuple[int, int]:
-    return text.count("\n", 0, offset) + 1, offset - (text.rfind("\n", 0, offset) + 1) + 1
-
-
-def _error(
-    text: str,
-    message: str,
-    line: int = 0,
-    column: int = 0,
-    hint: str = "",
-    repairable: bool = True,
-) -> ParseError:
-    lines = text.splitlines()
-    return ParseError(
-        message,
-        format="yaml",
-        line=line,
-        column=column,
-        snippet=lines[line - 1][:200] if 0 < line <= len(lines) else "",
-        hint=hint or "fix the YAML at that position",
-        repairable=repairable,
-    )
-
-
-def _error_at_mark(text: str, message: str, mark: Any, hint: str = "") -> ParseError:
-    return _error(text, message, mark.line + 1, mark.column + 1, hint)
-
-
 # --- reading -------------------------------------------------------------------------
 
 
 def _levels_bound(text: str) -> int:
     """An upper bound on the nesting depth yaml-rs could reach, when it may be large (else 0)."""
     aliases = "&" in text and "*" in text
-    deep = _DEEP_PREFIX.match("\n" + text[:_INLINE_LEVELS]) or _DEEP_PREFIX.search(text)
+    deep = _DEEP_PREFIX.match("\n" + text[:_INLINE_LEVELS]) or (
+        _long_run(text, "[ \t?:-]", _INLINE_LEVELS - _FLOW_LEVELS) and _DEEP_PREFIX.search(text)
+    )
     if not aliases and not deep:
         return 0
     prefix = max(map(len, _LINE_PREFIX.findall(text)), default=0)
@@ -163,8 +162,8 @@ def _on_big_stack(function: Callable[[], _T], levels: int) -> _T:
     def target() -> None:
         try:
             results.append(function())
-        except BaseException as error:
-            failures.append(error)
+        except BaseException as failure:
+            failures.append(failure)
 
     with _STACK_LOCK:
         previous = threading.stack_size(min((32 << 20) + levels * 1024, 1 << 30))
@@ -185,63 +184,40 @@ def _yaml_rs_loads(text: str, levels: int) -> Any:
 
     try:
         return parse() if levels <= _INLINE_LEVELS else _on_big_stack(parse, levels)
-    except Exception as error:
-        raise _parse_error(text, error) from None
+    except Exception as failure:
+        raise _parse_error(text, failure) from None
 
 
-def _events(text: str) -> list[Any]:
-    """The parse events, with marks: libyaml first (C, fast), ruamel.yaml where it refuses."""
-    try:
-        return list(yaml.parse(text, Loader=yaml.CSafeLoader))
-    except yaml.YAMLError:
-        pass  # YAML 1.1 only, and at most 1000 levels deep
-    from ruamel.yaml import YAML
-    from ruamel.yaml.error import MarkedYAMLError
-
-    try:
-        return list(YAML(typ="safe", pure=True).parse(text))
-    except MarkedYAMLError as error:
-        mark = error.problem_mark
-        raise _error(
-            text,
-            f"{error.problem} (a check of tags and keys could not read this text)",
-            mark.line + 1 if mark else 0,
-            mark.column + 1 if mark else 0,
-        ) from None
-    except Exception as error:
-        raise _error(text, f"cannot check tags and keys: {error}") from None
-
-
-def _parse_error(text: str, error: Exception) -> ParseError:
+def _parse_error(text: str, failure: Exception) -> ParseError:
     """A ParseError with the position: from yaml-rs's message, else found with a second parser."""
-    message = str(error).strip()
+    message = str(failure).strip()
     match = _POSITION.match(message)
     if match:
-        return _error(text, message.splitlines()[-1], int(match.group(1)), int(match.group(2)))
-    if not isinstance(error, yaml_rs.YAMLDecodeError):
-        return _error(text, f"the YAML reader failed: {type(error).__name__}: {message}")
+        return error(text, message.splitlines()[-1], int(match.group(1)), int(match.group(2)))
+    if not isinstance(failure, yaml_rs.YAMLDecodeError):
+        return error(text, f"the YAML reader failed: {type(failure).__name__}: {message}")
     if "alias" in message:
-        return _error(
+        return error(
             text,
             message,
             hint="the aliases expand past the safety limits (a billion-laughs guard)",
             repairable=False,
         )
     try:
-        events = _events(text)
+        events = parse_events(text).events
     except ParseError as located:
         return located
     if message.startswith("duplicate mapping key"):
         mark = _duplicate_key_mark(events)
         hint = "YAML readers disagree on which value wins; remove one of them"
-        return (
-            _error_at_mark(text, message, mark, hint) if mark else _error(text, message, hint=hint)
-        )
+        if message.endswith("'<<'"):
+            hint += " (or expand merge keys: --yaml-merge expand)"
+        return error_at_mark(text, message, mark, hint) if mark else error(text, message, hint=hint)
     for event in events:
         tag = getattr(event, "tag", None)
-        if tag and repr(tag.replace(_CORE, "!!")) in message:
-            return _error_at_mark(text, message, event.start_mark, "fix or remove the tag")
-    return _error(text, message)
+        if tag and repr(tag.replace(CORE, "!!")) in message:
+            return error_at_mark(text, message, event.start_mark, "fix or remove the tag")
+    return error(text, message)
 
 
 def _scalar_key(event: Any) -> Any:
@@ -296,23 +272,6 @@ def _may_have_tags(text: str) -> bool:
     return False
 
 
-def _check_tags(text: str, events: list[Any]) -> None:
-    for event in events:
-        tag = getattr(event, "tag", None)
-        if tag is None:
-            continue
-        allowed = _COLLECTION_TAGS.get(type(event).__name__, _SCALAR_TAGS)
-        if tag not in allowed:
-            shown = tag.replace(_CORE, "!!")
-            raise _error_at_mark(
-                text,
-                f"the tag {shown} is not supported",
-                event.start_mark,
-                "structconv reads the YAML 1.2 core tags only (!!str, !!int, !!float, !!bool, "
-                "!!null, !!map, !!seq); remove the tag or convert the value to one of them",
-            )
-
-
 def _numbers_yaml_rs_would_type(text: str) -> Iterator[int]:
     """Where plain scalars like `1_000`, `_80` or `0b101` start (strings in YAML 1.2)."""
     text = "\n" + text  # so that a token at the very start has a separator before it
@@ -325,7 +284,7 @@ def _numbers_yaml_rs_would_type(text: str) -> Iterator[int]:
             while end < len(text) and text[end] not in _TOKEN_AFTER:
                 end += 1
             token = text[start:end].removesuffix(":")
-            if _NOT_A_YAML_1_2_NUMBER.fullmatch(token) and not token.startswith("\\"):
+            if NOT_A_YAML_1_2_NUMBER.fullmatch(token) and not token.startswith("\\"):
                 yield start - 1
 
 
@@ -344,14 +303,14 @@ def _mark_strings_yaml_rs_would_type(text: str) -> tuple[str, str | None]:
     )
     if not places:
         return text, None
-    marker = next(chr(code) for code in range(0xE000, 0xF900) if chr(code) not in text)
+    (marker,) = unused_characters(text, 1)
     pieces = [
         text[start:end] for start, end in zip([0, *places], [*places, len(text)], strict=True)
     ]
     return marker.join(pieces), marker
 
 
-def _strip_marker(data: Any, marker: str) -> Any:
+def _strip_marker(data: Data, marker: str) -> Any:
     """Remove `marker` from every string of `data`, keys included, in place (iterative)."""
 
     def clean(value: Any) -> Any:
@@ -391,7 +350,7 @@ def _document_lines(text: str) -> list[int]:
     hinted = text.startswith(("---", "...")) or _MARKER_HINT.search(text)
     if not hinted or _DOCUMENT_MARKER.search(text) is None:
         content = _CONTENT_LINE.search(text)
-        return [] if content is None else [_line_column(text, content.start())[0]]
+        return [] if content is None else [line_column(text, content.start())[0]]
     starts: list[int] = []
     is_open = False
     position = 0
@@ -408,20 +367,166 @@ def _document_lines(text: str) -> list[int]:
         content = _CONTENT_LINE.search(text, position)
         if content is not None:
             starts.append(content.start())
-    return [_line_column(text, offset)[0] for offset in starts]
+    return [line_column(text, offset)[0] for offset in starts]
 
 
-def loads(text: str, options: Options) -> Any:
+def _may_need_events(text: str) -> bool:
+    """Whether the text may use what only the event reader keeps (cheap scans, then a parse
+    decides): tags, merge keys, aliases, a quoted key that spells a tag, a number that
+    cannot be kept exactly. Single characters are looked for first (memchr is 10 times
+    faster than a search for two)."""
+    return (
+        _may_have_tags(text)
+        or ("<" in text and "<<" in text)
+        or text.startswith(("*", "?"))
+        or ("*" in text and _ALIAS.search(text) is not None)
+        or ("!" in text and ("'!" in text or '"!' in text))
+        or ("\\" in text and _ESCAPED_BANG.search(text) is not None)
+        or ("?" in text and _EXPLICIT_KEY.search(text) is not None)
+        or _may_have_inexact_numbers(text)
+    )
+
+
+def _may_have_inexact_numbers(text: str) -> bool:
+    """A float token with a 3-digit exponent that overflows, or a long run of digits."""
+    return (
+        any(
+            _overflows(text, hint.start(), hint.end())
+            for pattern in _BIG_EXPONENT
+            for hint in pattern.finditer(text)
+        )
+        or _long_run(text, "[0-9]", LONG_NUMBER)
+        or _long_run(text, "[0-9A-Fa-f]", _LONG_HEX)
+    )
+
+
+def _overflows(text: str, exponent: int, end: int) -> bool:
+    """Whether the token around the exponent at text[exponent:end] is a float that overflows
+    (or has a mantissa too long to look at here)."""
+    window = max(0, exponent - _MANTISSA_WINDOW)
+    mantissa = _MANTISSA_END.search(text, window, exponent)
+    start = mantissa.start() if mantissa else exponent
+    if start == window and window > 0:
+        return True
+    if start > 0 and text[start - 1] not in _TOKEN_BEFORE:
+        return False
+    try:
+        return math.isinf(float(text[start:end]))
+    except ValueError:
+        return False
+
+
+@functools.cache
+def _run_patterns(character_class: str) -> tuple[re.Pattern[str], ...]:
+    """Where two such characters start, a run of them, a run of them at the end."""
+    return (
+        re.compile(f"(?={character_class}{{2}})"),
+        re.compile(f"{character_class}+"),
+        re.compile(rf"{character_class}*\Z"),
+    )
+
+
+def _long_run(text: str, character_class: str, length: int) -> bool:
+    """Whether `text` holds `length` characters of a class in a row.
+
+    Such a run covers two consecutive samples taken every length // 2 characters, so only
+    the runs through such pairs are measured (a scan of every position took 0.2 s on 20 MB).
+    """
+    pairs, run, tail = _run_patterns(character_class)
+    stride = length // 2
+    for pair in pairs.finditer(text[::stride]):
+        at = pair.start() * stride
+        forward = run.match(text, at)
+        if forward is None or forward.end() < at + stride:
+            continue  # a long enough run reaches the next sample
+        backward = tail.search(text, max(0, at - length), at)
+        if backward and forward.end() - backward.start() >= length:
+            return True
+    return False
+
+
+def _final_block_scalar(text: str, data: Data) -> Any:
+    """yaml-rs keeps a line break that a block scalar at the very end of a text without a
+    final line break does not have (`a: |\n  x` is "x"): the parser's value replaces it."""
+    parent: Any = None
+    key: Any = None
+    node = data
+    while isinstance(node, dict | list) and node:
+        key = next(reversed(node)) if isinstance(node, dict) else len(node) - 1
+        parent, node = node, node[key]
+    if not (isinstance(node, str) and node.endswith("\n")):
+        return data
+    try:
+        parsed = parse_events(text)
+    except ParseError:
+        return data
+    last: Any = next(
+        (event for event in reversed(parsed.events) if type(event).__name__ in _NODE_EVENTS),
+        None,
+    )
+    if type(last).__name__ != "ScalarEvent" or last.style not in ("|", ">"):
+        return data
+    value = last.value
+    for stand_in, original in parsed.swaps.items():
+        value = value.replace(stand_in, original)
+    if parent is None:
+        return value
+    parent[key] = value
+    return data
+
+
+class _FastPath(Exception):
+    """The text needs nothing that only the event reader keeps: yaml-rs reads it."""
+
+
+def _read_events(text: str, options: Options, parsed: Parsed | None = None) -> Any:
+    """The data read from the parse events; _FastPath when the text does not need that
+    reader (unless `parsed` is given: then it is read from its events regardless)."""
+    if parsed is None:
+        try:
+            parsed = parse_events(text)
+        except ParseError:
+            _yaml_rs_loads(text, _levels_bound(text))  # yaml-rs's error, where it has one
+            raise
+        if not needs_event_reader(parsed, options):
+            raise _FastPath
+    documents, starts = read_events(text, parsed, options)
+    if options.multi_document:
+        return documents
+    if len(documents) > 1:
+        raise _stream_error(text, len(documents), starts[1])
+    return documents[0] if documents else None
+
+
+def _stream_error(text: str, count: int, second_line: int) -> ParseError:
+    """Several documents are not broken input: only the user can say they want the list,
+    so no rule or model may join them into one (repairable=False)."""
+    return error(
+        text,
+        f"the stream holds {count} documents",
+        second_line,
+        1,
+        "pass --multi-document (API: multi_document=True) to read them as a list",
+        repairable=False,
+    )
+
+
+def loads(text: str, options: Options) -> Data:
     bad = _NOT_PRINTABLE.search(text)
     if bad is not None:
-        line, column = _line_column(text, bad.start())
-        raise _error(
+        line, column = line_column(text, bad.start())
+        raise error(
             text,
             f"the character U+{ord(bad.group()):04X} is not allowed in YAML",
             line,
             column,
             "write it as an escape in a double-quoted string",
         )
+    if _may_need_events(text):
+        try:
+            return _read_events(text, options)
+        except _FastPath:
+            pass
     levels = _levels_bound(text)
     marked, marker = _mark_strings_yaml_rs_would_type(text)
     if marker is None:
@@ -431,20 +536,16 @@ def loads(text: str, options: Options) -> Any:
             data = _strip_marker(_yaml_rs_loads(marked, levels), marker)
         except ParseError:
             _yaml_rs_loads(text, levels)  # the error with the positions of the text as given
-            raise
-    if _may_have_tags(text):
-        _check_tags(text, _events(text))
+            # A marker broke the text (put after a closing quote, as in `"a": \`): the
+            # event reader sees each scalar's style and needs no marker.
+            return _read_events(text, options, parse_events(text))
+    if text and not text.endswith(("\n", "\r")):
+        data = _final_block_scalar(text, data)
     starts = _document_lines(text)
     if options.multi_document:
         return data if len(starts) > 1 else [data][: len(starts)]
     if len(starts) > 1:
-        raise _error(
-            text,
-            f"the stream holds {len(starts)} documents",
-            starts[1],
-            1,
-            "pass --multi-document (API: multi_document=True) to read them as a list",
-        )
+        raise _stream_error(text, len(starts), starts[1])
     return data
 
 
@@ -474,7 +575,7 @@ def _represent_key(path: list[PathPart], name: Any) -> Any:
     )
 
 
-def represent(data: Any, options: Options) -> Any:
+def represent(data: Data, options: Options) -> Data:
     if options.multi_document and not isinstance(data, list):
         raise UnrepresentableError(
             "$",
@@ -489,18 +590,15 @@ def represent(data: Any, options: Options) -> Any:
 _YAML_NATIVE = (str, int, float, bool, type(None), datetime.date, datetime.datetime)
 
 _TAG_OF_TYPE = {
-    str: _CORE + "str",
-    int: _CORE + "int",
-    float: _CORE + "float",
-    bool: _CORE + "bool",
-    type(None): _CORE + "null",
-    datetime.date: _CORE + "timestamp",
-    datetime.datetime: _CORE + "timestamp",
-    datetime.time: _CORE + "timestamp",
+    str: CORE + "str",
+    int: CORE + "int",
+    float: CORE + "float",
+    bool: CORE + "bool",
+    type(None): CORE + "null",
+    datetime.date: CORE + "timestamp",
+    datetime.datetime: CORE + "timestamp",
+    datetime.time: CORE + "timestamp",
 }
-# A plain scalar starting otherwise is a string for yaml-rs, or quoted by the emitter anyway.
-# yaml-rs reads digits after "_" as a number ("_0" is 0), so "_" is here too.
-_MAYBE_TYPED = frozenset("0123456789+-.~nNtTfF_")
 # Strings in YAML 1.2 but booleans in YAML 1.1 (PyYAML): quoted, as yaml-rs's writer does.
 _YAML_1_1_BOOLEANS = frozenset(
     spelling
@@ -512,44 +610,89 @@ _YAML_1_1_BOOLEANS = frozenset(
 def _plain_tag(value: str) -> str:
     """The tag structconv's reader gives `value` written plain (YAML 1.1 booleans: bool)."""
     if value in _YAML_1_1_BOOLEANS:
-        return _CORE + "bool"
-    if value and value[0] not in _MAYBE_TYPED:
-        return _CORE + "str"
+        return CORE + "bool"
+    if value and value[0] not in MAYBE_TYPED:
+        return CORE + "str"
     try:
         return _TAG_OF_TYPE.get(type(yaml_rs.loads(value)), "?")
     except Exception:
         return "?"  # not readable plain: the emitter quotes it
 
 
+class _Untaggable(Exception):
+    """A tag convention mapping whose value no tagged node can hold."""
+
+    def __init__(self, mapping: dict[Any, Any], why: str) -> None:
+        super().__init__(why)
+        self.mapping = mapping
+        self.why = why
+
+
 class _Dumper(yaml.CSafeDumper):
-    """libyaml's emitter, resolving plain scalars as YAML 1.2 (yaml-rs) does, not as 1.1."""
+    """libyaml's emitter, resolving plain scalars as YAML 1.2 (yaml-rs) does, not as 1.1,
+    writing the tag convention's mappings as tags (keep_tags) and quoting a `<<` key where
+    readers would take it for a merge key (expand_merges)."""
+
+    keep_tags = True
+    expand_merges = True
 
     def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
         if kind is yaml.ScalarNode and implicit[0]:
+            if value == "<<" and self.expand_merges:
+                return "?"  # not a plain scalar's own tag: the emitter quotes it
             return _plain_tag(value)
         return super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call]
 
+    def ignore_aliases(self, data: Data) -> bool:
+        """Shared nodes (the YAML reader shares an alias's node) are written out in full,
+        as yaml-rs writes them, not as `&id001` anchors."""
+        return True
 
-def _represent_str(dumper: _Dumper, value: str) -> yaml.Node:
+
+@functools.cache
+def _dumper(keep_tags: bool, expand_merges: bool) -> type[_Dumper]:
+    return type("_Dumper", (_Dumper,), {"keep_tags": keep_tags, "expand_merges": expand_merges})
+
+
+def _represent_str(dumper: _Dumper, value: str, tag: str = CORE + "str") -> yaml.Node:
     """U+2028/U+2029 are line breaks to libyaml (YAML 1.1) but content to YAML 1.2: libyaml
     indents after them unless they are escaped, which only double quotes do."""
     if "\u2028" in value or "\u2029" in value:
-        return dumper.represent_scalar(_CORE + "str", value, style='"')
-    return dumper.represent_scalar(_CORE + "str", value, style="|" if "\n" in value else None)
+        return dumper.represent_scalar(tag, value, style='"')
+    return dumper.represent_scalar(tag, value, style="|" if "\n" in value else None)
 
 
-def _represent_dict(dumper: _Dumper, value: dict[Any, Any]) -> yaml.Node:
+def _represent_dict(dumper: _Dumper, value: dict[Any, Any], tag: str = CORE + "map") -> yaml.Node:
+    convention_tag = tag_of_mapping(value) if dumper.keep_tags else None
+    if convention_tag is not None:
+        if tag != CORE + "map":
+            raise _Untaggable(value, "it is the value of another tag, and a node has one tag")
+        return _represent_tagged(dumper, convention_tag, value)
     items = list(value.items())
     if dumper.sort_keys:
         try:
             items.sort(key=lambda item: item[0])
         except TypeError:  # keys of several types: group them by type
             items.sort(key=lambda item: (type(item[0]).__name__, repr(item[0])))
-    return dumper.represent_mapping(_CORE + "map", items)
+    return dumper.represent_mapping(tag, items)
+
+
+def _represent_tagged(dumper: _Dumper, tag: str, mapping: dict[Any, Any]) -> yaml.Node:
+    """A tag convention mapping ({"!Ref": "x"}) as the tagged node (`!Ref x`)."""
+    (value,) = mapping.values()
+    if isinstance(value, str):
+        return _represent_str(dumper, value, tag)
+    if isinstance(value, dict):
+        return _represent_dict(dumper, value, tag)
+    if isinstance(value, list | tuple):
+        return dumper.represent_sequence(tag, list(value))
+    raise _Untaggable(
+        mapping, f"a tagged scalar holds text, not a value of type {type(value).__name__}"
+    )
 
 
 def _represent_tuple(dumper: _Dumper, value: tuple[Any, ...]) -> yaml.Node:
-    return dumper.represent_sequence(_CORE + "seq", list(value), flow_style=True)
+    return dumper.represent_sequence(CORE + "seq", list(value), flow_style=True)
 
 
 _Dumper.add_representer(str, _represent_str)
@@ -564,7 +707,7 @@ def _dump_libyaml(documents: list[Any], options: Options) -> str:
     try:
         return yaml.dump_all(
             documents,
-            Dumper=_Dumper,
+            Dumper=_dumper(options.yaml_tags == "keep", options.yaml_merge == "expand"),
             allow_unicode=True,
             default_flow_style=False,
             explicit_start=options.multi_document,
@@ -586,6 +729,8 @@ def _dump_yaml_rs(documents: list[Any], options: Options) -> str | None:
         text = "".join(piece + "\n" for piece in pieces)
     else:
         text = pieces[0].removeprefix("---\n") + "\n"
+    if options.yaml_merge == "keep" and "<<" in text:
+        return None  # yaml-rs quotes a `<<` key, which --yaml-merge keep writes as a merge key
     try:
         again = loads(text, options)
     except ParseError:
@@ -594,7 +739,7 @@ def _dump_yaml_rs(documents: list[Any], options: Options) -> str | None:
     return text if first_difference(expected, again) is None else None
 
 
-def dumps(data: Any, options: Options) -> str:
+def dumps(data: Data, options: Options) -> str:
     if options.max_depth > _INLINE_LEVELS and depth(data) > _INLINE_LEVELS:
         raise UnrepresentableError(
             "$", "yaml", f"the data nests deeper than the YAML writer's {_INLINE_LEVELS} levels"
@@ -608,9 +753,23 @@ def dumps(data: Any, options: Options) -> str:
         return _dump_libyaml(documents, options)
     except UnicodeEncodeError:
         raise _lone_surrogate(data) from None
+    except _Untaggable as failure:
+        raise _untaggable(data, failure) from None
 
 
-def _lone_surrogate(data: Any) -> UnrepresentableError:
+def _untaggable(data: Data, failure: _Untaggable) -> UnrepresentableError:
+    path = next((list(path) for path, node in iter_nodes(data) if node is failure.mapping), ["?"])
+    key = next(iter(failure.mapping))
+    return UnrepresentableError(
+        _path(path),
+        "yaml",
+        f"the mapping with the one key {key!r} is the tag {key} under structconv's tag "
+        f"convention, and {failure.why}",
+        "--yaml-tags drop (API: yaml_tags='drop') writes such mappings as ordinary mappings",
+    )
+
+
+def _lone_surrogate(data: Data) -> UnrepresentableError:
     """The only text UTF-8 cannot encode: name the first value or key that holds one."""
     for path, node in iter_nodes(data):
         places = [(node, list(path))]

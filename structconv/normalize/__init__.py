@@ -26,30 +26,35 @@ from __future__ import annotations
 import difflib
 import importlib
 import os
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from structconv import formats
-from structconv.config import NormalizeSettings
+from structconv.atomic import in_place_target, permissions_from, write_atomic
 from structconv.encoding import decode
 from structconv.errors import (
     AmbiguousInput,
+    NormalizationRefused,
     ParseError,
     RepairRejected,
     StructconvError,
     UsageError,
 )
 from structconv.formats.detect import detect_format
-from structconv.neutral import PathPart, first_difference, format_path
+from structconv.names import RepairMode
+from structconv.neutral import Data, PathPart, first_difference, format_path
+from structconv.normalize.settings import NormalizeSettings
 from structconv.options import Options
+from structconv.repair import read_or_repair
 from structconv.result import Fix
 
 # Format name -> the module that defines its `normalize`.
 NORMALIZERS: dict[str, str] = {
     "json": "structconv.normalize.json",
+    "jsonc": "structconv.normalize.jsonc",
+    "json5": "structconv.normalize.jsonc",
     "yaml": "structconv.normalize.yaml",
     "toml": "structconv.normalize.toml",
     "xml": "structconv.normalize.xml",
@@ -66,18 +71,6 @@ _OWN_LINE_ENDINGS = frozenset({"csv"})
 Normalizer = Callable[[str, NormalizeSettings], str]
 
 
-class NormalizationRefused(StructconvError):
-    """Normalizing would have changed the data (or did not settle); the file is left as it is."""
-
-    def __init__(self, format: str, why: str) -> None:
-        self.format = format
-        self.why = why
-        super().__init__(
-            f"{format}: normalization refused: {why}; the file was left unchanged. "
-            "Please report this with the file."
-        )
-
-
 def normalizer_for(format: str) -> Normalizer:
     """The `normalize` function of a format (its module is imported now)."""
     name = formats.canonical_name(format)
@@ -87,7 +80,7 @@ def normalizer_for(format: str) -> Normalizer:
     return function
 
 
-def read_data(text: str, format: str) -> Any:
+def read_data(text: str, format: str) -> Data:
     """The neutral data of `text`, as validation compares it (ParseError when invalid)."""
     return formats.read(text, format, _READ_OPTIONS.get(format, _DEFAULT_OPTIONS))
 
@@ -211,24 +204,18 @@ class NormalizedFile:
 
 
 def replace_file(path: str, text: str, encoding: str) -> None:
-    """Write a temporary file beside `path` and rename it over `path`: readers see the old
-    file or the new one, never a partial one, and the file keeps its permissions.
+    """Replace the file atomically: readers see the old file or the new one, never a
+    partial one. It keeps its permissions and owner; a symbolic link stays a link and the
+    file it points to is rewritten; a file with other hard links is refused (UsageError),
+    since a rename would split them (structconv.atomic.in_place_target).
 
-    Unlike structconv.atomic.write_atomic this does not fsync: a normalized file is
-    a reformatting of one that version control holds, and fsync was 70% of the time of
-    normalizing a tree of small files (benchmarks/normalize_bench.py).
+    No fsync (`sync=False`): a normalized file is a reformatting of one that version
+    control holds, and fsync was 70% of the time of normalizing a tree of small files
+    (benchmarks/normalize_bench.py).
     """
-    target = Path(path)
-    descriptor, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    temporary = Path(name)
-    try:
-        with os.fdopen(descriptor, "w", encoding=encoding, newline="") as stream:
-            stream.write(text)
-        temporary.chmod(target.stat().st_mode & 0o7777)
-        temporary.replace(target)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
+    target = in_place_target(path)
+    with permissions_from(target):
+        write_atomic(target, text, encoding, sync=False)
 
 
 def file_format(path: str | os.PathLike[str], text: str, format: str | None = None) -> str:
@@ -238,21 +225,19 @@ def file_format(path: str | os.PathLike[str], text: str, format: str | None = No
     return detect_format(text, os.fspath(path))
 
 
-def repair_text(text: str, format: str, mode: str) -> tuple[str, tuple[Fix, ...]]:
-    """The repaired source text and its fixes, from the repair pipeline (structconv.convert
-    with `repair=mode`); raises what the pipeline raises when it cannot repair."""
-    from structconv.api import convert
-
-    extra: dict[str, Any] = {"multi_document": True} if format == "yaml" else {}
-    result = convert(text, src=format, to=format, repair=mode, **extra)
-    return (text if result.repaired is None else result.repaired), result.fixes
+def repair_text(text: str, format: str, mode: RepairMode) -> tuple[str, tuple[Fix, ...]]:
+    """The repaired source text and its fixes, from the repair pipeline with `repair=mode`;
+    raises what the pipeline raises when it cannot repair."""
+    options = Options(repair=mode, multi_document=format == "yaml")
+    _, repaired = read_or_repair(text, format, options)
+    return (text, ()) if repaired is None else (repaired.text, repaired.fixes)
 
 
 def normalize_file(
     path: str | os.PathLike[str],
     settings: NormalizeSettings,
     format: str | None = None,
-    repair: str = "off",
+    repair: RepairMode = "off",
 ) -> NormalizedFile:
     """Read, decode and normalize one file; errors carry the file name.
 

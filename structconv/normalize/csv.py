@@ -8,7 +8,8 @@ it), the line ending of the header line (CRLF, as RFC 4180 has it, or LF), a
 byte order mark, and every cell's text, spaces included.
 
 Where minimal quoting would let a later read sniff another delimiter (one column
-whose cells hold ';'), every field is quoted instead, as the CSV writer does.
+whose cells hold ';'), or leave a carriage return inside a cell of a file with LF
+lines unquoted, every field is quoted instead, as the CSV writer does.
 Column order is the table's layout, so sort_keys does not apply here; indent and
 width neither.
 """
@@ -18,8 +19,8 @@ from __future__ import annotations
 import csv
 import io
 
-from structconv.config import NormalizeSettings
 from structconv.formats.csv import sniff_delimiter
+from structconv.normalize.settings import NormalizeSettings
 
 _BOM = "\ufeff"
 
@@ -43,6 +44,13 @@ def _render(rows: list[list[str]], delimiter: str, line_ending: str, quote_all: 
     return buffer.getvalue()
 
 
+def _unquoted_break(rows: list[list[str]], line_ending: str) -> bool:
+    """Whether a cell holds a carriage return that minimal quoting would leave bare: the
+    writer quotes only the characters of its own line ending, so with LF lines such a
+    cell would be written unquoted and its carriage return read back as a line break."""
+    return line_ending == "\n" and any("\r" in cell for row in rows for cell in row)
+
+
 def normalize(text: str, settings: NormalizeSettings) -> str:
     bom = _BOM if text.startswith(_BOM) else ""
     body = text.removeprefix(_BOM)
@@ -55,6 +63,6 @@ def normalize(text: str, settings: NormalizeSettings) -> str:
         return bom
     line_ending = _line_ending(body)
     rendered = _render(rows, delimiter, line_ending, quote_all=False)
-    if sniff_delimiter(rendered) != delimiter:
+    if sniff_delimiter(rendered) != delimiter or _unquoted_break(rows, line_ending):
         rendered = _render(rows, delimiter, line_ending, quote_all=True)
     return bom + rendered

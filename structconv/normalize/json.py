@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from structconv.config import NormalizeSettings
+from structconv.normalize.settings import NormalizeSettings
 
 
 class _Spelling(str):

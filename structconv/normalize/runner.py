@@ -18,14 +18,15 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from structconv import formats
-from structconv.config import (
+from structconv.errors import AmbiguousInput, ParseError, RepairRejected, StructconvError
+from structconv.names import RepairMode
+from structconv.normalize import NORMALIZERS, NormalizedFile, normalize_file
+from structconv.normalize.settings import (
     Config,
     NormalizeSettings,
     load_config_file,
     settings_for_file,
 )
-from structconv.errors import AmbiguousInput, ParseError, RepairRejected, StructconvError
-from structconv.normalize import NORMALIZERS, NormalizedFile, normalize_file
 
 
 @dataclass(frozen=True)
@@ -34,7 +35,7 @@ class RunOptions:
 
     check: bool = False
     diff: bool = False
-    repair: str = "off"
+    repair: RepairMode = "off"
     config: str | None = None
     flags: Mapping[str, Any] = field(default_factory=dict)
 

@@ -3,11 +3,12 @@
 What changes: `key = value` with one space around `=`; no indentation before keys
 and table headers; arrays without comments written as `[1, 2, 3]`, or one item per
 line with a trailing comma when that does not fit the width; inline tables as
-`{ a = 1, b = 2 }`; no trailing spaces; at most one blank line in a row; one blank
+`{ a = 1, b = 2 }` (one written over several lines, TOML 1.1, keeps its layout and
+comments); no trailing spaces; at most one blank line in a row; one blank
 line before each table header (and the comments right above it); a final newline.
 What is kept: every value's spelling (quotes, escapes, `1_000`, `0x1F`, dates),
-comments, their alignment, and the order of everything. Arrays holding comments
-keep their own layout.
+comments, their alignment, and the order of everything. Arrays holding comments,
+or inline tables over several lines, keep their own layout.
 
 The blank-line rules work on the rendered text, with a small scanner that knows which
 lines lie inside multi-line strings (their content is data and is never touched).
@@ -22,7 +23,7 @@ import tomlkit
 from tomlkit import items
 from tomlkit.container import Container
 
-from structconv.config import NormalizeSettings
+from structconv.normalize.settings import NormalizeSettings
 
 _TOKEN = re.compile(
     r'"""(?:[^"\\]|\\[\s\S]|"(?!""))*"{3,5}'
@@ -55,16 +56,29 @@ def _has_comment(array: items.Array) -> bool:
     )
 
 
+def _pairs(prefix: str, container: Container) -> list[str]:
+    """`key = value` texts of an inline table; a dotted key (`type.name = "pug"`), which
+    tomlkit holds as a table under its first part, is spelled dotted again."""
+    pairs: list[str] = []
+    for key, item in container.body:
+        if key is None:
+            continue
+        name = prefix + _key_text(key)
+        if isinstance(item, items.Table):
+            pairs += _pairs(name + ".", item.value)
+        else:
+            pairs.append(f"{name} = {_inline(item)}")
+    return pairs
+
+
 def _inline(value: Any) -> str:
-    """A value on one line: arrays and inline tables spaced, scalars as written."""
+    """A value on one line: arrays and inline tables spaced, scalars as written. An
+    inline table over several lines (TOML 1.1), which may hold comments, keeps its own
+    layout, as arrays with comments do."""
     if isinstance(value, items.Array) and not _has_comment(value):
         return "[" + ", ".join(_inline(item) for item in value) + "]"
-    if isinstance(value, items.InlineTable):
-        pairs = [
-            f"{_key_text(key)} = {_inline(item)}"
-            for key, item in value.value.body
-            if key is not None
-        ]
+    if isinstance(value, items.InlineTable) and "\n" not in value.as_string():
+        pairs = _pairs("", value.value)
         return "{ " + ", ".join(pairs) + " }" if pairs else "{}"
     text: str = value.as_string()
     return text
@@ -78,8 +92,17 @@ def _array(array: items.Array, column: int, settings: NormalizeSettings) -> str:
     return "[\n" + "".join(f"{inner}{_inline(item)},\n" for item in array) + "]"
 
 
+def _holds_spread_table(value: Any) -> bool:
+    """Whether an array holds, at any depth, an inline table over several lines."""
+    if isinstance(value, items.InlineTable):
+        return "\n" in value.as_string()
+    return isinstance(value, items.Array) and any(_holds_spread_table(item) for item in value)
+
+
 def _replacement(item: Any, column: int, settings: NormalizeSettings) -> Any:
     """The item re-spelled, or None when it stays as it is."""
+    if isinstance(item, items.Array) and _holds_spread_table(item):
+        return None
     if isinstance(item, items.Array) and not _has_comment(item):
         text = _array(item, column, settings)
     elif isinstance(item, items.InlineTable):

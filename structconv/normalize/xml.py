@@ -15,7 +15,7 @@ import re
 
 from lxml import etree
 
-from structconv.config import NormalizeSettings
+from structconv.normalize.settings import NormalizeSettings
 
 _DECLARATION = re.compile(r"\A\s*(<\?xml[ \t\r\n][^?]*\?>)")
 _XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"

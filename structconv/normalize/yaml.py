@@ -16,8 +16,14 @@ What ruamel.yaml alone would get wrong, and is corrected here:
 - trailing spaces go, except inside block scalars, where they are text;
 - an empty `{}` as the first item of a block sequence under a commented key no longer
   puts the third item's dash at the end of the second item's line (`- 1 -`);
+- a more-indented line of a `>` scalar is never broken at the width (YAML keeps such
+  lines as they are, so the break would have been text);
+- a plain scalar holding a run of spaces is never folded (a break after the run lost a
+  space);
 - a plain key with spaces is never folded at the width (`{id: 1, a` / `b: 2}`), which
   made a multi-line key that readers reject;
+- comment lines before a first `---` (which ruamel.yaml drops) are kept as they are;
+- a tagged block sequence keeps the comments inside and after it;
 - a comment ruamel.yaml would drop fails the file (structconv.normalize refuses it),
   and a file with comments whose document root ruamel.yaml cannot write back with
   them (a scalar, an empty collection, a flow sequence) is left as it is.
@@ -33,20 +39,25 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.anchor import Anchor
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.comments import CommentedMap, CommentedSeq, TaggedScalar
 from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.emitter import Emitter
 from ruamel.yaml.events import MappingEndEvent
-from ruamel.yaml.nodes import ScalarNode
+from ruamel.yaml.nodes import ScalarNode, SequenceNode
 from ruamel.yaml.representer import RoundTripRepresenter
+from ruamel.yaml.serializer import templated_id
 
-from structconv.config import NormalizeSettings
 from structconv.errors import UsageError
+from structconv.normalize.settings import NormalizeSettings
 
 _EXPLICIT_START = re.compile(r"\A(?:[ \t]*(?:#.*)?\n)*---(?=[ \t\r\n]|\Z)")
+# Comment lines before a first `---`, which ruamel.yaml drops (a license header, often).
+_HEADER = re.compile(r"\A(?:[ \t]*(?:#.*)?\n)*(?=---(?:[ \t\r\n]|\Z))")
 # A line that opens a block scalar: `key: |`, `- >-`, `--- |2`, `key: &a !!str |+  # note`.
 # A plain scalar ending in " |" also matches: then its lines are merely left untouched.
 _BLOCK_HEADER = re.compile(r"(?:^|[ \t])[|>][1-9+-]{0,2}[ \t]*(?:#.*)?$")
+# A line of a folded scalar's text that starts with white space: YAML keeps it unfolded.
+_MORE_INDENTED = re.compile(r"(?:^|\n)[ \t]")
 _DOCUMENT_MARKER = re.compile(r"(?:---|\.\.\.)(?:[ \t]|$)")
 _CORE = "tag:yaml.org,2002:"
 _SPELLED_TAGS = tuple(_CORE + name for name in ("null", "bool", "int", "float"))
@@ -76,6 +87,22 @@ class _Constructor(RoundTripConstructor):
             return getattr(super(), _DEFAULT_CONSTRUCTORS[str(node.tag)])(node)
         return _Spelled(str(node.tag), str(node.value), node.anchor)
 
+    def construct_tagged(self, node: Any) -> Iterator[Any]:
+        """ruamel.yaml 0.19 reads a tagged block sequence (`Value: !If` then `- ...` lines)
+        without the comments inside and after it, which the file would then lose; such a
+        sequence is read as an untagged one is, comments included, and keeps its tag."""
+        if not isinstance(node, SequenceNode):
+            yield from self.construct_unknown(node)
+            return
+        data = CommentedSeq()
+        data._yaml_set_line_col(node.start_mark.line, node.start_mark.column)
+        data.yaml_set_ctag(node.ctag)
+        yield data
+        if node.anchor and not templated_id(node.anchor):
+            data.yaml_set_anchor(node.anchor)
+        data.extend(self.construct_rt_sequence(node, data))
+        self.set_collection_style(data, node)
+
 
 _DEFAULT_CONSTRUCTORS = {
     _CORE + "null": "construct_yaml_null",
@@ -85,6 +112,11 @@ _DEFAULT_CONSTRUCTORS = {
 }
 for _tag in _SPELLED_TAGS:
     _Constructor.add_constructor(_tag, _Constructor.construct_spelled)
+_Constructor.add_constructor(None, _Constructor.construct_tagged)
+# YAML 1.1 types that ruamel.yaml would construct and write back otherwise (!!binary as a
+# block of base64 lines): kept as the tagged text they are, as structconv reads them.
+for _name in ("binary", "set", "omap", "pairs"):
+    _Constructor.add_constructor(_CORE + _name, _Constructor.construct_tagged)
 
 
 class _Representer(RoundTripRepresenter):
@@ -92,8 +124,19 @@ class _Representer(RoundTripRepresenter):
         node: ScalarNode = self.represent_scalar(data.tag, data.text, anchor=data.anchor)
         return node
 
+    def represent_tagged_scalar(self, data: TaggedScalar) -> ScalarNode:
+        """ruamel.yaml 0.19 writes a tag with the `!!` handle as `!! binary`, a tag of
+        another name (`!!%20binary` when read again); the tag's full name is written as
+        `!!binary` by the emitter."""
+        anchor = data.yaml_anchor()
+        node: ScalarNode = self.represent_scalar(
+            str(data.tag), data.value, style=data.style, anchor=anchor
+        )
+        return node
+
 
 _Representer.add_representer(_Spelled, _Representer.represent_spelled)
+_Representer.add_representer(TaggedScalar, _Representer.represent_tagged_scalar)
 
 
 class _Emitter(Emitter):
@@ -107,11 +150,38 @@ class _Emitter(Emitter):
         if empty and self.column == 0:
             self.no_newline = False
 
+    def write_folded(self, text: Any, comment: Any) -> None:
+        """ruamel.yaml 0.19 breaks any line of a `>` scalar that passes the width, the
+        more-indented ones too (`  Find shelter and` / `avoid going outside.`); YAML does
+        not fold those, so the break became text. A scalar with such a line (a template,
+        often) keeps the folds it was written with and gets no new ones."""
+        if not _MORE_INDENTED.search(text):
+            super().write_folded(text, comment)
+            return
+        width = self.best_width
+        self.best_width = sys.maxsize
+        try:
+            super().write_folded(text, comment)
+        finally:
+            self.best_width = width
+
     def write_plain(self, text: Any, split: Any = True) -> None:
         """ruamel.yaml 0.19 moves each word that would pass the width to a new line, even
         in a scalar that must stay on one line (`split` false: a simple key), so a key
         `a b` near the width became `a` and `b` on two lines. Such a key of several words
-        moves to a new line whole, as a one-word key does, and is written unbroken."""
+        moves to a new line whole, as a one-word key does, and is written unbroken.
+
+        It also breaks before a word after writing the spaces that precede it, and a
+        reader folds a line break and the spaces around it into one space: a break after
+        `value.  ` lost a space. A plain scalar holding a run of spaces is not folded."""
+        if split and "  " in text:
+            width = self.best_width
+            self.best_width = sys.maxsize
+            try:
+                super().write_plain(text, split)
+            finally:
+                self.best_width = width
+            return
         if split or " " not in text:
             super().write_plain(text, split)
             return
@@ -238,9 +308,14 @@ def _unindent_top_sequences(lines: list[str], structure: list[int], offset: int)
 def _align_comments(lines: list[str], structure: list[int]) -> None:
     """Give each full-line comment the indentation of the content around it.
 
-    A comment deeper than the next content line takes the deepest of the previous and
-    next content lines' indentation that does not exceed its own: a comment at the end
-    of a nested block stays in that block, one above a key moves with the key.
+    ruamel.yaml keeps a comment's old column while re-indentation moves the content, so
+    the column alone says little. A comment where a nested block opens (the next
+    content line is deeper than the previous one) takes the next line's indentation:
+    it belongs to that block's first entry. Elsewhere a comment deeper than the next
+    content line takes the deepest of the previous and next content lines' indentation
+    that does not exceed its own: a comment at the end of a nested block stays in that
+    block, one above a key moves with the key; a comment shallower than both takes the
+    next line's indentation.
     """
     content = [
         index
@@ -257,17 +332,19 @@ def _align_comments(lines: list[str], structure: list[int]) -> None:
         if not stripped.startswith("#"):
             continue
         current = _indent(lines[index])
-        levels = [
-            _indent(lines[neighbour])
-            for neighbour in (
-                previous_content,
-                content[position] if position < len(content) else None,
-            )
-            if neighbour is not None
-        ]
-        fitting = [level for level in levels if level <= current]
-        if fitting and current not in levels:
-            lines[index] = " " * max(fitting) + stripped
+        before = None if previous_content is None else _indent(lines[previous_content])
+        after = _indent(lines[content[position]]) if position < len(content) else None
+        if after is not None and (
+            (before is not None and after > before) or current < min(after, before or after)
+        ):
+            level = after  # opens a nested block, or shallower than both sides
+        else:
+            levels = [level for level in (before, after) if level is not None]
+            fitting = [level for level in levels if level <= current]
+            if current in levels or not fitting:
+                continue
+            level = max(fitting)
+        lines[index] = " " * level + stripped
 
 
 class CommentLost(ValueError):
@@ -290,6 +367,10 @@ def normalize(text: str, settings: NormalizeSettings) -> str:
             " strings one column in, which YAML readers such as yaml-rs reject); set indent = 2"
             " for YAML files, e.g. in an [[tool.structconv.overrides]] entry"
         )
+    header = _HEADER.match(text)
+    if header is not None and "#" in header.group():
+        lines = [line.rstrip(" \t") for line in header.group().split("\n")]
+        return "\n".join(lines) + normalize(text[header.end() :], settings)
     yaml = _yaml(settings, bool(_EXPLICIT_START.match(text)))
     documents: list[Any] = list(yaml.load_all(text))
     if not documents or ("#" in text and any(map(_fragile_root, documents))):

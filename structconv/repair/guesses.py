@@ -1,6 +1,6 @@
 """What the model's answer may not decide, even when every value in it is the input's.
 
-Provenance (structconv.validate) proves that the answer's values come from the input.
+Provenance (structconv.repair.provenance) proves that the answer's values come from the input.
 It cannot see a value whose type the model chose, or one the input cuts off. The rules
 refuse both; these checks hold the model to the same line:
 
@@ -19,11 +19,10 @@ refuse both; these checks hold the model to the same line:
 from __future__ import annotations
 
 import re
-from typing import Any
 
-from structconv.neutral import iter_nodes
-from structconv.repair.rules.toml import VERSION
-from structconv.validate import InputValues
+from structconv.neutral import Data, iter_nodes
+from structconv.repair.rules import InputValues
+from structconv.repair.spelling import VERSION
 
 _WITHOUT_BARE_STRINGS = frozenset({"json", "jsonl", "toml"})
 # Starts like a number and goes on with letters: a unit, a suffix, a typo.
@@ -45,7 +44,7 @@ _QUOTED_EMPTY = re.compile(
 _TEMPLATE_LITERAL = re.compile(r"[:,\[]\s*(`[^`]*\$\{[^`]*`)")
 
 
-def type_guess(original: str, data: Any, format: str, values: InputValues) -> str | None:
+def type_guess(original: str, data: Data, format: str, values: InputValues) -> str | None:
     """Why a string of the answer is a guess at a bare token's type, or None."""
     if format not in _WITHOUT_BARE_STRINGS:
         return None
@@ -71,7 +70,7 @@ def _typed_look(token: str) -> bool:
     return bool(_NUMBER_WITH_LETTERS.fullmatch(token)) and not VERSION.fullmatch(token)
 
 
-def cut_off_value(original: str, data: Any, format: str) -> str | None:
+def cut_off_value(original: str, data: Data, format: str) -> str | None:
     """Why the answer keeps a value the input is cut off inside, or None."""
     if format != "xml":
         return None
@@ -89,7 +88,7 @@ def cut_off_value(original: str, data: Any, format: str) -> str | None:
     return None
 
 
-def empty_guess(original: str, data: Any, format: str) -> str | None:
+def empty_guess(original: str, data: Data, format: str) -> str | None:
     """Why the answer holds more empty strings than the input writes, or None."""
     if format not in _QUOTED_EMPTY_FORMATS:
         return None

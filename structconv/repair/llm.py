@@ -489,7 +489,8 @@ def _after_fork_in_child() -> None:
     _loading = threading.Lock()
 
 
-os.register_at_fork(after_in_child=_after_fork_in_child)
+if hasattr(os, "register_at_fork"):  # POSIX: on Windows nothing forks
+    os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 def load(model: str | None = None, adapter: str | None = None) -> RepairModel:

@@ -28,14 +28,13 @@ from structconv.errors import (
     RepairRejected,
     StructconvError,
 )
-from structconv.neutral import first_difference
+from structconv.neutral import Data, first_difference
 from structconv.options import Options
-from structconv.repair import guesses
+from structconv.repair import guesses, provenance
 from structconv.repair.grammar import grammar_for
 from structconv.repair.rules import rules_for
 from structconv.repair.windows import MODEL_INPUT_CHARS, Window, window_for
 from structconv.result import Ambiguity, Fix
-from structconv.validate import check_provenance
 
 
 def _load(options: Options) -> Any:
@@ -132,7 +131,7 @@ def generate(
     )
 
     def refuse(
-        why: str, data: Any = None, held: bool = False, confidence: float = 0.0
+        why: str, data: Data = None, held: bool = False, confidence: float = 0.0
     ) -> RepairRejected:
         return RepairRejected(
             format,
@@ -175,7 +174,7 @@ def generate(
             raise refuse(f"the model's answer cannot be put back ({clash})", window_data) from None
         if first_difference(expected, data) is not None:
             raise refuse("the rewritten lines read differently once put back", data)
-    refusal = check_answer(original, data, format)
+    refusal = check_answer(original, data, format, strict)
     if refusal is not None:
         raise refuse(refusal, data)
     confidence = math.exp(answer.mean_logprob)
@@ -197,7 +196,9 @@ def generate(
     return text, data, fix, confidence
 
 
-def check_answer(original: str, data: Any, format: str) -> str | None:
+def check_answer(
+    original: str, data: Data, format: str, options: Options | None = None
+) -> str | None:
     """Why the data the model wrote for `original` must be refused, or None. Stricter
     than for a rule's repair: no fix excuses a missing value, no value may be copied
     more often than the input spells it, the answer must line up with the input's
@@ -207,7 +208,7 @@ def check_answer(original: str, data: Any, format: str) -> str | None:
     (`guesses`)."""
     module = rules_for(format)
     values = getattr(module, "input_values", _no_values)
-    refusal = check_provenance(original, data, (), format, values, counted=True)
+    refusal = provenance.check(original, data, (), format, options or Options(repair="off"))
     if refusal is not None:
         return refusal.reason
     guess = (

@@ -2,7 +2,7 @@
 
     rules (structconv.repair.rules.<format>)  ->  Patched text | Ambiguity | nothing
     the strict reader reads the patched text  ->  data
-    structconv.validate checks provenance     ->  accepted, or RepairRejected
+    repair/provenance.py checks provenance    ->  accepted, or RepairRejected
     what the rules cannot settle              ->  the model (mode "auto" / "llm"), when installed
 
 Modes: "off" never gets here; "rules" uses the rules only; "auto" (the default) uses
@@ -17,10 +17,12 @@ from typing import Any
 
 from structconv import formats
 from structconv.errors import AmbiguousInput, ModelUnavailable, ParseError, RepairRejected
+from structconv.names import RepairMode
+from structconv.neutral import Data
 from structconv.options import Options
+from structconv.repair import provenance
 from structconv.repair.rules import RuleOutcome, rules_for
 from structconv.result import Ambiguity, Candidate, Fix
-from structconv.validate import check_provenance
 
 
 @dataclass(frozen=True)
@@ -28,7 +30,7 @@ class Repaired:
     """Accepted repaired input: its text in the source format, its data, and the record."""
 
     text: str
-    data: Any
+    data: Data
     fixes: tuple[Fix, ...]
     confidence: float
     used_model: bool = False
@@ -43,9 +45,6 @@ def _accept(
     original: str, format: str, patched_text: str, fixes: tuple[Fix, ...], options: Options
 ) -> tuple[Any, RepairRejected | None]:
     """The candidate's data, and why it must be refused (None when it passes)."""
-    values = getattr(rules_for(format), "input_values", None)
-    if values is None:
-        return None, RepairRejected(format, f"{format} has no input lexer to validate a repair")
     try:
         data = _read_candidate(patched_text, format, options)
     except ParseError as error:
@@ -57,7 +56,7 @@ def _accept(
             line=error.line,
             column=error.column,
         )
-    refusal = check_provenance(original, data, fixes, format, values)
+    refusal = provenance.check(original, data, fixes, format, options)
     if refusal is not None:
         return data, RepairRejected(
             format,
@@ -72,7 +71,7 @@ def _accept(
 
 
 def _settle_ambiguity(
-    original: str, format: str, ambiguity: Ambiguity, options: Options, mode: str
+    original: str, format: str, ambiguity: Ambiguity, options: Options, mode: RepairMode
 ) -> Repaired:
     """Keep the candidates that validate; one left is the answer, several need the model."""
     valid: list[Candidate] = []
@@ -130,13 +129,19 @@ def _model_generates(original: str, format: str, error: ParseError, options: Opt
     """The model's own reading of what no rule repairs, validated without any excuse."""
     from structconv.repair import model_repair
 
+    if not provenance.has_content(original, format, options):
+        raise _unrepaired(
+            error,
+            f"the input holds no {format.upper()} data a repair could keep (no key, value "
+            "or word), so no model is asked to make some up",
+        )
     text, data, fix, confidence = model_repair.generate(original, format, error, options)
     note = f"repaired by the model ({confidence:.0%} sure): {fix.message}"
     return Repaired(text, data, (fix,), confidence, True, (note,))
 
 
 def _apply(
-    original: str, format: str, outcome: RuleOutcome, options: Options, mode: str
+    original: str, format: str, outcome: RuleOutcome, options: Options, mode: RepairMode
 ) -> Repaired | None:
     if outcome is None:
         return None
@@ -148,7 +153,9 @@ def _apply(
     return Repaired(outcome.text, data, outcome.fixes, outcome.confidence)
 
 
-def repair(text: str, format: str, error: ParseError, options: Options, mode: str) -> Repaired:
+def repair(
+    text: str, format: str, error: ParseError, options: Options, mode: RepairMode
+) -> Repaired:
     """Repair `text`, which the strict reader refused with `error`, or raise.
 
     Raises the original ParseError (with a hint) when nothing can repair it,
@@ -181,7 +188,9 @@ def repair(text: str, format: str, error: ParseError, options: Options, mode: st
     raise _unrepaired(error, "no repair rule applies")
 
 
-def review(text: str, format: str, data: Any, options: Options, mode: str) -> Repaired | None:
+def review(
+    text: str, format: str, data: Data, options: Options, mode: RepairMode
+) -> Repaired | None:
     """For input that parsed: a repair when its rules find it ambiguous (a CSV with two
     header rows), else None (the common case, and cheap)."""
     module = rules_for(format)

@@ -475,7 +475,6 @@ _YAML_KEY = re.compile(
     r"^(?P<indent> *)(?P<dash>(?:- )*)(?P<key>\"(?:[^\"\\]|\\.)*\"|[^\s#'\"\-][^:#]*?|-[^\s:#][^:#]*?)"
     r":(?P<rest>(?: .*)?)$"
 )
-_YAML_ITEM = re.compile(r"^(?P<indent> *)- ")
 _DOUBLE_QUOTED = re.compile(r'"(?:[^"\\]|\\.)*"')
 
 

@@ -200,7 +200,7 @@ def judge(text: str, format: str, rendition: Rendition, kinds: Sequence[str]) ->
         data = _truncated_target(text, format, error)
         if data in ([], {}, None):
             raise Dropped("truncation: nothing readable kept")
-    from structconv.validate import check_provenance
+    from structconv.repair.textual import check_provenance
 
     refusal = check_provenance(text, data, (), format, _values(format))
     if refusal is not None:
@@ -333,6 +333,14 @@ def _pairs_of(job: tuple[Document, int]) -> DocumentPairs:
 # --- the data card ---------------------------------------------------------------------------
 
 
+def _table(title: str, counts: dict[str, int], total: int | None = None) -> str:
+    rows = [f"| {title} | pairs | share |", "|---|---:|---:|"]
+    whole = total if total is not None else max(1, sum(counts.values()))
+    for name, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
+        rows.append(f"| {name} | {count:,} | {count / whole:.1%} |")
+    return "\n".join(rows)
+
+
 @dataclass
 class DataCard:
     """What build() wrote: counts per format, kind and split, what was dropped, and how."""
@@ -361,14 +369,10 @@ class DataCard:
     files: dict[str, str]
 
     def markdown(self) -> str:
-        def table(title: str, counts: dict[str, int], total: int | None = None) -> str:
-            rows = [f"| {title} | pairs | share |", "|---|---:|---:|"]
-            whole = total if total is not None else max(1, sum(counts.values()))
-            for name, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
-                rows.append(f"| {name} | {count:,} | {count / whole:.1%} |")
-            return "\n".join(rows)
+        return self._composition() + self._method()
 
-        dropped_total = sum(self.dropped.values())
+    def _composition(self) -> str:
+        """The card's first half: what the pairs are, per split, format and kind."""
         kinds_by_format = "\n".join(
             f"- **{format}**: "
             + ", ".join(
@@ -381,10 +385,6 @@ class DataCard:
             f"- **{format}**: the rules cannot settle: {', '.join(self.unsettled_kinds.get(format, [])) or '-'}; "
             f"they settle: {', '.join(self.settled_kinds.get(format, [])) or '-'}"
             for format in FORMATS
-        )
-        top_drops = "\n".join(
-            f"| {reason} | {count:,} |"
-            for reason, count in sorted(self.dropped_detail.items(), key=lambda item: -item[1])[:25]
         )
         return (
             f"""# structconv repair model: training data
@@ -406,14 +406,14 @@ Files: {", ".join(f"`{name}`" for name in self.files)}.
 
 ## Per format
 
-{table("format", self.per_format, self.pairs)}
+{_table("format", self.per_format, self.pairs)}
 
 ## Per corruption kind
 
 A pair broken by several operators at once ({self.mixed:,} pairs, "mixed breakage")
 counts under each of its kinds, so the shares add up to more than 100%.
 
-{table("kind", self.per_kind, self.pairs)}
+{_table("kind", self.per_kind, self.pairs)}
 
 Per format:
 
@@ -423,7 +423,17 @@ The operators (structconv/tune/corrupt.py), by what the deterministic rules do w
 
 {families}
 
-## How the targets are made
+"""
+        )
+
+    def _method(self) -> str:
+        """The card's second half: how the targets are made, the sources, what was dropped."""
+        dropped_total = sum(self.dropped.values())
+        top_drops = "\n".join(
+            f"| {reason} | {count:,} |"
+            for reason, count in sorted(self.dropped_detail.items(), key=lambda item: -item[1])[:25]
+        )
+        return f"""## How the targets are made
 
 - Each source document is written in every format that can hold it with structconv's
   own writers (`formats.write`; XML and TOML with `root=`/`item=` from the template and
@@ -438,9 +448,10 @@ The operators (structconv/tune/corrupt.py), by what the deterministic rules do w
   text (open containers closed, an incomplete member dropped, a string cut off kept
   with the text it has); for YAML, whose rules refuse cut-off files, the open
   double-quoted string closed where the text ends. Such a target is NOT the source data.
-- Every target passes `structconv.validate.check_provenance(input, data, fixes=(),
-  format, rules.<format>.input_values)`, the runtime's test of a model answer: nothing
-  invented, nothing of the input dropped without a fix to excuse it. Pairs that fail
+- Every target passes `structconv.repair.textual.check_provenance(input, data, fixes=(),
+  format, rules.<format>.input_values)`: nothing invented, nothing of the input dropped
+  without a fix to excuse it (the runtime judges a model answer with
+  `structconv.repair.provenance.check`). Pairs that fail
   are dropped and counted below.
 - Prompt: `structconv.repair.prompts.repair_prompt(input, format)`; answer: the target
   then the end-of-sequence token. Token estimate (heuristic, from above) of prompt +
@@ -453,14 +464,14 @@ Templates (seeded random.Random per document) and hypothesis-drawn documents (a
 @given collector under @seed({self.seed}), derandomized, no database, generation phase
 only). Documents per source:
 
-{table("source", self.per_source, self.documents).replace("| pairs |", "| documents |")}
+{_table("source", self.per_source, self.documents).replace("| pairs |", "| documents |")}
 
 ## Dropped candidates
 
 {self.candidates:,} candidate pairs were judged; {dropped_total:,} dropped
 ({dropped_total / max(1, self.candidates):.1%}):
 
-{table("reason", self.dropped, dropped_total).replace("| pairs |", "| candidates |")}
+{_table("reason", self.dropped, dropped_total).replace("| pairs |", "| candidates |")}
 
 Most frequent (format/kind: reason):
 
@@ -478,7 +489,6 @@ Templates: `random.Random("structconv-tune:{{seed}}:template:{{index}}")`; corru
 splits: the document ids shuffled by `random.Random("structconv-tune:{{seed}}:split")`.
 The same seed and pair count give the same files.
 """
-        )
 
 
 # --- build -----------------------------------------------------------------------------------

@@ -21,7 +21,6 @@ from __future__ import annotations
 import contextlib
 import datetime
 import random
-import string
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -60,7 +59,6 @@ PEOPLE = [
     "山田 太郎", "佐藤 花子", "鈴木 一郎", "高橋 美咲", "田中 健",
 ]
 FIRST = ["Ada", "Grace", "Alan", "Linus", "Maria", "Yuki", "Ken", "Olga", "Ravi", "Chen", "Aiko"]
-LAST = ["Lovelace", "Hopper", "Turing", "Garcia", "Tanaka", "Ivanova", "Patel", "Wang", "O'Brien"]
 CITIES = ["Berlin", "Tokyo", "Osaka", "Lyon", "São Paulo", "Zürich", "Austin", "Kraków", "東京", "大阪"]
 COUNTRIES = ["DE", "JP", "FR", "BR", "CH", "US", "PL", "GB", "IN"]
 DOMAINS = ["example.com", "example.org", "corp.example", "mail.test"]
@@ -877,8 +875,6 @@ def template_document(index: int, seed: int) -> Document:
 
 
 # --- hypothesis documents -------------------------------------------------------------------
-
-KEY_ALPHABET = string.ascii_lowercase + string.digits + "_-"
 
 
 def draw_hypothesis_documents(count: int, seed: int) -> list[Document]:

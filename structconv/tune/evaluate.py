@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import math
 import random
-import time
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
@@ -240,9 +239,3 @@ def table(evaluations: Sequence[Evaluation], key: str) -> str:
             ]
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
-
-
-def timed(function: Any) -> tuple[Any, float]:
-    started = time.perf_counter()
-    value = function()
-    return value, time.perf_counter() - started

@@ -146,3 +146,32 @@ def test_tune_train_refuses_a_gpu_that_torch_does_not_see(
     assert result.exit_code == 2
     assert "torch sees no CUDA GPU" in result.output
     assert not (tmp_path / "run").exists()
+
+
+@pytest.mark.parametrize("source_format", ["json", "jsonl"])
+def test_cells_a_spreadsheet_would_run_are_noted_once_on_stderr(
+    runner: CliRunner, tmp_path: Path, source_format: str
+) -> None:
+    """In memory (JSON) and streamed (JSON Lines to -o) alike; --escape-formulas quotes."""
+    records = [{"a": "=1+1", "b": -5}, {"a": "@SUM(A1)", "b": 2}]
+    source = tmp_path / f"in.{source_format}"
+    if source_format == "json":
+        source.write_text(json.dumps(records))
+    else:
+        source.write_text("".join(json.dumps(record) + "\n" for record in records))
+    out = tmp_path / "out.csv"
+    result = runner.invoke(main, ["convert", str(source), "--to", "csv", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert out.read_text() == "a,b\n=1+1,-5\n@SUM(A1),2\n"
+    notes = [line for line in result.stderr.splitlines() if ": note: " in line]
+    assert notes == [
+        f"{source}: note: $[0].a starts with '=': a spreadsheet that opens this CSV may run it "
+        "(and any other such cell) as a formula; --escape-formulas (API: escape_formulas=True) "
+        "writes them with a leading '"
+    ]
+    result = runner.invoke(
+        main, ["convert", str(source), "--to", "csv", "-o", str(out), "--escape-formulas"]
+    )
+    assert result.exit_code == 0, result.output
+    assert out.read_text() == "a,b\n'=1+1,-5\n'@SUM(A1),2\n"
+    assert "written with a leading '" in result.stderr

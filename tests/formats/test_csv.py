@@ -15,7 +15,9 @@ from hypothesis import strategies as st
 
 import structconv
 from structconv.errors import ParseError, StructconvError, UnrepresentableError, UsageError
-from structconv.formats.csv import CODEC, infer_cell, infer_column, sniff_delimiter
+from structconv.formats import csv as csv_format
+from structconv.formats.csv import CODEC, sniff_delimiter
+from structconv.formats.csv_types import infer_cell, infer_column
 from structconv.formats.json import orjson_writes_exactly
 from structconv.options import Options
 
@@ -278,7 +280,7 @@ def test_column_inference_agrees_when_one_cell_spoils_a_uniform_column(
 
 @given(st.lists(st.tuples(_ADVERSARIAL, _ADVERSARIAL), min_size=1, max_size=20))
 def test_records_hold_only_values_that_orjson_writes_exactly(rows: list[tuple[str, str]]) -> None:
-    # The streaming writer relies on it (structconv.streaming._Target: exact by construction).
+    # The streaming writer relies on it (formats.json_records.JsonWriter: exact by construction).
     buffer = io.StringIO(newline="")
     csv.writer(buffer).writerows([("a", "b.c"), *rows])
     with contextlib.suppress(StructconvError):
@@ -478,3 +480,90 @@ def test_a_single_column_holding_commas_is_refused_not_guessed() -> None:
     assert sniff_delimiter("a\n,\n") == ","
     with pytest.raises(ParseError, match="2 fields, the header has 1"):
         structconv.convert("a\n,\n", src="csv", to="json", repair="off")
+
+
+def _conflict_by_every_prefix(names: list[str]) -> tuple[int, str] | None:
+    """Layout.conflict as it was, testing each dotted prefix (quadratic): the oracle."""
+    known = set(names)
+    for index, name in enumerate(names):
+        parts = name.split(".")
+        for cut in range(1, len(parts)):
+            prefix = ".".join(parts[:cut])
+            if prefix in known:
+                return index, prefix
+    return None
+
+
+@given(
+    st.lists(
+        st.lists(st.sampled_from(["a", "b", "", "a.b"]), min_size=1, max_size=4).map(".".join),
+        min_size=1,
+        max_size=6,
+        unique=True,
+    )
+)
+def test_the_nesting_conflict_is_the_first_column_under_another_shortest_prefix_first(
+    names: list[str],
+) -> None:
+    assert csv_format.Layout(names, unflatten=True).conflict() == _conflict_by_every_prefix(names)
+
+
+def test_a_dotted_header_deeper_than_the_limit_is_refused_before_any_row() -> None:
+    """100 KB of `a.a.a...` took 13 s before the refusal (and each row would nest 50,000
+    levels); now the header is refused by its depth, with its column."""
+    name = "a." * 50_000 + "b"
+    text = f"id,{name}\n1,2\n"
+    with pytest.raises(ParseError) as caught:
+        csv_format.loads(text, Options())
+    error = caught.value
+    assert (error.line, error.column) == (1, 4)
+    assert "nests the data 50,002 levels deep, deeper than the limit of 512" in error.message
+    assert not error.repairable and "--no-unflatten" in error.hint
+    assert csv_format.loads(text, Options(unflatten=False)) == [{"id": 1, name: 2}]
+    deep_enough = "a." * 510 + "b"  # 511 parts, 512 levels with the list
+    assert csv_format.loads(f"{deep_enough}\n1\n", Options())[0]["a"]["a"]
+
+
+# --- cells a spreadsheet would run -----------------------------------------------------
+
+
+def _csv(data: Any, **settings: Any) -> structconv.Result:
+    return structconv.convert(json.dumps(data), src="json", to="csv", **settings)
+
+
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
+def test_a_cell_that_a_spreadsheet_may_run_is_kept_with_one_note(start: str) -> None:
+    data = [
+        {"id": 1, "cell": "plain"},
+        {"id": 2, "cell": f"{start}SUM(A1)"},
+        {"id": 3, "cell": f"{start}x"},
+    ]
+    result = _csv(data)
+    assert CODEC.reread(result.text, Options())[1]["cell"] == f"{start}SUM(A1)"
+    (note,) = result.notes
+    assert note.startswith(f"$[1].cell starts with {start!r}: a spreadsheet that opens this CSV")
+    assert "--escape-formulas (API: escape_formulas=True)" in note
+    # Numbers (-5 is a number to a spreadsheet too) and other text give no note.
+    data = [{"n": -5, "f": -1.5, "s": "-5", "t": "+3.25e-4", "u": "a=b", "v": "", "w": "x-"}]
+    assert _csv(data).notes == ()
+    assert _csv(data, delimiter=";").notes == ()
+
+
+def test_a_formula_inside_a_quoted_cell_is_no_note_but_one_at_its_start_is() -> None:
+    assert _csv([{"a": "x,=1", "b": "line\n=2"}]).notes == ()
+    assert _csv([{"a": "x", "b": "=1, quoted"}]).notes[0].startswith("$[0].b starts with '='")
+    assert _csv([{"=a": "x"}]).notes[0].startswith("the column name '=a' starts with '='")
+    assert _csv([{"a": {"b": "@x"}}]).notes[0].startswith("$[0].a.b starts with '@'")
+
+
+def test_escape_formulas_writes_a_leading_quote_and_says_so() -> None:
+    data = [{"=key": "=1+1", "n": -5, "s": "-5", "t": "-x", "nested": {"a": "@b"}}]
+    result = _csv(data, escape_formulas=True)
+    assert result.text == "'=key,n,s,t,nested.a\r\n'=1+1,-5,-5,'-x,'@b\r\n"
+    assert result.data == [
+        {"'=key": "'=1+1", "n": "-5", "s": "-5", "t": "'-x", "nested": {"a": "'@b"}}
+    ]
+    (note,) = result.notes
+    assert note.startswith(
+        "$[0]['=key']: text that a spreadsheet may run as a formula is written with a leading '"
+    )

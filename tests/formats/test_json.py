@@ -58,6 +58,29 @@ def test_non_string_keys_are_refused_unless_asked() -> None:
     assert convert("1: a\n", src="yaml", to="json", stringify_keys=True).data == {"1": "a"}
 
 
+def test_date_keys_are_stringified_as_iso_dates_when_asked() -> None:
+    """A changelog keyed by date: the hint names --stringify-keys, and that option works."""
+    with pytest.raises(UnrepresentableError, match="--stringify-keys"):
+        convert("2024-01-02: first\n", src="yaml", to="json")
+    result = convert("2024-01-02: first\n", src="yaml", to="json", stringify_keys=True)
+    assert result.data == {"2024-01-02": "first"}
+
+
+@pytest.mark.parametrize("stringify_keys", [False, True])
+def test_a_yaml_mapping_used_as_a_key_is_refused_with_what_to_do(stringify_keys: bool) -> None:
+    """`replicas: {{replicas}}` (an unquoted template, as in a Kubernetes example) reads
+    as a mapping whose key is a mapping: no option can write that key, so the error
+    says to quote the value instead of naming --stringify-keys, which did not help."""
+    with pytest.raises(UnrepresentableError) as caught:
+        convert("replicas: {{replicas}}\n", src="yaml", to="json", stringify_keys=stringify_keys)
+    assert caught.value.path == "$.replicas"
+    assert "--stringify-keys" not in str(caught.value)
+    assert "{replicas: null} is a YAML mapping used as a key" in caught.value.why
+    assert "quote" in caught.value.option
+    with pytest.raises(UnrepresentableError, match="YAML sequence used as a key"):
+        convert("? [a, b]\n: 1\n", src="yaml", to="json", stringify_keys=stringify_keys)
+
+
 def test_nan_from_yaml_cannot_be_written() -> None:
     with pytest.raises(UnrepresentableError) as caught:
         convert("a: [1, .nan]\n", src="yaml", to="json")

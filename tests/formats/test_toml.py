@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import datetime
+import math
+import re
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from structconv import ParseError, UnrepresentableError, api, convert
+from structconv.formats import toml as toml_format
 from structconv.formats.toml import CODEC
 from structconv.options import Options
 
@@ -330,12 +336,12 @@ def test_invalid_utf8_names_the_byte() -> None:
         ),
         pytest.param(
             {"mixed": [1, "two", 3.0, True, [4, 5], {"six": 6}, datetime.date(2024, 1, 1)]},
-            'mixed = [1, "two", 3.0, true, [4, 5], {six = 6}, 2024-01-01]\n',
+            'mixed = [1, "two", 3.0, true, [4, 5], { six = 6 }, 2024-01-01]\n',
             id="mixed array",
         ),
         pytest.param(
             {"table": {}, "empty": [], "after": {"x": 1}, "scalar_after_tables": 2},
-            "empty = []\nscalar_after_tables = 2\n\n[table]\n\n[after]\nx = 1\n",
+            "table = {}\nempty = []\nafter.x = 1\nscalar_after_tables = 2\n",
             id="scalars after tables",
         ),
         pytest.param(
@@ -359,3 +365,254 @@ def test_sort_keys_sorts_every_table() -> None:
 def test_without_sort_keys_the_order_is_kept() -> None:
     written, _ = write({"b": 1, "a": {"z": 1, "y": 2}})
     assert written == "b = 1\n\n[a]\nz = 1\ny = 2\n"
+
+
+def test_without_sort_keys_the_order_is_kept_even_before_a_later_value() -> None:
+    """TOML puts every key after a [header] into that table: a table followed by a plain
+    value stays in place, inline or as dotted keys, instead of moving after it."""
+    written, _ = write({"A": {}, "b": 1})
+    assert written == "A = {}\nb = 1\n"
+    assert list(load(written)) == ["A", "b"]
+    data = {
+        "name": "x",
+        "owner": {"name": "Ada", "geo": {"lat": 1.5}},
+        "orders": [{"sku": "a", "qty": 1}, {"sku": "b", "tags": ["x"]}],
+        "note": "last",
+        "database": {"port": 8000},
+        "servers": [{"host": "a"}],
+    }
+    written, _ = write(data)
+    assert written == (
+        'name = "x"\n'
+        'owner.name = "Ada"\n'
+        "owner.geo.lat = 1.5\n"
+        "orders = [\n"
+        '  { sku = "a", qty = 1 },\n'
+        '  { sku = "b", tags = ["x"] },\n'
+        "]\n"
+        'note = "last"\n'
+        "\n[database]\nport = 8000\n"
+        '\n[[servers]]\nhost = "a"\n'
+    )
+    again = load(written)
+    assert again == data
+    assert list(again) == list(data)
+    assert list(again["owner"]) == ["name", "geo"]
+
+
+def test_key_order_survives_yaml_to_toml_and_back() -> None:
+    text = "A: {}\nb: 1\nc:\n  d: [1, 2]\n  e: {f: 2}\n  g: 3\n"
+    toml_text = convert(text, src="yaml", to="toml").text
+    assert toml_text == "A = {}\nb = 1\n\n[c]\nd = [1, 2]\ne.f = 2\ng = 3\n"
+    back = convert(toml_text, src="toml", to="yaml").data
+    assert back == {"A": {}, "b": 1, "c": {"d": [1, 2], "e": {"f": 2}, "g": 3}}
+    assert list(back) == ["A", "b", "c"] and list(back["c"]) == ["d", "e", "g"]
+
+
+def test_a_utc_offset_with_seconds_is_refused() -> None:
+    odd = datetime.timezone(datetime.timedelta(hours=1, seconds=30))
+    error = write_error({"at": [datetime.datetime(2024, 1, 2, 3, 4, 5, tzinfo=odd)]})
+    assert error.path == "$.at[0]"
+    assert "whole minutes" in error.why
+
+
+def test_verification_catches_a_writer_that_loses_data(monkeypatch: pytest.MonkeyPatch) -> None:
+    from structconv.errors import RoundTripError
+    from structconv.formats import toml_writer
+
+    monkeypatch.setattr(toml_writer, "_NEEDS_ESCAPE", re.compile("x"))
+    monkeypatch.setattr(toml_writer, "string", lambda text: '"' + text.replace("x", "") + '"')
+    with pytest.raises(RoundTripError):
+        write({"a": ["box"]})
+
+
+# ---------------------------------------------------------------- TOML 1.1 and 1.0
+
+TOML_1_1 = (
+    'esc = "\\e[0m"\n'
+    'hex = "caf\\xE9"\n'
+    "at = 07:32\n"
+    "when = 1979-05-27 07:32Z\n"
+    "contact = {\n"
+    '  name = "Ada",  # a comment inside\n'
+    '  tags = ["x"],\n'
+    "}\n"
+)
+TOML_1_1_DATA = {
+    "esc": "\x1b[0m",
+    "hex": "café",
+    "at": datetime.time(7, 32),
+    "when": datetime.datetime(1979, 5, 27, 7, 32, tzinfo=UTC),
+    "contact": {"name": "Ada", "tags": ["x"]},
+}
+
+
+def test_toml_1_1_is_read_by_default() -> None:
+    assert load(TOML_1_1) == TOML_1_1_DATA
+
+
+def test_toml_1_0_is_read_strictly_when_asked() -> None:
+    with pytest.raises(ParseError) as caught:
+        convert(TOML_1_1, src="toml", to="json", toml_version="1.0", repair="off")
+    assert caught.value.line == 1
+    assert "valid TOML 1.1" in caught.value.hint
+    assert load('a = "\\u00e9"\n', toml_version="1.0") == {"a": "é"}
+
+
+def test_toml_version_is_checked() -> None:
+    from structconv.errors import UsageError
+
+    with pytest.raises(UsageError, match=r"toml_version must be one of 1\.0, 1\.1, not '2\.0'"):
+        convert("a = 1", src="toml", to="json", toml_version="2.0")
+
+
+def test_the_cli_reads_strict_toml_1_0(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from structconv.cli import main
+
+    source = tmp_path / "config.toml"
+    source.write_text(TOML_1_1, encoding="utf-8")
+    runner = CliRunner()
+    assert runner.invoke(main, ["convert", str(source), "--to", "json"]).exit_code == 0
+    strict = runner.invoke(
+        main, ["convert", str(source), "--to", "json", "--toml-version", "1.0", "--repair", "off"]
+    )
+    assert strict.exit_code == 1
+
+
+def test_a_toml_1_1_document_is_written_as_toml_1_0_with_the_same_data() -> None:
+    import tomllib
+
+    result = convert(TOML_1_1, src="toml", to="toml")
+    assert tomllib.loads(result.text) == TOML_1_1_DATA
+    assert result.text == (
+        'esc = "\\u001b[0m"\n'
+        'hex = "café"\n'
+        "at = 07:32:00\n"
+        "when = 1979-05-27T07:32:00Z\n"
+        "\n"
+        "[contact]\n"
+        'name = "Ada"\n'
+        'tags = ["x"]\n'
+    )
+
+
+# ---------------------------------------------------------------- values Python cannot hold
+
+
+def test_sub_microsecond_times_are_kept_as_their_text() -> None:
+    text = (
+        "a = 1987-07-05T17:45:56.123456789Z\n"
+        "b = [17:45:56.1234567, 17:45:56.123456]\n"
+        "c = { d = 1987-07-05 17:45:56.9999999 }\n"
+        "[[e]]\nf = 1987-07-05T17:45:56.0000001-05:00\n"
+        'g = "12:00:00.1234567"\n'
+    )
+    assert load(text) == {
+        "a": "1987-07-05T17:45:56.123456789Z",
+        "b": ["17:45:56.1234567", datetime.time(17, 45, 56, 123456)],
+        "c": {"d": "1987-07-05 17:45:56.9999999"},
+        "e": [{"f": "1987-07-05T17:45:56.0000001-05:00", "g": "12:00:00.1234567"}],
+    }
+    assert convert(text, src="toml", to="json").data["a"] == "1987-07-05T17:45:56.123456789Z"
+
+
+@pytest.mark.parametrize(
+    ("text", "column"),
+    [("a = 1e400\n", 5), ("a = [1.0, -1_0e3_99]\n", 11), ("a = 1" + "0" * 400 + ".0\n", 5)],
+)
+def test_a_float_out_of_range_is_refused_not_infinity(text: str, column: int) -> None:
+    error = load_error(text)
+    assert "out of range for a 64-bit float" in error.message
+    assert (error.line, error.column) == (1, column)
+    assert not error.repairable
+    assert load("a = [1e300, inf, -inf, 1e-400]\n") == {"a": [1e300, math.inf, -math.inf, 0.0]}
+
+
+@pytest.mark.parametrize("digits", ["1" * 5000, "0x" + "F" * 5000, "-" + "1_2" * 2500])
+def test_an_integer_too_long_for_python_is_refused_by_name(digits: str) -> None:
+    with pytest.raises(ParseError) as caught:
+        convert(f"x = 1\nbig = {digits}\n", src="toml", to="json")
+    assert caught.value.message.startswith(digits[:20] + "...")
+    assert "limit of 4,300 decimal digits" in caught.value.message
+    assert (caught.value.line, caught.value.column) == (2, 7)
+    assert load(f"big = {'9' * 4300}\n") == {"big": int("9" * 4300)}
+
+
+# ---------------------------------------------------------------- reader safety and errors
+
+
+def test_the_first_of_several_errors_is_reported_in_toml_1_1_terms() -> None:
+    """toml-rs reports the last of several errors; a TOML 1.0 reader, the 1.1 syntax."""
+    error = load_error("a = { b = 1,\n}\nc = x\nd: 2\n")
+    assert (error.message, error.line, error.column) == ("Invalid value", 3, 5)
+
+
+def test_a_second_byte_order_mark_is_refused() -> None:
+    with pytest.raises(ParseError, match="byte order mark"):
+        convert(b"\xef\xbb\xbf\xef\xbb\xbfa = 1\n", src="toml", to="json", repair="off")
+
+
+@pytest.mark.parametrize(
+    ("text", "levels"),
+    [
+        ("a = [[[1]]]\n", 3),
+        ('a = ["[[[[", "]]]]", 1]\n', 1),
+        ("a = '[[[['\n# [[[[\nb = {c = {d = [1]}}\n", 3),
+        ('a = """\n[[[[\n"""\nb = [1]\n', 1),
+        ('a = "\\"[[[["\nb = [1]\n', 1),
+        ("a = 'C:\\' # [[[\nb = [[2]]\n", 2),
+        ('a = [ "]", [ "]", [ "]", [1] ] ] ]\n', 4),
+        ("a = [[[ [[]] [\n", 6),
+    ],
+)
+def test_bracket_depth_skips_strings_and_comments(text: str, levels: int) -> None:
+    padded = text + "# " + "[" * 1000 + "\n"  # past the count that skips the scan
+    assert toml_format.bracket_depth(padded, 100) == levels
+
+
+@pytest.mark.parametrize(
+    "nested",
+    [
+        "a = " + "[" * 20000 + "]" * 20000,
+        "a = " + "{b = " * 20000 + "1" + "}" * 20000,
+        "a = " + '["]", ' * 20000 + "1" + "]" * 20000,
+        "a = " + "[" * 100_000,  # never closed
+    ],
+)
+def test_deep_nesting_is_refused_before_it_crashes_the_reader(nested: str) -> None:
+    """toml-rs overflows the C stack some 5,000 levels deep: run where a crash shows."""
+    script = (
+        "import sys\n"
+        "from structconv import ParseError, convert\n"
+        "try:\n"
+        "    convert(sys.stdin.read(), src='toml', to='json', max_depth=100000)\n"
+        "except ParseError as error:\n"
+        "    print(error.message)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], input=nested, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "arrays and inline tables nest deeper than 1000 levels\n"
+    with pytest.raises(ParseError, match="deeper than 512 levels"):
+        load(nested)
+
+
+@pytest.mark.parametrize(
+    ("text", "needed"),
+    [
+        ('id = "4e0139e0-2c42-4ac8"\nv = 3\n', False),  # a UUID's digits are in a string
+        ('log = "at 12:00:00.1234567"\n', False),
+        ("a = 1e99\nb = 0.1234567\n", False),
+        ("a = [\n  # a comment\n  1e400,\n]\n", True),
+        ("a = -1_0e+4_00\n", True),
+        ("t = 1987-07-05 17:45:56.1234567\n", True),
+        ("x = [00:00:00.0000001]\n", True),
+        ("a = 0x" + "F" * 300 + "\n", True),
+        ("é = 1.5e300\n", True),
+    ],
+)
+def test_only_values_that_may_need_it_take_the_exact_reading(text: str, needed: bool) -> None:
+    assert toml_format._needs_exact_reading(text) is needed

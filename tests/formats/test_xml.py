@@ -430,9 +430,11 @@ def test_null_policies() -> None:
 
 
 def test_lists_and_mappings_as_xml_holds_them() -> None:
-    """XML without a schema has no list or mapping type: one item reads back as one element."""
+    """XML without a schema has no list or mapping type: one item reads back as one element,
+    and an empty list as an empty element, as an empty mapping does (it was left out, and
+    its key lost)."""
     _, represented = write({"r": {"one": ["x"], "none": [], "empty": {}, "two": ["a", "b"]}})
-    assert represented == {"r": {"one": "x", "empty": "", "two": ["a", "b"]}}
+    assert represented == {"r": {"one": "x", "none": "", "empty": "", "two": ["a", "b"]}}
 
 
 def test_indent() -> None:
@@ -549,3 +551,91 @@ def test_a_missing_schema_is_a_usage_error(tmp_path: Path) -> None:
     broken.write_text("<xs:schema")
     with pytest.raises(UsageError):
         load("<order/>", schema=str(broken))
+
+
+# ---------------------------------------------------------------- lossless or loud
+
+
+def _notes(data: Any, **settings: Any) -> tuple[str, ...]:
+    return api.convert(json.dumps(data), src="json", to="xml", **settings).notes
+
+
+def test_an_empty_list_keeps_its_key_as_an_empty_element_and_says_so() -> None:
+    """It was left out, with its key, and exit status 0."""
+    text, represented = write({"r": {"tags": [], "b": "x"}}, indent=0)
+    assert body(text) == "<r><tags/><b>x</b></r>"
+    assert represented == {"r": {"tags": "", "b": "x"}}
+    (note,) = _notes({"r": {"tags": [], "empty": {}}})
+    assert note.startswith(
+        '$.r.tags: an empty list or mapping is written as an empty element, which reads back as ""'
+    )
+    assert _notes({"r": {"tags": ["x"]}}) == ()
+
+
+@pytest.mark.parametrize("data", [{"r": None}, None])
+def test_a_null_root_needs_a_null_policy(data: Any) -> None:
+    """`{"r": null}` was written `<r/>` without --null."""
+    settings = {} if data else {"root": "r"}
+    with pytest.raises(UnrepresentableError, match="XML has no null; pass --null empty") as caught:
+        write(data, **settings)
+    assert caught.value.path == ("$.r" if data else "$")
+    with pytest.raises(UnrepresentableError, match="the root element cannot be left out"):
+        write(data, null="drop", **settings)
+    text, represented = write(data, null="empty", **settings)
+    assert body(text) == "<r/>"
+    assert represented == {"r": ""}
+
+
+@pytest.mark.parametrize(
+    ("element", "path"),
+    [
+        ({"#text": "  ", "c": "x"}, "$.r['#text']"),
+        ({"@id": "1", "c": "x", "#text": "\n\t"}, "$.r['#text']"),
+        ({"#content": [" ", {"c": "x"}, "\n"]}, "$.r['#content'][0]"),
+        ({"#content": [{"c": "x"}, "", {"d": "y"}, " "]}, "$.r['#content'][3]"),
+    ],
+)
+def test_whitespace_beside_children_is_refused_since_reading_drops_it(
+    element: dict[str, Any], path: str
+) -> None:
+    with pytest.raises(
+        UnrepresentableError, match="only whitespace beside child elements"
+    ) as caught:
+        write({"r": element})
+    assert caught.value.path == path
+
+
+@pytest.mark.parametrize(
+    ("element", "path"),
+    [
+        ({"#content": ["a", "b"]}, "$.r['#content'][1]"),
+        ({"#content": ["a", {"b": "1"}, "c", "", "d"]}, "$.r['#content'][4]"),
+        ({"#text": "a", "#content": ["b", {"c": "1"}]}, "$.r['#content'][0]"),
+    ],
+)
+def test_text_pieces_side_by_side_are_refused_since_reading_joins_them(
+    element: dict[str, Any], path: str
+) -> None:
+    """`#content: ["a", "b"]` was written "ab", read back as one string."""
+    with pytest.raises(UnrepresentableError, match="side by side read back as one") as caught:
+        write({"r": element})
+    assert caught.value.path == path
+    # Text that reads back as written is still written; an empty text is no text.
+    text, represented = write({"r": {"#content": [" ", {"c": "x"}, " and "]}}, indent=0)
+    assert body(text) == "<r> <c>x</c> and </r>"
+    assert represented == {"r": {"#content": [" ", {"c": "x"}, " and "]}}
+    _, represented = write({"r": {"@id": "1", "#text": ""}})
+    assert represented == {"r": {"@id": "1"}}
+    _, represented = write({"r": {"#content": ["", {"c": "x"}, "y"]}})
+    assert represented == {"r": {"#content": [{"c": "x"}, "y"]}}
+
+
+def test_an_attribute_after_content_moves_into_the_start_tag_with_a_note() -> None:
+    data = {"r": {"c": "x", "@id": "1", "d": {"#text": "t", "@k": "2"}}}
+    text, represented = write(data, indent=0)
+    assert body(text) == '<r id="1"><c>x</c><d k="2">t</d></r>'
+    assert list(represented["r"]) == ["@id", "c", "d"]
+    (note,) = _notes(data)
+    assert note.startswith("$.r['@id']: XML writes attributes in the start tag, before the")
+    assert "'@id' now comes before 'c'" in note
+    assert _notes({"r": {"@id": "1", "c": "x"}}) == ()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import math
 import time
 from typing import Any
 
@@ -128,19 +129,230 @@ def test_core_tags_are_applied() -> None:
         ("x: !!timestamp 2024-01-01\n", "!!timestamp", 1, 4),
     ],
 )
-def test_other_tags_are_refused_at_their_position(
+def test_yaml_tags_refuse_refuses_other_tags_at_their_position(
     text: str, tag: str, line: int, column: int
 ) -> None:
-    """Dropping a tag would silently change the value's meaning."""
-    error = load_error(text)
+    error = load_error(text, yaml_tags="refuse")
     assert tag in error.message
     assert (error.line, error.column) == (line, column)
     assert error.snippet == text.splitlines()[line - 1]
     assert "remove the tag" in error.hint
 
 
-def test_unsupported_tag_hint_lists_the_core_tags() -> None:
-    assert "!!str, !!int, !!float, !!bool, !!null, !!map, !!seq" in load_error("a: !x 1\n").hint
+def test_refused_tag_hint_lists_the_core_tags_and_the_other_policies() -> None:
+    hint = load_error("a: !x 1\n", yaml_tags="refuse").hint
+    assert "!!str, !!int, !!float, !!bool, !!null, !!map, !!seq" in hint
+    assert "--yaml-tags keep" in hint and "drop" in hint
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("a: !Ref MyBucket\n", {"a": {"!Ref": "MyBucket"}}),
+        ("a: !GetAtt [Role, Arn]\n", {"a": {"!GetAtt": ["Role", "Arn"]}}),
+        ("a: !Sub |\n  echo ${X}\n", {"a": {"!Sub": "echo ${X}\n"}}),
+        ("a: !GetAZs ''\n", {"a": {"!GetAZs": ""}}),
+        ("a: !secret\n", {"a": {"!secret": ""}}),
+        ("a: !Foo 5\n", {"a": {"!Foo": "5"}}),  # a tag says how to read the text
+        ("a: !Foo {x: 1}\n", {"a": {"!Foo": {"x": 1}}}),
+        (
+            "a: !Select [0, !GetAZs '']\n",
+            {"a": {"!Select": [0, {"!GetAZs": ""}]}},
+        ),
+        ("a: !!binary aGk=\n", {"a": {"!!binary": "aGk="}}),
+        ("a: !!set {x, y}\n", {"a": {"!!set": {"x": None, "y": None}}}),
+        ("a: !<tag:x.org,1:y> 1\n", {"a": {"!<tag:x.org,1:y>": "1"}}),
+        ("%TAG !e! tag:x.org,1:\n---\na: !e!y 1\n", {"a": {"!<tag:x.org,1:y>": "1"}}),
+        ("- !Ref A\n- !Ref B\n", [{"!Ref": "A"}, {"!Ref": "B"}]),
+        ("!Ref top\n", {"!Ref": "top"}),
+    ],
+)
+def test_tags_are_kept_as_single_key_mappings(text: str, expected: object) -> None:
+    assert load(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("a: !Ref MyBucket\n", {"a": "MyBucket"}),
+        ("a: !GetAtt [Role, Arn]\n", {"a": ["Role", "Arn"]}),
+        ("a: !Foo 5\n", {"a": "5"}),
+        ("!foo k: v\n", {"k": "v"}),
+        ("'!Ref': x\n", {"!Ref": "x"}),
+    ],
+)
+def test_yaml_tags_drop_keeps_the_values(text: str, expected: object) -> None:
+    assert load(text, yaml_tags="drop") == expected
+
+
+@pytest.mark.parametrize("policy", ["keep", "drop", "refuse"])
+def test_python_tags_are_refused_whatever_the_policy(policy: str) -> None:
+    error = load_error("a: 1\nb: !!python/object/apply:os.system [ls]\n", yaml_tags=policy)
+    assert "!!python/object/apply:os.system" in error.message
+    assert (error.line, error.column) == (2, 4)
+    assert not error.repairable
+
+
+def test_a_tag_on_a_key_cannot_be_kept() -> None:
+    error = load_error("a: 1\n!foo k: v\n")
+    assert "!foo" in error.message
+    assert (error.line, error.column) == (2, 1)
+    assert "--yaml-tags drop" in error.hint
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["'!Ref': x\n", 'a:\n  "!GetAtt": [x, y]\n', "a: {'!secret': x}\n", '"\\x21Ref": x\n'],
+)
+def test_a_quoted_key_that_spells_a_tag_is_refused(text: str) -> None:
+    """It would come back from JSON as a tag: the one collision of the convention."""
+    error = load_error(text)
+    assert "tag convention" in error.message
+    assert error.line >= 1
+    assert "--yaml-tags drop" in error.hint
+
+
+def test_only_a_lone_key_that_spells_a_tag_is_refused() -> None:
+    assert "tag convention" in load_error("'!Ref': x\n").message
+    for text in (
+        "'!Ref': x\nb: 1\n",  # a second key: not a tag mapping
+        "a: '!Ref'\n",  # a value
+        "'!!str': x\n",  # a core tag is never a convention key
+        "'!Foo%41': x\n",  # not the canonical spelling of a tag
+        "'! x': 1\n",
+    ):
+        assert load(text) == yaml.safe_load(text)
+
+
+@pytest.mark.parametrize(
+    ("data", "text"),
+    [
+        ({"a": {"!Ref": "X"}}, "a: !Ref X\n"),
+        ({"a": {"!Sub": "x\ny\n"}}, "a: !Sub |\n  x\n  y\n"),
+        ({"a": {"!GetAtt": ["r", "Arn"]}}, "a: !GetAtt\n- r\n- Arn\n"),
+        ({"a": {"!If": ["c", {"!Ref": "Y"}, "z"]}}, "a: !If\n- c\n- !Ref Y\n- z\n"),
+        ({"a": {"!Foo": {"k": 1}}}, "a: !Foo\n  k: 1\n"),
+        ({"a": {"!!binary": "aGk="}}, "a: !!binary aGk=\n"),
+        ({"a": {"!<tag:x.org,1:y>": "1"}}, "a: !<tag:x.org,1:y> 1\n"),
+        ({"a": {"!Ref": "123"}}, "a: !Ref 123\n"),
+        ({"a": {"!!str": "5"}}, 'a:\n  "!!str": "5"\n'),  # a core tag: an ordinary key
+    ],
+)
+def test_tag_mappings_are_written_as_tags(data: dict[str, Any], text: str) -> None:
+    written, represented = write(data)
+    assert written == text
+    assert represented == data
+    assert load(written) == data
+
+
+def test_a_template_goes_yaml_json_yaml_to_the_same_text() -> None:
+    text = (
+        "Resources:\n"
+        "  Bucket:\n"
+        "    Type: AWS::S3::Bucket\n"
+        "    Properties:\n"
+        "      BucketName: !Sub ${AWS::StackName}-logs\n"
+        "      Tags: !If\n"
+        "      - HasTags\n"
+        "      - !Ref Tags\n"
+        "      - !Ref AWS::NoValue\n"
+        "Outputs:\n"
+        "  Arn:\n"
+        "    Value: !GetAtt Bucket.Arn\n"
+    )
+    as_json = convert(text, src="yaml", to="json")
+    assert as_json.data["Outputs"] == {"Arn": {"Value": {"!GetAtt": "Bucket.Arn"}}}
+    assert convert(as_json.text, src="json", to="yaml").text == text
+
+
+@pytest.mark.parametrize(
+    ("data", "path", "why"),
+    [
+        ({"a": [{"!Ref": 5}]}, "$.a[0]", "not a value of type int"),
+        ({"a": {"!Ref": None}}, "$.a", "not a value of type NoneType"),
+        ({"a": {"!If": {"!Ref": "x"}}}, "$.a['!If']", "value of another tag"),
+    ],
+)
+def test_a_tag_mapping_no_tag_can_hold_is_unrepresentable(
+    data: dict[str, Any], path: str, why: str
+) -> None:
+    with pytest.raises(UnrepresentableError) as caught:
+        write(data)
+    assert caught.value.path == path
+    assert why in caught.value.why
+    assert "--yaml-tags drop" in caught.value.option
+
+
+def test_yaml_tags_drop_writes_tag_mappings_as_mappings() -> None:
+    written, _ = write({"a": {"!Ref": 5}}, yaml_tags="drop")
+    assert load(written, yaml_tags="drop") == {"a": {"!Ref": 5}}
+    assert "!Ref" in written and written != "a: !Ref 5\n"
+
+
+# ---------------------------------------------------------------- merge keys
+
+
+def test_a_merge_key_merges_and_own_keys_win() -> None:
+    text = "base: &b {x: 1, y: 1}\nc:\n  <<: *b\n  y: 2\n  z: 3\n"
+    data = load(text)
+    assert data["c"] == {"x": 1, "y": 2, "z": 3}
+    assert list(data["c"]) == ["x", "y", "z"]  # merged keys first, as PyYAML orders them
+    assert data == yaml.safe_load(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: &a {x: 1, y: 1}\nb: &b {x: 2, z: 2}\nc:\n  <<: [*a, *b]\n  w: 3\n",
+        "a: &a {x: 1, y: 1}\nb: &b {x: 2, z: 2}\nc:\n  <<: *a\n  <<: *b\n  w: 3\n",
+    ],
+    ids=["list", "two merge keys"],
+)
+def test_earlier_merged_mappings_win(text: str) -> None:
+    """Two `<<` keys are no duplicate: they merge as one `<<` with a list, as in PyYAML."""
+    data = load(text)
+    assert data["c"] == {"x": 1, "y": 1, "z": 2, "w": 3}
+    assert data == yaml.safe_load(text)
+
+
+def test_merge_keys_merge_in_flow_mappings_and_inside_lists() -> None:
+    assert load("x: {<<: {a: 1}, c: 3}\n") == {"x": {"a": 1, "c": 3}}
+    text = ".a: &a {if: x}\nrules:\n  - <<: *a\n    when: never\n  - *a\n"
+    assert load(text)["rules"] == [{"if": "x", "when": "never"}, {"if": "x"}]
+
+
+def test_yaml_merge_keep_reads_merge_keys_as_keys() -> None:
+    text = "b: &b {x: 1}\nc:\n  <<: *b\n  y: 2\n"
+    assert load(text, yaml_merge="keep") == {"b": {"x": 1}, "c": {"<<": {"x": 1}, "y": 2}}
+    error = load_error("c:\n  <<: {x: 1}\n  <<: {y: 1}\n", yaml_merge="keep")
+    assert "--yaml-merge expand" in error.hint
+
+
+def test_a_quoted_merge_key_is_an_ordinary_key() -> None:
+    assert load("c:\n  '<<': {x: 1}\n") == {"c": {"<<": {"x": 1}}}
+
+
+@pytest.mark.parametrize("value", ["5", "[1, 2]", "[{a: 1}, x]", "!Foo {a: 1}"])
+def test_a_merge_key_takes_mappings(value: str) -> None:
+    error = load_error(f"c:\n  y: 1\n  <<: {value}\n")
+    assert "merge key" in error.message
+    assert (error.line, error.column) == (3, 3)
+
+
+def test_an_ordinary_merge_key_in_the_data_is_written_quoted() -> None:
+    written, _ = write({"c": {"<<": {"x": 1}}})
+    assert load(written) == {"c": {"<<": {"x": 1}}}
+    assert yaml.safe_load(written) == {"c": {"<<": {"x": 1}}}
+    written, _ = write({"c": {"<<": {"x": 1}}}, sort_keys=True)
+    assert yaml.safe_load(written) == {"c": {"<<": {"x": 1}}}
+
+
+def test_yaml_merge_keep_writes_the_merge_key_back() -> None:
+    text = "b: &b {x: 1}\nc:\n  <<: *b\n  y: 2\n"
+    kept = convert(text, src="yaml", to="json", yaml_merge="keep")
+    back = convert(kept.text, src="json", to="yaml", yaml_merge="keep").text
+    assert "  <<:\n" in back
+    assert yaml.safe_load(back) == yaml.safe_load(text)
 
 
 # ---------------------------------------------------------------- duplicate keys
@@ -232,6 +444,24 @@ def test_anchors_and_aliases_are_resolved() -> None:
     }
 
 
+def test_alias_expansion_is_bounded_by_characters() -> None:
+    """One string of 10,000 characters repeated 20 times adds 200,000 characters."""
+    text = "s: &s " + "x" * 10_000 + "\nl: [" + ", ".join(["*s"] * 20) + "]\n"
+    error = load_error(text, max_alias_bytes=100_000)
+    assert "more than 100,000 characters" in error.message
+    assert "--max-alias-bytes" in error.hint
+    assert not error.repairable
+    assert load(text, max_alias_bytes=300_000)["l"] == ["x" * 10_000] * 20
+
+
+def test_a_big_string_repeated_thousands_of_times_is_refused_by_default() -> None:
+    """1 MB referenced 2,000 times would write 2 GB; the default allows 64 MiB."""
+    text = "s: &s " + "x" * 1_000_000 + "\nl: [" + ", ".join(["*s"] * 2_000) + "]\n"
+    error = load_error(text)
+    assert "characters" in error.message and "alias" in error.message
+    assert error.line == 2
+
+
 def test_alias_bomb_is_refused_quickly() -> None:
     """Nine levels of nine aliases would expand to 9**9 strings (billion laughs)."""
     lines = ['a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
@@ -286,6 +516,99 @@ def test_syntax_error_position() -> None:
     error = load_error("a: 1\nb: c: d\n")
     assert (error.line, error.column) == (2, 5)
     assert error.snippet == "b: c: d"
+
+
+# ---------------------------------------------------------------- exact values
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("a: |\n  x", {"a": "x"}),
+        ("a: |+\n  x", {"a": "x"}),
+        ("a: >\n  x\n  y", {"a": "x y"}),
+        ("a: |-\n  x", {"a": "x"}),
+        ("a: |\n  x\n", {"a": "x\n"}),
+        ("- a\n- |\n  x\n  y", ["a", "x\ny"]),
+        ("--- |\n  x", "x"),
+        ("a: 1\n---\nb: |\n  x", [{"a": 1}, {"b": "x"}]),
+        ('a: "x\\n"', {"a": "x\n"}),
+        ("a: &s |\n  x\nb: *s", {"a": "x\n", "b": "x\n"}),
+    ],
+)
+def test_a_block_scalar_at_the_end_of_a_text_without_line_break(
+    text: str, expected: object
+) -> None:
+    """The final line break of a block scalar is content only where the text has it."""
+    from ruamel.yaml import YAML
+
+    multi = isinstance(expected, list) and text.count("---")
+    data = load(text, multi_document=bool(multi))
+    assert data == expected
+    reference = YAML(typ="safe", pure=True)
+    assert (list(reference.load_all(text)) if multi else reference.load(text)) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('icon: "\\uE000"\n', {"icon": "\ue000"}),
+        ('"\\ue000a": 1\na: 2\n', {"\ue000a": 1, "a": 2}),
+        ('a: "\\U0000E000\\uE001"\nb: "2024-01-01"\n', {"a": "\ue000\ue001", "b": "2024-01-01"}),
+        ('a: "\ue000"\nb: 1_000\n', {"a": "\ue000", "b": "1_000"}),
+    ],
+)
+def test_private_use_characters_in_the_text_survive(text: str, expected: object) -> None:
+    """The reader marks scalars with a private-use character it strips afterwards: one
+    that the text holds, written or escaped, must never be the marker."""
+    assert load(text) == expected
+
+
+def test_a_quoted_key_before_a_backslash_value_reads() -> None:
+    """The marker for quoted timestamps once landed after the key's closing quote
+    (`"k"<marker>: \\`), which yaml-rs refused (found by hypothesis)."""
+    text = '"k": \\\nb: "2024-01-01"\nc: 2024-01-01\n'
+    assert load(text) == {"k": "\\", "b": "2024-01-01", "c": datetime.date(2024, 1, 1)}
+    data = {"line\nbreak": None, "\x1f": "\\"}
+    assert load(write(data)[0]) == data
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "column"),
+    [
+        ("a: 1e400\n", 1, 4),
+        ("a: [1, -1.5E+999]\n", 1, 8),
+        ("a: 1\n1e400: x\n", 2, 1),
+        ("a: !!float 1e400\n", 1, 4),
+        ("a: " + "1" * 400 + ".5\n", 1, 4),
+    ],
+)
+def test_a_float_that_overflows_is_refused_at_its_position(
+    text: str, line: int, column: int
+) -> None:
+    """yaml-rs reads 1e400 as infinity: a silent change."""
+    error = load_error(text)
+    assert "too large for a float" in error.message
+    assert (error.line, error.column) == (line, column)
+    assert "quote it" in error.hint
+    assert not error.repairable
+
+
+def test_only_floats_that_overflow_are_refused() -> None:
+    assert "too large for a float" in load_error("e: 2e308\n").message
+    data = load("a: .inf\nb: -.Inf\nc: '1e400'\nd: 1e300\ne: x1e400\n")
+    assert data == {"a": math.inf, "b": -math.inf, "c": "1e400", "d": 1e300, "e": "x1e400"}
+
+
+def test_an_integer_too_long_for_python_is_refused_and_a_long_one_is_kept() -> None:
+    error = load_error("a: 1\nb: " + "9" * 5_000 + "\n")
+    assert "4,300 digits" in error.message
+    assert (error.line, error.column) == (2, 4)
+    with pytest.raises(ParseError, match="4,300 digits"):
+        convert("b: " + "9" * 5_000 + "\n", src="yaml", to="json")
+    long = int("9" * 400)
+    assert load("b: " + "9" * 400 + "\n") == {"b": long}
+    assert load(write({"b": long})[0]) == {"b": long}
 
 
 # ---------------------------------------------------------------- writing

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from structconv.config import NormalizeSettings
 from structconv.normalize import normalize_text
 from structconv.normalize.csv import normalize
+from structconv.normalize.settings import NormalizeSettings
 
 
 def norm(text: str) -> str:
@@ -51,3 +51,14 @@ def test_byte_order_mark_is_kept() -> None:
 
 def test_empty_file_stays_empty() -> None:
     assert normalize("", NormalizeSettings()) == ""
+
+
+def test_a_carriage_return_inside_a_cell_stays_quoted_in_a_file_with_lf_lines() -> None:
+    """datasets/language-codes ends quoted cells of an LF file with a carriage return;
+    the standard library's writer quotes only the line ending's own characters, so the
+    cell lost its quotes and the return became a line break (normalize refused the file).
+    Such a file is written with every field quoted, as the writer can only quote all."""
+    text = 'code,French\n"aar","afar\r"\n"abk","abkhaze"\n'
+    result = normalize_text(text, "csv")
+    assert result == '"code","French"\n"aar","afar\r"\n"abk","abkhaze"\n'
+    assert normalize_text(result, "csv") == result

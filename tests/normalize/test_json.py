@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from structconv.config import NormalizeSettings
 from structconv.errors import ParseError
 from structconv.normalize import normalize_text
+from structconv.normalize.settings import NormalizeSettings
 
 DEFAULT = NormalizeSettings()
 

@@ -9,7 +9,6 @@ from typing import Any
 
 import pytest
 
-from structconv.config import NormalizeSettings
 from structconv.errors import ParseError, UsageError
 from structconv.normalize import (
     NormalizationRefused,
@@ -17,6 +16,7 @@ from structconv.normalize import (
     normalize_file,
     normalize_text,
 )
+from structconv.normalize.settings import NormalizeSettings
 
 DEFAULT = NormalizeSettings()
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from structconv.config import NormalizeSettings
 from structconv.normalize import normalize_text
+from structconv.normalize.settings import NormalizeSettings
 
 
 def norm(text: str, **settings: object) -> str:

@@ -23,10 +23,11 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from structconv import api
-from structconv.config import NormalizeSettings
+from structconv.errors import NormalizationRefused
 from structconv.formats.csv import sniff_delimiter
 from structconv.neutral import first_difference
-from structconv.normalize import NormalizationRefused, normalize_text, read_data
+from structconv.normalize import normalize_text, read_data
+from structconv.normalize.settings import NormalizeSettings
 from structconv.options import Options
 
 PROPERTY_SETTINGS = settings(

@@ -39,58 +39,48 @@ CASES = [
         "toml",
         "key = # INVALID",
         REFUSE,
-        auto_today="the model reads the comment as the string '# INVALID'",
     ),
     _case(
         "toml-misspelt-boolean",
         "toml",
         "a = truer",
         REFUSE,
-        auto_today="the model reads the misspelt boolean as the string 'truer'",
     ),
     _case(
         "xml-attribute-without-value",
         "xml",
         "<doc a1></doc>",
         REFUSE,
-        auto_today="the model makes the attribute's name the element's text",
     ),
     _case(
         "json-unescaped-quote-in-value",
         "json",
         '{"key": "v"alue", "key2": "value2"}',
         {"key": 'v"alue', "key2": "value2"},
-        auto_today="the model cuts the value at the quote and loses 'alue'",
     ),
     _case(
         "json-set-literal",
         "json",
         "{'key1', 'key2'}",
         ["key1", "key2"],
-        auto_today="the model makes a key of one item and its value of the other",
     ),
     _case(
         "json-bare-star",
         "json",
         "*",
         REFUSE,
-        auto_today="the model answers four copies of an object it made up",
     ),
     _case(
         "json-hash-comment-before-brace",
         "json",
         '{ "key": { "key2": "value2" # comment }, "key3": "value3" }',
         {"key": {"key2": "value2"}, "key3": "value3"},
-        rules_today="the truncation rule drops key3",
-        auto_today="the truncation rule drops key3",
     ),
     _case(
         "csv-row-with-a-lost-cell",
         "csv",
         "name,code,region\nAlbania,AL,Europe\nAndorra,Europe\n",
         REFUSE,
-        rules_today="the short-row rule pads the row: Europe lands under code",
-        auto_today="the short-row rule pads the row: Europe lands under code",
     ),
     # Hand-made: one mistake each, as people and LLMs make them.
     _case(
@@ -184,8 +174,6 @@ CASES = [
         "csv",
         "name,code\nAruba,AW\n<<<<<<< HEAD\nAustria,AT\n=======\nAustralia,AU\n>>>>>>> main\n",
         REFUSE,
-        rules_today="the short-row rule keeps the conflict markers as rows padded with ''",
-        auto_today="the short-row rule keeps the conflict markers as rows padded with ''",
     ),
 ]
 

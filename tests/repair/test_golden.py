@@ -57,22 +57,23 @@ def test_case(case: Path) -> None:
     expected = expected_of(case)
     source_format = canonical_name(case.parent.name)
     raw = case.read_bytes()
+    settings = expected.get("settings", {})
     if not expected.get("parses_strictly", False):
         with pytest.raises(ParseError):
-            convert(raw, src=source_format, to="json", repair="off")
+            convert(raw, src=source_format, to="json", repair="off", **settings)
     outcome = expected["outcome"]
     if outcome == "repaired":
-        result = convert(raw, src=source_format, to="json", repair="rules")
+        result = convert(raw, src=source_format, to="json", repair="rules", **settings)
         assert result.fixes, "repaired without a recorded fix"
         assert json.loads(result.text) == expected["data"]
         assert 0.0 < result.confidence < 1.0
     elif outcome == "ambiguous":
         with pytest.raises(AmbiguousInput) as raised:
-            convert(raw, src=source_format, to="json", repair="rules")
+            convert(raw, src=source_format, to="json", repair="rules", **settings)
         readings = [as_json(candidate.data) for candidate in raised.value.ambiguity.candidates]
         assert len(readings) >= 2
         assert expected["data"] in readings
     else:
         with pytest.raises((RepairRejected, ParseError)) as refused:
-            convert(raw, src=source_format, to="json", repair="rules")
+            convert(raw, src=source_format, to="json", repair="rules", **settings)
         assert isinstance(refused.value, StructconvError)

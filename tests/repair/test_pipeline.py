@@ -106,6 +106,7 @@ def two_readings(text: str) -> Ambiguity:
             Candidate("b holds [1, 2]", '{"a": 1, "b": [1, 2]}', None, ()),
             Candidate("b holds [1] and 2 is dropped", '{"a": 1, "b": [1]}', None, ()),
             Candidate("a and b swap", '{"b": 1, "a": [1, 2]}', None, ()),
+            Candidate("b holds [[1, 2]]", '{"a": 1, "b": [[1, 2]]}', None, ()),
         ),
     )
 
@@ -117,10 +118,10 @@ def test_ambiguity_is_reported_with_the_candidates_that_validate(
     with pytest.raises(AmbiguousInput) as raised:
         convert(BROKEN, src="json", to="json", repair="rules")
     candidates = raised.value.ambiguity.candidates
-    # the reading that drops 2 fails validation; the other two stay
+    # the readings that drop 2 or move values between keys fail validation; two stay
     assert [candidate.data for candidate in candidates] == [
         {"a": 1, "b": [1, 2]},
-        {"b": 1, "a": [1, 2]},
+        {"a": 1, "b": [[1, 2]]},
     ]
     assert "(1) b holds [1, 2]" in str(raised.value)
 
@@ -195,6 +196,25 @@ def test_clean_input_never_reaches_a_rule_or_the_model(
     assert calls == [] and result.fixes == () and result.confidence == 1.0
     assert result.repaired is None
     assert len(reviewed) == (1 if example.suffix == ".csv" else 0)
+
+
+@pytest.mark.parametrize("mode", ["rules", "auto", "llm"])
+def test_a_yaml_stream_is_not_repaired_into_one_document(
+    monkeypatch: pytest.MonkeyPatch, mode: str
+) -> None:
+    """A Kubernetes manifest (several documents) read without multi_document: the error
+    names the option, and neither a rule nor the model may join the documents into one
+    mapping (the model did: `a: 1 --- b: 2` became {"a": 1, "b": 2})."""
+
+    def forbidden(*arguments: Any) -> Any:
+        raise AssertionError("a stream reached the repair code")
+
+    calls = use_rules(monkeypatch, forbidden)
+    monkeypatch.setattr(pipeline, "_model_generates", forbidden)
+    with pytest.raises(ParseError, match="--multi-document") as caught:
+        convert("kind: Role\n---\nkind: RoleBinding\n", src="yaml", to="json", repair=mode)
+    assert (caught.value.line, caught.value.repairable) == (2, False)
+    assert calls == []
 
 
 def test_cli_repair_shows_fixes_and_a_diff_and_writes_nothing(

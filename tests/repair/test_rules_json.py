@@ -417,6 +417,7 @@ def test_wrong_closer_with_two_meanings_is_ambiguous() -> None:
     assert readings('{"a": {"b": 1], "c": 2}') == [
         {"a": {"b": 1}, "c": 2},
         {"a": {"b": 1, "c": 2}},
+        {"a": {"b": [1], "c": 2}},  # or the `[` before 1 was lost
     ]
 
 

@@ -20,8 +20,8 @@ from structconv.repair.rules import toml as rules
 from structconv.result import Ambiguity, Result
 
 
-def repaired(text: str) -> Result:
-    return convert(text, src="toml", to="json", repair="rules")
+def repaired(text: str, **settings: Any) -> Result:
+    return convert(text, src="toml", to="json", repair="rules", **settings)
 
 
 def where(result: Result) -> list[tuple[str, int, int]]:
@@ -118,7 +118,7 @@ def test_a_string_that_begins_with_a_boolean_word_is_quoted_whole() -> None:
         "30s",  # a duration: a number and a unit, or a typo?
         "1,000",
         "2024-1-5",  # a date with one-digit month
-        "10:30",  # a time without seconds
+        "10:30:",  # a time with a stray colon
         "+1 555 0100",
         "-",
         "fals",  # a mistyped boolean
@@ -165,8 +165,28 @@ def test_every_yaml_boolean_spelling_is_ambiguous(spelling: str) -> None:
 # ---------------------------------------------------------------- inline tables
 
 
+def test_a_time_without_seconds_is_toml_1_1_and_refused_in_toml_1_0() -> None:
+    assert repaired("key = 10:30\n").data == {"key": "10:30:00"}
+    with pytest.raises(ParseError, match=r"valid TOML 1\.1"):
+        repaired("key = 10:30\n", toml_version="1.0")
+
+
+# Newlines, comments and trailing commas in inline tables are TOML 1.1: the rules below
+# repair them for TOML 1.0 (toml_version="1.0"), and TOML 1.1 reads them as they are.
+SPREAD_INLINE_TABLES = [
+    '[dependencies]\nserde = { version = "1.0", features = ["derive"], }\n',
+    'authors = [\n  { name = "Ada",\n    email = "ada@x.org" },\n]\n',
+    "point = {\n  x = 1, # across\n  y = 2,\n}\n",
+]
+
+
+@pytest.mark.parametrize("text", SPREAD_INLINE_TABLES)
+def test_toml_1_1_reads_spread_inline_tables_without_repair(text: str) -> None:
+    assert repaired(text).fixes == ()
+
+
 def test_a_trailing_comma_in_an_inline_table_is_removed() -> None:
-    result = repaired('[dependencies]\nserde = { version = "1.0", features = ["derive"], }\n')
+    result = repaired(SPREAD_INLINE_TABLES[0], toml_version="1.0")
     assert result.data == {"dependencies": {"serde": {"version": "1.0", "features": ["derive"]}}}
     assert where(result) == [("inline_table_trailing_comma", 2, 49)]
     assert result.fixes[0].before == ","
@@ -174,8 +194,7 @@ def test_a_trailing_comma_in_an_inline_table_is_removed() -> None:
 
 
 def test_an_inline_table_over_several_lines_is_joined() -> None:
-    text = 'authors = [\n  { name = "Ada",\n    email = "ada@x.org" },\n]\n'
-    result = repaired(text)
+    result = repaired(SPREAD_INLINE_TABLES[1], toml_version="1.0")
     assert result.data == {"authors": [{"name": "Ada", "email": "ada@x.org"}]}
     assert where(result) == [("inline_table_lines", 2, 18)]
     assert result.fixes[0].before == "\n    "
@@ -184,8 +203,7 @@ def test_an_inline_table_over_several_lines_is_joined() -> None:
 
 
 def test_comments_inside_a_spread_inline_table_are_removed() -> None:
-    text = "point = {\n  x = 1, # across\n  y = 2,\n}\n"
-    result = repaired(text)
+    result = repaired(SPREAD_INLINE_TABLES[2], toml_version="1.0")
     assert result.data == {"point": {"x": 1, "y": 2}}
     assert {fix.rule for fix in result.fixes} <= {
         "inline_table_lines",
@@ -242,10 +260,14 @@ def test_a_table_header_missing_its_bracket_is_closed() -> None:
     assert result.confidence == 0.95
 
 
-def test_an_array_of_tables_header_missing_a_bracket_is_closed() -> None:
-    result = repaired('[[bin]\nname = "cli"\n')
-    assert result.data == {"bin": [{"name": "cli"}]}
-    assert where(result) == [("table_header_bracket", 1, 7)]
+def test_an_array_of_tables_header_missing_a_bracket_is_a_choice() -> None:
+    # One `]` lost, or one `[` too many: an array of tables and a table differ.
+    with pytest.raises(AmbiguousInput) as raised:
+        repaired('[[bin]\nname = "cli"\n')
+    assert [candidate.data for candidate in raised.value.ambiguity.candidates] == [
+        {"bin": [{"name": "cli"}]},
+        {"bin": {"name": "cli"}},
+    ]
 
 
 def test_a_header_with_more_after_the_name_is_refused() -> None:
@@ -355,8 +377,8 @@ def test_more_problems_than_the_pass_limit_are_refused_quickly() -> None:
 
 def test_a_problem_no_rule_knows_keeps_the_original_error() -> None:
     with pytest.raises(ParseError) as raised:
-        repaired('name = "unterminated\nother = 1\n')
-    assert raised.value.line == 1
+        repaired("name = 1\nname = 2\n")
+    assert raised.value.line == 2
     assert "no repair rule applies" in raised.value.hint
 
 
@@ -443,3 +465,59 @@ def test_a_model_answer_keeps_every_value_under_the_table_and_key_the_input_writ
 )
 def test_a_model_answer_with_the_inputs_key_paths_lines_up(text: str, data: Any) -> None:
     assert rules.answer_lines_up(text, data) is None
+
+
+# --- a string missing its closing quote, an array missing its `]` (issue 14) ---------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('name = "Ada Lovelace\nversion = "1.0"\n', {"name": "Ada Lovelace", "version": "1.0"}),
+        ("name = 'Ada\nx = 1\n", {"name": "Ada", "x": 1}),
+        ('[p]\nname = "x\n', {"p": {"name": "x"}}),
+    ],
+)
+def test_a_string_missing_its_closing_quote_is_closed_at_the_line_end(
+    text: str, expected: dict[str, Any]
+) -> None:
+    result = repaired(text)
+    assert result.data == expected
+    assert [fix.rule for fix in result.fixes] == ["unterminated_string"]
+
+
+def test_a_hash_in_an_unclosed_string_is_a_choice() -> None:
+    with pytest.raises(AmbiguousInput) as raised:
+        repaired('b = "see # 5\nc = 1\n')
+    assert [candidate.data["b"] for candidate in raised.value.ambiguity.candidates] == [
+        "see",
+        "see # 5",
+    ]
+
+
+def test_a_string_the_file_stops_in_is_not_closed() -> None:
+    with pytest.raises(ParseError):
+        repaired('[p]\nname = "x')
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('deps = ["a", "b"\nversion = "1"\n', {"deps": ["a", "b"], "version": "1"}),
+        (
+            'deps = [\n  "a",\n  "b",  # last\n\n[tool.x]\ny = 1\n',
+            {"deps": ["a", "b"], "tool": {"x": {"y": 1}}},
+        ),
+    ],
+)
+def test_an_array_missing_its_bracket_is_closed_after_its_last_item(
+    text: str, expected: dict[str, Any]
+) -> None:
+    result = repaired(text)
+    assert result.data == expected
+    assert [fix.rule for fix in result.fixes] == ["unclosed_array"]
+
+
+def test_an_array_the_file_ends_in_is_not_closed() -> None:
+    with pytest.raises(ParseError):
+        repaired("a = [1, 2\n")

@@ -17,8 +17,8 @@ from structconv.errors import ParseError
 from structconv.options import Options
 from structconv.repair.prompts import render_answer
 from structconv.repair.rules import rules_for
+from structconv.repair.textual import check_provenance
 from structconv.tune import corrupt, data, documents
-from structconv.validate import check_provenance
 
 pytest.importorskip("hypothesis")
 

@@ -555,21 +555,7 @@ CASES: list[Case] = [
         "refuse",
         "package.version",
     ),
-    mistake(
-        "cargo_ripgrep.toml",
-        "trailing-comma",
-        'textwrap = { version = "0.16.0", default-features = false }',
-        'textwrap = { version = "0.16.0", default-features = false, }',
-        where="dependencies.textwrap inline table",
-    ),
     cut("cargo_ripgrep.toml", 'strip = "sym'),
-    mistake(
-        "cargo_ripgrep.toml",
-        "inline-table-line-break",
-        'grep = { version = "0.4.1", path = "crates/grep" }',
-        'grep = { version = "0.4.1",\n  path = "crates/grep" }',
-        where="dependencies.grep inline table over two lines",
-    ),
     mistake(
         "cargo_ripgrep.toml",
         "smart-quotes",
@@ -662,13 +648,6 @@ CASES: list[Case] = [
         'testpaths = ["tests"]\n',
         'testpaths: ["tests"]\n',
         where="tool.pytest.ini_options.testpaths",
-    ),
-    mistake(
-        "pyproject_flaskr.toml",
-        "trailing-comma",
-        'license = {file = "LICENSE.txt"}',
-        'license = {file = "LICENSE.txt",}',
-        where="project.license inline table",
     ),
     mistake(
         "pyproject_flaskr.toml",

@@ -18,11 +18,19 @@ A module may also export
 
 for input that parsed but may not mean what it seems (a CSV with two header rows);
 it must return None quickly for ordinary input.
+
+and
+
+    def input_values(text: str) -> Iterable[tuple[str, int]]
+
+the value tokens of the broken text and their offsets, found without parsing it (the
+model's answer checks, repair/guesses.py, and the textual check read them).
 """
 
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from types import ModuleType
 from typing import TypeAlias
@@ -40,6 +48,9 @@ class Patched:
 
 
 RuleOutcome: TypeAlias = Patched | Ambiguity | None
+
+# A rules module's `input_values`: the value tokens of broken text, with their offsets.
+InputValues: TypeAlias = Callable[[str], Iterable[tuple[str, int]]]
 
 # Format name -> the module with its rules.
 RULES: dict[str, str] = {

@@ -43,12 +43,11 @@ no value was invented or silently dropped. The rules, and what each refuses to d
 - headerless: a first row that reads as a record (its dates and amounts line up with the
   columns below) under repeated names is refused with a hint to add a header: generated
   names would be invented keys.
-- ragged rows, never silently padded or truncated: empty cells past the last column are
-  removed; a row of empty cells is removed; a short row gets empty cells at its end
-  (lower confidence) when every column keeps its type there, else one missing cell goes
-  to the one place where the types agree, several places being an Ambiguity and two or
-  more misplaced cells a refusal; a short last row without a line end, or a file that
-  ends inside a quoted field, is an Ambiguity (cut off: dropped, or complete); short rows
+- ragged rows, never padded or truncated: empty cells past the last column are
+  removed; a row of empty cells is removed; a short row is refused (which cell is
+  missing cannot be told, and a missing value is not an empty one), and so is a short
+  last row without a line end (a cut-off file); a file that ends inside a quoted field
+  gets its closing quote when the row has every field, else it is refused; short rows
   whose fields add up to one row are one record broken by an unquoted line break; a long
   row with data past the last column (an unquoted delimiter) is an Ambiguity between the
   joins of adjacent cells that keep every column's type (numbers, dates, and the shape
@@ -103,8 +102,7 @@ MULTIROW_HEADER = 0.85
 STRAY_QUOTE = 0.8
 SUMMARY_ROW = 0.8
 LINE_BREAK = 0.75
-PADDED = 0.7
-TYPE_PICKED = 0.6  # the only join or padding that keeps every column's type
+TYPE_PICKED = 0.6  # the only join that keeps every column's type; a quote closed at the end
 
 _SEP_LINE = re.compile(r"\ufeff?sep=(.)(?:\r\n|\n|\r)")
 _NUMBER = re.compile(
@@ -874,6 +872,16 @@ def _filled_values(values: Sequence[str]) -> list[str]:
     return [value for value in values if value.strip()]
 
 
+def _repeats_below(names: Sequence[str], rows: Sequence[Sequence[str]]) -> bool:
+    """Whether a name stands as a value in its own column below (a record, not a header:
+    a header that lost a delimiter leaves the first record to be taken for it)."""
+    return any(
+        name.strip() and column < len(row) and row[column] == name
+        for row in rows
+        for column, name in enumerate(names)
+    )
+
+
 def _looks_like_data(names: Sequence[str], kinds: Sequence[str]) -> bool:
     """A header row that reads as a record: every cell has its column's kind, and one is
     a date or a number no header would be named (a year or a small count could)."""
@@ -980,59 +988,17 @@ def _aligned(row: Row, width: int) -> bool:
     )
 
 
-def _pad(plan: _Plan, row: Row, width: int, kinds: Sequence[str], evidence: bool) -> None:
-    """A short row: empty cells at its end when every column keeps its type there (or
-    when there are too few regular rows to tell); one missing cell may go to the one
-    place where the types agree (several places are a choice); two or more missing
-    cells that do not fit at the end are refused (their places are anyone's guess)."""
-    cells = [field.value for field in row.fields]
-    missing = width - row.width
-    delimiter = plan.dialect.delimiter
+def _short_row(plan: _Plan, row: Row, width: int) -> None:
+    """A short row is refused: which of its cells is missing cannot be told from the
+    text, and a missing cell is not an empty one (padding would invent "" values and
+    may shift every cell after the gap into the wrong column)."""
     line = plan.line(row.start)
-    end_cells = cells + [""] * missing
-    if _fits(end_cells, kinds) or not evidence:
-        plan.change(
-            row.content_end,
-            row.content_end,
-            delimiter * missing,
-            "csv-short-row",
-            f"the row has {row.width} of {width} fields: {missing} empty cell(s) added at its "
-            "end (assumed to be the missing trailing cells)",
-            PADDED,
-        )
-        return
-    places = [
-        index
-        for index in range(row.width)
-        if missing == 1 and _fits(cells[:index] + [""] + cells[index:], kinds)
-    ]
-    if not places:
-        raise CsvRefusal(
-            f"the row on line {line} has {row.width} of {width} fields; empty cells at its end "
-            "would break a column's type, and where else they belong cannot be told",
-            "complete the row by hand",
-            row.start,
-        )
-    options = [
-        (
-            f"line {line}: {missing} empty cell(s) before {cells[index]!r}",
-            [
-                _Change(
-                    Edit(
-                        row.fields[index].start,
-                        row.fields[index].start,
-                        delimiter * missing,
-                        "csv-short-row",
-                        f"the row has {row.width} of {width} fields: {missing} empty cell(s) "
-                        f"inserted before {cells[index]!r}, where every column keeps its type",
-                    ),
-                    TYPE_PICKED,
-                )
-            ],
-        )
-        for index in places
-    ]
-    _choose(plan, row.start, f"the row has {row.width} of {width} fields", options)
+    raise CsvRefusal(
+        f"the row on line {line} has {row.width} of the header's {width} fields; which "
+        "one is missing cannot be told, and a missing value is not an empty one",
+        "complete the row by hand (write its empty cells, `a,,c`, if they are empty)",
+        row.start,
+    )
 
 
 def _choose(
@@ -1182,9 +1148,9 @@ def _ragged_rows(
                 _join_lines(plan, [rows[i] for i in body[position : position + chain]], width)
                 skip_until = position + chain
             elif row.end == len(plan.text) and row.content_end == row.end:
-                _truncated(plan, row, width, kinds, evidence, line)
+                _truncated(plan, row, width, line)
             else:
-                _pad(plan, row, width, kinds, evidence)
+                _short_row(plan, row, width)
 
 
 def _cut_in_quote(plan: _Plan, row: Row) -> bool:
@@ -1201,48 +1167,27 @@ def _cut_in_quote(plan: _Plan, row: Row) -> bool:
 
 
 def _truncated_in_quote(plan: _Plan, row: Row, width: int, line: int) -> None:
-    """The file ends inside a quoted field: the row is cut off (dropped), or only its
-    closing quote is missing (closed) when it has every field."""
+    """The file ends inside a quoted field: when the row has every field, the closing
+    quote is added (the value keeps all the text the file has); a row that is short
+    as well is cut off, and is refused (dropping it would lose its values, completing
+    it would invent them)."""
     last = row.fields[-1]
-    values = [field.value for field in row.fields if field.value.strip()]
-    options = [
-        (
-            f"line {line}: the last row is cut off and dropped",
-            [
-                _Change(
-                    Edit(
-                        row.start,
-                        row.end,
-                        "",
-                        "csv-truncated-row",
-                        "the file ends inside a quoted field: the last row is cut off and "
-                        f"dropped with its values {_shown(values)}",
-                    ),
-                    TYPE_PICKED,
-                )
-            ],
+    if row.width != width:
+        raise CsvRefusal(
+            f"the file ends inside a quoted field of the row on line {line}, which has "
+            f"{row.width} of {width} fields: the file looks cut off",
+            "get the whole file, or remove the incomplete last row by hand",
+            row.start,
         )
-    ]
-    if row.width == width:
-        closed = last.value[1:]
-        options.append(
-            (
-                f"line {line}: only the closing quote is missing",
-                [
-                    _Change(
-                        Edit(
-                            last.start,
-                            last.end,
-                            _quote(closed),
-                            "csv-unclosed-quote",
-                            "the file ends inside a quoted field: the closing quote is added",
-                        ),
-                        TYPE_PICKED,
-                    )
-                ],
-            )
-        )
-    _choose(plan, row.start, "the file ends inside a quoted field", options)
+    plan.change(
+        last.start,
+        last.end,
+        _quote(last.value[1:]),
+        "csv-unclosed-quote",
+        "the file ends inside a quoted field: the closing quote is added (its text may "
+        "have been cut off)",
+        TYPE_PICKED,
+    )
 
 
 def _repeats(row: Row, header_cells: Sequence[str]) -> bool:
@@ -1272,48 +1217,15 @@ def _join_lines(plan: _Plan, chain: Sequence[Row], width: int) -> None:
     )
 
 
-def _truncated(
-    plan: _Plan, row: Row, width: int, kinds: Sequence[str], evidence: bool, line: int
-) -> None:
-    """A short last row without a line end: cut off (dropped) or short (padded)."""
-    values = [field.value for field in row.fields if field.value.strip()]
-    drop = (
-        f"line {line}: the last row is cut off and dropped",
-        [
-            _Change(
-                Edit(
-                    row.start,
-                    row.end,
-                    "",
-                    "csv-truncated-row",
-                    f"the file ends inside a row ({row.width} of {width} fields, no line end): "
-                    f"the row is dropped with its values {_shown(values)}",
-                ),
-                TYPE_PICKED,
-            )
-        ],
+def _truncated(plan: _Plan, row: Row, width: int, line: int) -> None:
+    """A short last row without a line end: a cut-off file, refused (dropping the row
+    would lose its values, padding it would invent the missing ones)."""
+    raise CsvRefusal(
+        f"the file ends inside the row on line {line} ({row.width} of {width} fields, "
+        "no line end): it looks cut off",
+        "get the whole file, or remove the incomplete last row by hand",
+        row.start,
     )
-    padded_cells = [f.value for f in row.fields] + [""] * (width - row.width)
-    if evidence and not _fits(padded_cells, kinds):
-        _choose(plan, row.start, "the file ends inside a row", [drop])
-        return
-    pad = (
-        f"line {line}: the last row is short and padded with empty cells",
-        [
-            _Change(
-                Edit(
-                    row.content_end,
-                    row.content_end,
-                    plan.dialect.delimiter * (width - row.width),
-                    "csv-short-row",
-                    f"the last row has {row.width} of {width} fields: "
-                    f"{width - row.width} empty cell(s) added at its end",
-                ),
-                PADDED,
-            )
-        ],
-    )
-    _choose(plan, row.start, "the last row is short and has no line end", [drop, pad])
 
 
 # --- the entry points -----------------------------------------------------------------------
@@ -1414,18 +1326,44 @@ def _repair_or_refuse(text: str, options: Options) -> RuleOutcome:
         ) from None
 
 
+def _refuse_unsniffed(text: str, delimiter: str, options: Options, start: int) -> None:
+    """Columns split by a delimiter the reader never sniffs: the option to pass is named
+    only when the file reads with it (a hint that leads to another error helps no one)."""
+    problem = _strict_problem(text, delimiter, options)
+    if problem is None:
+        raise CsvRefusal(
+            f"the columns are separated by {delimiter!r}, which is not sniffed",
+            f"pass --delimiter '{delimiter}' (API: delimiter={delimiter!r})",
+            start,
+        )
+    raise CsvRefusal(
+        f"the columns seem to be separated by {delimiter!r} (which is not sniffed), but the "
+        f"file does not read with it either: {problem}",
+        "fix the table by hand, then pass the delimiter it uses with --delimiter",
+        start,
+    )
+
+
+def _strict_problem(text: str, delimiter: str, options: Options) -> str | None:
+    """Why the strict reader refuses the text with this delimiter (None: it reads it)."""
+    from dataclasses import replace
+
+    from structconv.formats.csv import loads
+
+    try:
+        loads(text, replace(options, delimiter=delimiter, repair="off"))
+    except ParseError as error:
+        return f"{error.message} (line {error.line})"
+    return None
+
+
 def _repair(text: str, options: Options) -> RuleOutcome:
     start, sep_delimiter = _sep_line(text)
     dialect = detect_dialect(text, options.delimiter or sep_delimiter)
     if dialect is None:
         return None
     if options.delimiter is None and dialect.delimiter not in STANDARD_DELIMITERS:
-        shown = dialect.delimiter
-        raise CsvRefusal(
-            f"the columns are separated by {shown!r}, which is not sniffed",
-            f"pass --delimiter '{shown}' (API: delimiter={shown!r})",
-            start,
-        )
+        _refuse_unsniffed(text, dialect.delimiter, options, start)
     plan = _Plan(text, dialect)
     if sep_delimiter is not None:
         plan.change(
@@ -1449,7 +1387,10 @@ def _repair(text: str, options: Options) -> RuleOutcome:
     names = [field.value for field in header.fields[:width]]
     if any(_filled(row) for row in rows[:header_index]):
         regular = [[f.value for f in rows[i].fields] for i in body if rows[i].width == width]
-        if _looks_like_data(names, _column_kinds(regular[:REVIEW_ROWS], width)):
+        # (the row right below may be a second header row, which may repeat a name)
+        if _looks_like_data(names, _column_kinds(regular[:REVIEW_ROWS], width)) or _repeats_below(
+            names, regular[1:REVIEW_ROWS]
+        ):
             raise CsvRefusal(
                 "the first row of the table looks like data, not a header; the lines above it "
                 "do not name its columns either",
@@ -1583,6 +1524,7 @@ def _unsniffed_delimiter(text: str, options: Options, name: Any) -> None:
         len(rows) > EVIDENCE_ROWS
         and len({row.width for row in rows}) == 1
         and all(is_label(name) for name in names)
+        and _strict_problem(text, dialect.delimiter, options) is None
     ):
         raise ParseError(
             f"every line splits into {rows[0].width} columns on {dialect.delimiter!r}, which "

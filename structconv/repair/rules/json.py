@@ -12,6 +12,7 @@ Rules (Fix.rule), with what each refuses to do:
   (an empty slot is never read as null); `[,]` and `{,}`, which hold nothing else, are refused.
 - quotes: 'single', `backtick`, “typographic” quotes and Python's u'' prefix become
   double quotes, with the inner quotes escaped; a backtick string with `${` is refused.
+  A key that lost its opening quote (`name": 1`) gets it back.
 - escape: in strings, `\\'` becomes `'`, Python's `\\xHH`/`\\UHHHHHHHH` become JSON escapes,
   and an unknown escape such as `\\d` or `C:\\Users` keeps its backslash as a character.
   When such a string also holds `\\n`, `\\t`, `\\b`, `\\f` or `\\r` (`C:\\Users\\new`), reading
@@ -34,7 +35,9 @@ Rules (Fix.rule), with what each refuses to do:
 - unterminated-string: a string whose line ends before its closing quote gets one at
   the end of its text; when that text ends in `,`, `]` or `}` the closing quote may
   belong before them, and both readings are offered (an ambiguity).
-- unclosed: input that ends inside objects/arrays (truncated model output) is closed.
+- unclosed: input that ends inside objects/arrays (truncated model output) is closed;
+  not when a closer that starts a line is indented otherwise than its opener's line
+  (pretty-printed JSON that lost a closer in the middle: not cut off, refused).
   A dangling key, a key without its value, a half-written literal or number, or a
   container with no complete member is dropped, never completed; a string cut off is
   closed with the text it has. Nothing complete at all is refused.
@@ -43,6 +46,9 @@ Rules (Fix.rule), with what each refuses to do:
   least one member: the readings (close both, replace it, drop it) are all tried; when
   they give different data the input is ambiguous.
 - extra-closer: surplus `}`/`]` after the top-level object or array are removed.
+- missing-opener: a `]` or `}` inside a container of the other kind may also close a
+  value whose opener was lost (`{"a": [0] ]}`: `[[0]]`); that reading is offered beside
+  the others (the stray dropped, the closer replaced) wherever they give other data.
 - fence, prose: a Markdown code fence (```json) and the prose before and after the
   JSON are removed; two JSON code blocks are ambiguous. Prose that holds `{` or a
   JSON-looking `[` is never dropped.
@@ -74,8 +80,8 @@ from structconv.neutral import iter_nodes
 from structconv.options import Options
 from structconv.repair.edits import Edit, LineIndex, apply_edits
 from structconv.repair.rules import Patched, RuleOutcome
+from structconv.repair.spelling import unescape_backslashes
 from structconv.result import Ambiguity, Candidate
-from structconv.validate import unescape_backslashes
 
 # Confidence per kind of change (Patched.confidence is the minimum over the changes made).
 COSMETIC = 0.99  # comments, odd whitespace, trailing commas, fences
@@ -188,6 +194,7 @@ class _Frame:
     empty_slots: int = 0
     items: list[tuple[int, int]] = field(default_factory=list)
     commas: list[int] = field(default_factory=list)
+    value_starts: list[int] = field(default_factory=list)  # where each member's value begins
 
 
 _Place = tuple[int, str]  # where a choice between readings is made: offset, what
@@ -296,6 +303,22 @@ class _Lexer:
         elif character in _ODD_SPACE:
             self._odd_space(position)
             position += 1
+        elif (
+            character == '"'
+            and text[position - 1 : position] == '"'
+            and self._closes_a_key(position)
+        ):
+            self.changes.append(
+                _Change(
+                    position,
+                    position + 1,
+                    "",
+                    "quotes",
+                    "a doubled quote after a key removed",
+                    QUOTING,
+                )
+            )
+            position += 1
         elif character in _QUOTES and not (character == "'" and self._after_word(position)):
             position = self._string(position, 0)
         elif (
@@ -312,7 +335,21 @@ class _Lexer:
             position = stop
         else:
             match = _WORD.match(text, position, end)
-            if match is not None:
+            if match is not None and self._closes_a_key(match.end()):
+                self.changes.append(
+                    _Change(
+                        position,
+                        position,
+                        '"',
+                        "quotes",
+                        f"the key {match.group()!r} missing its opening quote: added",
+                        UNTERMINATED,
+                    )
+                )
+                stop = match.end() + 1
+                self.tokens.append(_Token("string", position, stop, f'"{match.group()}"'))
+                position = stop
+            elif match is not None:
                 self.tokens.append(_Token("word", position, match.end(), match.group()))
                 position = match.end()
             else:
@@ -320,6 +357,15 @@ class _Lexer:
                 position += 1
         self.position = position
         return True
+
+    def _closes_a_key(self, position: int) -> bool:
+        """`name": ...`: a quote right after a word and before a colon closes a key whose
+        opening quote is missing (not a string that opens there)."""
+        if self.text[position : position + 1] != '"':
+            return False
+        after = _SPACE.match(self.text, position + 1, self.end)
+        following = after.end() if after else position + 1
+        return self.text[following : following + 1] == ":"
 
     def _after_word(self, position: int) -> bool:
         return position > 0 and (
@@ -411,6 +457,27 @@ class _Lexer:
         """A string with no closing quote: it ends at `stop`, or, when its text ends in
         `,`, `]` or `}`, maybe before them (both readings are offered)."""
         content = self.text[quote + 1 : stop]
+        other = {"'": '"', '"': "'"}.get(self.text[quote], "")
+        if other and content.endswith(other) and other not in content[:-1] and self.choices:
+            line = self.text.count("\n", 0, start) + 1
+            readings = [
+                f"the string on line {line} closes with {other} ({_shorten(content[:-1])!r})",
+                f"the string on line {line} holds {_shorten(content)!r}",
+            ]
+            if self.choices.choose("string close", quote, readings) == 0:
+                self.changes.append(
+                    _Change(
+                        stop - 1,
+                        stop,
+                        "",
+                        "quotes",
+                        f"the string on line {line} closed with {other}: that quote removed "
+                        "and the string closed",
+                        UNTERMINATED,
+                    )
+                )
+                self._add_string(start, stop - 1, prefix, closed=False, at_eof=False)
+                return stop
         suffix = re.search(r"[\s,\]}]+$", content)
         if suffix is not None and self.choices is not None:
             kept = content[: suffix.start()]
@@ -449,6 +516,34 @@ class _Lexer:
                 multiline=multiline,
             )
         )
+
+
+def _indent_at(text: str, offset: int) -> int:
+    """The indentation of the line that holds `offset`."""
+    line_start = text.rfind("\n", 0, offset) + 1
+    line = text[line_start:offset]
+    return len(line) - len(line.lstrip(" \t"))
+
+
+def _misaligned_closer(text: str, start: int, end: int) -> int | None:
+    """The line of the first closer that starts a line indented otherwise than the line
+    of the opener it closes (pretty-printed JSON that lost a closer in the middle, not
+    at its end); None when every such closer lines up, or none starts a line."""
+    openers: list[int] = []  # the indentation of each open container's line
+    for token in _Lexer(text, start, end, None).run().tokens:
+        if token.kind != "punct" or token.text not in "{}[]":
+            continue
+        line_start = text.rfind("\n", 0, token.start) + 1
+        indent = _indent_at(text, token.start)
+        if token.text in "{[":
+            openers.append(indent)
+            continue
+        if not openers:
+            continue
+        expected = openers.pop()
+        if text[line_start : token.start].strip(" \t") == "" and indent != expected:
+            return text.count("\n", 0, token.start) + 1
+    return None
 
 
 # --------------------------------------------------------------------------- strings
@@ -980,6 +1075,7 @@ class Reading:
                 raise _Truncated()
             if value.kind == "punct" and value.text in ",}]":
                 raise _Refused(f"the key {_shorten(key.text)} has no value")
+            frame.value_starts.append(value.start)
             self.value(depth + 1)
             self.completed(frame, key.start)
             comma, self.handed_comma = self.handed_comma, None
@@ -1096,11 +1192,29 @@ class Reading:
         if any(outer.kind == opened_by for outer in self.frames[:-1]):
             readings["insert"] = f"{due!r} missing before {where}"
         readings["drop"] = f"{where} dropped as a stray"
+        last_value = (frame.value_starts or [start for start, _ in frame.items])[-1:]
+        if last_value:
+            readings["open"] = f"{opened_by!r} missing before the value {where} closes"
         kinds = list(readings)
         reading = kinds[self.choices.choose("closer", token.start, list(readings.values()))]
+        closes = {"replace": frame, "insert": self.frames[-2] if len(self.frames) > 1 else None}
+        if reading in closes and not self.lines_up(token, closes[reading]):
+            raise _Refused(f"{where} is not indented as the container it would close")
         if reading == "drop":
             self.change(
                 token.start, token.end, "", "extra-closer", f"stray {token.text!r} removed", GUESS
+            )
+            self.take()
+            return False
+        if reading == "open":
+            # The closer is right, its opener is missing: the last value is what it closes.
+            self.change(
+                last_value[0],
+                last_value[0],
+                opened_by,
+                "missing-opener",
+                f"{opened_by!r} missing before the value that {where} closes: added",
+                GUESS,
             )
             self.take()
             return False
@@ -1130,6 +1244,18 @@ class Reading:
         self.close(frame, token.end)
         return True
 
+    def lines_up(self, closer: _Token, frame: _Frame | None) -> bool:
+        """Whether a closer that starts its line is indented as the line of the opener it
+        would close (pretty-printed JSON says where a container ends); True when the
+        closer does not start its line."""
+        if frame is None:
+            return True
+        text = self.text
+        line_start = text.rfind("\n", 0, closer.start) + 1
+        if text[line_start : closer.start].strip(" \t"):
+            return True
+        return _indent_at(text, closer.start) == _indent_at(text, frame.start)
+
     # -- the end of the input inside a value
 
     def close_truncated(self, content_end: int) -> int:
@@ -1141,6 +1267,12 @@ class Reading:
             keep -= 1
         if keep < 0:
             raise _Refused("the input ends before anything is complete")
+        misaligned = _misaligned_closer(self.text, frames[0].start, content_end)
+        if misaligned is not None:
+            raise _Refused(
+                f"a closing bracket is missing before line {misaligned}: the input does not "
+                "look cut off (its indentation shows a container ending earlier)"
+            )
         cut = frames[keep].complete_end
         assert cut is not None
         self.changes = [

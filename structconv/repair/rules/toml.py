@@ -15,7 +15,8 @@ Rules, and what each refuses to do:
 - key_with_spaces: `first name = "Ada"` quotes the key (0.9); only plain words.
 - table_name_spaces: `[My Section]` becomes `["My Section"]` (0.9).
 - table_header_bracket: a header missing its closing `]` (or `]]`) gets it, when the
-  rest of the line is empty or a comment (0.95).
+  rest of the line is empty or a comment (0.95); `[[name]` is a choice between an array
+  of tables (`]` lost) and a table (`[` doubled).
 - inline_table_trailing_comma: `{a = 1, }` loses the comma (0.99).
 - inline_table_lines: an inline table spread over several lines (TOML 1.1) is joined
   into one line, comments inside it removed (0.95).
@@ -39,8 +40,17 @@ Rules, and what each refuses to do:
   in both by sub-tables or dotted keys, an array of tables, or a table first made by
   dotted keys.
 
-Left alone (the original ParseError stands): duplicate keys, unterminated strings,
-YAML block structure, values spread over lines, anything a rule above does not name.
+- unterminated_string: a one-line string missing its closing quote is closed at the end
+  of its line (0.85); when its text holds ` #` (a comment, or text?) or ends in `,` `]`
+  `}` inside an array or inline table (before them, or holding them?), or with the
+  other quote at its end (`'text"`: closed with the wrong quote?), the readings are
+  offered together (0.75). Refused: a string the file stops in mid-line (cut off: its text
+  may go on).
+- unclosed_array: an array missing its `]`, followed by a statement or a table header,
+  is closed after its last item (0.85).
+
+Left alone (the original ParseError stands): duplicate keys, YAML block structure,
+values spread over lines, anything a rule above does not name.
 """
 
 from __future__ import annotations
@@ -56,8 +66,8 @@ from structconv.errors import ParseError
 from structconv.options import Options
 from structconv.repair.edits import EditSession, LineIndex
 from structconv.repair.rules import Patched, RuleOutcome
+from structconv.repair.spelling import VERSION, unescape_backslashes
 from structconv.result import Ambiguity, Candidate
-from structconv.validate import unescape_backslashes
 
 _KEYWORDS = frozenset(
     {"true", "false", "null", "True", "False", "None", "undefined", "NaN", "Infinity", "nil"}
@@ -124,8 +134,6 @@ _CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
 # dotted version.
 _NUMBER_START = re.compile(r"[+\-_.\d]|Infinity\b|NaN\b")
 _KEY_THEN_EQUALS = re.compile(r"[ \t]*[A-Za-z0-9_.-]*[ \t]*=")
-# A dotted version (1.2.3, 1.2.3-rc.1): text in every reading (repair/guesses.py too).
-VERSION = re.compile(r"\d+(?:\.\d+){2,}(?:[-+][0-9A-Za-z.+-]*[0-9A-Za-z])?")
 _KEYWORD_THEN_WORDS = re.compile(r"(?:true|false)[ \t]+\S.*")
 _BOOLEAN_SPELLINGS = {
     **dict.fromkeys(("True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON"), "true"),
@@ -178,11 +186,11 @@ class _Fork:
 _Rule = Callable[[str, ParseError, int], list[_Reading] | None]
 
 
-def _read(text: str) -> tuple[Any, ParseError | None]:
+def _read(text: str, version: str) -> tuple[Any, ParseError | None]:
     from structconv.formats import toml as toml_format
 
     try:
-        return toml_format.loads(text, Options()), None
+        return toml_format.loads(text, Options(toml_version=version)), None
     except ParseError as error:
         return None, error
 
@@ -375,16 +383,41 @@ def _table_header_bracket(text: str, error: ParseError, offset: int) -> list[_Re
     if not _parses(f"{opening}{text[body_start:body_end]}{wanted}"):
         return None
     end = body_end + len(closing)
-    return _one(
-        _Change(
-            end,
-            end,
-            missing,
-            "table_header_bracket",
-            f"table header missing its closing {wanted!r}: closed",
+    closed = _Reading(
+        f"the header is {opening}{text[body_start:body_end].strip()}{wanted}",
+        (
+            _Change(
+                end,
+                end,
+                missing,
+                "table_header_bracket",
+                f"table header missing its closing {wanted!r}: closed",
+            ),
         ),
         0.95,
+        choice=f"header {body_start}",
+        question="a table or an array of tables",
     )
+    if opening != "[[" or closing != "]":
+        return [closed]
+    # `[[name]`: one `]` lost, or one `[` too many? A table and an array of tables differ.
+    opener_at = body_start - len(opening)
+    single = _Reading(
+        f"the header is [{text[body_start:body_end].strip()}]",
+        (
+            _Change(
+                opener_at,
+                opener_at + 1,
+                "",
+                "table_header_bracket",
+                "table header with one '[' too many: the extra '[' removed",
+            ),
+        ),
+        0.9,
+        choice=f"header {body_start}",
+        question="a table or an array of tables",
+    )
+    return [closed, single]
 
 
 def _open_brackets(line: str, brackets: str = "{}", depth: int = 0) -> int:
@@ -700,6 +733,198 @@ def _after_value(text: str, error: ParseError, offset: int) -> list[_Reading] | 
     return None
 
 
+def _unterminated_string(text: str, error: ParseError, offset: int) -> list[_Reading] | None:
+    """A one-line string whose closing quote is missing: closed at the end of its line.
+    When its text holds ` #` (a comment, or part of the text?) or ends in `,` `]` `}`
+    inside an array or inline table (before them, or holding them?), both readings are
+    offered. A string the file ends in (a cut-off file) is left alone."""
+    if error.message not in _OPEN_STRING_ERRORS:
+        return None
+    found = _open_string_before(text, offset)
+    if found is None:
+        return None
+    quote_at, line_end = found
+    quote = text[quote_at]
+    body_end = line_end
+    while body_end > quote_at + 1 and text[body_end - 1] in " \t":
+        body_end -= 1
+    if line_end == len(text):
+        return None  # the file stops inside the string, mid-line: its text may be cut off
+    body = text[quote_at + 1 : body_end]
+    if not body.strip() or body.endswith("\\") or _has_control(body.replace("\t", " ")):
+        return None
+    line = text.count("\n", 0, quote_at) + 1
+    ends = [body_end]
+    comment = re.search(r"[ \t]#", body)
+    if comment is not None and body[: comment.start()].strip():
+        ends.insert(0, quote_at + 1 + comment.start())
+    inside = _open_brackets(text[text.rfind("\n", 0, quote_at) + 1 : quote_at], "[]{}") > 0
+    trailing = re.search(r"[ \t]*[,\]}][ \t,\]}]*$", body) if inside else None
+    if trailing is not None and body[: trailing.start()].strip():
+        ends.insert(0, quote_at + 1 + trailing.start())
+    if inside:  # `["a, 0]`, `[["a], [0]]`: it may end before a comma or a closing bracket
+        for mark in list(re.finditer(r"[ \t]*[,\]}]", body))[:4]:
+            if body[: mark.start()].strip():
+                ends.insert(0, quote_at + 1 + mark.start())
+        ends = sorted(set(ends))
+    readings = []
+    other = "'" if quote == '"' else '"'
+    closers = [end for end in ends]
+    other_close = re.search(re.escape(other) + r"[ \t]*(?:[,\]}#]|$)", body)
+    if other_close is not None:
+        closers.insert(0, quote_at + 1 + other_close.start() + 1)
+    for end in dict.fromkeys(closers):
+        inner = text[quote_at + 1 : end].rstrip(" \t")
+        if not (inner.endswith(other) and inner[:-1].strip() and other not in inner[:-1]):
+            continue
+        # `'text"`: the string was closed with the other quote
+        wrong = quote_at + len(inner)
+        readings.append(
+            _Reading(
+                f"the string on line {line} holds {inner[:-1]!r} (closed with {other})",
+                (
+                    _Change(
+                        wrong,
+                        wrong + 1,
+                        quote,
+                        "unterminated_string",
+                        f"string on line {line} closed with {other} instead of {quote}: "
+                        f"{quote} written",
+                    ),
+                ),
+                0.75,
+                choice=f"string end {quote_at}",
+                question=f"where the string on line {line} ends",
+            )
+        )
+        break
+    for end in dict.fromkeys(ends):
+        shown = text[quote_at + 1 : end]
+        readings.append(
+            _Reading(
+                f"the string on line {line} holds {shown!r}",
+                (
+                    _Change(
+                        end,
+                        end,
+                        quote,
+                        "unterminated_string",
+                        f"string on line {line} missing its closing {quote}: closed after {shown!r}",
+                    ),
+                ),
+                0.85 if len(ends) == 1 and not readings else 0.75,
+                choice=f"string end {quote_at}",
+                question=f"where the string on line {line} ends",
+            )
+        )
+    return readings
+
+
+_OPEN_STRING_ERRORS = frozenset(
+    {"Illegal character '\\n'", "Illegal character '\\r'", "Unterminated string", 'Expected "\'"'}
+)
+
+
+def _open_string_before(text: str, offset: int) -> tuple[int, int] | None:
+    """The opening quote of the first one-line string left open on a line at or before
+    `offset`, and the end of its line (multi-line strings and comments skipped)."""
+    position = 0
+    limit = min(len(text), text.find("\n", offset) if text.find("\n", offset) != -1 else len(text))
+    while position <= limit and position < len(text):
+        character = text[position]
+        if text.startswith(('"""', "'''"), position):
+            close = text.find(text[position : position + 3], position + 3)
+            if close == -1:
+                return None
+            position = close + 3
+        elif character == "#":
+            newline = text.find("\n", position)
+            position = len(text) if newline == -1 else newline
+        elif character in "\"'":
+            line_end = text.find("\n", position)
+            line_end = len(text) if line_end == -1 else line_end
+            if line_end > position and text[line_end - 1] == "\r":
+                line_end -= 1
+            index = position + 1
+            while index < line_end:
+                if character == '"' and text[index] == "\\":
+                    index += 2
+                    continue
+                if text[index] == character:
+                    break
+                index += 1
+            if index >= line_end:
+                return position, line_end
+            position = index + 1
+        else:
+            position += 1
+    return None
+
+
+_HEADER_LINE = re.compile(r"[ \t]*\[\[?[ \t]*[A-Za-z0-9_\-\"'. \t]+\]\]?[ \t]*(?:#.*)?")
+_ARRAY_START = re.compile(f"[ \\t]*({_KEY})[ \\t]*=[ \\t]*\\[")
+
+
+def _unclosed_array(text: str, error: ParseError, offset: int) -> list[_Reading] | None:
+    """An array whose `]` is missing, followed by a statement or a table header: closed
+    after its last item (on that item's line, before a comment)."""
+    if error.message not in ("Unclosed array", "Invalid value", "Invalid statement"):
+        return None
+    lines = [(start, start + len(text[start:end].rstrip("\r\n"))) for start, end in _lines(text)]
+    error_line = min(error.line, len(lines)) - 1
+    if error.line <= len(lines):
+        start, end = lines[error_line]
+        if not (_STATEMENT.fullmatch(text, start, end) or _HEADER_LINE.fullmatch(text, start, end)):
+            return None  # the complaint is inside the array, not at what follows it
+    for number in range(error_line - 1, -1, -1):
+        start, end = lines[number]
+        match = _ARRAY_START.match(text, start, end)
+        if match is None:
+            if _STATEMENT.fullmatch(text, start, end) or _HEADER_LINE.fullmatch(text, start, end):
+                return None  # another statement in between: not this rule's case
+            continue
+        depth = 0
+        for line_number in range(number, error_line):
+            line_start, line_end = lines[line_number]
+            chunk = text[line_start:line_end]
+            if line_number == number:
+                chunk = text[match.end() - 1 : line_end]
+            depth = _open_brackets(chunk[: _comment_start(chunk)], "[]{}", depth)
+        if depth != 1:
+            return None
+        last = _last_item_end(text, lines, number, error_line, match.end())
+        if last is None:
+            return None
+        key = match.group(1).strip()
+        return _one(
+            _Change(
+                last,
+                last,
+                "]",
+                "unclosed_array",
+                f"array {key!r} (line {number + 1}) missing its closing ']': closed after "
+                "its last item",
+            ),
+            0.85,
+        )
+    return None
+
+
+def _last_item_end(
+    text: str, lines: list[tuple[int, int]], first: int, stop: int, after_bracket: int
+) -> int | None:
+    """The offset after the array's last item (comments and blank lines skipped)."""
+    for number in range(stop - 1, first - 1, -1):
+        start, end = lines[number]
+        if number == first:
+            start = after_bracket
+        line = text[start:end]
+        content = line[: _comment_start(line)].rstrip(" \t")
+        if content.strip():
+            return start + len(content)
+    return None
+
+
 _VALID_SIMPLE_ESCAPES = frozenset('btnfr"\\')
 _ESCAPE_ERRORS = (
     "Unescaped '\\' in a string",
@@ -991,8 +1216,10 @@ _RULES: tuple[_Rule, ...] = (
     _table_header_bracket,
     _inline_table_trailing_comma,
     _inline_table_lines,
+    _unclosed_array,
     _bare_string,
     _after_value,
+    _unterminated_string,
     _windows_path,
     _duplicate_table,
 )
@@ -1031,7 +1258,7 @@ def repair(text: str, error: ParseError, options: Options) -> RuleOutcome:
         branch = pending.pop()
         while passes < _MAX_PASSES:
             passes += 1
-            data, problem = _read(branch.session.text)
+            data, problem = _read(branch.session.text, options.toml_version)
             if problem is None:
                 if branch.session.changed:
                     finished.append((branch, data))

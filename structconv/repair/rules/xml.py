@@ -36,7 +36,9 @@ Rules, and what each refuses to do:
   different data: an Ambiguity (one choice per element name, not per element). So does
   an open element whose text ends its line and is followed by elements (`<name>Ada` then
   `<born>` below): a forgotten end tag after the value, or mixed content.
-- stray_end_tag: an end tag that closes nothing open is removed (0.7).
+- stray_end_tag: an end tag that closes nothing open is removed (0.7). Refused when
+  the text before it holds `name>` (a start tag that lost its `<`: removing the end
+  tag would turn the element into text).
   overlapping_tags: `<b><i>x</b></i>` (only whitespace between the end tags) is the end
   tags in the wrong order (0.85); with text between (`<b>1<i>2</b>3</i>`), where the
   third piece belongs is unclear: an Ambiguity.
@@ -845,6 +847,14 @@ class _Walk:
                 )
                 if choice == 1:
                     return self.reopen(early, token)
+        lost_bracket = re.compile(rf"(?:^|[\s>]){re.escape(token.name)}(?:\s[^<>]*)?>")
+        if any(
+            piece.kind == "text" and lost_bracket.search(self.text, piece.start, piece.end)
+            for piece in self.tokens[: self.position[id(token)]]
+        ):
+            # `name>text</name>`: the start tag lost its `<`; dropping the end tag would
+            # turn the element into text.
+            raise _Unrepairable(f"<{token.name}> seems to have lost its '<'")
         self.change(
             token.start,
             token.end,
@@ -972,21 +982,48 @@ class _Walk:
                 confidence, why = 0.8, "never closed"
             else:
                 confidence, why = 0.85, "never closed"
-            self.change(
-                close_at,
-                close_at,
-                f"</{element.name}>",
-                "truncated" if at_end else "unclosed_element",
-                f"<{element.name}> (line {line}): {why}; closed here",
-                confidence,
-            )
             end = close_at
+            lost = self.end_tag_without_bracket(element, close_at)
+            if lost is not None:
+                # `<name>text/name>`: the end tag lost its `<`; it is given back, not
+                # kept as text of the element.
+                self.change(
+                    lost,
+                    lost,
+                    "<",
+                    "unclosed_element",
+                    f"<{element.name}> (line {line}): its end tag lost its '<': given back",
+                    0.9,
+                )
+                end = at
+            else:
+                self.change(
+                    close_at,
+                    close_at,
+                    f"</{element.name}>",
+                    "truncated" if at_end else "unclosed_element",
+                    f"<{element.name}> (line {line}): {why}; closed here",
+                    confidence,
+                )
         if parent is not None:
             parent.items.append(_Item(element.token.start, end, element.name))
             parent.items.extend(moved)
         else:
             self.roots.append((element.token.start, end))
             self.root_open = False
+
+    def end_tag_without_bracket(self, element: _Open, close_at: int) -> int | None:
+        """Where `/name>` ends a piece of the element's text (an end tag that lost its `<`;
+        what follows it was the element's siblings), or None."""
+        mark = f"/{element.name}>"
+        for item in element.items:
+            if item.element:
+                continue
+            end = close_at if item is element.items[-1] else item.end
+            text = self.text[item.start : max(end, item.end)].rstrip(_SPACE)
+            if text.endswith(mark) and not text.endswith("<" + mark):
+                return item.start + len(text) - len(mark)
+        return None
 
     # -------------------------------------------------- the end of the text
 

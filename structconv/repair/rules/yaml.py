@@ -24,6 +24,9 @@ tab-indentation
 tab-separator
     `key:<TAB>value`: the YAML 1.2 reader used here wants a space after the colon; the
     tab becomes one space (cosmetic).
+colon-space
+    `key:"value"`, `key:[a, b]`, `key:value` on a line of a block mapping: YAML needs a
+    space after a key's colon; it is added (0.9), on every such line at once.
 duplicate-key
     A key repeated in one mapping: the earlier entry (its whole block) is removed with a
     Fix covering it, and the later one wins. Equal values: cosmetic (0.99); different
@@ -46,6 +49,11 @@ quote-value
     `name: @scope/pkg` (a reserved first character). The value is quoted as written.
     When it holds ` #`, "the rest is a comment" and "the ` #` is part of the value" are
     two readings. A valid reading (`note: see #5` is "see" and a comment) never gets here.
+missing-colon
+    A `key value` line (a plain scalar of two words or more, the first a name) followed,
+    at its indentation, by a line the reader refuses, or a lone `key` followed by more
+    indented lines: the colon lost after the key is a reading offered beside
+    stray-indent's (0.7).
 stray-indent
     A line (with the lines it carries) indented to no open level: moved to the nearest
     open level below, the nearest above, and (after `key:` with no value) under that
@@ -78,14 +86,17 @@ from structconv import formats
 from structconv.errors import ParseError
 from structconv.neutral import iter_nodes
 from structconv.options import Options
+from structconv.repair import provenance
 from structconv.repair.edits import EditSession, LineIndex
 from structconv.repair.rules import Patched, RuleOutcome
+from structconv.repair.spelling import unescape_backslashes
 from structconv.repair.windows import yaml_top_key
 from structconv.result import Ambiguity, Candidate, Fix
-from structconv.validate import check_provenance, unescape_backslashes
 
 TAB_INDENTATION = "tab-indentation"
 TAB_SEPARATOR = "tab-separator"
+COLON_SPACE = "colon-space"
+MISSING_COLON = "missing-colon"
 DUPLICATE_KEY = "duplicate-key"
 UNESCAPED_QUOTE = "unescaped-quote"
 UNCLOSED_QUOTE = "unclosed-quote"
@@ -97,6 +108,7 @@ COSMETIC = 0.99
 NEAR_CERTAIN = 0.9
 CLOSED = 0.8
 DIFFERING_DUPLICATE = 0.7
+DIFFERING_MARK = "wins"  # in the message of a duplicate removed with another value
 STRAY = 0.7
 
 _MAX_PASSES = 200
@@ -552,6 +564,11 @@ def repair(text: str, error: ParseError, options: Options) -> RuleOutcome:
         # A tab width under which the file still needs an indentation guess is not a
         # reading of it when another width fits as it stands.
         done = [entry for entry in done if not entry[0].strained]
+    # A key the indentation guess itself repeated, with another value: dropping the
+    # earlier value then is a loss the guess caused, not a duplicate the file has.
+    done = [entry for entry in done if not _guess_drops_a_value(entry[1].fixes())]
+    if not done:
+        return None
     groups: list[list[tuple[_Reading, EditSession, Any]]] = []
     for entry in done:
         for group in groups:
@@ -570,7 +587,7 @@ def repair(text: str, error: ParseError, options: Options) -> RuleOutcome:
     for group in groups:
         for reading, session, data in group:
             fixes = session.fixes()
-            if check_provenance(text, data, fixes, "yaml", input_values) is None:
+            if provenance.check(text, data, fixes, "yaml", search.options) is None:
                 kept.append((reading, session, fixes))
                 break
     if not kept:
@@ -633,6 +650,7 @@ def _propose(text: str, error: ParseError) -> _Proposal | None:
     for rule in (
         _tab_indentation,
         _tab_separator,
+        _colon_space,
         _duplicate_key,
         _unescaped_quote,
         _unclosed_quote,
@@ -642,8 +660,53 @@ def _propose(text: str, error: ParseError) -> _Proposal | None:
     ):
         proposal = rule(text, scan, error, offset)
         if proposal is not None:
+            if rule is _stray_indent:
+                return _or_missing_colon(text, scan, offset, proposal)
             return proposal
     return None
+
+
+_KEY_AND_VALUE_WITHOUT_COLON = re.compile(r"((?:- +)*)([A-Za-z_][\w.-]*)( +)[^\s:#][^:#]*")
+_KEY_ALONE = re.compile(r"((?:- +)*)([A-Za-z_][\w.-]*)")
+
+
+def _or_missing_colon(text: str, scan: _Scan, offset: int | None, proposal: _Proposal) -> _Proposal:
+    """A line that reads as a stray indentation may as well follow a `key value` line
+    that lost its colon (`b 1` above `c: 2`): that reading is offered beside it."""
+    if offset is None:
+        return proposal
+    line = scan.line_at(offset)
+    previous = next(
+        (
+            scan.lines[number]
+            for number in range(line.index - 1, -1, -1)
+            if scan.lines[number].kind != "blank"
+        ),
+        None,
+    )
+    if previous is None or previous.kind != "content" or previous.lead > line.lead:
+        return proposal
+    end = previous.comment if previous.comment is not None else previous.end
+    content = text[previous.content_start : end].rstrip()
+    if previous.lead == line.lead:  # `b 1` above `c: 2`: `b: 1`
+        match = _KEY_AND_VALUE_WITHOUT_COLON.fullmatch(content)
+    else:  # `b` above more indented lines: `b:` holding them
+        match = _KEY_ALONE.fullmatch(content)
+    if match is None:
+        return proposal
+    colon = previous.content_start + match.end(2)
+    missing = _Alternative(
+        ((colon, colon, ":", f"'{match.group(2)}' lost the colon after it: added"),),
+        MISSING_COLON,
+        STRAY,
+        f"line {previous.number} is '{match.group(2)}: ...' without its colon",
+    )
+    return _Proposal(
+        proposal.alternatives + (missing,),
+        proposal.question or f"line {line.number}: an indentation slip, or a lost colon above",
+        proposal.line,
+        proposal.column,
+    )
 
 
 def _error_offset(text: str, error: ParseError) -> int | None:
@@ -777,6 +840,47 @@ def _tab_separator(
     )
 
 
+_KEY_WITHOUT_SPACE = re.compile(r"((?:- +)*)([A-Za-z_][\w.-]*):(?=[\"'\[{])")
+# `key:value` with a plain value: only on the line the reader refuses, never in a list
+# item (`- redis-data:/data` is one plain scalar, as compose writes volumes).
+_PLAIN_KEY_WITHOUT_SPACE = re.compile(r"([A-Za-z_][\w.-]*):(?=[^\s:#\"'][^:#]*$)")
+
+
+def _colon_space(text: str, scan: _Scan, error: ParseError, offset: int | None) -> _Proposal | None:
+    """`key:"value"` or `key:value` in a block mapping: the space after the colon (which
+    YAML needs to see a key) is added, on every such line at once."""
+    if offset is None:
+        return None
+    edits = []
+    refused = scan.line_at(offset)
+    while refused.index > 0 and refused.kind != "content":
+        refused = scan.lines[refused.index - 1]  # the reader stopped past the line's end
+    for line in scan.lines:
+        if line.kind != "content":
+            continue
+        end = line.comment if line.comment is not None else line.end
+        content = text[line.content_start : end].rstrip()
+        match = _KEY_WITHOUT_SPACE.match(content)
+        if match is None and line.index == refused.index:
+            match = _PLAIN_KEY_WITHOUT_SPACE.match(content)
+        if match is None:
+            continue
+        colon = line.content_start + match.end()
+        edits.append(
+            (colon, colon, " ", f"a space added after '{match.group(match.lastindex or 0)}:'")
+        )
+    if not edits:
+        return None
+    line = scan.line_at(offset)
+    return _single(
+        _Alternative(
+            tuple(edits), COLON_SPACE, NEAR_CERTAIN, "a space added after the key's colon"
+        ),
+        line.number,
+        1,
+    )
+
+
 def _parts_of_tab_line(text: str, line: _Line) -> tuple[int, int, str, str] | None:
     """The edit turning `key:<TAB>value` into `key: value` on this line, if it has one."""
     end = line.comment if line.comment is not None else line.end
@@ -805,6 +909,16 @@ def _parts_of_tab_line(text: str, line: _Line) -> tuple[int, int, str, str] | No
 
 
 # --- duplicate-key --------------------------------------------------------------------
+
+
+def _guess_drops_a_value(fixes: Sequence[Fix]) -> bool:
+    """Whether an indentation guess and the removal of a duplicate with another value are
+    in one repair (the guess may have made the duplicate)."""
+    rules = {rule for fix in fixes for rule in fix.rule.split("+")}
+    differing = any(
+        DUPLICATE_KEY in fix.rule.split("+") and DIFFERING_MARK in fix.message for fix in fixes
+    )
+    return differing and STRAY_INDENT in rules
 
 
 def _events(text: str) -> list[Any] | None:
@@ -966,7 +1080,7 @@ def _removal(
         return start, end, message, message, COSMETIC
     message = (
         f"duplicate key '{name}': the earlier entry (line {earlier_line}) removed, "
-        f"the later one (line {later_line}) wins"
+        f"the later one (line {later_line}) {DIFFERING_MARK}"
     )
     return start, end, message, message, DIFFERING_DUPLICATE
 
@@ -1083,6 +1197,27 @@ def _unclosed_quote(
             f"the quoted value {_shown(here)!r} ends with line {opening.number}",
         )
     )
+    other = "'" if culprit.char == '"' else '"'
+    stripped = here.rstrip(" \t")
+    if stripped.endswith(other) and stripped[:-1].strip() and other not in stripped[:-1]:
+        # `'text"`: closed with the other quote
+        wrong = culprit.start + 1 + len(stripped) - 1
+        alternatives.append(
+            _Alternative(
+                (
+                    (
+                        wrong,
+                        wrong + 1,
+                        culprit.char,
+                        f"the quote opened at line {opening.number} was closed with {other}: "
+                        f"{culprit.char} written",
+                    ),
+                ),
+                UNCLOSED_QUOTE,
+                CLOSED,
+                f"the quoted value {_shown(stripped[:-1])!r} (closed with {other})",
+            )
+        )
     hash_at = re.search(r"[ \t]#", here)
     if hash_at is not None:
         comment_start = culprit.start + 1 + hash_at.start() + 1

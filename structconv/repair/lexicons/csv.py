@@ -1,0 +1,108 @@
+"""The CSV lexicon: cells in the dialect the repair reads, each in its column.
+
+The first row that holds a value is the header: its names are keys that every record
+uses (so they are matched by name, any number of times); every other cell is a value
+in its column, so a record that puts a cell under another column (cells shifted, a
+short row padded in the middle) does not line up, and an empty cell the text does not
+have ("" padded at a row's end) has no token. A cell reads as its text, or as its
+inferred value when types are inferred (the strict reader's own `infer_cell`). Rows of
+empty cells are formatting.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from structconv.formats.csv_types import infer_cell
+from structconv.options import Options
+from structconv.repair.provenance import Item, Role, Token
+from structconv.repair.rules.csv import Dialect, _sep_line, _tokens, detect_dialect
+
+
+class CsvLexicon:
+    ordered = True
+    removing_rules = frozenset(
+        {
+            "csv-preamble",
+            "csv-footer",
+            "csv-summary-row",
+            "csv-repeated-header",
+            "csv-section-title",
+            "csv-sep-line",
+            "csv-empty-row",
+            "csv-trailing-delimiter",
+        }
+    )
+    truncating_rules = frozenset({"csv-truncated-row"})
+    inserting_rules: frozenset[str] = frozenset()
+    closers: tuple[str, ...] = ()
+
+    def tokens(self, text: str, options: Options) -> list[Token]:
+        start, sep_delimiter = _sep_line(text)
+        delimiter = options.delimiter or sep_delimiter
+        dialect = detect_dialect(text, delimiter) or Dialect(delimiter or ",")
+        tokens: list[Token] = []
+        header = False
+        for row in _tokens(text, dialect, start):
+            if not any(field.value for field in row.fields):
+                tokens.extend(
+                    Token(Role.VALUE, "", field.start, field.end, ("",), optional=True)
+                    for field in row.fields
+                )
+                continue
+            for column, field in enumerate(row.fields):
+                readings: tuple[Any, ...] = (field.value,)
+                if header and options.infer_types:
+                    typed = infer_cell(field.value)
+                    if typed is not field.value:
+                        readings = (typed,)
+                role = Role.VALUE if header else Role.KEY
+                tokens.append(
+                    Token(
+                        role,
+                        field.value,
+                        field.start,
+                        field.end,
+                        readings,
+                        column=column,
+                        reusable=not header,
+                    )
+                )
+            header = True
+        return tokens
+
+    def removable(self, rule: str, token: Token, text: str) -> bool:
+        return True
+
+    def items(self, data: Any, tokens: Sequence[Token]) -> list[Item]:
+        """Per record, each column's name (a key) then its cell, in the header's order."""
+        order = {token.text: token.column for token in tokens if token.role is Role.KEY}
+        items: list[Item] = []
+        records = data if isinstance(data, list) else [data]
+        for number, record in enumerate(records):
+            if isinstance(record, list):
+                items.extend(
+                    Item(Role.VALUE, value, (number, column)) for column, value in enumerate(record)
+                )
+                continue
+            pairs = _flat(record) if isinstance(record, dict) else [("", record)]
+            pairs.sort(key=lambda pair: order.get(pair[0]) or 0)
+            for name, value in pairs:
+                items.append(Item(Role.KEY, name, (number, name)))
+                items.append(Item(Role.VALUE, value, (number, name), owner=len(items) - 1))
+        return items
+
+
+def _flat(record: dict[Any, Any], prefix: str = "") -> list[tuple[str, Any]]:
+    pairs: list[tuple[str, Any]] = []
+    for key, value in record.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict) and value:
+            pairs.extend(_flat(value, name + "."))
+        else:
+            pairs.append((name, value))
+    return pairs
+
+
+LEXICON = CsvLexicon()
