@@ -66,6 +66,12 @@ BENCHES = (
     Bench("llm", "llm_bench.py", "Repair model", ("--quick",)),
     Bench("edit", "edit_bench.py", "Editing in place", ("--edits", "1", "--skip-peers")),
     Bench("corpus", "corpus_bench.py", "Real files against reference parsers"),
+    Bench(
+        "adversarial",
+        "adversarial_bench.py",
+        "Adversarial repair",
+        ("--mode", "rules", "--limit", "40"),
+    ),
 )
 
 
@@ -404,6 +410,16 @@ def chart_repair(data: Any, path: Path) -> Path | None:
     return path
 
 
+def chart_calibration(data: Any, path: Path) -> Path | None:
+    """The adversarial benchmark's accepted repairs per confidence bucket, right and wrong."""
+    confidence = data.get("confidence") if isinstance(data, dict) else None
+    if not confidence:
+        return None
+    from adversarial_bench import draw_calibration
+
+    return draw_calibration(confidence, path)
+
+
 def chart_streaming_memory(data: Any, path: Path) -> Path | None:
     """Peak RSS against input size, one panel per conversion, a line per tool."""
     import matplotlib.pyplot as plt
@@ -492,6 +508,11 @@ def make_charts(outcomes: dict[str, Outcome], folder: Path) -> tuple[list[tuple[
             "Repair accuracy per format",
             lambda path: chart_repair(data("repair"), path),
             "repair_accuracy.png",
+        ),
+        (
+            "Adversarial repair: confidence against correctness",
+            lambda path: chart_calibration(data("adversarial"), path),
+            "adversarial_calibration.png",
         ),
     ]
     made: list[tuple[str, Path]] = []
