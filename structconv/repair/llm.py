@@ -600,10 +600,11 @@ class RepairModel:
         temperature: float = 0.0,
         seed: int = 0,
     ) -> Generation:
-        """Decoding of at most `max_tokens` under `grammar` (GBNF; default json.gbnf), with
-        the adapter: greedy, or sampled at `temperature` (for evaluation; the runtime is
-        greedy). One token at a time runs on the cores no other task is using (see
-        `_free_cores`); the prompt on all of them."""
+        """Decoding of at most `max_tokens` under `grammar` (GBNF; default json.gbnf; ""
+        for none, to measure what the grammar costs), with the adapter: greedy, or
+        sampled at `temperature` (for evaluation; the runtime is greedy). One token at a
+        time runs on the cores no other task is using (see `_free_cores`); the prompt on
+        all of them."""
         import numpy
 
         from structconv.repair.grammar import json_grammar
@@ -624,11 +625,13 @@ class RepairModel:
             row = session.decode(prompt_tokens[kept:], kept)
             session.cached = list(prompt_tokens)
             prompt_seconds = time.perf_counter() - started
-            sampler = llama_cpp.llama_sampler_init_grammar(
-                self._vocab, (grammar or json_grammar()).encode(), b"root"
-            )
-            if not sampler:
-                raise ValueError("llama.cpp refused the grammar")
+            sampler = None
+            if grammar != "":
+                sampler = llama_cpp.llama_sampler_init_grammar(
+                    self._vocab, (grammar or json_grammar()).encode(), b"root"
+                )
+                if not sampler:
+                    raise ValueError("llama.cpp refused the grammar")
             one = (llama_cpp.llama_token_data * 1)()
             one_array = llama_cpp.llama_token_data_array(one, 1, -1, False)
             table: _VocabularyTable | None = None
@@ -641,15 +644,19 @@ class RepairModel:
                 for _ in range(max_tokens + 1):
                     token = int(row.argmax())
                     one[0].id, one[0].logit, one[0].p = token, float(row[token]), 0.0
-                    one_array.size, one_array.selected, one_array.sorted = 1, -1, False
-                    llama_cpp.llama_sampler_apply(sampler, ctypes.byref(one_array))
+                    if sampler is not None:
+                        one_array.size, one_array.selected, one_array.sorted = 1, -1, False
+                        llama_cpp.llama_sampler_apply(sampler, ctypes.byref(one_array))
                     if temperature > 0.0 or math.isinf(one[0].logit):
                         # The whole vocabulary through the grammar: costly, so only when
                         # sampling or when the greedy token breaks the grammar.
                         masked += 1
-                        if table is None:
-                            table = _VocabularyTable(llama_cpp, self.vocabulary_size)
-                        allowed = table.mask(sampler, row)
+                        if sampler is None:
+                            allowed = row
+                        else:
+                            if table is None:
+                                table = _VocabularyTable(llama_cpp, self.vocabulary_size)
+                            allowed = table.mask(sampler, row)
                         if temperature > 0.0:
                             scaled = allowed / temperature
                             weights = numpy.exp(scaled - scaled.max())
@@ -667,13 +674,15 @@ class RepairModel:
                     if end:
                         finished = True
                         break
-                    llama_cpp.llama_sampler_accept(sampler, token)
+                    if sampler is not None:
+                        llama_cpp.llama_sampler_accept(sampler, token)
                     pieces.append(self._piece(token))
                     row = session.decode([token], position)
                     session.cached.append(token)
                     position += 1
             finally:
-                llama_cpp.llama_sampler_free(sampler)
+                if sampler is not None:
+                    llama_cpp.llama_sampler_free(sampler)
         try:
             text = b"".join(pieces).decode("utf-8")
         except UnicodeDecodeError:
