@@ -147,6 +147,16 @@ def _generation_seconds(model: Any, prompt: str, answer: Any) -> float:
     return float(answer.seconds - alone.seconds)
 
 
+def _decodes_without_grammar() -> bool:
+    """Whether `generate(grammar="")` means no grammar (earlier decoders took "" for the
+    default grammar; they also had no `prompt_seconds`, which came with the option)."""
+    from dataclasses import fields
+
+    from structconv.repair.llm import Generation
+
+    return "prompt_seconds" in {each.name for each in fields(Generation)}
+
+
 def measure_rates(model: Any, repeat: int) -> Rates:
     """Greedy decoding under the grammar and without one, same prompts and token counts."""
     rates = Rates()
@@ -167,10 +177,9 @@ def measure_rates(model: Any, repeat: int) -> Rates:
                 rates.prompt_seconds += getattr(answer, "prompt_seconds", 0.0)
                 rates.masked_steps += answer.masked_steps
                 rates.generated += count
-            try:
-                free = model.generate(prompt, max(count, 1), grammar="")
-            except ValueError:  # a decoder without the option
+            if not _decodes_without_grammar():
                 continue
+            free = model.generate(prompt, max(count, 1), grammar="")
             tokens["no grammar"] += len(free.token_logprobs)
             seconds["no grammar"] += _generation_seconds(model, prompt, free)
         for way in tokens:
@@ -354,11 +363,12 @@ def report(
         lines.append(row)
     rates = shipped.rates
     if rates is not None:
+        prompt_time = f"{rates.prompt_seconds:.2f} s" if rates.prompt_seconds else "n/a"
         lines += [
             "",
-            f"Prompts: {rates.prompt_tokens} tokens in {rates.prompt_seconds:.2f} s; "
-            f"under the grammar {rates.generated} tokens, {rates.masked_steps} of them "
-            "decoded through the whole vocabulary (the greedy token broke the grammar).",
+            f"Prompts: {rates.prompt_tokens} tokens in {prompt_time}; under the grammar "
+            f"{rates.generated} tokens, {rates.masked_steps} of them decoded through the "
+            "whole vocabulary (the greedy token broke the grammar).",
         ]
     lines += [
         "",

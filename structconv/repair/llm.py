@@ -266,14 +266,14 @@ class _Session:
         self._size = 0
         self._batch: Any = None
         self.batch_size = 0
-        self.cached: list[int] = []  # the tokens of sequence 0 in the cache, from position 0
 
-    def prepare(self, tokens: int, first: Sequence[int], threads: int, batch_threads: int) -> int:
-        """A context of at least `tokens` positions (powers of two) that will first be fed
-        `first` as sequence 0, decoding one token on `threads` threads and a batch on
-        `batch_threads`: how many of `first` its cache already holds from the last call
-        (the same task line and start of input, or all of an input ranked again), all
-        but the last, whose logits are wanted. The rest of the cache is cleared."""
+    def reset(self, tokens: int, threads: int, batch_threads: int) -> None:
+        """A context of at least `tokens` positions (powers of two), its cache cleared,
+        decoding one token on `threads` threads and a batch on `batch_threads`.
+
+        Nothing is kept from an earlier call: a token's keys and values come out a little
+        different in a batch of another size, and the answer to an input must not depend
+        on what was asked before it."""
         llama_cpp = self._llama
         if tokens > self._trained_context:
             raise ModelUnavailable(
@@ -300,16 +300,12 @@ class _Session:
                 scales = (ctypes.c_float * 1)(1.0)
                 llama_cpp.llama_set_adapters_lora(self._context, adapters, 1, scales)
             self._size = size
-            self.cached = []
             if self._batch is None:
                 self.batch_size = min(size, 512)
                 self._batch = llama_cpp.llama_batch_init(self.batch_size, 0, _SEQUENCES)
-        kept = _common_prefix([self.cached, first], len(first) - 1)
-        self.forget_from(kept)
-        # The caller sets `cached` again once its decodes have succeeded.
-        self.cached = self.cached[:kept]
+        else:
+            self.forget_from(0)
         llama_cpp.llama_set_n_threads(self._context, threads, batch_threads)
-        return kept
 
     def forget_from(self, position: int, sequence: int = -1) -> None:
         memory = self._llama.llama_get_memory(self._context)
@@ -553,7 +549,7 @@ class RepairModel:
         start = len(fed)
         # Each answer's own tokens but its end, which is predicted, never fed.
         own = sum(len(tokens) - shared - 1 for tokens in targets)
-        kept = session.prepare(start + own, fed, threads, threads)
+        session.reset(start + own, threads, threads)
         scores = [0.0] * len(targets)
         readers = _SEQUENCES - 1
         groups = [
@@ -565,11 +561,8 @@ class RepairModel:
         # position is scored: it predicts each answer's first own token.
         holders = (0, *(1 + number for number in groups[0]))
         work: list[_Scored] = [
-            ((fed[position], position, holders, False), ()) for position in range(kept, start - 1)
+            ((token, position, holders, False), ()) for position, token in enumerate(fed[:-1])
         ]
-        if kept:  # the kept tokens belong to sequence 0 alone: the first group shares them
-            for number in groups[0]:
-                session.copy_sequence(0, 1 + number)
         work.append(
             (
                 (fed[-1], len(fed) - 1, holders, True),
@@ -586,7 +579,6 @@ class RepairModel:
                     entry = (tokens[step], start + step - shared, (sequence,), True)
                     work.append((entry, ((number, tokens[step + 1]),)))
             session.score(work, scores)
-            session.cached = fed
             work = []
             for number in group:
                 session.forget_from(0, 1 + number - group.start)
@@ -616,14 +608,10 @@ class RepairModel:
         with self._lock:
             prompt_tokens = self.tokenize(prompt, add_bos=True)
             session = self._session("generate")
-            kept = session.prepare(
-                len(prompt_tokens) + max_tokens + 1,
-                prompt_tokens,
-                _free_cores(self.threads),
-                self.threads,
+            session.reset(
+                len(prompt_tokens) + max_tokens + 1, _free_cores(self.threads), self.threads
             )
-            row = session.decode(prompt_tokens[kept:], kept)
-            session.cached = list(prompt_tokens)
+            row = session.decode(prompt_tokens, 0)
             prompt_seconds = time.perf_counter() - started
             sampler = None
             if grammar != "":
@@ -678,7 +666,6 @@ class RepairModel:
                         llama_cpp.llama_sampler_accept(sampler, token)
                     pieces.append(self._piece(token))
                     row = session.decode([token], position)
-                    session.cached.append(token)
                     position += 1
             finally:
                 if sampler is not None:
