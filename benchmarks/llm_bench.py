@@ -1,23 +1,34 @@
-"""The local repair model: load time, memory, token rates, and repair on the golden corpus.
+"""The local repair model: its speed against the targets, load time, memory, and repair
+of the golden corpus.
 
-    python benchmarks/llm_bench.py [--quick] [--out FILE.md] [--json FILE.json]
+    python benchmarks/llm_bench.py [--quick] [--shipped] [--repeat N]
+                                   [--compare EARLIER.json] [--out FILE.md] [--json FILE.json]
 
-For the base model and, when models/ holds one, the base with our LoRA adapter:
+Targets (issue 18), for the shipped model (the base with structconv's adapter), on the
+machine it runs on:
 
-- load: seconds to load the GGUF files, and the resident memory it added;
-- prompt evaluation: tokens/s over the repair prompts of a few golden inputs;
-- generation, greedy, same prompts and token budgets, three ways: structconv's decoder
-  (the grammar checks the greedy token first and masks the 262k vocabulary only when that
-  token breaks it), llama-cpp-python's own completion under the same grammar (masks every
-  step), and llama-cpp-python without a grammar (the floor). The grammar's overhead is
-  structconv's rate against the floor;
-- repair: every golden case (tests/golden/malformed) through `convert(..., repair="auto")`
-  with that model; the path each case took (rules only, the model ranking the rules'
-  readings, the model generating), latency median/p95 per path, and exact / wrong /
-  refused against the expected outcome. A wrong accepted answer is the number that must
-  stay 0.
+- generation under the grammar: >= 30 tokens/s. Greedy decoding as the runtime does it,
+  on the prompts of a few golden inputs, the prompt's time left out;
+- ranking an ambiguity's readings: median <= 0.8 s. `convert(..., repair="auto")` of
+  each golden case the model ranks (both readers, base and adapter), the median of
+  `--repeat` runs each;
+- no wrong answer accepted on the golden corpus.
 
-Peak RSS is the process's (ru_maxrss) at the end. Needs the [llm] extra.
+Also measured, with no target: generation without a grammar (the same decoder and
+weights, `grammar=""`: what the grammar costs), load time, the time to make the
+generation weights ready (the adapter merged into the base once, or the merged file
+loaded from the cache), the longest generation, the resident memory.
+
+Every case of the golden corpus (tests/golden/malformed) goes through `convert(...,
+repair="auto")`, with the base model alone and with the adapter (`--shipped`: the latter
+only): the path it took (rules only, the model ranking the rules' readings, the model
+generating), latency median/p95 per path, and exact / wrong / refused against the
+expected outcome. A wrong accepted answer is the number that must stay 0.
+
+`--compare EARLIER.json` puts an earlier run's values (its --json) beside these, with
+the ratio. The machine is shared: the load average is printed; run `nice` and repeat.
+Needs the [llm] extra. Runs against whichever structconv is on the path, so the same
+script measures an earlier checkout (rows it cannot measure there read "n/a").
 """
 
 from __future__ import annotations
@@ -48,6 +59,8 @@ RATE_CASES = (
     "xml/android-strings-ampersand.xml",
     "csv/caret_delimited.csv",
 )
+GENERATION_TARGET = 30.0  # tokens/s under the grammar
+RANKING_TARGET = 0.8  # seconds, median
 
 
 def _progress(message: str) -> None:
@@ -68,14 +81,17 @@ def _peak_mb() -> float:
 
 @dataclass
 class Rates:
+    """Generated tokens and seconds (the prompt's time left out), per way and repeat."""
+
     prompt_tokens: int = 0
     prompt_seconds: float = 0.0
-    generated: dict[str, int] = field(default_factory=dict)
-    seconds: dict[str, float] = field(default_factory=dict)
+    runs: dict[str, list[float]] = field(default_factory=dict)  # way -> tokens/s per repeat
     masked_steps: int = 0
+    generated: int = 0
 
-    def rate(self, way: str) -> float:
-        return self.generated.get(way, 0) / self.seconds[way] if self.seconds.get(way) else 0.0
+    def rate(self, way: str) -> float | None:
+        values = self.runs.get(way)
+        return statistics.median(values) if values else None
 
 
 @dataclass
@@ -85,6 +101,11 @@ class CaseRun:
     path: str  # rules | rank | generate
     outcome: str  # exact | wrong | refused | held | ambiguous
     seconds: float
+    repeats: list[float] = field(default_factory=list)  # further timings (rank cases)
+
+    @property
+    def typical(self) -> float:
+        return statistics.median([self.seconds, *self.repeats])
 
 
 @dataclass
@@ -92,7 +113,8 @@ class ModelRun:
     label: str
     load_seconds: float
     load_rss_mb: float
-    rates: Rates
+    ready_seconds: float | None  # the generation weights: merged or loaded
+    rates: Rates | None
     cases: list[CaseRun]
 
 
@@ -117,106 +139,125 @@ def _rate_prompts() -> list[tuple[str, int]]:
     return chosen
 
 
-def measure_rates(model: Any, model_path: Path, adapter: Path | None) -> Rates:
-    """Prompt and generation rates of structconv's decoder and llama-cpp-python's."""
-    import llama_cpp
+def _generation_seconds(model: Any, prompt: str, answer: Any) -> float:
+    """The answer's time less the prompt's (measured alone where the decoder does not say)."""
+    if hasattr(answer, "prompt_seconds"):
+        return float(answer.seconds - answer.prompt_seconds)
+    alone = model.generate(prompt, 0)
+    return float(answer.seconds - alone.seconds)
 
-    from structconv.repair.grammar import json_grammar
 
+def _decodes_without_grammar() -> bool:
+    """Whether `generate(grammar="")` means no grammar (earlier decoders took "" for the
+    default grammar; they also had no `prompt_seconds`, which came with the option)."""
+    from dataclasses import fields
+
+    from structconv.repair.llm import Generation
+
+    return "prompt_seconds" in {each.name for each in fields(Generation)}
+
+
+def measure_rates(model: Any, repeat: int) -> Rates:
+    """Greedy decoding under the grammar and without one, same prompts and token counts."""
     rates = Rates()
-    budgets = []
-    for prompt, chars in _rate_prompts():
-        budget = min(256, len(model.tokenize(prompt, add_bos=False)) + 32, chars)
-        only_prompt = model.generate(prompt, 0)
-        rates.prompt_tokens += only_prompt.prompt_tokens
-        rates.prompt_seconds += only_prompt.seconds
-        answer = model.generate(prompt, budget)
-        # Generation time: the whole call less the prompt's share measured just before.
-        rates.generated["structconv"] = rates.generated.get("structconv", 0) + len(
-            answer.token_logprobs
-        )
-        rates.seconds["structconv"] = (
-            rates.seconds.get("structconv", 0.0) + answer.seconds - only_prompt.seconds
-        )
-        rates.masked_steps += answer.masked_steps
-        budgets.append((prompt, budget, len(answer.token_logprobs)))
-    peer = llama_cpp.Llama(
-        model_path=str(model_path),
-        lora_path=None if adapter is None else str(adapter),
-        n_ctx=2048,
-        n_threads=model.threads,
-        verbose=False,
-    )
-    grammar = llama_cpp.LlamaGrammar.from_string(json_grammar(), verbose=False)
-    for way, constraint in (("llama-cpp-python + grammar", grammar), ("no grammar", None)):
-        for prompt, _budget, tokens in budgets:
-            # The same number of tokens as structconv generated, so the rates compare alike.
-            peer.reset()
-            started = time.perf_counter()
-            peer.create_completion(prompt, max_tokens=1, temperature=0.0)
-            prompt_seconds = time.perf_counter() - started
-            peer.reset()
-            started = time.perf_counter()
-            done = peer.create_completion(
-                prompt, max_tokens=max(tokens, 1), temperature=0.0, grammar=constraint
-            )
-            elapsed = time.perf_counter() - started - prompt_seconds
-            rates.generated[way] = rates.generated.get(way, 0) + done["usage"]["completion_tokens"]
-            rates.seconds[way] = rates.seconds.get(way, 0.0) + max(elapsed, 1e-9)
-    del peer
+    prompts = [
+        (prompt, min(256, len(model.tokenize(prompt, add_bos=False)) + 32, chars))
+        for prompt, chars in _rate_prompts()
+    ]
+    for run in range(repeat):
+        tokens = {"grammar": 0, "no grammar": 0}
+        seconds = {"grammar": 0.0, "no grammar": 0.0}
+        for prompt, budget in prompts:
+            answer = model.generate(prompt, budget)
+            count = len(answer.token_logprobs)
+            tokens["grammar"] += count
+            seconds["grammar"] += _generation_seconds(model, prompt, answer)
+            if run == 0:
+                rates.prompt_tokens += answer.prompt_tokens
+                rates.prompt_seconds += getattr(answer, "prompt_seconds", 0.0)
+                rates.masked_steps += answer.masked_steps
+                rates.generated += count
+            if not _decodes_without_grammar():
+                continue
+            free = model.generate(prompt, max(count, 1), grammar="")
+            tokens["no grammar"] += len(free.token_logprobs)
+            seconds["no grammar"] += _generation_seconds(model, prompt, free)
+        for way in tokens:
+            if seconds[way] > 0:
+                rates.runs.setdefault(way, []).append(tokens[way] / seconds[way])
     return rates
 
 
 def _instrumented(model: Any, calls: list[str]) -> None:
     """Record which of the model's two ways each repair used (rank or generate)."""
-    rank, generate = model.rank, model.generate
+    for name, path in (("rank", "rank"), ("rank_readers", "rank"), ("generate", "generate")):
+        method = getattr(model, name, None)
+        if method is None:
+            continue
 
-    def ranked(*args: Any, **kwargs: Any) -> Any:
-        calls.append("rank")
-        return rank(*args, **kwargs)
+        def recorded(*args: Any, _method: Any = method, _path: str = path, **kwargs: Any) -> Any:
+            calls.append(_path)
+            return _method(*args, **kwargs)
 
-    def generated(*args: Any, **kwargs: Any) -> Any:
-        calls.append("generate")
-        return generate(*args, **kwargs)
-
-    model.rank, model.generate = ranked, generated
+        setattr(model, name, recorded)
 
 
-def run_cases(model: Any, cases: Sequence[Case], tick: Callable[[str], None]) -> list[CaseRun]:
+def _convert_case(case: Case) -> str:
     from structconv import AmbiguousInput, RepairRejected, StructconvError, convert
     from structconv.formats import canonical_name
+
+    try:
+        result = convert(case.path.read_bytes(), src=canonical_name(case.format), to="json")
+    except RepairRejected as refused:
+        return "held" if refused.held else "refused"
+    except AmbiguousInput:
+        return "ambiguous"
+    except StructconvError:
+        return "refused"
+    right = case.outcome != "refused" and json.loads(result.text) == case.data
+    return "exact" if right else "wrong"
+
+
+def run_cases(
+    model: Any, cases: Sequence[Case], repeat: int, tick: Callable[[str], None]
+) -> list[CaseRun]:
     from structconv.repair import model_repair
 
     calls: list[str] = []
     _instrumented(model, calls)
     original_load = model_repair._load
-    model_repair._load = lambda options: model  # type: ignore[assignment]
+    model_repair._load = lambda options: model
     runs = []
     try:
         for case in cases:
             name = f"{case.path.parent.name}/{case.path.name}"
             calls.clear()
             started = time.perf_counter()
-            try:
-                result = convert(case.path.read_bytes(), src=canonical_name(case.format), to="json")
-                right = case.outcome != "refused" and json.loads(result.text) == case.data
-                outcome = "exact" if right else "wrong"
-            except RepairRejected as refused:
-                outcome = "held" if refused.held else "refused"
-            except AmbiguousInput:
-                outcome = "ambiguous"
-            except StructconvError:
-                outcome = "refused"
+            outcome = _convert_case(case)
             seconds = time.perf_counter() - started
             path = calls[-1] if calls else "rules"
-            runs.append(CaseRun(name, case.outcome, path, outcome, seconds))
-            tick(f"{name}: {path} {outcome} {seconds:.2f} s")
+            run = CaseRun(name, case.outcome, path, outcome, seconds)
+            if path == "rank":
+                for _ in range(repeat - 1):
+                    started = time.perf_counter()
+                    _convert_case(case)
+                    run.repeats.append(time.perf_counter() - started)
+            runs.append(run)
+            tick(f"{name}: {path} {outcome} {run.typical:.2f} s")
     finally:
-        model_repair._load = original_load  # type: ignore[assignment]
+        model_repair._load = original_load
     return runs
 
 
-def run_model(label: str, adapter: str, quick: bool) -> ModelRun:
+def _ready_seconds(model: Any) -> float | None:
+    """Make the generation weights ready, as the first generation would: the merge."""
+    if not hasattr(model, "merge_seconds") or not model.has_adapter:
+        return None
+    model.generate("", 0)
+    return float(model.merge_seconds)
+
+
+def run_model(label: str, adapter: str, quick: bool, repeat: int, rates: bool) -> ModelRun:
     from structconv.repair.llm import RepairModel, model_files
 
     files = model_files(adapter=adapter)
@@ -224,10 +265,13 @@ def run_model(label: str, adapter: str, quick: bool) -> ModelRun:
     model = RepairModel(files)
     load_rss = _rss_mb() - before
     _progress(f"{label}: loaded in {model.load_seconds:.2f} s")
-    rates = measure_rates(model, files.base, files.adapter)
-    cases = run_cases(model, _golden_cases(quick), lambda line: _progress(f"{label}: {line}"))
+    ready = _ready_seconds(model)
+    measured = measure_rates(model, repeat) if rates else None
+    cases = run_cases(
+        model, _golden_cases(quick), repeat, lambda line: _progress(f"{label}: {line}")
+    )
     model.close()
-    return ModelRun(label, model.load_seconds, load_rss, rates, cases)
+    return ModelRun(label, model.load_seconds, load_rss, ready, measured, cases)
 
 
 def _percentile(values: Sequence[float], share: float) -> float:
@@ -235,30 +279,106 @@ def _percentile(values: Sequence[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else 0.0
 
 
-def report(runs: Sequence[ModelRun], peak_mb: float) -> str:
+def measures(run: ModelRun) -> dict[str, float | None]:
+    """The numbers the targets are about, for one model's run."""
+    rank = [case.typical for case in run.cases if case.path == "rank"]
+    generate = [case.seconds for case in run.cases if case.path == "generate"]
+    rates = run.rates
+    under = rates.rate("grammar") if rates else None
+    free = rates.rate("no grammar") if rates else None
+    return {
+        "generation under the grammar (tokens/s)": under,
+        "generation without a grammar (tokens/s)": free,
+        "grammar overhead (without / under)": free / under if free and under else None,
+        "ranking an ambiguity, median (s)": statistics.median(rank) if rank else None,
+        "load: base and adapter (s)": run.load_seconds,
+        "generation weights ready: merged once, then loaded (s)": run.ready_seconds,
+        "longest generation, golden corpus (s)": max(generate) if generate else None,
+        "wrong answers accepted, golden corpus": float(
+            sum(case.outcome == "wrong" for case in run.cases)
+        ),
+    }
+
+
+TARGETS = {
+    "generation under the grammar (tokens/s)": (f">= {GENERATION_TARGET:.0f}", GENERATION_TARGET),
+    "ranking an ambiguity, median (s)": (f"<= {RANKING_TARGET}", RANKING_TARGET),
+    "wrong answers accepted, golden corpus": ("= 0", 0.0),
+}
+
+
+def _met(name: str, value: float | None) -> str:
+    if name not in TARGETS or value is None:
+        return "-"
+    _, bound = TARGETS[name]
+    if name.startswith("generation"):
+        return "yes" if value >= bound else "no"
+    return "yes" if value <= bound else "no"
+
+
+def _shown(value: float | None, name: str) -> str:
+    if value is None:
+        return "n/a"
+    if name.startswith("wrong"):
+        return f"{value:.0f}"
+    if "overhead" in name:
+        return f"{value:.2f}x"
+    return f"{value:.1f}" if "tokens/s" in name else f"{value:.2f}"
+
+
+def report(
+    runs: Sequence[ModelRun],
+    peak_mb: float,
+    load: tuple[tuple[float, ...], tuple[float, ...]],
+    repeat: int,
+    earlier: dict[str, float | None] | None,
+) -> str:
+    shipped = runs[-1]
     lines = [
         "# Repair model benchmark",
         "",
-        f"{os.cpu_count()} CPUs; Python {sys.version.split()[0]}; peak RSS of this process "
-        f"{peak_mb:.0f} MB (both models loaded in turn, and llama-cpp-python's own Llama).",
+        f"{os.cpu_count()} CPUs; Python {sys.version.split()[0]}; load average (1, 5, 15 min) "
+        f"{', '.join(f'{value:.1f}' for value in load[0])} at the start and "
+        f"{', '.join(f'{value:.1f}' for value in load[1])} at the end; medians of {repeat} "
+        f"runs; peak RSS of this process {peak_mb:.0f} MB.",
         "",
-        "## Load and token rates",
+        f"## Targets: the shipped model ({shipped.label})",
         "",
-        "| model | load s | RSS added MB | prompt tok/s | generation tok/s: structconv | "
-        "llama-cpp-python + grammar | no grammar | grammar overhead | masked steps |",
-        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    values = measures(shipped)
+    if earlier is None:
+        lines += ["| measure | value | target | met |", "|---|---|---|---|"]
+    else:
+        lines += [
+            "| measure | value | target | met | before | now / before |",
+            "|---|---|---|---|---|---|",
+        ]
+    for name, value in values.items():
+        target = TARGETS.get(name, ("-", 0.0))[0]
+        row = f"| {name} | {_shown(value, name)} | {target} | {_met(name, value)} |"
+        if earlier is not None:
+            old = earlier.get(name)
+            ratio = f"{value / old:.2f}x" if value is not None and old else "-"
+            row += f" {_shown(old, name)} | {ratio} |"
+        lines.append(row)
+    rates = shipped.rates
+    if rates is not None:
+        prompt_time = f"{rates.prompt_seconds:.2f} s" if rates.prompt_seconds else "n/a"
+        lines += [
+            "",
+            f"Prompts: {rates.prompt_tokens} tokens in {prompt_time}; under the grammar "
+            f"{rates.generated} tokens, {rates.masked_steps} of them decoded through the "
+            "whole vocabulary (the greedy token broke the grammar).",
+        ]
+    lines += [
+        "",
+        "## Load",
+        "",
+        "| model | load s | RSS added MB |",
+        "|---|---|---|",
     ]
     for run in runs:
-        rates = run.rates
-        floor = rates.rate("no grammar")
-        ours = rates.rate("structconv")
-        overhead = f"{floor / ours:.2f}x" if ours else "-"
-        lines.append(
-            f"| {run.label} | {run.load_seconds:.2f} | {run.load_rss_mb:.0f} | "
-            f"{rates.prompt_tokens / max(rates.prompt_seconds, 1e-9):.0f} | {ours:.1f} | "
-            f"{rates.rate('llama-cpp-python + grammar'):.1f} | {floor:.1f} | {overhead} | "
-            f"{rates.masked_steps} of {rates.generated.get('structconv', 0)} |"
-        )
+        lines.append(f"| {run.label} | {run.load_seconds:.2f} | {run.load_rss_mb:.0f} |")
     lines += [
         "",
         '## Golden corpus through `convert(..., repair="auto")`',
@@ -281,7 +401,7 @@ def report(runs: Sequence[ModelRun], peak_mb: float) -> str:
             if not cases:
                 continue
             counts = Counter(case.outcome for case in cases)
-            seconds = [case.seconds for case in cases]
+            seconds = [case.typical for case in cases]
             lines.append(
                 f"| {run.label} | {path} | {len(cases)} | {statistics.median(seconds):.2f} | "
                 f"{_percentile(seconds, 0.95):.2f} | {counts['exact']} | {counts['wrong']} | "
@@ -309,26 +429,37 @@ def report(runs: Sequence[ModelRun], peak_mb: float) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="8 ambiguous golden cases only")
+    parser.add_argument(
+        "--shipped", action="store_true", help="the shipped model only (not the base alone)"
+    )
+    parser.add_argument("--repeat", type=int, default=3, help="timed runs (medians)")
+    parser.add_argument("--compare", type=Path, help="an earlier run's --json, shown beside")
     parser.add_argument("--out", type=Path, help="also write the markdown here")
     parser.add_argument("--json", type=Path, help="write the measurements as JSON here")
     arguments = parser.parse_args(argv)
     from structconv.repair.llm import _packaged_adapter
 
-    runs = [run_model("base", "none", arguments.quick)]
-    if _packaged_adapter() is not None:
-        runs.append(run_model("fine-tuned", "", arguments.quick))
-    else:
+    load_before = os.getloadavg()
+    runs = []
+    has_adapter = _packaged_adapter() is not None
+    if not has_adapter:
         _progress("no adapter in models/: the base model only")
-    text = report(runs, _peak_mb())
+    if not (arguments.shipped and has_adapter):
+        runs.append(run_model("base", "none", arguments.quick, arguments.repeat, not has_adapter))
+    if has_adapter:
+        runs.append(run_model("fine-tuned", "", arguments.quick, arguments.repeat, True))
+    earlier = None
+    if arguments.compare:
+        earlier = json.loads(arguments.compare.read_text(encoding="utf-8"))["measures"]
+    text = report(runs, _peak_mb(), (load_before, os.getloadavg()), arguments.repeat, earlier)
     sys.stdout.write(text)
     if arguments.out:
         arguments.out.parent.mkdir(parents=True, exist_ok=True)
         arguments.out.write_text(text, encoding="utf-8")
     if arguments.json:
         arguments.json.parent.mkdir(parents=True, exist_ok=True)
-        arguments.json.write_text(
-            json.dumps([asdict(run) for run in runs], indent=1) + "\n", encoding="utf-8"
-        )
+        saved = {"measures": measures(runs[-1]), "runs": [asdict(run) for run in runs]}
+        arguments.json.write_text(json.dumps(saved, indent=1) + "\n", encoding="utf-8")
     return 0
 
 

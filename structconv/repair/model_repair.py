@@ -33,8 +33,12 @@ from structconv.options import Options
 from structconv.repair import guesses, provenance
 from structconv.repair.grammar import grammar_for
 from structconv.repair.rules import rules_for
-from structconv.repair.windows import MODEL_INPUT_CHARS, Window, window_for
+from structconv.repair.windows import MODEL_INPUT_CHARS, window_for
 from structconv.result import Ambiguity, Fix
+
+# The longest answer the model may write: about 30 s on 2 cores at 30 tokens/s, and
+# more than twice the longest it was trained on (prompt and answer in 512 tokens).
+MAX_ANSWER_TOKENS = 1024
 
 
 def _load(options: Options) -> Any:
@@ -71,10 +75,7 @@ def rank(
         )
     model = _load(options)
     prompt = prompts.repair_prompt(window.text, format)
-    readers = [model.rank(prompt, answers)]
-    if model.has_adapter:
-        readers.append(model.rank(prompt, answers, adapter=True))
-    each = [ranking.posterior() for ranking in readers]
+    each = [ranking.posterior() for ranking in model.rank_readers(prompt, answers)]
     shares = [sum(column) / len(each) for column in zip(*each, strict=True)]
     best = _likeliest(shares)
     # Sure only as far as the less sure reader: where the base and the fine-tuned weights
@@ -98,9 +99,10 @@ def _likeliest(shares: Sequence[float]) -> int:
     return max(range(len(shares)), key=shares.__getitem__)
 
 
-def _max_tokens(model: Any, window: Window) -> int:
-    """Room for the answer: JSON of the window's data is rarely longer than twice the text."""
-    return 2 * len(model.tokenize(window.text, add_bos=False)) + 32
+def _max_tokens(window_tokens: int) -> int:
+    """Room for the answer: JSON of the window's data is rarely longer than twice the
+    text; never more than MAX_ANSWER_TOKENS."""
+    return min(2 * window_tokens + 32, MAX_ANSWER_TOKENS)
 
 
 def generate(
@@ -124,9 +126,20 @@ def generate(
             column=error.column,
         )
     model = _load(options)
+    window_tokens = len(model.tokenize(window.text, add_bos=False))
+    if window_tokens > MAX_ANSWER_TOKENS:
+        raise RepairRejected(
+            format,
+            f"lines {window.first_line}-{window.last_line} around the error are "
+            f"{window_tokens:,} tokens, more than the {MAX_ANSWER_TOKENS:,} the model "
+            "writes at most (half a minute of generation or more); repair that part by "
+            "hand, or split the file",
+            line=error.line,
+            column=error.column,
+        )
     answer = model.generate(
         prompts.repair_prompt(window.text, format),
-        _max_tokens(model, window),
+        _max_tokens(window_tokens),
         grammar=grammar_for(window.text, format, options),
     )
 
@@ -145,7 +158,14 @@ def generate(
         )
 
     if not answer.finished:
-        raise refuse(f"the model's answer was cut off after {len(answer.token_logprobs)} tokens")
+        limit = (
+            f" (the most it writes is {MAX_ANSWER_TOKENS:,})"
+            if len(answer.token_logprobs) >= MAX_ANSWER_TOKENS
+            else ""
+        )
+        raise refuse(
+            f"the model's answer was cut off after {len(answer.token_logprobs)} tokens{limit}"
+        )
     strict = _strict(options)
     try:
         window_data = formats.read(answer.text, "json", strict)

@@ -72,6 +72,47 @@ def test_a_csv_answer_under_its_shaped_grammar_has_exactly_the_columns(
         assert all(list(record) == ["id", "name", "city"] for record in records)
 
 
+@pytest.mark.parametrize(
+    ("text", "format"),
+    [
+        ("name: Ada\nlangs: [en, ja\n", "yaml"),
+        ("{'a': True, 'b': None,}", "json"),
+        ("id;name\n1;Ada\n2,Bob\n", "csv"),
+    ],
+)
+def test_the_merged_weights_answer_as_the_adapter_applied_at_run_time(
+    model: llm.RepairModel, monkeypatch: pytest.MonkeyPatch, text: str, format: str
+) -> None:
+    """Generation runs on the adapter merged into the weights (repair/merged.py); llama.cpp
+    applying the adapter itself is the reference it must answer like."""
+    from structconv.repair import merged
+
+    prompt = prompts.repair_prompt(text, format)
+    answer = model.generate(prompt, max_tokens=60)
+
+    def unsupported(*args: object) -> None:
+        raise merged.MergeUnsupported("the reference: the adapter applied at run time")
+
+    monkeypatch.setattr(merged, "merged_model", unsupported)
+    reference = llm.RepairModel(model.files)
+    try:
+        expected = reference.generate(prompt, max_tokens=60)
+    finally:
+        reference.close()
+    assert model.merge_seconds > 0 and reference.merge_seconds == 0
+    assert answer.text == expected.text
+    assert answer.mean_logprob == pytest.approx(expected.mean_logprob, abs=0.02)
+
+
+def test_ranking_both_weights_at_once_matches_ranking_each_alone(model: llm.RepairModel) -> None:
+    prompt = prompts.repair_prompt("limits:\n  cpu: 1\n memory: 2\n", "yaml")
+    answers = ['{"limits":{"cpu":1,"memory":2}}', '{"limits":{"cpu":1},"memory":2}']
+    together = model.rank_readers(prompt, answers)
+    alone = (model.rank(prompt, answers), model.rank(prompt, answers, adapter=True))
+    for both, each in zip(together, alone, strict=True):
+        assert both.posterior() == pytest.approx(each.posterior(), abs=0.05)
+
+
 def test_an_ambiguous_yaml_is_settled_by_ranking() -> None:
     case = GOLDEN / "yaml" / "helm-values-requests-child-or-sibling.yaml"
     result = convert(case.read_bytes(), src="yaml", to="json", repair="auto")

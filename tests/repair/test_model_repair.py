@@ -36,6 +36,7 @@ class FakeModel:
         None  # the same with the adapter applied (None: an adapter-less model)
     )
     prompts: list[str] = field(default_factory=list)
+    budgets: list[int] = field(default_factory=list)  # generate's max_tokens
 
     @property
     def has_adapter(self) -> bool:
@@ -50,8 +51,15 @@ class FakeModel:
         scores = tuple(-1.0 if likes and likes in answer else -9.0 for answer in answers)
         return Ranking(scores, 10, 0.01)
 
+    def rank_readers(self, prompt: str, answers: Sequence[str]) -> tuple[Ranking, ...]:
+        readers = [self.rank(prompt, answers)]
+        if self.has_adapter:
+            readers.append(self.rank(prompt, answers, adapter=True))
+        return tuple(readers)
+
     def generate(self, prompt: str, max_tokens: int, grammar: str | None = None) -> Generation:
         self.prompts.append(prompt)
+        self.budgets.append(max_tokens)
         tokens = max(1, len(self.answer) // 3)
         return Generation(self.answer, self.finished, (self.token_logprob,) * tokens, 0, 10, 0.01)
 
@@ -132,6 +140,28 @@ def test_an_answer_cut_off_at_the_token_cap_is_refused(monkeypatch: pytest.Monke
     use(monkeypatch, FakeModel(answer='{"name":"Ada","langs":["en","ja","ja","ja"', finished=False))
     with pytest.raises(RepairRejected, match="cut off"):
         convert(UNRULY_JSON, src="json", to="json", repair="llm")
+
+
+def test_the_answer_has_a_token_budget_and_a_longer_input_is_refused_up_front(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """2 x the input's tokens + 32, at most MAX_ANSWER_TOKENS: one repair is bounded in
+    time (a 6,000-character input could decode for ten minutes on 2 cores)."""
+    values = ", ".join(f'"v{number}"' for number in range(250))  # 1,850 characters
+    text = '{"name" "Ada", "langs": [' + values + "]}"
+    model = use(monkeypatch, FakeModel(answer="{}"))
+    with pytest.raises(RepairRejected):
+        convert(text, src="json", to="json", repair="llm")
+    tokens = len(model.tokenize(text, add_bos=False))
+    assert 2 * tokens + 32 > model_repair.MAX_ANSWER_TOKENS >= tokens
+    assert model.budgets == [model_repair.MAX_ANSWER_TOKENS]
+
+    longer = '{"name" "Ada", "langs": [' + values + ", " + values + ", " + values + "]}"
+    model = use(monkeypatch, FakeModel(answer="{}"))
+    with pytest.raises(RepairRejected, match="tokens, more than the 1,024") as refused:
+        convert(longer, src="json", to="json", repair="llm")
+    assert model.prompts == []  # refused before the model was asked
+    assert "repair that part by hand" in str(refused.value)
 
 
 def test_an_unsure_answer_is_held_with_its_candidate(monkeypatch: pytest.MonkeyPatch) -> None:
