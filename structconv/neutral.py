@@ -61,7 +61,9 @@ def depth(data: Data) -> int:
     return deepest
 
 
-def _same_scalar(expected: Any, got: Any) -> bool:
+def same_scalar(expected: Any, got: Any) -> bool:
+    """Type-strict equality of two scalars: 1, 1.0 and True differ; NaN equals NaN; 0.0
+    and -0.0 differ."""
     if type(expected) is not type(got):
         return False
     if isinstance(expected, float) and math.isnan(expected):
@@ -69,6 +71,27 @@ def _same_scalar(expected: Any, got: Any) -> bool:
     if isinstance(expected, float) and expected == 0.0:
         return math.copysign(1.0, expected) == math.copysign(1.0, got)
     return bool(expected == got)
+
+
+def same_data(left: Data, right: Data) -> bool:
+    """Whether two trees are the same data, the one meaning of "same" everywhere data is
+    compared: types strict (1, 1.0 and True are different readings), key order ignored.
+    `first_difference` says where they differ; this only whether, and takes any key
+    (YAML allows null and float keys)."""
+    stack: list[tuple[Any, Any]] = [(left, right)]
+    while stack:
+        one, other = stack.pop()
+        if isinstance(one, dict) and isinstance(other, dict):
+            if len(one) != len(other) or any(key not in other for key in one):
+                return False
+            stack.extend((value, other[key]) for key, value in one.items())
+        elif isinstance(one, list) and isinstance(other, list):
+            if len(one) != len(other):
+                return False
+            stack.extend(zip(one, other, strict=True))
+        elif not same_scalar(one, other):
+            return False
+    return True
 
 
 def first_difference(expected: Any, got: Any) -> tuple[str, Any, Any] | None:
@@ -93,7 +116,7 @@ def first_difference(expected: Any, got: Any) -> tuple[str, Any, Any] | None:
             stack.extend(
                 (path + (index,), left[index], right[index]) for index in reversed(range(len(left)))
             )
-        elif not _same_scalar(left, right):
+        elif not same_scalar(left, right):
             return format_path(path), left, right
     return None
 

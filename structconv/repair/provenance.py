@@ -11,7 +11,7 @@ data the model wrote):
 2. **Alignment.** The result is walked in document order into items (every key and
    every scalar) and each item is matched to exactly one token: keys to keys, values to
    values, under the same key, with equal values under one type-strict comparison
-   (`same_value`: 1, 1.0 and True differ). A token is used once: a value the result
+   (`neutral.same_scalar`: 1, 1.0 and True differ). A token is used once: a value the result
    holds twice needs two tokens. In formats that keep order (JSON, YAML, XML, CSV) the
    matches run forward through the text. Every token is matched, unless it is
    optional (it only repeats what another token says: a TOML table header's prefix, a
@@ -45,7 +45,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
-from structconv.neutral import Data, PathPart, format_path
+from structconv.neutral import Data, PathPart, format_path, same_scalar
 from structconv.options import Options
 from structconv.repair.edits import LineIndex
 from structconv.repair.spelling import unescape_backslashes
@@ -117,21 +117,6 @@ class Refusal:
     reason: str
     line: int = 0
     column: int = 0
-
-
-# ----------------------------------------------------------------- same values
-
-
-def same_value(left: Any, right: Any) -> bool:
-    """Type-strict equality of two scalars: 1, 1.0 and True differ; NaN equals NaN."""
-    if type(left) is not type(right):
-        return False
-    if isinstance(left, float):
-        if math.isnan(left):
-            return math.isnan(right)
-        if left == 0.0:
-            return math.copysign(1.0, left) == math.copysign(1.0, right)
-    return bool(left == right)
 
 
 def collapse(text: str) -> str:
@@ -212,7 +197,7 @@ class _Matcher:
         joined = self._joined(item, index)
         if joined:
             return joined
-        if any(same_value(item.value, reading) for reading in token.readings):
+        if any(same_scalar(item.value, reading) for reading in token.readings):
             return 1
         if token.folds and isinstance(item.value, str):
             wanted = collapse(item.value)
@@ -256,7 +241,7 @@ class _Matcher:
         """Whether the item's value is spelled by any token at all (for the message)."""
         item = self.items[number]
         return any(
-            any(same_value(item.value, reading) for reading in token.readings)
+            any(same_scalar(item.value, reading) for reading in token.readings)
             or (
                 isinstance(item.value, str)
                 and any(
@@ -509,7 +494,7 @@ def _decodings(text: str) -> list[str]:
 
 def _spelled_in(reading: Any, views: Sequence[str], readings: Iterable[Any]) -> bool:
     """Whether a value a fix wrote comes from the input it replaced."""
-    if any(same_value(reading, other) for other in readings):
+    if any(same_scalar(reading, other) for other in readings):
         return True
     if isinstance(reading, bool) or reading is None:
         spellings = _TRUE if reading is True else _FALSE if reading is False else _NULL
@@ -578,7 +563,7 @@ def _audit(
             if all(rules_of(fix) & lexicon.inserting_rules for fix in fixes):
                 continue  # a name the rule writes on its own (and says so in the fix)
             if token.role is Role.KEY and any(
-                old.role is not Role.VALUE and same_value(token.readings[0], reading)
+                old.role is not Role.VALUE and same_scalar(token.readings[0], reading)
                 for old in old_tokens
                 for reading in old.readings
             ):
@@ -654,7 +639,7 @@ def _carried(old: Token, part: str, written: Sequence[Token]) -> bool:
     case, as an end tag fixed to its start tag's spelling does). `part` is the piece of
     the token the fix replaced (a lenient lexer may run a token past the fix)."""
     readings = [reading for token in written for reading in token.readings]
-    if any(same_value(mine, theirs) for mine in old.readings for theirs in readings):
+    if any(same_scalar(mine, theirs) for mine in old.readings for theirs in readings):
         return True
     spelled = collapse(old.text).casefold()
     for reading in readings:

@@ -80,8 +80,19 @@ from structconv.neutral import iter_nodes
 from structconv.options import Options
 from structconv.repair.edits import Edit, LineIndex, apply_edits
 from structconv.repair.rules import Patched, RuleOutcome
+from structconv.repair.search import (
+    Budget,
+    Change,
+    Choices,
+    GiveUp,
+    Outcome,
+    ambiguity,
+    differing,
+    distinct,
+    read_strict,
+    replay,
+)
 from structconv.repair.spelling import unescape_backslashes
-from structconv.result import Ambiguity, Candidate
 
 # Confidence per kind of change (Patched.confidence is the minimum over the changes made).
 COSMETIC = 0.99  # comments, odd whitespace, trailing commas, fences
@@ -164,16 +175,6 @@ class _Truncated(Exception):
     """The input ended inside a value."""
 
 
-@dataclass(frozen=True, slots=True)
-class _Change:
-    start: int
-    end: int
-    replacement: str
-    rule: str
-    message: str
-    confidence: float
-
-
 class _Token(NamedTuple):
     kind: str  # "string", "number", "word", "punct", "other", "eof"
     start: int
@@ -195,25 +196,6 @@ class _Frame:
     items: list[tuple[int, int]] = field(default_factory=list)
     commas: list[int] = field(default_factory=list)
     value_starts: list[int] = field(default_factory=list)  # where each member's value begins
-
-
-_Place = tuple[int, str]  # where a choice between readings is made: offset, what
-
-
-class _Choices:
-    """The readings a run takes where the text can be repaired in several ways."""
-
-    def __init__(self, fixed: dict[_Place, int]) -> None:
-        self.fixed = fixed
-        self.seen: dict[_Place, int] = {}  # place -> number of readings there
-        self.taken: dict[_Place, str] = {}  # place -> the reading taken
-
-    def choose(self, what: str, offset: int, readings: list[str]) -> int:
-        place = (offset, what)
-        self.seen.setdefault(place, len(readings))
-        choice = min(self.fixed.get(place, 0), len(readings) - 1)
-        self.taken[place] = readings[choice]
-        return choice
 
 
 def _closer(kind: str) -> str:
@@ -247,7 +229,7 @@ def _looks_like_prose(text: str) -> bool:
 class _Lexer:
     """Tokens of text[start:end], and the changes that remove comments and odd spaces."""
 
-    def __init__(self, text: str, start: int, end: int, choices: _Choices | None) -> None:
+    def __init__(self, text: str, start: int, end: int, choices: Choices | None) -> None:
         self.text = text
         self.start = start
         self.end = end
@@ -255,7 +237,7 @@ class _Lexer:
         self.position = start
         self.finished = False
         self.tokens: list[_Token] = []  # lexed and not yet handed out
-        self.changes: list[_Change] = []
+        self.changes: list[Change] = []
 
     def run(self) -> _Lexer:
         """Lex all of text[start:end] into self.tokens (ending with an "eof" token)."""
@@ -309,7 +291,7 @@ class _Lexer:
             and self._closes_a_key(position)
         ):
             self.changes.append(
-                _Change(
+                Change(
                     position,
                     position + 1,
                     "",
@@ -337,7 +319,7 @@ class _Lexer:
             match = _WORD.match(text, position, end)
             if match is not None and self._closes_a_key(match.end()):
                 self.changes.append(
-                    _Change(
+                    Change(
                         position,
                         position,
                         '"',
@@ -399,7 +381,7 @@ class _Lexer:
         after = self.text[stop] if stop < len(self.text) else " "
         joins = not before.isspace() and not after.isspace()
         self.changes.append(
-            _Change(start, stop, " " if joins else "", "comment", message, confidence)
+            Change(start, stop, " " if joins else "", "comment", message, confidence)
         )
 
     def _odd_space(self, position: int) -> None:
@@ -413,7 +395,7 @@ class _Lexer:
         if replacement and character != "\ufeff":
             message = f"non-JSON whitespace U+{ord(character):04X} replaced by a space"
         self.changes.append(
-            _Change(position, position + 1, replacement, "whitespace", message, COSMETIC)
+            Change(position, position + 1, replacement, "whitespace", message, COSMETIC)
         )
 
     def _string(self, quote: int, prefix: int) -> int:
@@ -466,7 +448,7 @@ class _Lexer:
             ]
             if self.choices.choose("string close", quote, readings) == 0:
                 self.changes.append(
-                    _Change(
+                    Change(
                         stop - 1,
                         stop,
                         "",
@@ -752,12 +734,12 @@ def _lenient_number(spelling: str) -> tuple[str, str, float] | None:
 class Reading:
     """One reading of the text: the changes it takes to make it JSON, or a refusal."""
 
-    def __init__(self, text: str, choices: _Choices, format: str, options: Options) -> None:
+    def __init__(self, text: str, choices: Choices, format: str, options: Options) -> None:
         self.text = text
         self.choices = choices
         self.format = format
         self.options = options
-        self.changes: list[_Change] = []
+        self.changes: list[Change] = []
         self.lexer = _Lexer(text, 0, 0, choices)
         self.ahead: deque[_Token] = deque()  # tokens lexed and not taken yet
         self.previous: _Token | None = None  # the token taken last
@@ -773,7 +755,7 @@ class Reading:
     def change(
         self, start: int, end: int, replacement: str, rule: str, message: str, confidence: float
     ) -> None:
-        self.changes.append(_Change(start, end, replacement, rule, message, confidence))
+        self.changes.append(Change(start, end, replacement, rule, message, confidence))
 
     def lex(self, start: int, end: int) -> None:
         """Read text[start:end] from now on (tokens are lexed as the parser asks for them)."""
@@ -1522,7 +1504,7 @@ class Reading:
         next line starts. A record spread over several lines (pretty-printed) is joined
         when it reads cleanly that way; otherwise the line is repaired on its own."""
         saved = list(self.changes)
-        alone: list[_Change] | None = None
+        alone: list[Change] | None = None
         open_at_end = True
         try:
             open_at_end = self.document(start, line_end, line_mode=True)
@@ -1737,18 +1719,8 @@ def line_parses(line: str, options: Options) -> bool:
 
 
 def _strict_data(text: str, format: str, options: Options) -> tuple[bool, Any]:
-    from structconv import formats
-
-    try:
-        return True, formats.get_codec(format).loads(text, options)
-    except ParseError:
-        return False, None
-    except RecursionError:
-        return False, None
-
-
-def _data_key(data: Any) -> str:
-    return json.dumps(data, default=repr)
+    data, error = read_strict(text, format, options)
+    return error is None, data
 
 
 def explore(
@@ -1756,77 +1728,68 @@ def explore(
 ) -> RuleOutcome:
     """Run `body` once per combination of readings (bounded), and settle the outcome:
     one repaired text, an Ambiguity when readings give different data, or None."""
-    pending: list[dict[_Place, int]] = [{}]
-    explored: set[frozenset[tuple[_Place, int]]] = set()
-    runs: list[Reading] = []
-    hard: _HardRefusal | None = None
-    while pending:
-        fixed = pending.pop(0)
-        signature = frozenset(fixed.items())
-        if signature in explored:
-            continue
-        if len(explored) >= _MAX_RUNS:
-            return None  # too many readings to weigh: refuse rather than pick
-        explored.add(signature)
-        run = Reading(text, _Choices(fixed), format, options)
+    hard: list[_HardRefusal] = []
+
+    def walk(choices: Choices) -> Reading | None:
+        run = Reading(text, choices, format, options)
         try:
             body(run)
-            runs.append(run)
         except (_Refused, _Truncated, RecursionError):
-            pass
+            return None
         except _HardRefusal as refusal:
-            hard = hard or refusal
-        for position, count in run.choices.seen.items():
-            if position not in fixed:
-                pending.extend({**fixed, position: choice} for choice in range(1, count))
-    if hard is not None:
-        raise _hard_error(text, format, hard)
-    readings: dict[str, tuple[Reading, str, float]] = {}
+            hard.append(refusal)
+            return None
+        return run
+
+    try:
+        walks = replay(walk, Budget(runs=_MAX_RUNS, readings=_MAX_RUNS))
+    except GiveUp:
+        return None  # too many readings to weigh: refuse rather than pick
+    if hard:
+        raise _hard_error(text, format, hard[0])
+    readable: list[tuple[Reading, str, float, Any]] = []
     unreadable: list[tuple[Reading, str, float]] = []
-    for run in runs:
+    for run, _ in walks:
         if not run.changes:
             continue
         patched, _ = apply_edits(text, _edits(run))
         confidence = min(change.confidence for change in run.changes)
-        readable, data = _strict_data(patched, format, options)
-        if not readable:
+        parsed, data = _strict_data(patched, format, options)
+        if parsed:
+            readable.append((run, patched, confidence, data))
+        else:
             unreadable.append((run, patched, confidence))
-            continue
-        key = _data_key(data)
-        best = readings.get(key)
-        if best is None or (confidence, -len(run.changes)) > (best[2], -len(best[0].changes)):
-            readings[key] = (run, patched, confidence)
-    settled = sorted(readings.values(), key=lambda reading: -reading[2]) or unreadable[:1]
+    # Per distinct data the surest reading (the fewest changes among equals).
+    best = [
+        max(group, key=lambda reading: (reading[2], -len(reading[0].changes)))[:3]
+        for group in distinct(readable, lambda reading: reading[3])
+    ]
+    settled = sorted(best, key=lambda reading: -reading[2]) or unreadable[:1]
     if not settled:
         return None
     if len(settled) == 1:
         run, patched, confidence = settled[0]
         return Patched(patched, apply_edits(text, _edits(run))[1], confidence)
-    differing = sorted(
-        position
-        for position in {position for run, _, _ in settled for position in run.choices.taken}
-        if len({run.choices.taken.get(position) for run, _, _ in settled}) > 1
-    )
-    line, column = LineIndex(text).line_column(differing[0][0] if differing else 0)
-    return Ambiguity(
-        format=format,
-        line=line,
-        column=column,
-        message="the input can be repaired in more than one way, with different data",
-        candidates=tuple(
-            Candidate(
+    places = differing([run.choices for run, _, _ in settled])
+    line, column = LineIndex(text).line_column(places[0][0] if places else 0)
+    return ambiguity(
+        format,
+        line,
+        column,
+        "the input can be repaired in more than one way, with different data",
+        [
+            Outcome(
+                patched,
+                apply_edits(text, _edits(run))[1],
+                confidence,
                 "; ".join(
-                    run.choices.taken[position]
-                    for position in differing
-                    if position in run.choices.taken
+                    run.choices.taken[place] for place in places if place in run.choices.taken
                 )
                 or "the other reading",
-                patched,
-                None,
-                apply_edits(text, _edits(run))[1],
+                run,
             )
-            for run, patched, _ in settled
-        ),
+            for run, patched, confidence in settled
+        ],
     )
 
 

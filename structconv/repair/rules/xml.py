@@ -70,9 +70,19 @@ from typing import Any
 
 from structconv.errors import ParseError
 from structconv.options import Options
-from structconv.repair.edits import Edit, LineIndex, apply_edits
+from structconv.repair.edits import LineIndex, apply_edits
 from structconv.repair.rules import Patched, RuleOutcome
-from structconv.result import Ambiguity, Candidate, Fix
+from structconv.repair.search import (
+    Budget,
+    Change,
+    Choices,
+    GiveUp,
+    Outcome,
+    ambiguity,
+    distinct,
+    read_strict,
+    replay,
+)
 
 _NAME_START = (
     ":A-Z_a-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c-\u200d"
@@ -108,6 +118,7 @@ _EMPTY_WITH_ATTRIBUTES = frozenset(
 )
 _MAX_WALKS = 32
 _MAX_CANDIDATES = 8
+_EVERYWHERE = -1  # a decision taken once for the whole text, wherever its key recurs
 
 
 def _is_xml_character(code: int) -> bool:
@@ -392,25 +403,16 @@ class _ClosedEarly:
     by: _Token  # the end tag that closed it
 
 
-@dataclass(frozen=True)
-class _Change:
-    edit: Edit
-    confidence: float
-
-
 class _Walk:
     """One walk over the tokens, with the choices made so far; the edits it needs."""
 
-    def __init__(
-        self, text: str, tokens: list[_Token], choices: dict[str, int], wrapper: str
-    ) -> None:
+    def __init__(self, text: str, tokens: list[_Token], choices: Choices, wrapper: str) -> None:
         self.text = text
         self.tokens = tokens
         self.choices = choices
         self.wrapper = wrapper
-        self.changes: list[_Change] = []
-        self.undecided: list[_Decision] = []
-        self.chosen: list[str] = []
+        self.changes: list[Change] = []
+        self.decisions: list[_Decision] = []  # the choices met, in order
         self.stack: list[_Open] = []
         self.roots: list[tuple[int, int]] = []
         self.root_open = False
@@ -428,26 +430,24 @@ class _Walk:
     def change(
         self, start: int, end: int, replacement: str, rule: str, message: str, confidence: float
     ) -> None:
-        self.changes.append(_Change(Edit(start, end, replacement, rule, message), confidence))
+        self.changes.append(Change(start, end, replacement, rule, message, confidence))
 
     def choose(self, decision: _Decision) -> int:
-        if decision.key in self.choices:
-            chosen = self.choices[decision.key]
-            self.chosen.append(decision.options[chosen])
-            return chosen
-        if all(known.key != decision.key for known in self.undecided):
-            self.undecided.append(decision)
-        return 0
+        """The reading taken at a decision; a decision's key may recur, and every time
+        it does, the walk reads it the same way."""
+        if all(known.key != decision.key for known in self.decisions):
+            self.decisions.append(decision)
+        return self.choices.choose(decision.key, _EVERYWHERE, decision.options)
 
     def line_column(self, offset: int) -> tuple[int, int]:
         return self.lines.line_column(offset)
 
     # -------------------------------------------------- references and escapes
 
-    def references(self, start: int, end: int, quote: str | None) -> list[_Change]:
+    def references(self, start: int, end: int, quote: str | None) -> list[Change]:
         """Fixes for `&`, `<` (and `]]>` in text) in text[start:end]; quote: None for text,
         else the attribute's quote character."""
-        found: list[_Change] = []
+        found: list[Change] = []
         pattern = _TEXT_PROBLEM if quote is None else _ATTRIBUTE_PROBLEM
         for problem in pattern.finditer(self.text, start, end):
             at = problem.start()
@@ -457,20 +457,16 @@ class _Walk:
                     if quote is None
                     else ("attribute_escape", "'<' in an attribute value")
                 )
-                found.append(
-                    _Change(Edit(at, at + 1, "&lt;", rule, f"{where} escaped as &lt;"), 0.9)
-                )
+                found.append(Change(at, at + 1, "&lt;", rule, f"{where} escaped as &lt;", 0.9))
                 continue
             if problem.group() == "]]>":
                 found.append(
-                    _Change(
-                        Edit(
-                            at + 2,
-                            at + 3,
-                            "&gt;",
-                            "cdata_end_in_text",
-                            "']]>' in text: its '>' escaped",
-                        ),
+                    Change(
+                        at + 2,
+                        at + 3,
+                        "&gt;",
+                        "cdata_end_in_text",
+                        "']]>' in text: its '>' escaped",
                         0.95,
                     )
                 )
@@ -478,14 +474,12 @@ class _Walk:
             reference = _REFERENCE.match(self.text, at, end)
             if reference is None:
                 found.append(
-                    _Change(
-                        Edit(
-                            at,
-                            at + 1,
-                            "&amp;",
-                            "bare_ampersand",
-                            "'&' that starts no reference escaped as &amp;",
-                        ),
+                    Change(
+                        at,
+                        at + 1,
+                        "&amp;",
+                        "bare_ampersand",
+                        "'&' that starts no reference escaped as &amp;",
                         0.95,
                     )
                 )
@@ -495,48 +489,42 @@ class _Walk:
                 found.append(fix)
         return found
 
-    def reference(self, reference: re.Match[str], quote: str | None) -> _Change | None:
+    def reference(self, reference: re.Match[str], quote: str | None) -> Change | None:
         decimal, hexadecimal, name = reference.groups()
         at = reference.start()
         if name is None:
             code = int(decimal, 10) if decimal is not None else int(hexadecimal, 16)
             if code <= 0x10FFFF and _is_xml_character(code):
                 return None
-            return _Change(
-                Edit(
-                    at,
-                    at + 1,
-                    "&amp;",
-                    "invalid_character_reference",
-                    f"{reference.group()} names a character XML 1.0 cannot hold: kept as text",
-                ),
+            return Change(
+                at,
+                at + 1,
+                "&amp;",
+                "invalid_character_reference",
+                f"{reference.group()} names a character XML 1.0 cannot hold: kept as text",
                 0.8,
             )
         if name in _PREDEFINED or name in self.declared or self.external_dtd:
             return None
         characters = html.entities.html5.get(f"{name};")
         if characters is None:
-            return _Change(
-                Edit(
-                    at,
-                    at + 1,
-                    "&amp;",
-                    "unknown_entity",
-                    f"undeclared entity {reference.group()} kept as the text {reference.group()!r}",
-                ),
+            return Change(
+                at,
+                at + 1,
+                "&amp;",
+                "unknown_entity",
+                f"undeclared entity {reference.group()} kept as the text {reference.group()!r}",
                 0.8,
             )
         spelled = characters.replace("&", "&amp;").replace("<", "&lt;")
         if quote:
             spelled = spelled.replace(quote, "&quot;" if quote == '"' else "&apos;")
-        return _Change(
-            Edit(
-                at,
-                reference.end(),
-                spelled,
-                "html_entity",
-                f"HTML entity {reference.group()} (undeclared in XML) written as its character",
-            ),
+        return Change(
+            at,
+            reference.end(),
+            spelled,
+            "html_entity",
+            f"HTML entity {reference.group()} (undeclared in XML) written as its character",
             0.95,
         )
 
@@ -727,20 +715,16 @@ class _Walk:
                 continue
             inner = self.references(attribute.value_start, value_end, '"')
             value = attribute.value
-            for fix in sorted(inner, key=lambda fix: -fix.edit.start):
-                offset = fix.edit.start - attribute.value_start
-                value = (
-                    value[:offset]
-                    + fix.edit.replacement
-                    + value[fix.edit.end - attribute.value_start :]
-                )
+            for fix in sorted(inner, key=lambda fix: -fix.start):
+                offset = fix.start - attribute.value_start
+                value = value[:offset] + fix.replacement + value[fix.end - attribute.value_start :]
             self.change(
                 attribute.value_start,
                 value_end,
                 f'"{value}"',
                 "unquoted_attribute",
                 f"unquoted value of attribute {attribute.name!r} quoted"
-                + ("; " + "; ".join(fix.edit.message for fix in inner) if inner else ""),
+                + ("; " + "; ".join(fix.message for fix in inner) if inner else ""),
                 min([0.95, *(fix.confidence for fix in inner)]),
             )
 
@@ -1101,8 +1085,7 @@ class _Walk:
             self.changes = [
                 change
                 for change in self.changes
-                if change.edit.start < drop_from
-                or change.edit.start == change.edit.end == drop_from
+                if change.start < drop_from or change.start == change.end == drop_from
             ]
             self.change(
                 drop_from,
@@ -1119,72 +1102,42 @@ class _Walk:
         self.close_open(-1, at, at_end=True)
 
 
-def _walk_outcomes(text: str, options: Options) -> tuple[list[_Walk], _Decision | None] | None:
-    """Every walk the choices lead to (breadth first), and the first choice met."""
+def _walks(text: str, options: Options) -> list[_Walk]:
+    """Every walk the choices lead to (the first takes the first reading everywhere)."""
     begin = 1 if text.startswith("\ufeff") else 0
     tokens = _tokens(text, begin)
     wrapper = options.root if options.root and _NAME_RE.fullmatch(options.root) else "root"
-    queue: list[dict[str, int]] = [{}]
-    finished: list[_Walk] = []
-    first: _Decision | None = None
-    walks = 0
-    while queue:
-        choices = queue.pop(0)
-        walks += 1
-        if walks > _MAX_WALKS:
-            return None
+
+    def walk(choices: Choices) -> _Walk:
         walk = _Walk(text, tokens, choices, wrapper)
         walk.run()
-        if walk.undecided:
-            decision = walk.undecided[0]
-            first = first or decision
-            queue.extend({**choices, decision.key: index} for index in range(len(decision.options)))
-        else:
-            finished.append(walk)
-            if len(finished) > _MAX_CANDIDATES:
-                return None
-    return finished, first
+        return walk
 
-
-def _parsed(text: str) -> tuple[bool, Any]:
-    from structconv.formats import xml as xml_format
-
-    try:
-        return True, xml_format.CODEC.loads(text, Options())
-    except ParseError:
-        return False, None
+    return [walk for walk, _ in replay(walk, Budget(runs=_MAX_WALKS, readings=_MAX_CANDIDATES))]
 
 
 def repair(text: str, error: ParseError, options: Options) -> RuleOutcome:
     """Repair the whole text in one walk (several when a choice gives different data)."""
     try:
-        outcomes = _walk_outcomes(text, options)
-    except _Unrepairable:
+        walks = _walks(text, options)
+    except (_Unrepairable, GiveUp):
         return None
-    if outcomes is None:
-        return None
-    walks, decision = outcomes
-    readings: list[tuple[_Walk, str, tuple[Fix, ...], Any]] = []
+    readings: list[tuple[Outcome[_Walk], Any]] = []
     for walk in walks:
         if not walk.changes:
             continue
         patched, fixes = apply_edits(text, [change.edit for change in walk.changes])
-        parsed, data = _parsed(patched)
-        if parsed and not any(data == known for *_, known in readings):
-            readings.append((walk, patched, fixes, data))
-    if not readings:
+        data, problem = read_strict(patched, "xml", options)
+        if problem is None:
+            description = "; ".join(dict.fromkeys(walk.choices.taken.values()))
+            confidence = min(change.confidence for change in walk.changes)
+            readings.append((Outcome(patched, fixes, confidence, description, walk), data))
+    groups = distinct(readings, lambda reading: reading[1])
+    if not groups:
         return None
-    if len(readings) == 1 or decision is None:
-        walk, patched, fixes, _ = readings[0]
-        return Patched(patched, fixes, min(change.confidence for change in walk.changes))
-    line, column = LineIndex(text).line_column(decision.offset)
-    return Ambiguity(
-        format="xml",
-        line=line,
-        column=column,
-        message=decision.message,
-        candidates=tuple(
-            Candidate("; ".join(dict.fromkeys(walk.chosen)), patched, None, fixes)
-            for walk, patched, fixes, _ in readings
-        ),
-    )
+    decisions = walks[0].decisions
+    if len(groups) == 1 or not decisions:
+        first = groups[0][0][0]
+        return Patched(first.text, first.fixes, first.confidence)
+    line, column = LineIndex(text).line_column(decisions[0].offset)
+    return ambiguity("xml", line, column, decisions[0].message, [group[0][0] for group in groups])
