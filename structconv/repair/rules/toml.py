@@ -66,8 +66,18 @@ from structconv.errors import ParseError
 from structconv.options import Options
 from structconv.repair.edits import EditSession, LineIndex
 from structconv.repair.rules import Patched, RuleOutcome
+from structconv.repair.search import (
+    Budget,
+    Change,
+    GiveUp,
+    Outcome,
+    Read,
+    ambiguity,
+    distinct,
+    passes,
+    read_strict,
+)
 from structconv.repair.spelling import VERSION, unescape_backslashes
-from structconv.result import Ambiguity, Candidate
 
 _KEYWORDS = frozenset(
     {"true", "false", "null", "True", "False", "None", "undefined", "NaN", "Infinity", "nil"}
@@ -143,24 +153,13 @@ _NULL_SPELLINGS = frozenset({"null", "Null", "NULL", "None", "nil", "~", "undefi
 
 
 @dataclass(frozen=True)
-class _Change:
-    """Replace text[start:end] (of the current text) by `replacement`."""
-
-    start: int
-    end: int
-    replacement: str
-    rule: str
-    message: str
-
-
-@dataclass(frozen=True)
 class _Reading:
     """One way to repair what the reader complains about. Readings offered together share
     a `choice`: a branch that chose once chooses the same way everywhere (every `True`
     of a file is a boolean, or every one is a string), so the readings stay few."""
 
     description: str
-    changes: tuple[_Change, ...]
+    changes: tuple[Change, ...]
     confidence: float
     choice: str = ""
     question: str = ""  # what the readings differ on, for the Ambiguity's message
@@ -186,16 +185,7 @@ class _Fork:
 _Rule = Callable[[str, ParseError, int], list[_Reading] | None]
 
 
-def _read(text: str, version: str) -> tuple[Any, ParseError | None]:
-    from structconv.formats import toml as toml_format
-
-    try:
-        return toml_format.loads(text, Options(toml_version=version)), None
-    except ParseError as error:
-        return None, error
-
-
-def _one(change: _Change, confidence: float) -> list[_Reading]:
+def _one(change: Change, confidence: float) -> list[_Reading]:
     return [_Reading(change.message, (change,), confidence)]
 
 
@@ -256,7 +246,7 @@ def _ini_comment(text: str, error: ParseError, offset: int) -> list[_Reading] | 
     if text[line_start:offset].strip(" \t"):
         return None
     return _one(
-        _Change(
+        Change(
             offset,
             offset + 1,
             "#",
@@ -276,7 +266,7 @@ def _colon_separator(text: str, error: ParseError, offset: int) -> list[_Reading
         return None  # `key:` opens a YAML block: its nesting is not guessed
     spaced = offset > 0 and text[offset - 1] in " \t"
     return _one(
-        _Change(
+        Change(
             offset,
             offset + 1,
             "=" if spaced else " =",
@@ -296,7 +286,7 @@ def _key_with_spaces(text: str, error: ParseError, offset: int) -> list[_Reading
         return None
     key = match.group(2)
     return _one(
-        _Change(
+        Change(
             match.start(2),
             match.end(2),
             f'"{key}"',
@@ -358,7 +348,7 @@ def _table_name_spaces(text: str, error: ParseError, offset: int) -> list[_Readi
     if not _parses(f"{opening}{replacement}{opening.replace('[', ']')}"):
         return None
     return _one(
-        _Change(
+        Change(
             body_start,
             body_end,
             replacement,
@@ -386,7 +376,7 @@ def _table_header_bracket(text: str, error: ParseError, offset: int) -> list[_Re
     closed = _Reading(
         f"the header is {opening}{text[body_start:body_end].strip()}{wanted}",
         (
-            _Change(
+            Change(
                 end,
                 end,
                 missing,
@@ -405,7 +395,7 @@ def _table_header_bracket(text: str, error: ParseError, offset: int) -> list[_Re
     single = _Reading(
         f"the header is [{text[body_start:body_end].strip()}]",
         (
-            _Change(
+            Change(
                 opener_at,
                 opener_at + 1,
                 "",
@@ -456,7 +446,7 @@ def _inline_table_trailing_comma(
     if comma < 0 or text[comma] != ",":
         return None
     return _one(
-        _Change(
+        Change(
             comma,
             comma + 1,
             "",
@@ -478,7 +468,7 @@ def _inline_table_lines(text: str, error: ParseError, offset: int) -> list[_Read
         return None
     if text.startswith("#", offset):
         return _one(
-            _Change(
+            Change(
                 offset,
                 line_end,
                 "",
@@ -493,7 +483,7 @@ def _inline_table_lines(text: str, error: ParseError, offset: int) -> list[_Read
         return None
     joined = "" if text.startswith("}", match.end()) or text[start - 1 : start] == "{" else " "
     return _one(
-        _Change(
+        Change(
             start,
             match.end(),
             joined,
@@ -534,7 +524,7 @@ def _bare_value(text: str, offset: int) -> tuple[int, str] | None:
 
 def _string_reading(start: int, end: int, value: str, confidence: float) -> list[_Reading]:
     return _one(
-        _Change(
+        Change(
             start,
             end,
             _quoted(value),
@@ -558,7 +548,7 @@ def _bare_string(text: str, error: ParseError, offset: int) -> list[_Reading] | 
             _Reading(
                 "the YAML 1.1 / Python boolean spellings are booleans",
                 (
-                    _Change(
+                    Change(
                         offset,
                         end,
                         boolean,
@@ -573,7 +563,7 @@ def _bare_string(text: str, error: ParseError, offset: int) -> list[_Reading] | 
             _Reading(
                 "the YAML 1.1 / Python boolean spellings are strings",
                 (
-                    _Change(
+                    Change(
                         offset,
                         end,
                         _quoted(value),
@@ -695,7 +685,7 @@ def _after_value(text: str, error: ParseError, offset: int) -> list[_Reading] | 
             return None
         body = match.group(1)
         return _one(
-            _Change(
+            Change(
                 start,
                 start + len(body) + 2,
                 _basic(body),
@@ -713,7 +703,7 @@ def _after_value(text: str, error: ParseError, offset: int) -> list[_Reading] | 
         if escaped == body or body.endswith("\\") or not _quotes_pair_up(body, '"'):
             return None
         return _one(
-            _Change(
+            Change(
                 start,
                 start + len(body) + 2,
                 f'"{escaped}"',
@@ -783,7 +773,7 @@ def _unterminated_string(text: str, error: ParseError, offset: int) -> list[_Rea
             _Reading(
                 f"the string on line {line} holds {inner[:-1]!r} (closed with {other})",
                 (
-                    _Change(
+                    Change(
                         wrong,
                         wrong + 1,
                         quote,
@@ -804,7 +794,7 @@ def _unterminated_string(text: str, error: ParseError, offset: int) -> list[_Rea
             _Reading(
                 f"the string on line {line} holds {shown!r}",
                 (
-                    _Change(
+                    Change(
                         end,
                         end,
                         quote,
@@ -897,7 +887,7 @@ def _unclosed_array(text: str, error: ParseError, offset: int) -> list[_Reading]
             return None
         key = match.group(1).strip()
         return _one(
-            _Change(
+            Change(
                 last,
                 last,
                 "]",
@@ -1015,7 +1005,7 @@ def _windows_path(text: str, error: ParseError, offset: int) -> list[_Reading] |
     if not refused or _has_control(body.replace("\t", " ")):
         return None
     literal = f"'{body}'" if "'" not in body else _basic(body)
-    as_written = _Change(
+    as_written = Change(
         opening,
         closing + 1,
         literal,
@@ -1031,7 +1021,7 @@ def _windows_path(text: str, error: ParseError, offset: int) -> list[_Reading] |
         pieces += [body[position:start], replacement]
         position = end
     pieces.append(body[position:])
-    kept = _Change(
+    kept = Change(
         opening,
         closing + 1,
         '"' + "".join(pieces) + '"',
@@ -1173,7 +1163,7 @@ def _duplicate_table(text: str, error: ParseError, offset: int) -> list[_Reading
     name = ".".join(path)
     first_line, second_line = first + 1, second + 1
     changes = [
-        _Change(
+        Change(
             lines[second][0],
             body_two_end,
             "",
@@ -1190,7 +1180,7 @@ def _duplicate_table(text: str, error: ParseError, offset: int) -> list[_Reading
     if moved:
         changes.insert(
             0,
-            _Change(
+            Change(
                 insert_at,
                 insert_at,
                 moved,
@@ -1250,72 +1240,58 @@ def _apply(branch: _Branch, reading: _Reading, chosen: bool = False) -> None:
 
 def repair(text: str, error: ParseError, options: Options) -> RuleOutcome:
     """Repair pass by pass where tomllib complains; None when a complaint has no rule."""
-    pending = [_Branch(EditSession(text))]
-    finished: list[tuple[_Branch, Any]] = []
-    fork: _Fork | None = None
-    passes = 0
-    while pending:
-        branch = pending.pop()
-        while passes < _MAX_PASSES:
-            passes += 1
-            data, problem = _read(branch.session.text, options.toml_version)
-            if problem is None:
-                if branch.session.changed:
-                    finished.append((branch, data))
-                break
-            if not problem.repairable:
-                return None
-            readings = _readings(branch.session.text, problem)
-            if readings is None:
-                break  # this reading cannot be repaired
-            known = branch.choices.get(readings[0].choice) if len(readings) > 1 else None
-            if known is not None:
-                _apply(branch, readings[known])
-                continue
-            if len(readings) > 1:
-                if fork is None:
-                    fork = _Fork(
-                        problem.line,
-                        problem.column,
-                        readings[0].question or f"{problem.message}: {len(readings)} readings",
-                    )
-                for number, other in enumerate(readings[1:], 1):
-                    forked = copy.deepcopy(branch)
-                    forked.choices[other.choice] = number
-                    _apply(forked, other, chosen=True)
-                    pending.append(forked)
-                branch.choices[readings[0].choice] = 0
-                if len(pending) + len(finished) > _MAX_CANDIDATES:
-                    return None
-            _apply(branch, readings[0], chosen=len(readings) > 1)
-        else:
-            return None
-    return _outcome(finished, fork)
+    forks: list[_Fork] = []
 
+    def advance(branch: _Branch) -> Read | list[_Branch]:
+        data, problem = read_strict(branch.session.text, "toml", options)
+        if problem is None:
+            return Read(data) if branch.session.changed else []
+        if not problem.repairable:
+            raise GiveUp
+        readings = _readings(branch.session.text, problem)
+        if readings is None:
+            return []  # this reading cannot be repaired
+        known = branch.choices.get(readings[0].choice) if len(readings) > 1 else None
+        if known is not None:
+            _apply(branch, readings[known])
+            return [branch]
+        forked: list[_Branch] = []
+        if len(readings) > 1:
+            if not forks:
+                question = readings[0].question or f"{problem.message}: {len(readings)} readings"
+                forks.append(_Fork(problem.line, problem.column, question))
+            for number, other in enumerate(readings[1:], 1):
+                fork = copy.deepcopy(branch)
+                fork.choices[other.choice] = number
+                _apply(fork, other, chosen=True)
+                forked.append(fork)
+            branch.choices[readings[0].choice] = 0
+        _apply(branch, readings[0], chosen=len(readings) > 1)
+        return [branch, *forked]
 
-def _outcome(finished: list[tuple[_Branch, Any]], fork: _Fork | None) -> RuleOutcome:
-    distinct: list[tuple[_Branch, Any]] = []
-    for branch, data in finished:
-        if not any(data == kept for _, kept in distinct):
-            distinct.append((branch, data))
-    if not distinct:
+    # The readings alive: the candidates and the one in hand.
+    budget = Budget(runs=_MAX_PASSES, readings=_MAX_CANDIDATES + 1)
+    try:
+        finished = passes(_Branch(EditSession(text)), advance, budget)
+    except GiveUp:
         return None
-    if len(distinct) == 1:
-        branch = distinct[0][0]
-        return Patched(branch.session.text, branch.session.fixes(), branch.confidence)
-    assert fork is not None
-    return Ambiguity(
-        format="toml",
-        line=fork.line,
-        column=fork.column,
-        message=fork.message,
-        candidates=tuple(
-            Candidate(
-                "; ".join(branch.descriptions), branch.session.text, None, branch.session.fixes()
-            )
-            for branch, _ in distinct
-        ),
-    )
+    groups = distinct(finished, lambda entry: entry[1])
+    if not groups:
+        return None
+    outcomes = [
+        Outcome(
+            branch.session.text,
+            branch.session.fixes(),
+            branch.confidence,
+            "; ".join(branch.descriptions),
+            branch,
+        )
+        for (branch, _), *_ in groups
+    ]
+    if len(outcomes) == 1:
+        return Patched(outcomes[0].text, outcomes[0].fixes, outcomes[0].confidence)
+    fork = forks[0]
+    return ambiguity("toml", fork.line, fork.column, fork.message, outcomes)
 
 
 # ---------------------------------------------------------------- model answers

@@ -6,8 +6,8 @@ them through an EditSession (so every change is a Fix in the user's coordinates)
 again. Where a rule sees several plausible edits the search forks; every reading that
 parses and passes provenance validation is kept, readings with equal data are merged,
 and two or more different results are returned as an Ambiguity (never a guess). The
-search is bounded: at most `_MAX_PASSES` passes per reading, `_MAX_READINGS` live
-readings, `_MAX_PARSES` reads and `_MAX_WORK` characters read in all; past that the
+search (repair/search.py) is bounded: at most `_MAX_READINGS` live readings,
+`_MAX_PARSES` passes and `_MAX_WORK` characters read in all; past that the
 rules give up and the input is refused (more readings than that is a file broken
 throughout, not a slip a reader can settle).
 
@@ -82,16 +82,25 @@ from typing import Any
 import yaml as pyyaml
 import yaml_rs
 
-from structconv import formats
 from structconv.errors import ParseError
 from structconv.neutral import iter_nodes
 from structconv.options import Options
 from structconv.repair import provenance
 from structconv.repair.edits import EditSession, LineIndex
 from structconv.repair.rules import Patched, RuleOutcome
+from structconv.repair.search import (
+    Budget,
+    GiveUp,
+    Outcome,
+    Read,
+    ambiguity,
+    distinct,
+    passes,
+    read_strict,
+)
 from structconv.repair.spelling import unescape_backslashes
 from structconv.repair.windows import yaml_top_key
-from structconv.result import Ambiguity, Candidate, Fix
+from structconv.result import Fix
 
 TAB_INDENTATION = "tab-indentation"
 TAB_SEPARATOR = "tab-separator"
@@ -111,7 +120,6 @@ DIFFERING_DUPLICATE = 0.7
 DIFFERING_MARK = "wins"  # in the message of a duplicate removed with another value
 STRAY = 0.7
 
-_MAX_PASSES = 200
 _MAX_READINGS = 4
 _MAX_PARSES = 300
 # Characters read in all passes together (a few seconds of work; a big file gets fewer passes).
@@ -459,10 +467,6 @@ class _Reading:
         )
 
 
-class _GiveUp(Exception):
-    """Too many readings or reads: the input is refused rather than half-searched."""
-
-
 def _session(original: str, history: Sequence[_Alternative]) -> EditSession:
     session = EditSession(original)
     for alternative in history:
@@ -477,53 +481,44 @@ def _apply(session: EditSession, alternative: _Alternative) -> None:
         session.replace(start, end, replacement, alternative.rule, message)
 
 
-class _Search:
-    def __init__(self, text: str, options: Options) -> None:
-        self.text = text
-        self.options = replace(options, repair="off")
-        self.parses = 0
-        self.work = 0
-        self.fork: _Proposal | None = None
+@dataclass
+class _Branch:
+    """A reading being repaired: its text so far (built when first needed), and the
+    reader's complaint about it when known."""
 
-    def read(self, text: str) -> tuple[Any, ParseError | None]:
-        self.parses += 1
-        self.work += len(text)
-        if self.parses > _MAX_PARSES or self.work > _MAX_WORK:
-            raise _GiveUp
-        try:
-            return formats.read(text, "yaml", self.options), None
-        except ParseError as error:
-            return None, error
+    reading: _Reading
+    session: EditSession | None = None
+    error: ParseError | None = None
 
-    def run(self, error: ParseError) -> list[tuple[_Reading, EditSession, Any]]:
-        pending: list[tuple[_Reading, ParseError | None]] = [(_Reading(), error)]
-        done: list[tuple[_Reading, EditSession, Any]] = []
-        while pending:
-            reading, current_error = pending.pop(0)
-            session = _session(self.text, reading.history)
-            for _ in range(_MAX_PASSES):
-                if current_error is None:
-                    data, current_error = self.read(session.text)
-                    if current_error is None:
-                        done.append((reading, session, data))
-                        break
-                if not current_error.repairable:
-                    break
-                proposal = _propose(session.text, current_error)
-                if proposal is None:
-                    break
-                first, *others = proposal.alternatives
-                if others:
-                    # Readings alive: those waiting, those finished, this one and the new.
-                    if len(pending) + len(done) + 1 + len(others) > _MAX_READINGS:
-                        raise _GiveUp
-                    if self.fork is None:
-                        self.fork = _located(proposal, session)
-                    pending.extend((reading.then(other, True), None) for other in others)
-                reading = reading.then(first, bool(others))
-                _apply(session, first)
-                current_error = None
-        return done
+
+def _search(
+    text: str, error: ParseError, options: Options
+) -> tuple[list[tuple[_Branch, Any]], _Proposal | None]:
+    """Every reading that reads, with its data, and where the readings first forked."""
+    forks: list[_Proposal] = []
+    budget = Budget(runs=_MAX_PARSES, readings=_MAX_READINGS, work=_MAX_WORK)
+
+    def advance(branch: _Branch) -> Read | list[_Branch]:
+        session = branch.session = branch.session or _session(text, branch.reading.history)
+        if branch.error is None:
+            budget.read(session.text)
+            data, branch.error = read_strict(session.text, "yaml", options)
+            if branch.error is None:
+                return Read(data)
+        if not branch.error.repairable:
+            return []
+        proposal = _propose(session.text, branch.error)
+        if proposal is None:
+            return []
+        first, *others = proposal.alternatives
+        if others and not forks:
+            forks.append(_located(proposal, session))
+        forked = [_Branch(branch.reading.then(other, True)) for other in others]
+        _apply(session, first)
+        return [_Branch(branch.reading.then(first, bool(others)), session), *forked]
+
+    done = passes(_Branch(_Reading(), None, error), advance, budget)
+    return done, forks[0] if forks else None
 
 
 def _located(proposal: _Proposal, session: EditSession) -> _Proposal:
@@ -553,11 +548,11 @@ def repair(text: str, error: ParseError, options: Options) -> RuleOutcome:
     """A repaired text, an Ambiguity, or None (see the module docstring for the rules)."""
     if not error.repairable or _CONFLICT_MARKER.search(text):
         return None
-    search = _Search(text, options)
     try:
-        done = search.run(error)
-    except _GiveUp:
+        found, fork = _search(text, error, options)
+    except GiveUp:
         return None
+    done = [(branch.reading, branch.session, data) for branch, data in found if branch.session]
     if not done:
         return None
     if any(reading.tab_width_chosen and not reading.strained for reading, _, _ in done):
@@ -569,78 +564,37 @@ def repair(text: str, error: ParseError, options: Options) -> RuleOutcome:
     done = [entry for entry in done if not _guess_drops_a_value(entry[1].fixes())]
     if not done:
         return None
-    groups: list[list[tuple[_Reading, EditSession, Any]]] = []
-    for entry in done:
-        for group in groups:
-            if _same_data(group[0][2], entry[2]):
-                group.append(entry)
-                break
-        else:
-            groups.append([entry])
+    groups = distinct(done, lambda entry: entry[2])
     for group in groups:
         group.sort(key=lambda entry: -entry[0].confidence)
     if len(groups) == 1:  # one result: the pipeline validates it
         reading, session, _ = groups[0][0]
         return Patched(session.text, session.fixes(), reading.confidence)
     # Several results: keep, per result, the first reading that passes validation.
-    kept: list[tuple[_Reading, EditSession, tuple[Fix, ...]]] = []
+    strict = replace(options, repair="off")
+    kept: list[Outcome[_Reading]] = []
     for group in groups:
         for reading, session, data in group:
             fixes = session.fixes()
-            if provenance.check(text, data, fixes, "yaml", search.options) is None:
-                kept.append((reading, session, fixes))
+            if provenance.check(text, data, fixes, "yaml", strict) is None:
+                description = "; ".join(reading.descriptions) or "the repaired text"
+                kept.append(Outcome(session.text, fixes, reading.confidence, description, reading))
                 break
     if not kept:
         reading, session, _ = groups[0][0]
         return Patched(session.text, session.fixes(), reading.confidence)
     # A reading that has to drop a repeated key's earlier values (the indentation guess put
     # the key back into a mapping that already holds it) loses data that another keeps.
-    fewest = min(_duplicates_dropped(fixes) for _, _, fixes in kept)
-    kept = [entry for entry in kept if _duplicates_dropped(entry[2]) == fewest]
+    fewest = min(_duplicates_dropped(outcome.fixes) for outcome in kept)
+    kept = [outcome for outcome in kept if _duplicates_dropped(outcome.fixes) == fewest]
     if len(kept) == 1:
-        reading, session, fixes = kept[0]
-        return Patched(session.text, fixes, reading.confidence)
-    fork = search.fork
+        return Patched(kept[0].text, kept[0].fixes, kept[0].confidence)
     assert fork is not None  # several results come from a fork
-    return Ambiguity(
-        format="yaml",
-        line=fork.line,
-        column=fork.column,
-        message=fork.question,
-        candidates=tuple(
-            Candidate(
-                "; ".join(reading.descriptions) or "the repaired text", session.text, None, fixes
-            )
-            for reading, session, fixes in kept
-        ),
-    )
+    return ambiguity("yaml", fork.line, fork.column, fork.question, kept)
 
 
 def _duplicates_dropped(fixes: Sequence[Fix]) -> int:
     return sum(DUPLICATE_KEY in fix.rule.split("+") for fix in fixes)
-
-
-def _same_data(left: Any, right: Any) -> bool:
-    """Equal as data: types strict (1, 1.0 and True differ), key order ignored.
-
-    (neutral.first_difference would do, but it cannot name a path through a null or
-    float key, which YAML allows.)"""
-    stack = [(left, right)]
-    while stack:
-        one, other = stack.pop()
-        if type(one) is not type(other):
-            return False
-        if isinstance(one, dict):
-            if len(one) != len(other) or any(key not in other for key in one):
-                return False
-            stack.extend((value, other[key]) for key, value in one.items())
-        elif isinstance(one, list):
-            if len(one) != len(other):
-                return False
-            stack.extend(zip(one, other, strict=True))
-        elif one != other and not (one != one and other != other):  # NaN equals NaN here
-            return False
-    return True
 
 
 def _propose(text: str, error: ParseError) -> _Proposal | None:
