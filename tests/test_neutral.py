@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import math
 
-from structconv.neutral import DROP, depth, first_difference, format_path, rebuild
+from structconv.neutral import DROP, depth, first_difference, format_path, rebuild, same_data
 
 
 def test_format_path_quotes_keys_that_are_not_identifiers() -> None:
@@ -42,3 +42,13 @@ def test_rebuild_maps_scalars_and_keys_and_drops() -> None:
 
     assert rebuild(data, scalar, key) == {"A": ["1", {}], "C": "x"}
     assert list(rebuild({"z": 1, "a": 2}, scalar, key)) == ["Z", "A"]
+
+
+def test_same_data_is_strict_about_types_and_ignores_key_order() -> None:
+    assert not same_data({"a": 1}, {"a": 1.0})
+    assert not same_data([1], [True])
+    assert not same_data(0.0, -0.0)
+    assert not same_data({"a": [1, 2]}, {"a": [1]})
+    assert not same_data({"a": 1}, {"b": 1})
+    assert same_data({"a": 1, "b": [math.nan]}, {"b": [math.nan], "a": 1})
+    assert same_data({None: 1, 1.5: "x"}, {1.5: "x", None: 1})  # YAML keys

@@ -22,6 +22,7 @@ from typing import Any
 
 from structconv import formats
 from structconv.errors import ParseError
+from structconv.neutral import same_data
 from structconv.options import Options
 from structconv.repair import prompts
 from structconv.repair.grammar import grammar_for, json_grammar
@@ -96,7 +97,7 @@ def verdict(
         return "refused", answer
     if check_answer(pair["input"], data, pair["format"]) is not None:
         return "refused", answer
-    return ("right" if data == json.loads(pair["target"]) else "wrong"), answer
+    return ("right" if same_data(data, json.loads(pair["target"])) else "wrong"), answer
 
 
 def pipeline_verdict(pair: dict[str, Any]) -> tuple[str, str]:

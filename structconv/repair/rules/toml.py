@@ -63,6 +63,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from structconv.errors import ParseError
+from structconv.neutral import same_data
 from structconv.options import Options
 from structconv.repair.edits import EditSession, LineIndex
 from structconv.repair.rules import Patched, RuleOutcome
@@ -1129,7 +1130,7 @@ def _duplicate_table(text: str, error: ParseError, offset: int) -> list[_Reading
     shared = keys_one & keys_two
     dropped: set[int] = set()
     for key in shared:
-        if data_two is None or isinstance(data_one[key], dict) or data_one[key] != data_two[key]:
+        if data_two is None or isinstance(data_one[key], dict) or not same_data(data_one[key], data_two[key]):
             return None  # the same key with different values: a real conflict
         defining = [
             number
