@@ -32,7 +32,7 @@ from structconv.neutral import Data, first_difference
 from structconv.options import Options
 from structconv.repair import guesses, provenance
 from structconv.repair.grammar import grammar_for
-from structconv.repair.rules import rules_for
+from structconv.repair.rules import ruleset
 from structconv.repair.windows import MODEL_INPUT_CHARS, window_for
 from structconv.result import Ambiguity, Fix
 
@@ -226,8 +226,8 @@ def check_answer(
     `key: value` lines; a TOML's key paths; JSON keys inside brackets), and no type,
     empty value or cut-off value the input leaves open may be settled by the model
     (`guesses`)."""
-    module = rules_for(format)
-    values = getattr(module, "input_values", _no_values)
+    rules = ruleset(format)
+    values = _no_values if rules is None else rules.input_values
     refusal = provenance.check(original, data, (), format, options or Options(repair="off"))
     if refusal is not None:
         return refusal.reason
@@ -239,8 +239,9 @@ def check_answer(
     )
     if guess is not None:
         return guess
-    lines_up = getattr(module, "answer_lines_up", None)
-    return None if lines_up is None else lines_up(original, data)
+    if rules is None or rules.answer_lines_up is None:
+        return None
+    return rules.answer_lines_up(original, data)
 
 
 def _parses(format: str, options: Options) -> Any:

@@ -1,6 +1,6 @@
 """The repair pipeline: what runs only when the strict reader refuses the input (or finds it ambiguous).
 
-    rules (structconv.repair.rules.<format>)  ->  Patched text | Ambiguity | nothing
+    rules (structconv.repair.rules.<format>.RULESET)  ->  Patched text | Ambiguity | nothing
     the strict reader reads the patched text  ->  data
     repair/provenance.py checks provenance    ->  accepted, or RepairRejected
     what the rules cannot settle              ->  the model (mode "auto" / "llm"), when installed
@@ -21,7 +21,7 @@ from structconv.names import RepairMode
 from structconv.neutral import Data
 from structconv.options import Options
 from structconv.repair import provenance
-from structconv.repair.rules import RuleOutcome, rules_for
+from structconv.repair.rules import RuleOutcome, ruleset
 from structconv.result import Ambiguity, Candidate, Fix
 
 
@@ -168,8 +168,8 @@ def repair(
         raise error
     if mode == "llm":
         return _model_generates(text, format, error, options)
-    module = rules_for(format)
-    outcome: RuleOutcome = None if module is None else module.repair(text, error, options)
+    rules = ruleset(format)
+    outcome: RuleOutcome = None if rules is None else rules.repair(text, error, options)
     repaired = _apply(text, format, outcome, options, mode)
     if repaired is not None:
         return repaired
@@ -195,19 +195,18 @@ def review(
 ) -> Repaired | None:
     """For input that parsed: a repair when its rules find it ambiguous (a CSV with two
     header rows), else None (the common case, and cheap)."""
-    module = rules_for(format)
-    reviewer = getattr(module, "review", None)
-    if reviewer is None:
+    rules = ruleset(format)
+    if rules is None or rules.review is None:
         return None
-    outcome: RuleOutcome = reviewer(text, data, options)
+    outcome: RuleOutcome = rules.review(text, data, options)
     return _apply(text, format, outcome, options, mode)
 
 
 def head_needs_review(format: str, head: str, options: Options) -> bool:
     """Whether a file that starts with `head` may read differently once reviewed (a
     CSV's second header row): the streaming path then reads it in memory instead."""
-    checker = getattr(rules_for(format), "review_head", None)
-    return bool(checker is not None and checker(head, options))
+    rules = ruleset(format)
+    return bool(rules is not None and rules.review_head and rules.review_head(head, options))
 
 
 def _unrepaired(error: ParseError, why: str) -> ParseError:

@@ -147,13 +147,12 @@ class Dropped(Exception):
 
 
 def _values(format: str) -> Any:
-    from structconv.repair.rules import rules_for
+    from structconv.repair.rules import ruleset
 
-    module = rules_for(format)
-    values = getattr(module, "input_values", None)
-    if values is None:
+    rules = ruleset(format)
+    if rules is None:
         raise Dropped("no input lexer")
-    return values
+    return rules.input_values
 
 
 def _broken(text: str, format: str) -> ParseError | None:
@@ -166,9 +165,10 @@ def _broken(text: str, format: str) -> ParseError | None:
             raise Dropped("fails beyond repair (a limit)") from None
         return error
     if format == "csv":
-        from structconv.repair.rules import csv as csv_rules
+        from structconv.repair.rules import ruleset
 
-        if csv_rules.review(text, data, Options()) is not None:
+        rules = ruleset("csv")
+        if rules and rules.review and rules.review(text, data, Options()) is not None:
             return None
     raise Dropped("still parses")
 
@@ -449,7 +449,7 @@ The operators (structconv/tune/corrupt.py), by what the deterministic rules do w
   with the text it has); for YAML, whose rules refuse cut-off files, the open
   double-quoted string closed where the text ends. Such a target is NOT the source data.
 - Every target passes `structconv.repair.textual.check_provenance(input, data, fixes=(),
-  format, rules.<format>.input_values)`: nothing invented, nothing of the input dropped
+  format, rules.<format>.RULESET.input_values)`: nothing invented, nothing of the input dropped
   without a fix to excuse it (the runtime judges a model answer with
   `structconv.repair.provenance.check`). Pairs that fail
   are dropped and counted below.

@@ -8,11 +8,13 @@ from typing import Any
 import pytest
 
 from structconv.repair.guesses import cut_off_value, empty_guess, template_guess, type_guess
-from structconv.repair.rules import rules_for
+from structconv.repair.rules import ruleset
 
 
 def guess(text: str, data: Any, format: str) -> str | None:
-    return type_guess(text, data, format, rules_for(format).input_values)
+    rules = ruleset(format)
+    assert rules is not None
+    return type_guess(text, data, format, rules.input_values)
 
 
 @pytest.mark.parametrize(

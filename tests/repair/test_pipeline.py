@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -23,7 +22,7 @@ from structconv.errors import ParseError as ParseErrorClass
 from structconv.options import Options
 from structconv.repair import pipeline
 from structconv.repair.edits import Edit, apply_edits
-from structconv.repair.rules import Patched
+from structconv.repair.rules import Patched, RuleSet
 from structconv.result import Ambiguity, Candidate
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
@@ -52,8 +51,8 @@ def use_rules(monkeypatch: pytest.MonkeyPatch, repair: Any, **more: Any) -> list
         calls.append("repair")
         return repair(text)
 
-    module = SimpleNamespace(repair=logged_repair, input_values=words, **more)
-    monkeypatch.setattr(pipeline, "rules_for", lambda format: module)
+    rules = RuleSet("json", logged_repair, words, **more)
+    monkeypatch.setattr(pipeline, "ruleset", lambda format: rules)
     return calls
 
 

@@ -16,7 +16,7 @@ from structconv import formats
 from structconv.errors import ParseError
 from structconv.options import Options
 from structconv.repair.prompts import render_answer
-from structconv.repair.rules import rules_for
+from structconv.repair.rules import ruleset
 from structconv.repair.textual import check_provenance
 from structconv.tune import corrupt, data, documents
 
@@ -100,7 +100,9 @@ def test_every_input_really_fails_strict_parsing_or_is_ambiguous(
 
 def test_every_target_passes_provenance_without_fixes(built: tuple[Path, data.DataCard]) -> None:
     for pair in _pairs(built[0]):
-        values = rules_for(pair["format"]).input_values  # type: ignore[union-attr]
+        rules = ruleset(pair["format"])
+        assert rules is not None
+        values = rules.input_values
         refusal = check_provenance(
             pair["input"], json.loads(pair["target"]), (), pair["format"], values
         )

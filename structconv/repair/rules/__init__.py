@@ -1,30 +1,12 @@
-"""Deterministic repair rules: one module per format, each with the same small interface.
+"""Deterministic repair rules: one module (or package) per format, each exporting one
+typed `RULESET = RuleSet(...)`, the only way the rest of structconv reaches its rules
+(as `CODEC` is for a format's reader and writer). See `RuleSet` for the contract.
 
-A rules module exports
-
-    def repair(text: str, error: ParseError, options: Options) -> RuleOutcome
-
-called only after the strict reader refused `text` with `error`. It returns a
-`Patched` source text (every change recorded as a Fix through structconv.repair.edits),
-an `Ambiguity` when the text can be repaired in ways that give different data, or
-None when no rule applies. It never parses for the caller: the orchestrator reads
-the patched text with the strict reader and validates the result. It may raise a
-ParseError with `repairable=False` for breakage no one may repair: JSON's NaN has
-no JSON value, and a model answer of the string "NaN" would otherwise pass.
-
-A module may also export
-
-    def review(text: str, data: Any, options: Options) -> RuleOutcome
-
-for input that parsed but may not mean what it seems (a CSV with two header rows);
-it must return None quickly for ordinary input.
-
-and
-
-    def input_values(text: str) -> Iterable[tuple[str, int]]
-
-the value tokens of the broken text and their offsets, found without parsing it (the
-model's answer checks, repair/guesses.py, and the textual check read them).
+Every change a rule makes is a Fix (through structconv.repair.edits, with a rule id
+from the format's constants, kebab case); where the text can be repaired in several
+ways the rules search the readings with structconv.repair.search and return an
+`Ambiguity` with every candidate: they never guess. They read text only through
+`search.read_strict` (formats.read: the caller's options, the size and depth limits).
 """
 
 from __future__ import annotations
@@ -32,9 +14,11 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from types import ModuleType
 from typing import TypeAlias
 
+from structconv.errors import ParseError
+from structconv.neutral import Data
+from structconv.options import Options
 from structconv.result import Ambiguity, Fix
 
 
@@ -49,8 +33,37 @@ class Patched:
 
 RuleOutcome: TypeAlias = Patched | Ambiguity | None
 
-# A rules module's `input_values`: the value tokens of broken text, with their offsets.
+# The value tokens of broken text, with their offsets, found without parsing it.
 InputValues: TypeAlias = Callable[[str], Iterable[tuple[str, int]]]
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    """A format's rules.
+
+    repair(text, error, options): called only after the strict reader refused `text`
+        with `error`: a `Patched` text, an `Ambiguity`, or None when no rule applies. It
+        never parses for the caller (the pipeline reads the patched text and checks its
+        provenance). It may raise a ParseError with `repairable=False` for breakage no
+        one may repair (JSON's NaN: a model answer of the string "NaN" would pass).
+    input_values(text): the value tokens of the broken text and their offsets (the
+        model's answer checks, repair/guesses.py and the textual check read them).
+    review(text, data, options): for input that parsed but may not mean what it seems
+        (a CSV with two header rows); returns None quickly for ordinary input. Its
+        format is then in REVIEWED.
+    review_head(head, options): whether `review` may change the reading of a file that
+        starts with `head` (the streaming path then reads it in memory).
+    answer_lines_up(text, data): why the model's answer does not line up with the
+        structure the input spells out (a CSV's rows, TOML's key paths), or None.
+    """
+
+    format: str
+    repair: Callable[[str, ParseError, Options], RuleOutcome]
+    input_values: InputValues
+    review: Callable[[str, Data, Options], RuleOutcome] | None = None
+    review_head: Callable[[str, Options], bool] | None = None
+    answer_lines_up: Callable[[str, Data], str | None] | None = None
+
 
 # Format name -> the module with its rules.
 RULES: dict[str, str] = {
@@ -67,14 +80,10 @@ RULES: dict[str, str] = {
 REVIEWED: frozenset[str] = frozenset({"csv"})
 
 
-def rules_for(format: str) -> ModuleType | None:
-    """The rules module of a format, imported now; None when the format has none yet."""
+def ruleset(format: str) -> RuleSet | None:
+    """The rules of a format, imported now; None when the format has none."""
     name = RULES.get(format)
     if name is None:
         return None
-    try:
-        return importlib.import_module(name)
-    except ModuleNotFoundError as error:
-        if error.name == name:
-            return None
-        raise
+    rules: RuleSet = importlib.import_module(name).RULESET
+    return rules

@@ -77,7 +77,7 @@ import itertools
 import re
 from collections import Counter
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Any, NamedTuple
@@ -86,7 +86,8 @@ from structconv.errors import ParseError
 from structconv.formats.csv import SAMPLE_CHARS, is_title_row, sniff_delimiter, table_starts
 from structconv.options import Options
 from structconv.repair.edits import Edit, LineIndex, apply_edits
-from structconv.repair.rules import Patched, RuleOutcome
+from structconv.repair.rules import Patched, RuleOutcome, RuleSet
+from structconv.repair.search import Change, read_strict
 from structconv.result import Ambiguity, Candidate, Fix
 
 # The delimiters the strict reader sniffs, then the ones it never picks on its own.
@@ -427,20 +428,15 @@ def detect_dialect(text: str, delimiter: str | None = None) -> Dialect | None:
 # --- the changes, and the text they make --------------------------------------------------
 
 
-class _Change(NamedTuple):
-    edit: Edit
-    confidence: float
-
-
 class _Plan:
     """The changes decided so far, and the places where several readings remain."""
 
     def __init__(self, text: str, dialect: Dialect) -> None:
         self.text = text
         self.dialect = dialect
-        self.changes: list[_Change] = []
-        self.field_changes: list[_Change] = []  # dropped where a row-level change covers them
-        self.choices: list[tuple[int, str, list[tuple[str, list[_Change]]]]] = []
+        self.changes: list[Change] = []
+        self.field_changes: list[Change] = []  # dropped where a row-level change covers them
+        self.choices: list[tuple[int, str, list[tuple[str, list[Change]]]]] = []
         self.header_names: list[str] = []
         self._lines: LineIndex | None = None
 
@@ -452,7 +448,7 @@ class _Plan:
     def change(
         self, start: int, end: int, replacement: str, rule: str, message: str, confidence: float
     ) -> None:
-        self.changes.append(_Change(Edit(start, end, replacement, rule, message), confidence))
+        self.changes.append(Change(start, end, replacement, rule, message, confidence))
 
     def remove_row(self, row: Row, rule: str, message: str, confidence: float) -> None:
         self.change(row.start, row.end, "", rule, message, confidence)
@@ -475,15 +471,13 @@ class _Plan:
         line, column = LineIndex(self.text).line_column(offset)
         return Ambiguity("csv", line, column, message, tuple(candidates))
 
-    def _build(self, extra: list[_Change]) -> tuple[str, tuple[Fix, ...], float]:
+    def _build(self, extra: list[Change]) -> tuple[str, tuple[Fix, ...], float]:
         changes = self.changes + extra
-        spans = [(c.edit.start, c.edit.end) for c in changes if c.edit.end > c.edit.start]
+        spans = [(c.start, c.end) for c in changes if c.end > c.start]
         kept = [
             change
             for change in self.field_changes
-            if not any(
-                start <= change.edit.start and change.edit.end <= end for start, end in spans
-            )
+            if not any(start <= change.start and change.end <= end for start, end in spans)
         ]
         every = changes + kept
         text, fixes = apply_edits(self.text, [change.edit for change in every])
@@ -537,10 +531,7 @@ def _quoting_fixes(plan: _Plan, rows: Sequence[Row]) -> None:
             if field.issue:
                 rule, message, confidence = _FIELD_ISSUES[field.issue]
                 plan.field_changes.append(
-                    _Change(
-                        Edit(field.start, field.end, _quote(field.value), rule, message),
-                        confidence,
-                    )
+                    Change(field.start, field.end, _quote(field.value), rule, message, confidence)
                 )
 
 
@@ -820,15 +811,13 @@ def _multirow_header(
         if merged is None:
             continue
         first, last = rows[header_index], rows[body[count - 2]]
-        change = _Change(
-            Edit(
-                first.start,
-                last.content_end,
-                write_row(merged, plan.dialect.delimiter),
-                "csv-multirow-header",
-                f"{count} header rows merged into one row of dotted column names "
-                f"({', '.join(merged[:4])}{', ...' if len(merged) > 4 else ''})",
-            ),
+        change = Change(
+            first.start,
+            last.content_end,
+            write_row(merged, plan.dialect.delimiter),
+            "csv-multirow-header",
+            f"{count} header rows merged into one row of dotted column names "
+            f"({', '.join(merged[:4])}{', ...' if len(merged) > 4 else ''})",
             MULTIROW_HEADER,
         )
         if certain:
@@ -853,20 +842,20 @@ def _multirow_header(
     return 1
 
 
-def _trailing_cells_removed(row: Row, width: int) -> _Change | None:
+def _trailing_cells_removed(row: Row, width: int) -> Change | None:
     """The removal of the empty cells a row has past the last column (None: it has none,
     or one of them holds something)."""
     extra = row.fields[width:]
     if not extra or any(field.value.strip() or field.quoted for field in extra):
         return None
-    edit = Edit(
+    return Change(
         row.fields[width - 1].end,
         row.content_end,
         "",
         "csv-trailing-delimiter",
         f"{len(extra)} empty cell(s) after the last column removed",
+        QUOTING,
     )
-    return _Change(edit, QUOTING)
 
 
 def _regular_cells(row: Row, width: int) -> list[str] | None:
@@ -1045,7 +1034,7 @@ def _short_row(plan: _Plan, row: Row, width: int) -> None:
 
 
 def _choose(
-    plan: _Plan, offset: int, message: str, options: list[tuple[str, list[_Change]]]
+    plan: _Plan, offset: int, message: str, options: list[tuple[str, list[Change]]]
 ) -> None:
     if len(options) == 1:
         plan.changes.extend(options[0][1])
@@ -1065,7 +1054,7 @@ def _join(plan: _Plan, row: Row, width: int, kinds: Sequence[str], evidence: boo
     The readings are the joins of adjacent cells that keep every column's type."""
     extra = row.width - width
     line = plan.line(row.start)
-    options: list[tuple[str, list[_Change]]] = []
+    options: list[tuple[str, list[Change]]] = []
     for index in range(width):
         group = row.fields[index : index + extra + 1]
         if any(field.quoted or field.issue for field in group):
@@ -1082,15 +1071,13 @@ def _join(plan: _Plan, row: Row, width: int, kinds: Sequence[str], evidence: boo
             (
                 f"line {line}: {joined!r} is one field",
                 [
-                    _Change(
-                        Edit(
-                            group[0].start,
-                            group[-1].end,
-                            _quote(joined),
-                            "csv-unquoted-delimiter",
-                            f"the row has {row.width} fields, the header {width}: "
-                            f"{joined!r} is one field holding the delimiter, now quoted",
-                        ),
+                    Change(
+                        group[0].start,
+                        group[-1].end,
+                        _quote(joined),
+                        "csv-unquoted-delimiter",
+                        f"the row has {row.width} fields, the header {width}: "
+                        f"{joined!r} is one field holding the delimiter, now quoted",
                         TYPE_PICKED,
                     )
                 ],
@@ -1389,15 +1376,8 @@ def _refuse_unsniffed(text: str, delimiter: str, options: Options, start: int) -
 
 def _strict_problem(text: str, delimiter: str, options: Options) -> str | None:
     """Why the strict reader refuses the text with this delimiter (None: it reads it)."""
-    from dataclasses import replace
-
-    from structconv.formats.csv import loads
-
-    try:
-        loads(text, replace(options, delimiter=delimiter, repair="off"))
-    except ParseError as error:
-        return f"{error.message} (line {error.line})"
-    return None
+    _, error = read_strict(text, "csv", replace(options, delimiter=delimiter))
+    return None if error is None else f"{error.message} (line {error.line})"
 
 
 def _repair(text: str, options: Options) -> RuleOutcome:
@@ -1705,12 +1685,9 @@ def review_head(head: str, options: Options) -> bool:
     file, reads it in memory instead when this says so. `review` looks at the first
     REVIEW_ROWS records only, so the head answers for the whole file once it holds them.
     A head cut inside a record is read up to the line before the cut."""
-    from structconv.formats import csv as csv_format
-
     for _ in range(2):
-        try:
-            data = csv_format.loads(head, options)
-        except ParseError as error:
+        data, error = read_strict(head, "csv", options)
+        if error is not None:
             if error.line <= 2:
                 return False
             head = "".join(head.splitlines(keepends=True)[: error.line - 1])
@@ -1720,3 +1697,13 @@ def review_head(head: str, options: Options) -> bool:
         except ParseError:
             return True  # a refusal: the in-memory path raises it with the whole file
     return False
+
+
+RULESET = RuleSet(
+    "csv",
+    repair,
+    input_values,
+    review=review,
+    review_head=review_head,
+    answer_lines_up=answer_lines_up,
+)

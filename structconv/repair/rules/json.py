@@ -79,7 +79,7 @@ from structconv.errors import ParseError
 from structconv.neutral import iter_nodes
 from structconv.options import Options
 from structconv.repair.edits import Edit, LineIndex, apply_edits
-from structconv.repair.rules import Patched, RuleOutcome
+from structconv.repair.rules import Patched, RuleOutcome, RuleSet
 from structconv.repair.search import (
     Budget,
     Change,
@@ -1891,3 +1891,6 @@ def answer_lines_up(text: str, data: Any) -> str | None:
                     "text around the data, not a key of it"
                 )
     return None
+
+
+RULESET = RuleSet("json", repair, input_values, answer_lines_up=answer_lines_up)

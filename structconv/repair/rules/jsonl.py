@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from structconv.errors import ParseError
 from structconv.options import Options
-from structconv.repair.rules import RuleOutcome
+from structconv.repair.rules import RuleOutcome, RuleSet
 from structconv.repair.rules.json import (
     Reading,
     explore,
@@ -28,8 +28,6 @@ from structconv.repair.rules.json import (
     input_values,
     line_parses,
 )
-
-__all__ = ["input_values", "repair"]
 
 _FENCE_LANGUAGES = frozenset({"", "jsonl", "ndjson", "json", "jsonlines"})
 
@@ -51,3 +49,6 @@ def _records(run: Reading) -> None:
 def repair(text: str, error: ParseError, options: Options) -> RuleOutcome:
     """Patched JSON Lines, an Ambiguity, or None; raises a ParseError for NaN and Infinity."""
     return explore(text, "jsonl", options, _records)
+
+
+RULESET = RuleSet("jsonl", repair, input_values)

@@ -66,7 +66,7 @@ from structconv.errors import ParseError
 from structconv.neutral import same_data
 from structconv.options import Options
 from structconv.repair.edits import EditSession, LineIndex
-from structconv.repair.rules import Patched, RuleOutcome
+from structconv.repair.rules import Patched, RuleOutcome, RuleSet
 from structconv.repair.search import (
     Budget,
     Change,
@@ -1130,7 +1130,11 @@ def _duplicate_table(text: str, error: ParseError, offset: int) -> list[_Reading
     shared = keys_one & keys_two
     dropped: set[int] = set()
     for key in shared:
-        if data_two is None or isinstance(data_one[key], dict) or not same_data(data_one[key], data_two[key]):
+        if (
+            data_two is None
+            or isinstance(data_one[key], dict)
+            or not same_data(data_one[key], data_two[key])
+        ):
             return None  # the same key with different values: a real conflict
         defining = [
             number
@@ -1375,3 +1379,6 @@ def answer_lines_up(text: str, data: Any) -> str | None:
             "write (table header and key)"
         )
     return None
+
+
+RULESET = RuleSet("toml", repair, input_values, answer_lines_up=answer_lines_up)

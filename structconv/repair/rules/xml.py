@@ -71,7 +71,7 @@ from typing import Any
 from structconv.errors import ParseError
 from structconv.options import Options
 from structconv.repair.edits import LineIndex, apply_edits
-from structconv.repair.rules import Patched, RuleOutcome
+from structconv.repair.rules import Patched, RuleOutcome, RuleSet
 from structconv.repair.search import (
     Budget,
     Change,
@@ -1141,3 +1141,6 @@ def repair(text: str, error: ParseError, options: Options) -> RuleOutcome:
         return Patched(first.text, first.fixes, first.confidence)
     line, column = LineIndex(text).line_column(decisions[0].offset)
     return ambiguity("xml", line, column, decisions[0].message, [group[0][0] for group in groups])
+
+
+RULESET = RuleSet("xml", repair, input_values)

@@ -87,7 +87,7 @@ from structconv.neutral import iter_nodes
 from structconv.options import Options
 from structconv.repair import provenance
 from structconv.repair.edits import EditSession, LineIndex
-from structconv.repair.rules import Patched, RuleOutcome
+from structconv.repair.rules import Patched, RuleOutcome, RuleSet
 from structconv.repair.search import (
     Budget,
     GiveUp,
@@ -1749,3 +1749,6 @@ def _plain_value(value: Any) -> bool:
     if isinstance(value, float):
         return value == value and abs(value) != float("inf")
     return value is None or isinstance(value, (str, int, bool))
+
+
+RULESET = RuleSet("yaml", repair, input_values, answer_lines_up=answer_lines_up)
