@@ -40,14 +40,14 @@ def refused(text: str) -> None:
         repaired(text)
 
 
-# ---------------------------------------------------------------- colon_separator
+# ---------------------------------------------------------------- colon-separator
 
 
 def test_yaml_style_colons_become_equals_signs() -> None:
     text = '[tool.poetry]\nname: "structconv"\nversion : "0.3.0"\n'
     result = repaired(text)
     assert result.data == {"tool": {"poetry": {"name": "structconv", "version": "0.3.0"}}}
-    assert where(result) == [("colon_separator", 2, 5), ("colon_separator", 3, 9)]
+    assert where(result) == [("colon-separator", 2, 5), ("colon-separator", 3, 9)]
     assert [fix.after for fix in result.fixes] == [" =", "="]
     assert result.confidence == 0.95
 
@@ -56,13 +56,13 @@ def test_a_colon_with_nothing_after_it_opens_a_yaml_block_and_is_refused() -> No
     refused("[build]\ncommand: make\nenvironment:\n  NODE_VERSION: 18\n")
 
 
-# ---------------------------------------------------------------- bare_string
+# ---------------------------------------------------------------- bare-string
 
 
 def test_an_unquoted_value_is_quoted_to_the_end_of_the_line_before_a_comment() -> None:
     result = repaired('title = My Hugo Site  # shown in the header\nbaseURL = "https://x.org/"\n')
     assert result.data == {"title": "My Hugo Site", "baseURL": "https://x.org/"}
-    assert where(result) == [("bare_string", 1, 9)]
+    assert where(result) == [("bare-string", 1, 9)]
     assert result.fixes[0].before == "My Hugo Site"
     assert result.fixes[0].after == '"My Hugo Site"'
     assert result.confidence == 0.9
@@ -74,10 +74,10 @@ def test_colon_then_unquoted_value_is_two_fixes_on_one_line() -> None:
         "params": {"author": "Ada Lovelace", "url": "https://example.org/?page=1"}
     }
     assert where(result) == [
-        ("colon_separator", 2, 7),
-        ("bare_string", 2, 9),
-        ("colon_separator", 3, 4),
-        ("bare_string", 3, 6),
+        ("colon-separator", 2, 7),
+        ("bare-string", 2, 9),
+        ("colon-separator", 3, 4),
+        ("bare-string", 3, 6),
     ]
     assert result.confidence == 0.9
 
@@ -89,25 +89,25 @@ def test_unquoted_items_of_arrays_and_inline_tables_are_quoted_one_by_one() -> N
         "keywords": ["toml", "yaml", "json"],
         "author": {"name": "Ada", "email": "ada@x.org"},
     }
-    assert where(result) == [("bare_string", 1, 13), ("bare_string", 1, 27), ("bare_string", 2, 18)]
+    assert where(result) == [("bare-string", 1, 13), ("bare-string", 1, 27), ("bare-string", 2, 18)]
 
 
 def test_a_multiline_array_of_unquoted_words() -> None:
     result = repaired("exclude = [\n  build,\n  dist,\n]\n")
     assert result.data == {"exclude": ["build", "dist"]}
-    assert where(result) == [("bare_string", 2, 3), ("bare_string", 3, 3)]
+    assert where(result) == [("bare-string", 2, 3), ("bare-string", 3, 3)]
 
 
 def test_versions_and_addresses_are_strings() -> None:
     result = repaired("version = 1.2.3\nhost = 127.0.0.1\nrust-version = 1.70.0-beta.2\n")
     assert result.data == {"version": "1.2.3", "host": "127.0.0.1", "rust-version": "1.70.0-beta.2"}
-    assert [fix.rule for fix in result.fixes] == ["bare_string"] * 3
+    assert [fix.rule for fix in result.fixes] == ["bare-string"] * 3
 
 
 def test_a_string_that_begins_with_a_boolean_word_is_quoted_whole() -> None:
     result = repaired("title = true story\n")
     assert result.data == {"title": "true story"}
-    assert where(result) == [("bare_string", 1, 9)]
+    assert where(result) == [("bare-string", 1, 9)]
     assert result.confidence == 0.85
 
 
@@ -147,8 +147,8 @@ def test_the_yaml_and_python_boolean_spellings_give_two_readings() -> None:
     texts = [candidate.text for candidate in ambiguity.candidates]
     assert texts == ["[features]\ndebug = true\n", '[features]\ndebug = "True"\n']
     assert [fix.rule for candidate in ambiguity.candidates for fix in candidate.fixes] == [
-        "boolean_spelling",
-        "bare_string",
+        "boolean-spelling",
+        "bare-string",
     ]
     with pytest.raises(AmbiguousInput) as raised:
         repaired("[features]\ndebug = True\n")
@@ -188,7 +188,7 @@ def test_toml_1_1_reads_spread_inline_tables_without_repair(text: str) -> None:
 def test_a_trailing_comma_in_an_inline_table_is_removed() -> None:
     result = repaired(SPREAD_INLINE_TABLES[0], toml_version="1.0")
     assert result.data == {"dependencies": {"serde": {"version": "1.0", "features": ["derive"]}}}
-    assert where(result) == [("inline_table_trailing_comma", 2, 49)]
+    assert where(result) == [("inline-table-trailing-comma", 2, 49)]
     assert result.fixes[0].before == ","
     assert result.confidence == 0.99
 
@@ -196,7 +196,7 @@ def test_a_trailing_comma_in_an_inline_table_is_removed() -> None:
 def test_an_inline_table_over_several_lines_is_joined() -> None:
     result = repaired(SPREAD_INLINE_TABLES[1], toml_version="1.0")
     assert result.data == {"authors": [{"name": "Ada", "email": "ada@x.org"}]}
-    assert where(result) == [("inline_table_lines", 2, 18)]
+    assert where(result) == [("inline-table-lines", 2, 18)]
     assert result.fixes[0].before == "\n    "
     assert result.fixes[0].after == " "
     assert result.confidence == 0.95
@@ -206,21 +206,21 @@ def test_comments_inside_a_spread_inline_table_are_removed() -> None:
     result = repaired(SPREAD_INLINE_TABLES[2], toml_version="1.0")
     assert result.data == {"point": {"x": 1, "y": 2}}
     assert {fix.rule for fix in result.fixes} <= {
-        "inline_table_lines",
-        "inline_table_trailing_comma",
-        "inline_table_lines+inline_table_trailing_comma",
+        "inline-table-lines",
+        "inline-table-trailing-comma",
+        "inline-table-lines+inline-table-trailing-comma",
     }
     assert "# across" in "".join(fix.before for fix in result.fixes)
 
 
-# ---------------------------------------------------------------- duplicate_table
+# ---------------------------------------------------------------- duplicate-table
 
 
 def test_a_table_declared_twice_is_merged_into_the_first() -> None:
     text = '[server]\nhost = "0.0.0.0"\n\n[server.tls]\nenabled = true\n\n[server]\nport = 8080\n'
     result = repaired(text)
     assert result.data == {"server": {"host": "0.0.0.0", "port": 8080, "tls": {"enabled": True}}}
-    assert where(result) == [("duplicate_table", 3, 1), ("duplicate_table", 7, 1)]
+    assert where(result) == [("duplicate-table", 3, 1), ("duplicate-table", 7, 1)]
     assert result.fixes[0].after == "port = 8080\n"
     assert result.fixes[1].before == "[server]\nport = 8080\n"
     assert result.repaired == (
@@ -255,7 +255,7 @@ def test_an_array_of_tables_is_not_merged() -> None:
 def test_a_table_header_missing_its_bracket_is_closed() -> None:
     result = repaired('[tool.pytest.ini_options  # tests\naddopts = "-ra"\n')
     assert result.data == {"tool": {"pytest": {"ini_options": {"addopts": "-ra"}}}}
-    assert where(result) == [("table_header_bracket", 1, 25)]
+    assert where(result) == [("table-header-bracket", 1, 25)]
     assert result.fixes[0].after == "]"
     assert result.confidence == 0.95
 
@@ -277,21 +277,21 @@ def test_a_header_with_more_after_the_name_is_refused() -> None:
 def test_an_ini_section_name_with_spaces_is_quoted() -> None:
     result = repaired("[Build Settings]\nthreads = 4\n")
     assert result.data == {"Build Settings": {"threads": 4}}
-    assert where(result) == [("table_name_spaces", 1, 2)]
+    assert where(result) == [("table-name-spaces", 1, 2)]
     assert result.fixes[0].after == '"Build Settings"'
 
 
 def test_a_key_with_spaces_is_quoted() -> None:
     result = repaired('first name = "Ada"\n')
     assert result.data == {"first name": "Ada"}
-    assert where(result) == [("key_with_spaces", 1, 1)]
+    assert where(result) == [("key-with-spaces", 1, 1)]
     assert result.confidence == 0.9
 
 
 def test_an_ini_semicolon_comment_becomes_a_toml_comment() -> None:
     result = repaired("; generated by setup.py\n[metadata]\nname = 'pkg'\n")
     assert result.data == {"metadata": {"name": "pkg"}}
-    assert where(result) == [("ini_comment", 1, 1)]
+    assert where(result) == [("ini-comment", 1, 1)]
     assert result.confidence == 0.99
 
 
@@ -301,7 +301,7 @@ def test_an_ini_semicolon_comment_becomes_a_toml_comment() -> None:
 def test_an_apostrophe_in_a_literal_string_makes_it_a_basic_string() -> None:
     result = repaired("description = 'Ada's toolkit'  # short\n")
     assert result.data == {"description": "Ada's toolkit"}
-    assert where(result) == [("quote_in_literal_string", 1, 15)]
+    assert where(result) == [("quote-in-literal-string", 1, 15)]
     assert result.fixes[0].after == '"Ada\'s toolkit"'
     assert result.confidence == 0.9
 
@@ -309,7 +309,7 @@ def test_an_apostrophe_in_a_literal_string_makes_it_a_basic_string() -> None:
 def test_a_quotation_inside_a_basic_string_is_escaped() -> None:
     result = repaired('summary = "The "fast" converter"\n')
     assert result.data == {"summary": 'The "fast" converter'}
-    assert where(result) == [("quote_in_basic_string", 1, 11)]
+    assert where(result) == [("quote-in-basic-string", 1, 11)]
     assert result.confidence == 0.85
 
 
@@ -321,13 +321,13 @@ def test_two_values_run_together_are_not_merged_into_one_string(line: str) -> No
     refused(line + "\n")
 
 
-# ---------------------------------------------------------------- windows_path
+# ---------------------------------------------------------------- windows-path
 
 
 def test_a_windows_path_in_a_basic_string_becomes_a_literal_string() -> None:
     result = repaired('[paths]\ndata = "C:\\Users\\ada\\data"\n')
     assert result.data == {"paths": {"data": "C:\\Users\\ada\\data"}}
-    assert where(result) == [("windows_path", 2, 8)]
+    assert where(result) == [("windows-path", 2, 8)]
     assert result.fixes[0].after == "'C:\\Users\\ada\\data'"
     assert result.confidence == 0.9
 
@@ -362,9 +362,9 @@ def test_fixes_point_at_the_original_text_after_earlier_passes_changed_it() -> N
     result = repaired(text)
     assert result.data == {"name": "demo", "edition": 2021, "lib": {"path": "src/lib.rs"}}
     assert where(result) == [
-        ("colon_separator", 1, 5),
-        ("bare_string", 1, 7),
-        ("table_header_bracket", 3, 5),
+        ("colon-separator", 1, 5),
+        ("bare-string", 1, 7),
+        ("table-header-bracket", 3, 5),
     ]
     assert result.confidence == 0.9
 
@@ -483,7 +483,7 @@ def test_a_string_missing_its_closing_quote_is_closed_at_the_line_end(
 ) -> None:
     result = repaired(text)
     assert result.data == expected
-    assert [fix.rule for fix in result.fixes] == ["unterminated_string"]
+    assert [fix.rule for fix in result.fixes] == ["unterminated-string"]
 
 
 def test_a_hash_in_an_unclosed_string_is_a_choice() -> None:
@@ -515,7 +515,7 @@ def test_an_array_missing_its_bracket_is_closed_after_its_last_item(
 ) -> None:
     result = repaired(text)
     assert result.data == expected
-    assert [fix.rule for fix in result.fixes] == ["unclosed_array"]
+    assert [fix.rule for fix in result.fixes] == ["unclosed-array"]
 
 
 def test_an_array_the_file_ends_in_is_not_closed() -> None:

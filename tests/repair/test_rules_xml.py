@@ -56,10 +56,10 @@ def test_html_entities_become_their_characters() -> None:
     result = repaired("<title>Caf&eacute;&nbsp;&mdash; &copy; 2024</title>")
     assert result.data == {"title": f"Caf\u00e9{NBSP}\u2014 \u00a9 2024"}
     assert where(result) == [
-        ("html_entity", 1, 11),
-        ("html_entity", 1, 19),
-        ("html_entity", 1, 25),
-        ("html_entity", 1, 33),
+        ("html-entity", 1, 11),
+        ("html-entity", 1, 19),
+        ("html-entity", 1, 25),
+        ("html-entity", 1, 33),
     ]
     assert result.fixes[0].before == "&eacute;" and result.fixes[0].after == "\u00e9"
     assert result.confidence == 0.95
@@ -74,7 +74,7 @@ def test_an_html_entity_for_markup_characters_stays_escaped() -> None:
 def test_a_bare_ampersand_is_escaped_and_the_text_kept_as_written() -> None:
     result = repaired("<p>AT&T &copy 2024</p>")
     assert result.data == {"p": "AT&T &copy 2024"}
-    assert where(result) == [("bare_ampersand", 1, 6), ("bare_ampersand", 1, 9)]
+    assert where(result) == [("bare-ampersand", 1, 6), ("bare-ampersand", 1, 9)]
     assert [fix.after for fix in result.fixes] == ["&amp;", "&amp;"]
     assert result.confidence == 0.95
 
@@ -82,20 +82,20 @@ def test_a_bare_ampersand_is_escaped_and_the_text_kept_as_written() -> None:
 def test_an_entity_in_no_table_is_kept_as_text() -> None:
     result = repaired("<p>&company; &#0;</p>")
     assert result.data == {"p": "&company; &#0;"}
-    assert where(result) == [("unknown_entity", 1, 4), ("invalid_character_reference", 1, 14)]
+    assert where(result) == [("unknown-entity", 1, 4), ("invalid-character-reference", 1, 14)]
     assert result.confidence == 0.8
 
 
 def test_an_entity_declared_in_the_internal_subset_is_left_alone() -> None:
     result = repaired('<!DOCTYPE p [<!ENTITY co "Acme">]>\n<p>&co; &nbsp; & </p>')
     assert result.data == {"p": f"&co; {NBSP} & "}
-    assert [fix.rule for fix in result.fixes] == ["html_entity", "bare_ampersand"]
+    assert [fix.rule for fix in result.fixes] == ["html-entity", "bare-ampersand"]
 
 
 def test_less_than_in_text_and_cdata_end_are_escaped() -> None:
     result = repaired("<rule>a < b and x[y[0]]> 1</rule>")
     assert result.data == {"rule": "a < b and x[y[0]]> 1"}
-    assert where(result) == [("less_than_in_text", 1, 9), ("cdata_end_in_text", 1, 24)]
+    assert where(result) == [("less-than-in-text", 1, 9), ("cdata-end-in-text", 1, 24)]
     assert result.confidence == 0.9
 
 
@@ -109,7 +109,7 @@ def test_a_less_than_followed_by_a_name_that_forms_no_tag_is_refused() -> None:
 def test_unquoted_attribute_values_are_quoted() -> None:
     result = repaired('<img src=logo.png width=120 alt="Logo"/>')
     assert result.data == {"img": {"@src": "logo.png", "@width": "120", "@alt": "Logo"}}
-    assert where(result) == [("unquoted_attribute", 1, 10), ("unquoted_attribute", 1, 25)]
+    assert where(result) == [("unquoted-attribute", 1, 10), ("unquoted-attribute", 1, 25)]
     assert result.fixes[0].after == '"logo.png"'
     assert result.confidence == 0.95
 
@@ -117,27 +117,27 @@ def test_unquoted_attribute_values_are_quoted() -> None:
 def test_an_unquoted_value_with_an_ampersand_is_quoted_and_escaped_in_one_fix() -> None:
     result = repaired("<a href=/search?q=xml&page=2>next</a>")
     assert result.data == {"a": {"@href": "/search?q=xml&page=2", "#text": "next"}}
-    assert where(result) == [("unquoted_attribute", 1, 9)]
+    assert where(result) == [("unquoted-attribute", 1, 9)]
     assert result.fixes[0].after == '"/search?q=xml&amp;page=2"'
 
 
 def test_ampersand_and_less_than_in_quoted_values_are_escaped() -> None:
     result = repaired('<link href="https://x.org/?a=1&b=2" title="a<b"/>')
     assert result.data == {"link": {"@href": "https://x.org/?a=1&b=2", "@title": "a<b"}}
-    assert where(result) == [("bare_ampersand", 1, 31), ("attribute_escape", 1, 45)]
+    assert where(result) == [("bare-ampersand", 1, 31), ("attribute-escape", 1, 45)]
 
 
 def test_attributes_run_together_get_a_space() -> None:
     result = repaired('<circle cx="5"cy="5" r="4"/>')
     assert result.data == {"circle": {"@cx": "5", "@cy": "5", "@r": "4"}}
-    assert where(result) == [("attribute_spacing", 1, 15)]
+    assert where(result) == [("attribute-spacing", 1, 15)]
     assert result.confidence == 0.99
 
 
 def test_a_duplicate_attribute_with_the_same_value_is_removed() -> None:
     result = repaired('<server port="80" host="h" port="80"/>')
     assert result.data == {"server": {"@port": "80", "@host": "h"}}
-    assert where(result) == [("duplicate_attribute", 1, 27)]
+    assert where(result) == [("duplicate-attribute", 1, 27)]
     assert result.fixes[0].before == ' port="80"'
 
 
@@ -160,7 +160,7 @@ def test_attribute_problems_without_one_reading_are_refused(text: str) -> None:
 def test_an_end_tag_in_the_wrong_case_takes_the_start_tags_spelling() -> None:
     result = repaired("<Settings>\n  <Timeout>30</timeout>\n</Settings>")
     assert result.data == {"Settings": {"Timeout": "30"}}
-    assert where(result) == [("end_tag_case", 2, 16)]
+    assert where(result) == [("end-tag-case", 2, 16)]
     assert result.fixes[0].before == "timeout" and result.fixes[0].after == "Timeout"
     assert result.confidence == 0.9
 
@@ -175,7 +175,7 @@ def test_when_both_spellings_occur_the_case_mismatch_is_ambiguous() -> None:
 def test_an_element_left_open_over_its_children_is_closed_at_its_parents_end_tag() -> None:
     result = repaired("<person>\n  <name><first>Ada</first>\n  <born>1815</born>\n</person>")
     assert result.data == {"person": {"name": {"first": "Ada", "born": "1815"}}}
-    assert where(result) == [("unclosed_element", 3, 20)]
+    assert where(result) == [("unclosed-element", 3, 20)]
     assert result.confidence == 0.8
 
 
@@ -193,7 +193,7 @@ def test_a_value_on_its_own_line_then_elements_is_mixed_content_or_siblings() ->
 def test_an_element_with_only_text_closes_before_the_whitespace() -> None:
     result = repaired("<person>\n  <name>Ada Lovelace\n</person>")
     assert result.data == {"person": {"name": "Ada Lovelace"}}
-    assert where(result) == [("unclosed_element", 2, 21)]
+    assert where(result) == [("unclosed-element", 2, 21)]
     assert result.fixes[0].after == "</name>"
     assert result.confidence == 0.85
 
@@ -206,9 +206,9 @@ def test_html_void_elements_are_made_empty() -> None:
         }
     }
     assert [(fix.rule, fix.column, fix.after) for fix in result.fixes] == [
-        ("void_element", 10, "/"),
-        ("void_element", 17, "/"),
-        ("void_element", 39, "/"),
+        ("void-element", 10, "/"),
+        ("void-element", 17, "/"),
+        ("void-element", 39, "/"),
     ]
 
 
@@ -236,14 +236,14 @@ def test_the_nesting_choice_is_made_once_per_element_name() -> None:
 def test_a_stray_end_tag_is_removed() -> None:
     result = repaired("<config><name>app</nmae></name></config>")
     assert result.data == {"config": {"name": "app"}}
-    assert where(result) == [("stray_end_tag", 1, 18)]
+    assert where(result) == [("stray-end-tag", 1, 18)]
     assert result.confidence == 0.7
 
 
 def test_end_tags_in_the_wrong_order_are_swapped_in_effect() -> None:
     result = repaired("<b><i>x</b></i>")
     assert result.data == {"b": {"i": "x"}}
-    assert where(result) == [("unclosed_element", 1, 8), ("overlapping_tags", 1, 12)]
+    assert where(result) == [("unclosed-element", 1, 8), ("overlapping-tags", 1, 12)]
     assert result.confidence == 0.85
 
 
@@ -260,7 +260,7 @@ def test_overlapping_elements_with_text_between_are_ambiguous() -> None:
 def test_several_top_level_elements_are_wrapped_in_root() -> None:
     result = repaired('<event id="1"/>\n<event id="2"/>\n')
     assert result.data == {"root": {"event": [{"@id": "1"}, {"@id": "2"}]}}
-    assert where(result) == [("several_roots", 1, 1), ("several_roots", 2, 16)]
+    assert where(result) == [("several-roots", 1, 1), ("several-roots", 2, 16)]
     assert [fix.after for fix in result.fixes] == ["<root>", "</root>"]
     assert result.confidence == 0.85
 
@@ -275,17 +275,17 @@ def test_concatenated_documents_lose_their_later_declarations() -> None:
     result = repaired(text)
     assert result.data == {"root": {"a": ["1", "2"]}}
     assert where(result) == [
-        ("several_roots", 2, 1),
-        ("extra_declaration", 3, 1),
-        ("extra_declaration", 4, 1),
-        ("several_roots", 5, 9),
+        ("several-roots", 2, 1),
+        ("extra-declaration", 3, 1),
+        ("extra-declaration", 4, 1),
+        ("several-roots", 5, 9),
     ]
 
 
 def test_text_after_the_root_is_removed() -> None:
     result = repaired("<config/>\nEOF\n")
     assert result.data == {"config": ""}
-    assert where(result) == [("stray_text", 1, 10)]
+    assert where(result) == [("stray-text", 1, 10)]
     assert result.fixes[0].before == "\nEOF\n"
     assert result.confidence == 0.7
 
@@ -293,20 +293,20 @@ def test_text_after_the_root_is_removed() -> None:
 def test_text_before_the_declaration_is_removed_and_the_declaration_kept() -> None:
     result = repaired('Warning: headers sent\n<?xml version="1.0"?><a/>')
     assert result.data == {"a": ""}
-    assert where(result) == [("stray_text", 1, 1)]
+    assert where(result) == [("stray-text", 1, 1)]
     assert result.repaired == '<?xml version="1.0"?><a/>'
 
 
 def test_whitespace_before_the_declaration_is_removed() -> None:
     result = repaired('\n\n<?xml version="1.0"?>\n<a/>')
-    assert where(result) == [("declaration_position", 1, 1)]
+    assert where(result) == [("declaration-position", 1, 1)]
     assert result.confidence == 0.99
 
 
 def test_a_declaration_with_a_missing_quote_is_rewritten() -> None:
     result = repaired("<?xml version=\"1.0 encoding='ISO-8859-1'?>\n<a>caf\u00e9</a>")
     assert result.data == {"a": "caf\u00e9"}
-    assert where(result) == [("declaration_quotes", 1, 1)]
+    assert where(result) == [("declaration-quotes", 1, 1)]
     assert result.fixes[0].after == '<?xml version="1.0" encoding="ISO-8859-1"?>'
     assert result.confidence == 0.95
 
@@ -314,13 +314,13 @@ def test_a_declaration_with_a_missing_quote_is_rewritten() -> None:
 def test_a_comment_holding_a_double_hyphen_is_removed() -> None:
     result = repaired("<config>\n  <!-- pass --verbose -->\n  <v>1</v>\n</config>")
     assert result.data == {"config": {"v": "1"}}
-    assert where(result) == [("comment_double_hyphen", 2, 3)]
+    assert where(result) == [("comment-double-hyphen", 2, 3)]
 
 
 def test_a_lower_case_doctype_keyword_is_upper_cased() -> None:
     result = repaired("<!doctype html>\n<html><body>x<br></body></html>")
     assert result.data == {"html": {"body": {"#content": ["x", {"br": ""}]}}}
-    assert where(result) == [("doctype_keyword", 1, 3), ("void_element", 2, 17)]
+    assert where(result) == [("doctype-keyword", 1, 3), ("void-element", 2, 17)]
 
 
 # ---------------------------------------------------------------- truncation

@@ -20,6 +20,7 @@ from structconv.formats.csv import unique_names
 from structconv.formats.csv_types import infer_cell
 from structconv.options import Options
 from structconv.repair.provenance import Item, Role, Token
+from structconv.repair.rules import csv as rules
 from structconv.repair.rules.csv import Dialect, _sep_line, _tokens, detect_dialect
 
 
@@ -27,17 +28,17 @@ class CsvLexicon:
     ordered = True
     removing_rules = frozenset(
         {
-            "csv-preamble",
-            "csv-footer",
-            "csv-summary-row",
-            "csv-repeated-header",
-            "csv-section-title",
-            "csv-sep-line",
-            "csv-empty-row",
-            "csv-trailing-delimiter",
+            rules.CSV_PREAMBLE,
+            rules.CSV_FOOTER,
+            rules.CSV_SUMMARY_ROW,
+            rules.CSV_REPEATED_HEADER,
+            rules.CSV_SECTION_TITLE,
+            rules.CSV_SEP_LINE,
+            rules.CSV_EMPTY_ROW,
+            rules.CSV_TRAILING_DELIMITER,
         }
     )
-    truncating_rules = frozenset({"csv-truncated-row"})
+    truncating_rules: frozenset[str] = frozenset()
     inserting_rules: frozenset[str] = frozenset()
     closers: tuple[str, ...] = ()
 

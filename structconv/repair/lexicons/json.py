@@ -20,6 +20,7 @@ from typing import Any
 
 from structconv.options import Options
 from structconv.repair.provenance import ROOT, Item, Role, Token, walk_items
+from structconv.repair.rules import json as rules
 from structconv.repair.rules.json import _fenced_blocks, _Lexer, _Token
 from structconv.repair.spelling import unescape_backslashes
 
@@ -222,8 +223,8 @@ def tokens(text: str) -> list[Token]:
 
 class JsonLexicon:
     ordered = True
-    removing_rules = frozenset({"comment", "fence", "prose", "whitespace"})
-    truncating_rules = frozenset({"unclosed"})
+    removing_rules = frozenset({rules.COMMENT, rules.FENCE, rules.PROSE, rules.WHITESPACE})
+    truncating_rules = frozenset({rules.UNCLOSED})
     inserting_rules: frozenset[str] = frozenset()
     closers = ("}", "]")
 

@@ -23,6 +23,7 @@ from typing import Any
 from structconv.neutral import PathPart
 from structconv.options import Options
 from structconv.repair.provenance import Item, Role, Token, walk_items
+from structconv.repair.rules import toml as rules
 from structconv.repair.spelling import unescape_backslashes
 
 _LEX = re.compile(
@@ -333,9 +334,9 @@ class _Reader:
 
 class TomlLexicon:
     ordered = False
-    removing_rules = frozenset({"duplicate_table", "ini_comment"})
+    removing_rules = frozenset({rules.DUPLICATE_TABLE, rules.INI_COMMENT})
     truncating_rules: frozenset[str] = frozenset()
-    inserting_rules = frozenset({"duplicate_table"})
+    inserting_rules = frozenset({rules.DUPLICATE_TABLE})
     closers = ("]",)
 
     def tokens(self, text: str, options: Options) -> list[Token]:

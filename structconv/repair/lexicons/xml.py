@@ -22,6 +22,7 @@ from typing import Any
 
 from structconv.options import Options
 from structconv.repair.provenance import ROOT, Item, Role, Token, walk_items
+from structconv.repair.rules import xml as rules
 
 _LEX = re.compile(
     r"(?P<skip><!--.*?(?:-->|\Z)|<\?.*?(?:\?>|\Z)|<!DOCTYPE(?:[^\[>]|\[.*?(?:\]|\Z))*>?)"
@@ -211,10 +212,15 @@ class _Reader:
 class XmlLexicon:
     ordered = True
     removing_rules = frozenset(
-        {"stray_text", "comment_double_hyphen", "extra_declaration", "duplicate_attribute"}
+        {
+            rules.STRAY_TEXT,
+            rules.COMMENT_DOUBLE_HYPHEN,
+            rules.EXTRA_DECLARATION,
+            rules.DUPLICATE_ATTRIBUTE,
+        }
     )
-    truncating_rules = frozenset({"truncated"})
-    inserting_rules = frozenset({"several_roots"})
+    truncating_rules = frozenset({rules.TRUNCATED})
+    inserting_rules = frozenset({rules.SEVERAL_ROOTS})
     closers = ("</",)
 
     def tokens(self, text: str, options: Options) -> list[Token]:

@@ -25,6 +25,7 @@ from typing import Any
 
 from structconv.options import Options
 from structconv.repair.provenance import Item, Role, Token, walk_items
+from structconv.repair.rules import yaml as rules
 from structconv.repair.spelling import unescape_backslashes
 
 _BLOCK_HEADER = re.compile(r"[|>][-+0-9]*[ \t]*(?:#.*)?$")
@@ -493,7 +494,7 @@ def _closing_quote(text: str, position: int, quote: str) -> int | None:
 
 class YamlLexicon:
     ordered = True
-    removing_rules = frozenset({"duplicate-key"})
+    removing_rules = frozenset({rules.DUPLICATE_KEY})
     truncating_rules: frozenset[str] = frozenset()
     inserting_rules: frozenset[str] = frozenset()
     closers: tuple[str, ...] = ()

@@ -91,6 +91,23 @@ from structconv.repair.search import Change, read_strict
 from structconv.result import Ambiguity, Candidate, Fix
 
 # The delimiters the strict reader sniffs, then the ones it never picks on its own.
+# Rule ids (kebab case): what a Fix's `rule` says, in notes and review files.
+CSV_SEP_LINE = "csv-sep-line"
+CSV_PREAMBLE = "csv-preamble"
+CSV_SECTION_TITLE = "csv-section-title"
+CSV_MULTIROW_HEADER = "csv-multirow-header"
+CSV_REPEATED_HEADER = "csv-repeated-header"
+CSV_EMPTY_ROW = "csv-empty-row"
+CSV_FOOTER = "csv-footer"
+CSV_SUMMARY_ROW = "csv-summary-row"
+CSV_QUOTE_CHAR = "csv-quote-char"
+CSV_ESCAPE = "csv-escape"
+CSV_STRAY_QUOTE = "csv-stray-quote"
+CSV_UNCLOSED_QUOTE = "csv-unclosed-quote"
+CSV_UNQUOTED_DELIMITER = "csv-unquoted-delimiter"
+CSV_UNQUOTED_LINE_BREAK = "csv-unquoted-line-break"
+CSV_TRAILING_DELIMITER = "csv-trailing-delimiter"
+
 STANDARD_DELIMITERS = (",", ";", "\t", "|")
 OTHER_DELIMITERS = (":", "^", "~")
 MAX_REPAIR_CHARS = 1 << 25
@@ -504,19 +521,19 @@ def _shown(values: Sequence[str], limit: int = 60) -> str:
 # --- rules: quoting -----------------------------------------------------------------------
 
 _FIELD_ISSUES: dict[str, tuple[str, str, float]] = {
-    "quote-char": ("csv-quote-char", "field quoted with ' instead of \": re-quoted", QUOTING),
+    "quote-char": (CSV_QUOTE_CHAR, "field quoted with ' instead of \": re-quoted", QUOTING),
     "escape": (
-        "csv-escape",
+        CSV_ESCAPE,
         'backslash escapes in the field: written the CSV way (a quote as "")',
         QUOTING,
     ),
     "stray-inner": (
-        "csv-stray-quote",
+        CSV_STRAY_QUOTE,
         "a quote inside the quoted field is neither doubled nor closing: kept as a literal quote",
         STRAY_QUOTE,
     ),
     "stray-open": (
-        "csv-stray-quote",
+        CSV_STRAY_QUOTE,
         "the field starts with a quote that does not close it: the field is read as the "
         "text it shows, quotes included, and quoted",
         STRAY_QUOTE,
@@ -588,14 +605,14 @@ def _remove_preamble(plan: _Plan, rows: Sequence[Row], header: int) -> None:
         if not values:
             plan.remove_row(
                 row,
-                "csv-preamble",
+                CSV_PREAMBLE,
                 "line without values above the header removed",
                 COSMETIC if row.width == 1 else NO_VALUE_LOST,
             )
         else:
             plan.remove_row(
                 row,
-                "csv-preamble",
+                CSV_PREAMBLE,
                 f"line above the header removed: it is not part of the table "
                 f"(its values {_shown(values)} are dropped)",
                 PREAMBLE,
@@ -625,13 +642,13 @@ def _remove_footer(plan: _Plan, rows: Sequence[Row], body: list[int], width: int
         if values:
             plan.remove_row(
                 row,
-                "csv-footer",
+                CSV_FOOTER,
                 f"note below the table removed (it holds {_shown(values)}, not a record)",
                 PREAMBLE,
             )
         else:
             plan.remove_row(
-                row, "csv-footer", "row without values below the table removed", NO_VALUE_LOST
+                row, CSV_FOOTER, "row without values below the table removed", NO_VALUE_LOST
             )
     return body
 
@@ -815,7 +832,7 @@ def _multirow_header(
             first.start,
             last.content_end,
             write_row(merged, plan.dialect.delimiter),
-            "csv-multirow-header",
+            CSV_MULTIROW_HEADER,
             f"{count} header rows merged into one row of dotted column names "
             f"({', '.join(merged[:4])}{', ...' if len(merged) > 4 else ''})",
             MULTIROW_HEADER,
@@ -852,7 +869,7 @@ def _trailing_cells_removed(row: Row, width: int) -> Change | None:
         row.fields[width - 1].end,
         row.content_end,
         "",
-        "csv-trailing-delimiter",
+        CSV_TRAILING_DELIMITER,
         f"{len(extra)} empty cell(s) after the last column removed",
         QUOTING,
     )
@@ -1002,7 +1019,7 @@ def _summary_row(
         else:
             plan.remove_row(
                 row,
-                "csv-summary-row",
+                CSV_SUMMARY_ROW,
                 f"summary row {row.fields[filled[0]].value.strip()!r} removed: "
                 f"its numbers are the column sums ({', '.join(matched)}); "
                 "they are dropped from the data",
@@ -1075,7 +1092,7 @@ def _join(plan: _Plan, row: Row, width: int, kinds: Sequence[str], evidence: boo
                         group[0].start,
                         group[-1].end,
                         _quote(joined),
-                        "csv-unquoted-delimiter",
+                        CSV_UNQUOTED_DELIMITER,
                         f"the row has {row.width} fields, the header {width}: "
                         f"{joined!r} is one field holding the delimiter, now quoted",
                         TYPE_PICKED,
@@ -1148,21 +1165,21 @@ def _ragged_rows(
         ):
             plan.remove_row(
                 row,
-                "csv-section-title",
+                CSV_SECTION_TITLE,
                 f"title of a repeated section removed (it holds {_shown([f.value for f in row.fields])})",
                 PREAMBLE,
             )
         elif _repeats(row, header_cells):
             plan.remove_row(
                 row,
-                "csv-repeated-header",
+                CSV_REPEATED_HEADER,
                 "the header row repeated inside the table removed",
                 NO_VALUE_LOST,
             )
         elif _blank_like(row):
             plan.remove_row(
                 row,
-                "csv-empty-row",
+                CSV_EMPTY_ROW,
                 f"row of {row.width} empty cell(s) removed (it holds no value)",
                 NO_VALUE_LOST,
             )
@@ -1213,7 +1230,7 @@ def _truncated_in_quote(plan: _Plan, row: Row, width: int, line: int) -> None:
         last.start,
         last.end,
         _quote(last.value[1:]),
-        "csv-unclosed-quote",
+        CSV_UNCLOSED_QUOTE,
         "the file ends inside a quoted field: the closing quote is added (its text may "
         "have been cut off)",
         TYPE_PICKED,
@@ -1240,7 +1257,7 @@ def _join_lines(plan: _Plan, chain: Sequence[Row], width: int) -> None:
         first.start,
         last.end,
         _quote(joined),
-        "csv-unquoted-line-break",
+        CSV_UNQUOTED_LINE_BREAK,
         f"{len(chain)} short lines are one record of {width} fields: the field "
         f"{_shown([joined])} holds an unquoted line break, now quoted",
         LINE_BREAK,
@@ -1393,7 +1410,7 @@ def _repair(text: str, options: Options) -> RuleOutcome:
             _body_start(text),
             start,
             "",
-            "csv-sep-line",
+            CSV_SEP_LINE,
             f"Excel's 'sep={sep_delimiter}' line removed (the delimiter is {sep_delimiter!r})",
             COSMETIC,
         )
@@ -1453,7 +1470,7 @@ def _repair(text: str, options: Options) -> RuleOutcome:
                 header.fields[width - 1].end,
                 header.content_end,
                 "",
-                "csv-trailing-delimiter",
+                CSV_TRAILING_DELIMITER,
                 f"{header.width - width} empty column name(s) after the last column removed "
                 "(no row holds a value there)",
                 QUOTING,
@@ -1663,7 +1680,7 @@ def _two_header_rows(
         "2 header rows merged into one row of dotted column names "
         f"({', '.join(merged[:4])}{', ...' if len(merged) > 4 else ''})"
     )
-    edit = Edit(rows[0].start, rows[1].content_end, replacement, "csv-multirow-header", message)
+    edit = Edit(rows[0].start, rows[1].content_end, replacement, CSV_MULTIROW_HEADER, message)
     patched, fixes = apply_edits(text, [edit])
     if certain:
         return Patched(patched, fixes, MULTIROW_HEADER)

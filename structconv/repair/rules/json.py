@@ -95,6 +95,31 @@ from structconv.repair.search import (
 from structconv.repair.spelling import unescape_backslashes
 
 # Confidence per kind of change (Patched.confidence is the minimum over the changes made).
+# Rule ids (kebab case): what a Fix's `rule` says, in notes and review files.
+COMMENT = "comment"
+WHITESPACE = "whitespace"
+FENCE = "fence"
+PROSE = "prose"
+QUOTES = "quotes"
+ESCAPE = "escape"
+CONTROL_CHARACTER = "control-character"
+LITERAL = "literal"
+NUMBER = "number"
+UNQUOTED_KEY = "unquoted-key"
+MISSING_COMMA = "missing-comma"
+MISSING_COLON = "missing-colon"
+TRAILING_COMMA = "trailing-comma"
+EMPTY_SLOT = "empty-slot"
+MISMATCHED_CLOSER = "mismatched-closer"
+EXTRA_CLOSER = "extra-closer"
+MISSING_OPENER = "missing-opener"
+UNCLOSED = "unclosed"
+UNCLOSED_ARRAY = "unclosed-array"
+UNTERMINATED_STRING = "unterminated-string"
+CONCATENATED = "concatenated"
+RECORD_LINES = "record-lines"
+RECORD_SPLIT = "record-split"
+
 COSMETIC = 0.99  # comments, odd whitespace, trailing commas, fences
 QUOTING = 0.95  # single quotes, Python literals, escapes JSON lacks
 STRUCTURAL = 0.9  # missing commas, unquoted keys, concatenated values, prose
@@ -113,7 +138,7 @@ _PEEK = 4096  # how much of the text is lexed to see how it begins
 _MAX_RECORD_LINES = 1000  # how far a JSON Lines record spread over lines may reach
 # What may repair a JSON Lines record spread over lines; anything else is a guess too many.
 _RECORD_JOIN_RULES = frozenset(
-    {"comment", "whitespace", "trailing-comma", "quotes", "escape", "literal", "unquoted-key"}
+    {COMMENT, WHITESPACE, TRAILING_COMMA, QUOTES, ESCAPE, LITERAL, UNQUOTED_KEY}
 )
 
 _JSON_NUMBER = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?")
@@ -295,7 +320,7 @@ class _Lexer:
                     position,
                     position + 1,
                     "",
-                    "quotes",
+                    QUOTES,
                     "a doubled quote after a key removed",
                     QUOTING,
                 )
@@ -323,7 +348,7 @@ class _Lexer:
                         position,
                         position,
                         '"',
-                        "quotes",
+                        QUOTES,
                         f"the key {match.group()!r} missing its opening quote: added",
                         UNTERMINATED,
                     )
@@ -380,9 +405,7 @@ class _Lexer:
         before = self.text[start - 1] if start > 0 else " "
         after = self.text[stop] if stop < len(self.text) else " "
         joins = not before.isspace() and not after.isspace()
-        self.changes.append(
-            Change(start, stop, " " if joins else "", "comment", message, confidence)
-        )
+        self.changes.append(Change(start, stop, " " if joins else "", COMMENT, message, confidence))
 
     def _odd_space(self, position: int) -> None:
         character = self.text[position]
@@ -395,7 +418,7 @@ class _Lexer:
         if replacement and character != "\ufeff":
             message = f"non-JSON whitespace U+{ord(character):04X} replaced by a space"
         self.changes.append(
-            Change(position, position + 1, replacement, "whitespace", message, COSMETIC)
+            Change(position, position + 1, replacement, WHITESPACE, message, COSMETIC)
         )
 
     def _string(self, quote: int, prefix: int) -> int:
@@ -452,7 +475,7 @@ class _Lexer:
                         stop - 1,
                         stop,
                         "",
-                        "quotes",
+                        QUOTES,
                         f"the string on line {line} closed with {other}: that quote removed "
                         "and the string closed",
                         UNTERMINATED,
@@ -543,7 +566,7 @@ def _json_escape(character: str) -> str:
     return json.dumps(character)[1:-1]
 
 
-_RULE_PRIORITY = ("unclosed", "unterminated-string", "quotes", "escape", "control-character")
+_RULE_PRIORITY = (UNCLOSED, UNTERMINATED_STRING, QUOTES, ESCAPE, CONTROL_CHARACTER)
 
 
 def _string_literal(
@@ -572,15 +595,15 @@ def _string_literal(
         confidence = min(confidence, sure)
 
     if token.prefix:
-        note("quotes", "Python u'' prefix removed", QUOTING)
+        note(QUOTES, "Python u'' prefix removed", QUOTING)
     if opener == "'":
-        note("quotes", "single-quoted string requoted with double quotes", QUOTING)
+        note(QUOTES, "single-quoted string requoted with double quotes", QUOTING)
     elif opener == "`":
         if "${" in body:
             raise _Refused("a template string with ${...} is code, not data")
-        note("quotes", "template string requoted with double quotes", STRUCTURAL)
+        note(QUOTES, "template string requoted with double quotes", STRUCTURAL)
     elif opener != '"':
-        note("quotes", "typographic quotes replaced by '\"'", STRUCTURAL)
+        note(QUOTES, "typographic quotes replaced by '\"'", STRUCTURAL)
     out: list[str] = []
     index = 0
     length = len(body)
@@ -590,9 +613,7 @@ def _string_literal(
             escaped = body[index + 1 : index + 2]
             if not escaped:
                 if truncated:
-                    note(
-                        "unclosed", f"a partial escape at the end of {end_name} dropped", CUT_STRING
-                    )
+                    note(UNCLOSED, f"a partial escape at the end of {end_name} dropped", CUT_STRING)
                     break
                 raise _Refused("a backslash ends the string")
             if escaped in _SIMPLE_ESCAPES and not (letters_literal and escaped in _LETTER_ESCAPES):
@@ -608,15 +629,13 @@ def _string_literal(
                     and index + 2 + len(digits) == length
                     and re.fullmatch(r"[0-9a-fA-F]*", digits)
                 ):
-                    note(
-                        "unclosed", f"a partial escape at the end of {end_name} dropped", CUT_STRING
-                    )
+                    note(UNCLOSED, f"a partial escape at the end of {end_name} dropped", CUT_STRING)
                     break
                 else:
                     raise _Refused(f"malformed escape {body[index : index + 6]!r}")
             elif escaped in ("'", closer):
                 out.append(_json_escape(escaped))
-                note("escape", f"escape \\{escaped} written as {escaped}", QUOTING)
+                note(ESCAPE, f"escape \\{escaped} written as {escaped}", QUOTING)
                 index += 2
             elif (
                 escaped == "x"
@@ -624,23 +643,23 @@ def _string_literal(
                 and re.fullmatch(r"[0-9a-fA-F]{2}", body[index + 2 : index + 4])
             ):
                 out.append(_json_escape(chr(int(body[index + 2 : index + 4], 16))))
-                note("escape", "Python escape \\xHH written as a JSON escape", QUOTING)
+                note(ESCAPE, "Python escape \\xHH written as a JSON escape", QUOTING)
                 index += 4
             elif escaped == "U" and re.fullmatch(r"[0-9a-fA-F]{8}", body[index + 2 : index + 10]):
                 code = int(body[index + 2 : index + 10], 16)
                 if code > 0x10FFFF:
                     raise _Refused(f"escape {body[index : index + 10]!r} is past Unicode")
                 out.append(_json_escape(chr(code)))
-                note("escape", "Python escape \\UHHHHHHHH written as a JSON escape", QUOTING)
+                note(ESCAPE, "Python escape \\UHHHHHHHH written as a JSON escape", QUOTING)
                 index += 10
             elif escaped == "\n":
-                note("escape", "line continuation (backslash, line break) removed", STRUCTURAL)
+                note(ESCAPE, "line continuation (backslash, line break) removed", STRUCTURAL)
                 index += 2
             else:
                 out.append("\\\\" + _json_escape(escaped))
                 what = "escape" if escaped in _LETTER_ESCAPES else "unknown escape"
                 note(
-                    "escape",
+                    ESCAPE,
                     f"{what} {chr(92) + escaped!r} kept as a backslash and {escaped!r}",
                     LITERAL_ESCAPE,
                 )
@@ -651,10 +670,10 @@ def _string_literal(
         elif character < " ":
             out.append(_json_escape(character))
             if character in "\r\n":
-                note("control-character", "raw line break inside the string escaped", STRUCTURAL)
+                note(CONTROL_CHARACTER, "raw line break inside the string escaped", STRUCTURAL)
             else:
                 note(
-                    "control-character",
+                    CONTROL_CHARACTER,
                     f"raw control character U+{ord(character):04X} inside the string escaped",
                     QUOTING,
                 )
@@ -667,17 +686,17 @@ def _string_literal(
             if not out:
                 raise _Truncated()
             note(
-                "unclosed",
+                UNCLOSED,
                 f"string cut off by the end of {end_name}: closing quote added",
                 CUT_STRING,
             )
         else:
             note(
-                "unterminated-string",
+                UNTERMINATED_STRING,
                 "closing quote missing at the end of the line: added",
                 UNTERMINATED,
             )
-    rule = next((rule for rule in _RULE_PRIORITY if rule in rules), "quotes")
+    rule = next((rule for rule in _RULE_PRIORITY if rule in rules), QUOTES)
     return '"' + "".join(out) + '"', rule, reasons, confidence
 
 
@@ -907,7 +926,7 @@ class Reading:
                     token.start,
                     token.end,
                     number,
-                    "number",
+                    NUMBER,
                     f"leading zeros of {spelling} removed",
                     ZEROS,
                 )
@@ -916,7 +935,7 @@ class Reading:
                     token.start,
                     token.end,
                     json.dumps(spelling),
-                    "number",
+                    NUMBER,
                     f"{spelling} quoted: its leading zeros kept as text",
                     ZEROS,
                 )
@@ -929,7 +948,7 @@ class Reading:
             token.start,
             token.end,
             number,
-            "number",
+            NUMBER,
             f"{spelling} is not JSON: {reason}",
             confidence,
         )
@@ -944,7 +963,7 @@ class Reading:
                 token.start,
                 token.end,
                 _PYTHON_LITERALS[word],
-                "literal",
+                LITERAL,
                 f"Python {word} written as {_PYTHON_LITERALS[word]}",
                 QUOTING,
             )
@@ -960,7 +979,7 @@ class Reading:
                 token.start,
                 token.end,
                 "null",
-                "literal",
+                LITERAL,
                 "JavaScript undefined written as null",
                 LITERAL_ESCAPE,
             )
@@ -984,7 +1003,7 @@ class Reading:
                 token.start,
                 token.end,
                 json.dumps(token.text),
-                "unquoted-key",
+                UNQUOTED_KEY,
                 f"unquoted key {token.text!r} quoted",
                 STRUCTURAL,
             )
@@ -994,7 +1013,7 @@ class Reading:
                 token.start,
                 token.end,
                 json.dumps(token.text),
-                "unquoted-key",
+                UNQUOTED_KEY,
                 f"number key {token.text} quoted (JSON keys are strings)",
                 GUESS,
             )
@@ -1046,7 +1065,7 @@ class Reading:
                     key.end,
                     key.end,
                     ":",
-                    "missing-colon",
+                    MISSING_COLON,
                     f"missing ':' added after the key {_shorten(key.text)}",
                     GUESS,
                 )
@@ -1105,7 +1124,7 @@ class Reading:
                     end,
                     end,
                     "]",
-                    "unclosed-array",
+                    UNCLOSED_ARRAY,
                     f"array not closed before the key {_shorten(token.text)}: ']' added",
                     UNTERMINATED,
                 )
@@ -1140,14 +1159,14 @@ class Reading:
     def insert_comma(self, frame: _Frame, token: _Token) -> None:
         end = frame.complete_end if frame.complete_end is not None else token.start
         what = f"the key {_shorten(token.text)}" if frame.kind == "{" else "the next item"
-        self.change(end, end, ",", "missing-comma", f"missing ',' added before {what}", STRUCTURAL)
+        self.change(end, end, ",", MISSING_COMMA, f"missing ',' added before {what}", STRUCTURAL)
 
     def trailing_comma(self, comma: _Token, closer: str) -> None:
         self.change(
             comma.start,
             comma.end,
             "",
-            "trailing-comma",
+            TRAILING_COMMA,
             f"trailing comma removed before {closer!r}",
             COSMETIC,
         )
@@ -1159,7 +1178,7 @@ class Reading:
     def empty_slot(self, frame: _Frame, comma: _Token) -> None:
         frame.empty_slots += 1
         self.change(
-            comma.start, comma.end, "", "empty-slot", "comma with no value before it removed", GUESS
+            comma.start, comma.end, "", EMPTY_SLOT, "comma with no value before it removed", GUESS
         )
 
     def mismatch(self, frame: _Frame, token: _Token, comma: _Token | None) -> bool:
@@ -1184,7 +1203,7 @@ class Reading:
             raise _Refused(f"{where} is not indented as the container it would close")
         if reading == "drop":
             self.change(
-                token.start, token.end, "", "extra-closer", f"stray {token.text!r} removed", GUESS
+                token.start, token.end, "", EXTRA_CLOSER, f"stray {token.text!r} removed", GUESS
             )
             self.take()
             return False
@@ -1194,7 +1213,7 @@ class Reading:
                 last_value[0],
                 last_value[0],
                 opened_by,
-                "missing-opener",
+                MISSING_OPENER,
                 f"{opened_by!r} missing before the value that {where} closes: added",
                 GUESS,
             )
@@ -1208,7 +1227,7 @@ class Reading:
                 end,
                 end,
                 due,
-                "mismatched-closer",
+                MISMATCHED_CLOSER,
                 f"{due!r} missing before {token.text!r}: added",
                 GUESS,
             )
@@ -1218,7 +1237,7 @@ class Reading:
             token.start,
             token.end,
             due,
-            "mismatched-closer",
+            MISMATCHED_CLOSER,
             f"{token.text!r} closes {_describe(frame.kind)}: written {due!r}",
             GUESS,
         )
@@ -1260,7 +1279,7 @@ class Reading:
         self.changes = [
             change
             for change in self.changes[: frames[keep].kept]
-            if change.rule not in ("comment", "whitespace") or not cut <= change.start < content_end
+            if change.rule not in (COMMENT, WHITESPACE) or not cut <= change.start < content_end
         ]
         closers = "".join(_closer(frame.kind) for frame in reversed(frames[: keep + 1]))
         dropped = _Lexer(self.text, cut, content_end, None).run().tokens[:-1]
@@ -1278,7 +1297,7 @@ class Reading:
             message += f"; {_shorten(lost)!r} removed"
         if not closers and not self.text[cut:content_end].strip():
             return cut
-        self.change(cut, max(cut, content_end), closers, "unclosed", message, confidence)
+        self.change(cut, max(cut, content_end), closers, UNCLOSED, message, confidence)
         self.frames = []
         return cut
 
@@ -1320,7 +1339,7 @@ class Reading:
                         start,
                         attempt,
                         "",
-                        "prose",
+                        PROSE,
                         f"text before the JSON removed: {_shorten(self.text[first:attempt])!r}",
                         STRUCTURAL,
                     )
@@ -1373,7 +1392,7 @@ class Reading:
                             token.start,
                             token.end,
                             "",
-                            "extra-closer",
+                            EXTRA_CLOSER,
                             f"surplus {token.text!r} after the end of the value removed",
                             GUESS,
                         )
@@ -1412,7 +1431,7 @@ class Reading:
                 comma.start,
                 comma.end,
                 "",
-                "trailing-comma",
+                TRAILING_COMMA,
                 "trailing comma after the value removed",
                 COSMETIC,
             )
@@ -1423,7 +1442,7 @@ class Reading:
                 comma.start,
                 comma.end,
                 "",
-                "record-split",
+                RECORD_SPLIT,
                 "comma between two records removed",
                 STRUCTURAL,
             )
@@ -1436,14 +1455,14 @@ class Reading:
             token.start,
             content_end,
             "",
-            "prose",
+            PROSE,
             f"text after the JSON removed: {_shorten(self.text[token.start : content_end])!r}",
             STRUCTURAL,
         )
         self.changes = [
             change
             for change in self.changes
-            if change.rule not in ("comment", "whitespace")
+            if change.rule not in (COMMENT, WHITESPACE)
             or not token.start <= change.start < content_end
         ]
 
@@ -1457,7 +1476,7 @@ class Reading:
         if line_mode:
             for start, _, _ in found[1:]:
                 self.change(
-                    start, start, "\n", "record-split", "two records on one line split", STRUCTURAL
+                    start, start, "\n", RECORD_SPLIT, "two records on one line split", STRUCTURAL
                 )
             return
         own_lines = all(
@@ -1471,7 +1490,7 @@ class Reading:
             found[0][0],
             found[0][0],
             "[",
-            "concatenated",
+            CONCATENATED,
             "JSON values one after another (JSON Lines?) wrapped in a list",
             STRUCTURAL,
         )
@@ -1482,7 +1501,7 @@ class Reading:
                     position,
                     position,
                     ",",
-                    "concatenated",
+                    CONCATENATED,
                     "',' added between two top-level values",
                     STRUCTURAL,
                 )
@@ -1492,7 +1511,7 @@ class Reading:
                 position,
                 position,
                 "]",
-                "concatenated",
+                CONCATENATED,
                 "the list of top-level values closed",
                 STRUCTURAL,
             )
@@ -1550,7 +1569,7 @@ class Reading:
         if guesses:
             raise _Refused("a record spread over lines only with guesses")
         self.changes = [
-            change for change in self.changes if change.start < end or change.rule in ("fence",)
+            change for change in self.changes if change.start < end or change.rule in (FENCE,)
         ]
         lines = f"lines {self.line_of(start)}-{self.line_of(end)}"
         frame = self.last_frame
@@ -1586,7 +1605,7 @@ class Reading:
             frame.start,
             opening_line_end + 1,
             "",
-            "record-lines",
+            RECORD_LINES,
             f"a JSON array over {lines}: its '[' removed, each item made a record",
             STRUCTURAL,
         )
@@ -1596,7 +1615,7 @@ class Reading:
                     comma,
                     comma + 1,
                     "",
-                    "record-lines",
+                    RECORD_LINES,
                     "comma between two records removed",
                     STRUCTURAL,
                 )
@@ -1604,7 +1623,7 @@ class Reading:
             end - 1,
             end,
             "",
-            "record-lines",
+            RECORD_LINES,
             f"the ']' of the JSON array over {lines} removed",
             STRUCTURAL,
         )
@@ -1619,7 +1638,7 @@ class Reading:
                     left,
                     position + 1,
                     " ",
-                    "record-lines",
+                    RECORD_LINES,
                     f"record spread over {lines} joined onto one line",
                     STRUCTURAL,
                 )
@@ -1683,7 +1702,7 @@ def fenced_region(run: Reading, languages: frozenset[str]) -> tuple[int, int]:
         0,
         block.content_start,
         "",
-        "fence" if only_fence else "prose",
+        FENCE if only_fence else PROSE,
         "code fence removed"
         if only_fence
         else f"text before the JSON removed: {_shorten(before)!r}",
@@ -1696,7 +1715,7 @@ def fenced_region(run: Reading, languages: frozenset[str]) -> tuple[int, int]:
             block.content_end,
             len(text),
             "",
-            "fence" if only_fence else "prose",
+            FENCE if only_fence else PROSE,
             "closing code fence removed"
             if only_fence
             else f"text after the JSON removed: {_shorten(after)!r}",

@@ -9,18 +9,18 @@ readings that end in valid TOML become the Candidates of an Ambiguity.
 
 Rules, and what each refuses to do:
 
-- ini_comment: a `;` comment line becomes a `#` comment (0.99).
-- colon_separator: `key: value` becomes `key = value` (0.95). Refused: `key:` with
+- ini-comment: a `;` comment line becomes a `#` comment (0.99).
+- colon-separator: `key: value` becomes `key = value` (0.95). Refused: `key:` with
   nothing after it (a YAML block; its nesting is not guessed).
-- key_with_spaces: `first name = "Ada"` quotes the key (0.9); only plain words.
-- table_name_spaces: `[My Section]` becomes `["My Section"]` (0.9).
-- table_header_bracket: a header missing its closing `]` (or `]]`) gets it, when the
+- key-with-spaces: `first name = "Ada"` quotes the key (0.9); only plain words.
+- table-name-spaces: `[My Section]` becomes `["My Section"]` (0.9).
+- table-header-bracket: a header missing its closing `]` (or `]]`) gets it, when the
   rest of the line is empty or a comment (0.95); `[[name]` is a choice between an array
   of tables (`]` lost) and a table (`[` doubled).
-- inline_table_trailing_comma: `{a = 1, }` loses the comma (0.99).
-- inline_table_lines: an inline table spread over several lines (TOML 1.1) is joined
+- inline-table-trailing-comma: `{a = 1, }` loses the comma (0.99).
+- inline-table-lines: an inline table spread over several lines (TOML 1.1) is joined
   into one line, comments inside it removed (0.95).
-- bare_string: an unquoted value is quoted as a string: `name = Ada Lovelace`,
+- bare-string: an unquoted value is quoted as a string: `name = Ada Lovelace`,
   `tags = [web, api]`, `version = 1.2.3`, `host = 127.0.0.1` (0.9). Refused: a value
   that begins like a number, date or time and is not a dotted version (`80a`, `30s`,
   `1,000`, `2024-1-5`, `10:30`): the author may have mistyped a number or date, and
@@ -28,25 +28,25 @@ Rules, and what each refuses to do:
   TOML has no null; a value starting with `#` (in TOML that is a comment, so the value
   is missing); `NaN`, `Infinity`, `.inf`. The YAML 1.1 / Python boolean spellings
   (`True`, `yes`, `off`, ...) give an Ambiguity: the boolean or the string.
-- quote_in_literal_string: `'it's'` becomes the basic string `"it's"` (0.9).
-- quote_in_basic_string: `"He said "hi""` escapes the inner quotes (0.85).
-- windows_path: a basic string with invalid escapes (`"C:\\Users\\x"`, `"\\d+"`) becomes the
+- quote-in-literal-string: `'it's'` becomes the basic string `"it's"` (0.9).
+- quote-in-basic-string: `"He said "hi""` escapes the inner quotes (0.85).
+- windows-path: a basic string with invalid escapes (`"C:\\Users\\x"`, `"\\d+"`) becomes the
   literal string `'C:\\Users\\x'` (0.9): every backslash was meant as itself. When the
   string also holds valid escapes (`"C:\\temp\\x"`, `"\\\\server\\share"`), reading them
   as escapes or as backslashes gives different text: an Ambiguity.
-- duplicate_table: `[server]` declared twice: the second table's keys move into the
+- duplicate-table: `[server]` declared twice: the second table's keys move into the
   first (0.9); a key both define with the same value is dropped from the second with
   a Fix. Refused: a key defined with different values (a real conflict), a key defined
   in both by sub-tables or dotted keys, an array of tables, or a table first made by
   dotted keys.
 
-- unterminated_string: a one-line string missing its closing quote is closed at the end
+- unterminated-string: a one-line string missing its closing quote is closed at the end
   of its line (0.85); when its text holds ` #` (a comment, or text?) or ends in `,` `]`
   `}` inside an array or inline table (before them, or holding them?), or with the
   other quote at its end (`'text"`: closed with the wrong quote?), the readings are
   offered together (0.75). Refused: a string the file stops in mid-line (cut off: its text
   may go on).
-- unclosed_array: an array missing its `]`, followed by a statement or a table header,
+- unclosed-array: an array missing its `]`, followed by a statement or a table header,
   is closed after its last item (0.85).
 
 Left alone (the original ParseError stands): duplicate keys, YAML block structure,
@@ -79,6 +79,23 @@ from structconv.repair.search import (
     read_strict,
 )
 from structconv.repair.spelling import VERSION, unescape_backslashes
+
+# Rule ids (kebab case): what a Fix's `rule` says, in notes and review files.
+INI_COMMENT = "ini-comment"
+COLON_SEPARATOR = "colon-separator"
+KEY_WITH_SPACES = "key-with-spaces"
+TABLE_NAME_SPACES = "table-name-spaces"
+TABLE_HEADER_BRACKET = "table-header-bracket"
+INLINE_TABLE_TRAILING_COMMA = "inline-table-trailing-comma"
+INLINE_TABLE_LINES = "inline-table-lines"
+BARE_STRING = "bare-string"
+BOOLEAN_SPELLING = "boolean-spelling"
+QUOTE_IN_LITERAL_STRING = "quote-in-literal-string"
+QUOTE_IN_BASIC_STRING = "quote-in-basic-string"
+WINDOWS_PATH = "windows-path"
+DUPLICATE_TABLE = "duplicate-table"
+UNTERMINATED_STRING = "unterminated-string"
+UNCLOSED_ARRAY = "unclosed-array"
 
 _KEYWORDS = frozenset(
     {"true", "false", "null", "True", "False", "None", "undefined", "NaN", "Infinity", "nil"}
@@ -251,7 +268,7 @@ def _ini_comment(text: str, error: ParseError, offset: int) -> list[_Reading] | 
             offset,
             offset + 1,
             "#",
-            "ini_comment",
+            INI_COMMENT,
             "';' comment (INI style) turned into a TOML '#' comment",
         ),
         0.99,
@@ -271,7 +288,7 @@ def _colon_separator(text: str, error: ParseError, offset: int) -> list[_Reading
             offset,
             offset + 1,
             "=" if spaced else " =",
-            "colon_separator",
+            COLON_SEPARATOR,
             "':' between key and value (YAML style) replaced by '='",
         ),
         0.95,
@@ -291,7 +308,7 @@ def _key_with_spaces(text: str, error: ParseError, offset: int) -> list[_Reading
             match.start(2),
             match.end(2),
             f'"{key}"',
-            "key_with_spaces",
+            KEY_WITH_SPACES,
             f"key {key!r} holds spaces, which a bare key cannot: quoted",
         ),
         0.9,
@@ -353,7 +370,7 @@ def _table_name_spaces(text: str, error: ParseError, offset: int) -> list[_Readi
             body_start,
             body_end,
             replacement,
-            "table_name_spaces",
+            TABLE_NAME_SPACES,
             "table name holds spaces, which a bare key cannot: quoted",
         ),
         0.9,
@@ -381,7 +398,7 @@ def _table_header_bracket(text: str, error: ParseError, offset: int) -> list[_Re
                 end,
                 end,
                 missing,
-                "table_header_bracket",
+                TABLE_HEADER_BRACKET,
                 f"table header missing its closing {wanted!r}: closed",
             ),
         ),
@@ -400,7 +417,7 @@ def _table_header_bracket(text: str, error: ParseError, offset: int) -> list[_Re
                 opener_at,
                 opener_at + 1,
                 "",
-                "table_header_bracket",
+                TABLE_HEADER_BRACKET,
                 "table header with one '[' too many: the extra '[' removed",
             ),
         ),
@@ -451,7 +468,7 @@ def _inline_table_trailing_comma(
             comma,
             comma + 1,
             "",
-            "inline_table_trailing_comma",
+            INLINE_TABLE_TRAILING_COMMA,
             "trailing comma removed before '}'",
         ),
         0.99,
@@ -473,7 +490,7 @@ def _inline_table_lines(text: str, error: ParseError, offset: int) -> list[_Read
                 offset,
                 line_end,
                 "",
-                "inline_table_lines",
+                INLINE_TABLE_LINES,
                 "comment inside an inline table removed (TOML 1.0 inline tables are one line)",
             ),
             0.99,
@@ -488,7 +505,7 @@ def _inline_table_lines(text: str, error: ParseError, offset: int) -> list[_Read
             start,
             match.end(),
             joined,
-            "inline_table_lines",
+            INLINE_TABLE_LINES,
             "line break inside an inline table removed (TOML 1.0 inline tables are one line)",
         ),
         0.95,
@@ -529,7 +546,7 @@ def _string_reading(start: int, end: int, value: str, confidence: float) -> list
             start,
             end,
             _quoted(value),
-            "bare_string",
+            BARE_STRING,
             f"unquoted value {value!r} quoted as a string",
         ),
         confidence,
@@ -553,7 +570,7 @@ def _bare_string(text: str, error: ParseError, offset: int) -> list[_Reading] | 
                         offset,
                         end,
                         boolean,
-                        "boolean_spelling",
+                        BOOLEAN_SPELLING,
                         f"{value!r} (YAML 1.1 / Python spelling) written as the TOML boolean {boolean}",
                     ),
                 ),
@@ -568,7 +585,7 @@ def _bare_string(text: str, error: ParseError, offset: int) -> list[_Reading] | 
                         offset,
                         end,
                         _quoted(value),
-                        "bare_string",
+                        BARE_STRING,
                         f"unquoted value {value!r} quoted as a string",
                     ),
                 ),
@@ -690,7 +707,7 @@ def _after_value(text: str, error: ParseError, offset: int) -> list[_Reading] | 
                 start,
                 start + len(body) + 2,
                 _basic(body),
-                "quote_in_literal_string",
+                QUOTE_IN_LITERAL_STRING,
                 "single-quoted string holds a ' (a literal string cannot): written as a basic string with the same text",
             ),
             0.9,
@@ -708,7 +725,7 @@ def _after_value(text: str, error: ParseError, offset: int) -> list[_Reading] | 
                 start,
                 start + len(body) + 2,
                 f'"{escaped}"',
-                "quote_in_basic_string",
+                QUOTE_IN_BASIC_STRING,
                 "double-quoted string holds unescaped '\"': escaped",
             ),
             0.85,
@@ -778,7 +795,7 @@ def _unterminated_string(text: str, error: ParseError, offset: int) -> list[_Rea
                         wrong,
                         wrong + 1,
                         quote,
-                        "unterminated_string",
+                        UNTERMINATED_STRING,
                         f"string on line {line} closed with {other} instead of {quote}: "
                         f"{quote} written",
                     ),
@@ -799,7 +816,7 @@ def _unterminated_string(text: str, error: ParseError, offset: int) -> list[_Rea
                         end,
                         end,
                         quote,
-                        "unterminated_string",
+                        UNTERMINATED_STRING,
                         f"string on line {line} missing its closing {quote}: closed after {shown!r}",
                     ),
                 ),
@@ -892,7 +909,7 @@ def _unclosed_array(text: str, error: ParseError, offset: int) -> list[_Reading]
                 last,
                 last,
                 "]",
-                "unclosed_array",
+                UNCLOSED_ARRAY,
                 f"array {key!r} (line {number + 1}) missing its closing ']': closed after "
                 "its last item",
             ),
@@ -1010,7 +1027,7 @@ def _windows_path(text: str, error: ParseError, offset: int) -> list[_Reading] |
         opening,
         closing + 1,
         literal,
-        "windows_path",
+        WINDOWS_PATH,
         "basic string holds backslashes that are no escape (a Windows path or a pattern): "
         + ("written as a literal string" if literal[0] == "'" else "each backslash escaped"),
     )
@@ -1026,7 +1043,7 @@ def _windows_path(text: str, error: ParseError, offset: int) -> list[_Reading] |
         opening,
         closing + 1,
         '"' + "".join(pieces) + '"',
-        "windows_path",
+        WINDOWS_PATH,
         "backslashes that start no escape escaped; the escapes kept (\\x and \\e as TOML 1.1 reads them)",
     )
     return [
@@ -1172,7 +1189,7 @@ def _duplicate_table(text: str, error: ParseError, offset: int) -> list[_Reading
             lines[second][0],
             body_two_end,
             "",
-            "duplicate_table",
+            DUPLICATE_TABLE,
             f"table [{name}] declared again at line {second_line}: that header removed"
             + (f", its keys moved into the first [{name}] (line {first_line})" if moved else "")
             + (
@@ -1189,7 +1206,7 @@ def _duplicate_table(text: str, error: ParseError, offset: int) -> list[_Reading
                 insert_at,
                 insert_at,
                 moved,
-                "duplicate_table",
+                DUPLICATE_TABLE,
                 f"keys of the second [{name}] table (line {second_line}) moved here",
             ),
         )

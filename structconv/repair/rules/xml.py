@@ -9,26 +9,26 @@ readings, 32 walks) and the readings that parse and differ become an Ambiguity.
 
 Rules, and what each refuses to do:
 
-- html_entity: an HTML entity XML does not declare (`&nbsp;` `&eacute;` `&copy;`)
+- html-entity: an HTML entity XML does not declare (`&nbsp;` `&eacute;` `&copy;`)
   becomes its character(s), from the stdlib html.entities table (0.95). Left alone
   when the DOCTYPE names an external DTD (the reader keeps `&name;` as text then).
-- bare_ampersand: a `&` that starts no reference becomes `&amp;` (`AT&T`, `?a=1&b=2`,
+- bare-ampersand: a `&` that starts no reference becomes `&amp;` (`AT&T`, `?a=1&b=2`,
   `&copy 2024`: the text stays exactly as written) (0.95).
-- unknown_entity / invalid_character_reference: `&foo;` (in no table) or `&#0;` is kept
+- unknown-entity / invalid-character-reference: `&foo;` (in no table) or `&#0;` is kept
   as the text "&foo;" by escaping its `&` (0.8); nothing is expanded or guessed.
-- less_than_in_text: a `<` that starts no markup (`1 < 2`) becomes `&lt;` (0.9);
-  cdata_end_in_text: `]]>` in text becomes `]]&gt;` (0.95). Refused: a `<` followed
+- less-than-in-text: a `<` that starts no markup (`1 < 2`) becomes `&lt;` (0.9);
+  cdata-end-in-text: `]]>` in text becomes `]]&gt;` (0.95). Refused: a `<` followed
   by a name that does not form a tag (`x<y then`): a tag or text?
-- unquoted_attribute: `<a href=x>` quotes the value (0.95). Refused: a value ending in
+- unquoted-attribute: `<a href=x>` quotes the value (0.95). Refused: a value ending in
   `/` right before `>` (part of the value, or the empty-element mark?) and an attribute
   without a value (`<input disabled>`: its value would be invented).
-- attribute_escape: `<` and `&` inside attribute values are escaped (0.9/0.95).
-- attribute_spacing: `a="1"b="2"` gets its space (0.99); duplicate_attribute: the same
+- attribute-escape: `<` and `&` inside attribute values are escaped (0.9/0.95).
+- attribute-spacing: `a="1"b="2"` gets its space (0.99); duplicate-attribute: the same
   attribute twice with the same value loses the second (0.9). Refused: different values.
-- end_tag_case: `<Name>..</name>` spells the end tag like the start tag (0.9); when the
+- end-tag-case: `<Name>..</name>` spells the end tag like the start tag (0.9); when the
   end tag's spelling is also a start tag elsewhere in the document, which spelling is
   the typo is unclear: an Ambiguity.
-- unclosed_element: an element still open when its parent's end tag comes is closed
+- unclosed-element: an element still open when its parent's end tag comes is closed
   there, before the whitespace that precedes it (0.85 text, 0.8 children). An HTML
   void element (`br` `hr` `img` `input` `wbr` always; `meta` `link` ... when the tag
   has attributes) is made empty instead (0.9). When the open element holds a child of
@@ -36,20 +36,20 @@ Rules, and what each refuses to do:
   different data: an Ambiguity (one choice per element name, not per element). So does
   an open element whose text ends its line and is followed by elements (`<name>Ada` then
   `<born>` below): a forgotten end tag after the value, or mixed content.
-- stray_end_tag: an end tag that closes nothing open is removed (0.7). Refused when
+- stray-end-tag: an end tag that closes nothing open is removed (0.7). Refused when
   the text before it holds `name>` (a start tag that lost its `<`: removing the end
   tag would turn the element into text).
-  overlapping_tags: `<b><i>x</b></i>` (only whitespace between the end tags) is the end
+  overlapping-tags: `<b><i>x</b></i>` (only whitespace between the end tags) is the end
   tags in the wrong order (0.85); with text between (`<b>1<i>2</b>3</i>`), where the
   third piece belongs is unclear: an Ambiguity.
-- several_roots: several top-level elements (concatenated documents, fragments) are
+- several-roots: several top-level elements (concatenated documents, fragments) are
   wrapped in one element named by options.root, else "root" (0.85); the later XML
   declarations and DOCTYPEs are removed (0.99).
-- stray_text: text before the root element or after it is removed (0.7): it is not
-  part of the document. declaration_position: whitespace before `<?xml` removed (0.99).
-- declaration_quotes: a malformed XML declaration (a missing quote, no version) is
-  rewritten from what it says (0.95); comment_double_hyphen: a comment holding `--` is
-  removed (comments are not data) (0.99); doctype_keyword: `<!doctype` -> `<!DOCTYPE`.
+- stray-text: text before the root element or after it is removed (0.7): it is not
+  part of the document. declaration-position: whitespace before `<?xml` removed (0.99).
+- declaration-quotes: a malformed XML declaration (a missing quote, no version) is
+  rewritten from what it says (0.95); comment-double-hyphen: a comment holding `--` is
+  removed (comments are not data) (0.99); doctype-keyword: `<!doctype` -> `<!DOCTYPE`.
 - truncated: a document that ends inside an element: the trailing text (a partial
   value) is dropped, then every open element with no complete content (whose value
   would be invented) is dropped, then the rest is closed (0.6); an end tag cut short
@@ -83,6 +83,31 @@ from structconv.repair.search import (
     read_strict,
     replay,
 )
+
+# Rule ids (kebab case): what a Fix's `rule` says, in notes and review files.
+HTML_ENTITY = "html-entity"
+BARE_AMPERSAND = "bare-ampersand"
+UNKNOWN_ENTITY = "unknown-entity"
+INVALID_CHARACTER_REFERENCE = "invalid-character-reference"
+LESS_THAN_IN_TEXT = "less-than-in-text"
+CDATA_END_IN_TEXT = "cdata-end-in-text"
+UNQUOTED_ATTRIBUTE = "unquoted-attribute"
+ATTRIBUTE_ESCAPE = "attribute-escape"
+ATTRIBUTE_SPACING = "attribute-spacing"
+DUPLICATE_ATTRIBUTE = "duplicate-attribute"
+END_TAG_CASE = "end-tag-case"
+UNCLOSED_ELEMENT = "unclosed-element"
+VOID_ELEMENT = "void-element"
+STRAY_END_TAG = "stray-end-tag"
+OVERLAPPING_TAGS = "overlapping-tags"
+SEVERAL_ROOTS = "several-roots"
+STRAY_TEXT = "stray-text"
+DECLARATION_POSITION = "declaration-position"
+DECLARATION_QUOTES = "declaration-quotes"
+EXTRA_DECLARATION = "extra-declaration"
+COMMENT_DOUBLE_HYPHEN = "comment-double-hyphen"
+DOCTYPE_KEYWORD = "doctype-keyword"
+TRUNCATED = "truncated"
 
 _NAME_START = (
     ":A-Z_a-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c-\u200d"
@@ -453,9 +478,9 @@ class _Walk:
             at = problem.start()
             if problem.group() == "<":
                 rule, where = (
-                    ("less_than_in_text", "'<' that starts no tag")
+                    (LESS_THAN_IN_TEXT, "'<' that starts no tag")
                     if quote is None
-                    else ("attribute_escape", "'<' in an attribute value")
+                    else (ATTRIBUTE_ESCAPE, "'<' in an attribute value")
                 )
                 found.append(Change(at, at + 1, "&lt;", rule, f"{where} escaped as &lt;", 0.9))
                 continue
@@ -465,7 +490,7 @@ class _Walk:
                         at + 2,
                         at + 3,
                         "&gt;",
-                        "cdata_end_in_text",
+                        CDATA_END_IN_TEXT,
                         "']]>' in text: its '>' escaped",
                         0.95,
                     )
@@ -478,7 +503,7 @@ class _Walk:
                         at,
                         at + 1,
                         "&amp;",
-                        "bare_ampersand",
+                        BARE_AMPERSAND,
                         "'&' that starts no reference escaped as &amp;",
                         0.95,
                     )
@@ -500,7 +525,7 @@ class _Walk:
                 at,
                 at + 1,
                 "&amp;",
-                "invalid_character_reference",
+                INVALID_CHARACTER_REFERENCE,
                 f"{reference.group()} names a character XML 1.0 cannot hold: kept as text",
                 0.8,
             )
@@ -512,7 +537,7 @@ class _Walk:
                 at,
                 at + 1,
                 "&amp;",
-                "unknown_entity",
+                UNKNOWN_ENTITY,
                 f"undeclared entity {reference.group()} kept as the text {reference.group()!r}",
                 0.8,
             )
@@ -523,7 +548,7 @@ class _Walk:
             at,
             reference.end(),
             spelled,
-            "html_entity",
+            HTML_ENTITY,
             f"HTML entity {reference.group()} (undeclared in XML) written as its character",
             0.95,
         )
@@ -557,7 +582,7 @@ class _Walk:
                 token.start,
                 token.end,
                 "",
-                "stray_text",
+                STRAY_TEXT,
                 f"text {where} (not part of the document) removed",
                 0.7,
             )
@@ -570,7 +595,7 @@ class _Walk:
                 token.start,
                 token.end,
                 "",
-                "stray_text",
+                STRAY_TEXT,
                 "CDATA section outside the root element removed",
                 0.7,
             )
@@ -581,7 +606,7 @@ class _Walk:
                 token.start,
                 token.end,
                 "",
-                "comment_double_hyphen",
+                COMMENT_DOUBLE_HYPHEN,
                 "comment holding '--' (not allowed in XML) removed; comments are not data",
                 0.99,
             )
@@ -599,7 +624,7 @@ class _Walk:
                 token.start,
                 token.end,
                 "",
-                "extra_declaration" if not self.before_root() else "declaration_position",
+                EXTRA_DECLARATION if not self.before_root() else DECLARATION_POSITION,
                 "XML declaration not at the start of the document (a concatenated document) removed",
                 0.99,
             )
@@ -610,7 +635,7 @@ class _Walk:
                 begin,
                 token.start,
                 "",
-                "declaration_position",
+                DECLARATION_POSITION,
                 "whitespace before the XML declaration (it must come first) removed",
                 0.99,
             )
@@ -630,7 +655,7 @@ class _Walk:
             token.start,
             token.end,
             rebuilt,
-            "declaration_quotes",
+            DECLARATION_QUOTES,
             "malformed XML declaration rewritten from what it declares",
             0.95,
         )
@@ -641,7 +666,7 @@ class _Walk:
                 token.start,
                 token.end,
                 "",
-                "extra_declaration",
+                EXTRA_DECLARATION,
                 "DOCTYPE after the root element (a concatenated document) removed",
                 0.99,
             )
@@ -658,7 +683,7 @@ class _Walk:
                 token.start + 2,
                 token.start + 9,
                 "DOCTYPE",
-                "doctype_keyword",
+                DOCTYPE_KEYWORD,
                 "DOCTYPE keyword written in upper case (XML is case-sensitive)",
                 0.99,
             )
@@ -692,7 +717,7 @@ class _Walk:
                     start,
                     end,
                     "",
-                    "duplicate_attribute",
+                    DUPLICATE_ATTRIBUTE,
                     f"attribute {attribute.name!r} given twice with the same value: the second removed",
                     0.9,
                 )
@@ -703,7 +728,7 @@ class _Walk:
                     attribute.name_start,
                     attribute.name_start,
                     " ",
-                    "attribute_spacing",
+                    ATTRIBUTE_SPACING,
                     "space inserted between attributes",
                     0.99,
                 )
@@ -722,7 +747,7 @@ class _Walk:
                 attribute.value_start,
                 value_end,
                 f'"{value}"',
-                "unquoted_attribute",
+                UNQUOTED_ATTRIBUTE,
                 f"unquoted value of attribute {attribute.name!r} quoted"
                 + ("; " + "; ".join(fix.message for fix in inner) if inner else ""),
                 min([0.95, *(fix.confidence for fix in inner)]),
@@ -771,7 +796,7 @@ class _Walk:
                 token.start + 2,
                 token.start + 2 + len(token.name),
                 element.name,
-                "end_tag_case",
+                END_TAG_CASE,
                 f"end tag </{token.name}> spelled like its start tag <{element.name}> (line {self.line_column(element.token.start)[0]})",
                 0.9,
             )
@@ -780,7 +805,7 @@ class _Walk:
                 element.token.start + 1,
                 element.token.start + 1 + len(element.name),
                 token.name,
-                "end_tag_case",
+                END_TAG_CASE,
                 f"start tag <{element.name}> spelled like its end tag </{token.name}> (line {line})",
                 0.9,
             )
@@ -811,7 +836,7 @@ class _Walk:
                     token.start,
                     token.end,
                     "",
-                    "overlapping_tags",
+                    OVERLAPPING_TAGS,
                     f"end tags in the wrong order: </{token.name}> belongs before </{early.by.name}>; this one removed",
                     0.85,
                 )
@@ -843,7 +868,7 @@ class _Walk:
             token.start,
             token.end,
             "",
-            "stray_end_tag",
+            STRAY_END_TAG,
             f"end tag </{token.name}> that closes no open element removed",
             0.7,
         )
@@ -855,7 +880,7 @@ class _Walk:
             early.by.end,
             early.by.end,
             f"<{early.name}>",
-            "overlapping_tags",
+            OVERLAPPING_TAGS,
             f"<{early.name}> closed by </{early.by.name}> (overlapping elements) opened again after it",
             0.8,
         )
@@ -918,7 +943,7 @@ class _Walk:
                 element.token.end - 1,
                 element.token.end - 1,
                 "/",
-                "void_element",
+                VOID_ELEMENT,
                 f"<{element.name}> (an HTML empty element) was never closed: made empty",
                 0.6 if at_end else 0.9,
             )
@@ -975,7 +1000,7 @@ class _Walk:
                     lost,
                     lost,
                     "<",
-                    "unclosed_element",
+                    UNCLOSED_ELEMENT,
                     f"<{element.name}> (line {line}): its end tag lost its '<': given back",
                     0.9,
                 )
@@ -985,7 +1010,7 @@ class _Walk:
                     close_at,
                     close_at,
                     f"</{element.name}>",
-                    "truncated" if at_end else "unclosed_element",
+                    TRUNCATED if at_end else UNCLOSED_ELEMENT,
                     f"<{element.name}> (line {line}): {why}; closed here",
                     confidence,
                 )
@@ -1022,7 +1047,7 @@ class _Walk:
                     last.start,
                     length,
                     "",
-                    "truncated",
+                    TRUNCATED,
                     f"{last.name} cut short at the end removed",
                     0.9,
                 )
@@ -1036,7 +1061,7 @@ class _Walk:
                 first,
                 first,
                 f"<{self.wrapper}>",
-                "several_roots",
+                SEVERAL_ROOTS,
                 f"{len(self.roots)} top-level elements (XML allows one) wrapped in <{self.wrapper}>",
                 0.85,
             )
@@ -1044,7 +1069,7 @@ class _Walk:
                 last_end,
                 last_end,
                 f"</{self.wrapper}>",
-                "several_roots",
+                SEVERAL_ROOTS,
                 f"end of the <{self.wrapper}> element that wraps the top-level elements",
                 0.85,
             )
@@ -1064,7 +1089,7 @@ class _Walk:
                     last.start,
                     length,
                     f"</{element.name}>",
-                    "truncated",
+                    TRUNCATED,
                     f"the document ends inside the end tag of <{element.name}>: completed",
                     0.6,
                 )
@@ -1091,7 +1116,7 @@ class _Walk:
                 drop_from,
                 length,
                 "",
-                "truncated",
+                TRUNCATED,
                 f"the document ends inside an element: {why}, dropped",
                 0.6,
             )
