@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -133,7 +134,8 @@ def test_repair_is_off_by_default_and_opt_in_reports_each_fix(
 ) -> None:
     import structconv.repair.rules.json as json_rules
 
-    monkeypatch.setattr(json_rules, "repair", _trailing_comma_rule)
+    rules = dataclasses.replace(json_rules.RULESET, repair=_trailing_comma_rule)
+    monkeypatch.setattr(json_rules, "RULESET", rules)
     path = tmp_path / "a.json"
     path.write_text('{"a": [1, 2,]}')
     off = runner.invoke(main, ["normalize", str(path)])

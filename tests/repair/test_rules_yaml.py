@@ -6,6 +6,7 @@ or the refusal: an Ambiguity with its readings, or no repair at all.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from typing import Any
 
@@ -366,7 +367,7 @@ def test_valid_readings_never_reach_the_rules(
     def refuse(*arguments: Any) -> None:
         raise AssertionError("the rules ran on valid input")
 
-    monkeypatch.setattr(rules, "repair", refuse)
+    monkeypatch.setattr(rules, "RULESET", dataclasses.replace(rules.RULESET, repair=refuse))
     result = convert(text, src="yaml", to="json", repair="rules")
     assert json.loads(result.text) == data
     assert result.fixes == ()
