@@ -581,7 +581,6 @@ def _string_literal(
     """
     raw = token.text[token.prefix :]
     opener = raw[0]
-    closer = _QUOTES[opener]
     body = raw[1:-1] if token.closed else raw[1:]
     reasons: list[str] = []
     rules: set[str] = set()
@@ -610,60 +609,10 @@ def _string_literal(
     while index < length:
         character = body[index]
         if character == "\\":
-            escaped = body[index + 1 : index + 2]
-            if not escaped:
-                if truncated:
-                    note(UNCLOSED, f"a partial escape at the end of {end_name} dropped", CUT_STRING)
-                    break
-                raise _Refused("a backslash ends the string")
-            if escaped in _SIMPLE_ESCAPES and not (letters_literal and escaped in _LETTER_ESCAPES):
-                out.append("\\" + escaped)
-                index += 2
-            elif escaped == "u":
-                digits = body[index + 2 : index + 6]
-                if re.fullmatch(r"[0-9a-fA-F]{4}", digits):
-                    out.append(body[index : index + 6])
-                    index += 6
-                elif (
-                    truncated
-                    and index + 2 + len(digits) == length
-                    and re.fullmatch(r"[0-9a-fA-F]*", digits)
-                ):
-                    note(UNCLOSED, f"a partial escape at the end of {end_name} dropped", CUT_STRING)
-                    break
-                else:
-                    raise _Refused(f"malformed escape {body[index : index + 6]!r}")
-            elif escaped in ("'", closer):
-                out.append(_json_escape(escaped))
-                note(ESCAPE, f"escape \\{escaped} written as {escaped}", QUOTING)
-                index += 2
-            elif (
-                escaped == "x"
-                and opener != '"'
-                and re.fullmatch(r"[0-9a-fA-F]{2}", body[index + 2 : index + 4])
-            ):
-                out.append(_json_escape(chr(int(body[index + 2 : index + 4], 16))))
-                note(ESCAPE, "Python escape \\xHH written as a JSON escape", QUOTING)
-                index += 4
-            elif escaped == "U" and re.fullmatch(r"[0-9a-fA-F]{8}", body[index + 2 : index + 10]):
-                code = int(body[index + 2 : index + 10], 16)
-                if code > 0x10FFFF:
-                    raise _Refused(f"escape {body[index : index + 10]!r} is past Unicode")
-                out.append(_json_escape(chr(code)))
-                note(ESCAPE, "Python escape \\UHHHHHHHH written as a JSON escape", QUOTING)
-                index += 10
-            elif escaped == "\n":
-                note(ESCAPE, "line continuation (backslash, line break) removed", STRUCTURAL)
-                index += 2
-            else:
-                out.append("\\\\" + _json_escape(escaped))
-                what = "escape" if escaped in _LETTER_ESCAPES else "unknown escape"
-                note(
-                    ESCAPE,
-                    f"{what} {chr(92) + escaped!r} kept as a backslash and {escaped!r}",
-                    LITERAL_ESCAPE,
-                )
-                index += 2
+            after = _escape(body, index, out, note, (opener, letters_literal, truncated, end_name))
+            if after is None:
+                break
+            index = after
         elif character == '"':
             out.append('\\"')
             index += 1
@@ -698,6 +647,76 @@ def _string_literal(
             )
     rule = next((rule for rule in _RULE_PRIORITY if rule in rules), QUOTES)
     return '"' + "".join(out) + '"', rule, reasons, confidence
+
+
+def _escape(
+    body: str,
+    index: int,
+    out: list[str],
+    note: Callable[[str, str, float], None],
+    how: tuple[str, bool, bool, str],
+) -> int | None:
+    """The escape at body[index] (a backslash) written in JSON onto `out`: the index
+    after it, or None when a partial escape ends a string cut off by the end of the
+    input. `how`: the string's opening quote, letters_literal, truncated, end_name (as
+    `_string_literal` has them)."""
+    opener, letters_literal, truncated, end_name = how
+    closer = _QUOTES[opener]
+    length = len(body)
+    escaped = body[index + 1 : index + 2]
+    if not escaped:
+        if truncated:
+            note(UNCLOSED, f"a partial escape at the end of {end_name} dropped", CUT_STRING)
+            return None
+        raise _Refused("a backslash ends the string")
+    if escaped in _SIMPLE_ESCAPES and not (letters_literal and escaped in _LETTER_ESCAPES):
+        out.append("\\" + escaped)
+        return index + 2
+    elif escaped == "u":
+        digits = body[index + 2 : index + 6]
+        if re.fullmatch(r"[0-9a-fA-F]{4}", digits):
+            out.append(body[index : index + 6])
+            return index + 6
+        elif (
+            truncated
+            and index + 2 + len(digits) == length
+            and re.fullmatch(r"[0-9a-fA-F]*", digits)
+        ):
+            note(UNCLOSED, f"a partial escape at the end of {end_name} dropped", CUT_STRING)
+            return None
+        else:
+            raise _Refused(f"malformed escape {body[index : index + 6]!r}")
+    elif escaped in ("'", closer):
+        out.append(_json_escape(escaped))
+        note(ESCAPE, f"escape \\{escaped} written as {escaped}", QUOTING)
+        return index + 2
+    elif (
+        escaped == "x"
+        and opener != '"'
+        and re.fullmatch(r"[0-9a-fA-F]{2}", body[index + 2 : index + 4])
+    ):
+        out.append(_json_escape(chr(int(body[index + 2 : index + 4], 16))))
+        note(ESCAPE, "Python escape \\xHH written as a JSON escape", QUOTING)
+        return index + 4
+    elif escaped == "U" and re.fullmatch(r"[0-9a-fA-F]{8}", body[index + 2 : index + 10]):
+        code = int(body[index + 2 : index + 10], 16)
+        if code > 0x10FFFF:
+            raise _Refused(f"escape {body[index : index + 10]!r} is past Unicode")
+        out.append(_json_escape(chr(code)))
+        note(ESCAPE, "Python escape \\UHHHHHHHH written as a JSON escape", QUOTING)
+        return index + 10
+    elif escaped == "\n":
+        note(ESCAPE, "line continuation (backslash, line break) removed", STRUCTURAL)
+        return index + 2
+    else:
+        out.append("\\\\" + _json_escape(escaped))
+        what = "escape" if escaped in _LETTER_ESCAPES else "unknown escape"
+        note(
+            ESCAPE,
+            f"{what} {chr(92) + escaped!r} kept as a backslash and {escaped!r}",
+            LITERAL_ESCAPE,
+        )
+        return index + 2
 
 
 # --------------------------------------------------------------------------- numbers
@@ -750,8 +769,9 @@ def _lenient_number(spelling: str) -> tuple[str, str, float] | None:
 # ---------------------------------------------------------------------------- parser
 
 
-class Reading:
-    """One reading of the text: the changes it takes to make it JSON, or a refusal."""
+class _ValueReading:
+    """One reading of the text, value by value: the changes it takes to make each value
+    JSON, or a refusal (`Reading` reads the documents and records they make up)."""
 
     def __init__(self, text: str, choices: Choices, format: str, options: Options) -> None:
         self.text = text
@@ -1300,6 +1320,10 @@ class Reading:
         self.change(cut, max(cut, content_end), closers, UNCLOSED, message, confidence)
         self.frames = []
         return cut
+
+
+class Reading(_ValueReading):
+    """One reading of the text: the changes it takes to make it JSON, or a refusal."""
 
     # -- documents
 
