@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import ast
+import importlib
 import re
 from pathlib import Path
 
@@ -43,7 +44,7 @@ def test_rules_pass_rule_ids_as_constants_never_as_literals(path: Path) -> None:
 def test_rule_id_constants_are_kebab_case(format: str) -> None:
     rules = ruleset(format)
     assert rules is not None and rules.format == format
-    module = __import__(rules.repair.__module__, fromlist=["_"])
+    module = importlib.import_module(RULES[format])
     ids = {
         name: value
         for name, value in vars(module).items()

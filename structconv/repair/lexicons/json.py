@@ -21,7 +21,8 @@ from typing import Any
 from structconv.options import Options
 from structconv.repair.provenance import ROOT, Item, Role, Token, walk_items
 from structconv.repair.rules import json as rules
-from structconv.repair.rules.json import _fenced_blocks, _Lexer, _Token
+from structconv.repair.rules.json.lexer import _Lexer, _Token
+from structconv.repair.rules.json.readings import _fenced_blocks
 from structconv.repair.spelling import unescape_backslashes
 
 _LITERALS: dict[str, Any] = {
