@@ -72,6 +72,12 @@ class ParseError(StructconvError, ValueError):
         )
 
 
+# Why a lone surrogate (a str from a `\udXXX` escape or a bad decode) cannot be written,
+# and what to do about it.
+SURROGATE_WHY = "the text holds a lone surrogate, which is not a character"
+SURROGATE_HINT = "fix the text's encoding"
+
+
 class UnrepresentableError(StructconvError, ValueError):
     """The data holds a value the target format cannot hold; `path` names it."""
 

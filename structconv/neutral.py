@@ -6,7 +6,9 @@ RecursionError.
 
 from __future__ import annotations
 
+import datetime
 import math
+import re
 from collections.abc import Callable, Iterator
 from typing import Any, TypeAlias
 
@@ -118,6 +120,41 @@ def first_difference(expected: Any, got: Any) -> tuple[str, Any, Any] | None:
             )
         elif not same_scalar(left, right):
             return format_path(path), left, right
+    return None
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def lone_surrogate(data: Data) -> list[PathPart] | None:
+    """The path of the first string value or key holding a lone surrogate (text that no
+    UTF encoding can write), None when none does."""
+    for path, node in iter_nodes(data):
+        places = [(node, list(path))]
+        if isinstance(node, dict):
+            places += [(name, [*path, name]) for name in node]
+        for value, where in places:
+            if isinstance(value, str) and _SURROGATE.search(value):
+                return where
+    return None
+
+
+def scalar_spelling(value: Data, nan: str, infinity: str) -> str | None:
+    """The usual text of a boolean, number, date or time (true/false, decimal, ISO 8601),
+    with the format's spellings of NaN and infinity (negative: "-" + infinity); None for
+    any other value."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if math.isnan(value):
+            return nan
+        if math.isinf(value):
+            return infinity if value > 0 else "-" + infinity
+        return repr(value)
+    if isinstance(value, datetime.date | datetime.time):
+        return value.isoformat()
     return None
 
 

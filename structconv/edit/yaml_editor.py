@@ -23,9 +23,7 @@ every other byte where it was.
 
 from __future__ import annotations
 
-import datetime
 import json
-import math
 import re
 from collections import Counter
 from collections.abc import Callable
@@ -55,6 +53,7 @@ from structconv.edit.splice import (
     line_start,
 )
 from structconv.errors import ParseError
+from structconv.neutral import scalar_spelling
 from structconv.options import Options
 
 _CORE_TAG = "tag:yaml.org,2002:"
@@ -247,18 +246,9 @@ def scalar_text(value: Any, style: str | None = None, flow: bool = False) -> str
     """A scalar as YAML text that reads back as `value`, in `style` where it can be."""
     if value is None:
         return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        if math.isnan(value):
-            return ".nan"
-        if math.isinf(value):
-            return ".inf" if value > 0 else "-.inf"
-        return repr(value)
-    if isinstance(value, datetime.date | datetime.time):
-        return value.isoformat()
+    spelled = scalar_spelling(value, ".nan", ".inf")
+    if spelled is not None:
+        return spelled
     if not isinstance(value, str):
         raise EditRefused(f"YAML cannot hold a {type(value).__name__} value")
     one_line = "\n" not in value and "\r" not in value and value.isprintable()

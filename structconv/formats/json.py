@@ -19,12 +19,11 @@ import orjson
 
 from structconv.errors import ParseError, UnrepresentableError
 from structconv.formats import Codec, too_deep
-from structconv.neutral import Data, PathPart, format_path, iter_nodes, rebuild
+from structconv.neutral import Data, PathPart, format_path, lone_surrogate, rebuild
 from structconv.options import Options
 
 # A loose pre-check: only texts with a surrogate escape get their strings inspected.
 SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
-_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class DuplicateKeyError(Exception):
@@ -176,12 +175,7 @@ def _reject_lone_surrogates(text: str, data: Data) -> None:
 def has_lone_surrogate(data: Data) -> bool:
     """Whether a string or key in `data` holds a lone surrogate (only a `\\udXXX` escape
     in the text can put one there: check `SURROGATE_ESCAPE` first, it is cheaper)."""
-    for _, node in iter_nodes(data):
-        names = node.keys() if isinstance(node, dict) else ()
-        for value in (node, *names):
-            if isinstance(value, str) and _LONE_SURROGATE.search(value):
-                return True
-    return False
+    return lone_surrogate(data) is not None
 
 
 def _parse_float(spelling: str) -> float:

@@ -34,11 +34,18 @@ from typing import Any, Literal
 import orjson
 import toml_rs
 
-from structconv.errors import ParseError, UnrepresentableError
+from structconv.errors import SURROGATE_HINT, SURROGATE_WHY, ParseError, UnrepresentableError
 from structconv.formats import Codec
 from structconv.formats.json import string_key
 from structconv.formats.toml_writer import Unwritable, write_document
-from structconv.neutral import DROP, Data, PathPart, format_path, iter_nodes, rebuild
+from structconv.neutral import (
+    DROP,
+    Data,
+    PathPart,
+    format_path,
+    lone_surrogate,
+    rebuild,
+)
 from structconv.options import Options
 
 _POSITION = re.compile(r"at line (\d+), column (\d+)")
@@ -385,19 +392,10 @@ def represent(data: Data, options: Options) -> Data:
 
 def _lone_surrogate(data: Data) -> UnrepresentableError:
     """The writer writes a lone surrogate as it is: name the first value or key that holds one."""
-    for path, node in iter_nodes(data):
-        places = [(node, list(path))]
-        if isinstance(node, dict):
-            places += [(name, [*path, name]) for name in node]
-        for value, where in places:
-            if isinstance(value, str) and _SURROGATE.search(value):
-                return UnrepresentableError(
-                    _path(where),
-                    "toml",
-                    "the text holds a lone surrogate, which is not a character",
-                    "fix the text's encoding",
-                )
-    return UnrepresentableError("$", "toml", "the text holds a lone surrogate")
+    where = lone_surrogate(data)
+    if where is None:
+        return UnrepresentableError("$", "toml", "the text holds a lone surrogate")
+    return UnrepresentableError(_path(where), "toml", SURROGATE_WHY, SURROGATE_HINT)
 
 
 def _write(data: dict[Any, Any], options: Options) -> str:

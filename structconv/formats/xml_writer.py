@@ -5,15 +5,13 @@ The conventions of the data are xml.py's docstring; reading is xml_reader.py.
 
 from __future__ import annotations
 
-import datetime
 import functools
-import math
 import re
 from typing import Any, cast
 
 from structconv.errors import UnrepresentableError, UsageError
 from structconv.formats.xml_reader import XML_SPACE, Node, merged, reader_depth
-from structconv.neutral import Data, PathPart, format_path
+from structconv.neutral import Data, PathPart, format_path, scalar_spelling
 from structconv.notes import note
 from structconv.options import Options
 
@@ -60,19 +58,7 @@ def _spell(value: Any) -> str | None:
     """The text of a scalar (xs:boolean and xs:double spellings); None: not a scalar."""
     if isinstance(value, str):
         return value
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        if math.isnan(value):
-            return "NaN"
-        if math.isinf(value):
-            return "INF" if value > 0 else "-INF"
-        return repr(value)
-    if isinstance(value, datetime.date | datetime.time):
-        return value.isoformat()
-    return None
+    return scalar_spelling(value, "NaN", "INF")
 
 
 class _Writer:

@@ -52,7 +52,7 @@ from typing import Any, TypeVar
 import yaml
 import yaml_rs
 
-from structconv.errors import ParseError, UnrepresentableError
+from structconv.errors import SURROGATE_HINT, SURROGATE_WHY, ParseError, UnrepresentableError
 from structconv.formats import Codec
 from structconv.formats.yaml_events import (
     LONG_NUMBER,
@@ -75,6 +75,7 @@ from structconv.neutral import (
     first_difference,
     format_path,
     iter_nodes,
+    lone_surrogate,
     rebuild,
 )
 from structconv.options import Options
@@ -84,7 +85,6 @@ _T = TypeVar("_T")
 _ALIAS_LIMITS = yaml_rs.AliasLimits()
 
 _POSITION = re.compile(r"YAML parse error at line (\d+), column (\d+)")
-_SURROGATE = re.compile("[\ud800-\udfff]")
 # c-printable in the YAML 1.2 spec, negated: raw control characters and lone surrogates.
 _NOT_PRINTABLE = re.compile(
     "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]"
@@ -771,19 +771,10 @@ def _untaggable(data: Data, failure: _Untaggable) -> UnrepresentableError:
 
 def _lone_surrogate(data: Data) -> UnrepresentableError:
     """The only text UTF-8 cannot encode: name the first value or key that holds one."""
-    for path, node in iter_nodes(data):
-        places = [(node, list(path))]
-        if isinstance(node, dict):
-            places += [(name, [*path, name]) for name in node]
-        for value, where in places:
-            if isinstance(value, str) and _SURROGATE.search(value):
-                return UnrepresentableError(
-                    _path(where),
-                    "yaml",
-                    "the text holds a lone surrogate, which is not a character",
-                    "fix the text's encoding",
-                )
-    return UnrepresentableError("$", "yaml", "the text cannot be encoded as UTF-8")
+    where = lone_surrogate(data)
+    if where is None:
+        return UnrepresentableError("$", "yaml", "the text cannot be encoded as UTF-8")
+    return UnrepresentableError(_path(where), "yaml", SURROGATE_WHY, SURROGATE_HINT)
 
 
 CODEC = Codec(
