@@ -19,12 +19,13 @@ from typing import Any
 from structconv.formats.csv import unique_names
 from structconv.formats.csv_types import infer_cell
 from structconv.options import Options
+from structconv.repair.lexicons import PlainLexicon
 from structconv.repair.provenance import Item, Role, Token
 from structconv.repair.rules import csv as rules
 from structconv.repair.rules.csv import Dialect, _sep_line, _tokens, detect_dialect
 
 
-class CsvLexicon:
+class CsvLexicon(PlainLexicon):
     ordered = True
     removing_rules = frozenset(
         {
@@ -78,9 +79,6 @@ class CsvLexicon:
                 )
             header = True
         return tokens
-
-    def removable(self, rule: str, token: Token, text: str) -> bool:
-        return True
 
     def items(self, data: Any, tokens: Sequence[Token]) -> list[Item]:
         """Per record, each column's name (a key) then its cell, in the header's order."""

@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from structconv.options import Options
-from structconv.repair.provenance import ROOT, Item, Role, Token, walk_items
+from structconv.repair.lexicons import PlainLexicon
+from structconv.repair.provenance import ROOT, Role, Token
 from structconv.repair.rules import json as rules
 from structconv.repair.rules.json.lexer import _Lexer, _Token
 from structconv.repair.rules.json.readings import _fenced_blocks
@@ -222,7 +222,7 @@ def tokens(text: str) -> list[Token]:
     return result
 
 
-class JsonLexicon:
+class JsonLexicon(PlainLexicon):
     ordered = True
     removing_rules = frozenset({rules.COMMENT, rules.FENCE, rules.PROSE, rules.WHITESPACE})
     truncating_rules = frozenset({rules.UNCLOSED})
@@ -232,14 +232,11 @@ class JsonLexicon:
     def tokens(self, text: str, options: Options) -> list[Token]:
         return tokens(text)
 
-    def items(self, data: Any, tokens: Sequence[Token]) -> list[Item]:
-        return walk_items(data)
-
     def removable(self, rule: str, token: Token, text: str) -> bool:
         """Prose around the data is words: a quoted string is data, not prose, unless it
         stands in a whole code block the repair set aside (one of several blocks, each
         offered as a reading of its own)."""
-        if rule in ("prose", "fence") and token.text[:1] in _QUOTE_CHARACTERS:
+        if rule in (rules.PROSE, rules.FENCE) and token.text[:1] in _QUOTE_CHARACTERS:
             return any(
                 block.content_start <= token.start and token.end <= block.content_end
                 for block in _fenced_blocks(text)

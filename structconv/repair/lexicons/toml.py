@@ -16,13 +16,13 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from structconv.neutral import PathPart
 from structconv.options import Options
-from structconv.repair.provenance import Item, Role, Token, walk_items
+from structconv.repair.lexicons import PlainLexicon
+from structconv.repair.provenance import Role, Token
 from structconv.repair.rules import toml as rules
 from structconv.repair.spelling import unescape_backslashes
 
@@ -332,7 +332,7 @@ class _Reader:
             self.take()
 
 
-class TomlLexicon:
+class TomlLexicon(PlainLexicon):
     ordered = False
     removing_rules = frozenset({rules.DUPLICATE_TABLE, rules.INI_COMMENT})
     truncating_rules: frozenset[str] = frozenset()
@@ -341,12 +341,6 @@ class TomlLexicon:
 
     def tokens(self, text: str, options: Options) -> list[Token]:
         return _Reader(text).run()
-
-    def removable(self, rule: str, token: Token, text: str) -> bool:
-        return True
-
-    def items(self, data: Any, tokens: Sequence[Token]) -> list[Item]:
-        return walk_items(data)
 
 
 LEXICON = TomlLexicon()

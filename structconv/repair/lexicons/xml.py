@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from structconv.options import Options
+from structconv.repair.lexicons import PlainLexicon
 from structconv.repair.provenance import ROOT, Item, Role, Token, walk_items
 from structconv.repair.rules import xml as rules
 
@@ -209,7 +210,7 @@ class _Reader:
         element.last_text = token
 
 
-class XmlLexicon:
+class XmlLexicon(PlainLexicon):
     ordered = True
     removing_rules = frozenset(
         {
@@ -225,9 +226,6 @@ class XmlLexicon:
 
     def tokens(self, text: str, options: Options) -> list[Token]:
         return _Reader(text).run()
-
-    def removable(self, rule: str, token: Token, text: str) -> bool:
-        return True
 
     def items(self, data: Any, tokens: Sequence[Token]) -> list[Item]:
         return walk_items(data, _key_text)

@@ -18,13 +18,13 @@ Comments, document markers, directives, anchors and block headers are not conten
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
 from structconv.options import Options
-from structconv.repair.provenance import Item, Role, Token, walk_items
+from structconv.repair.lexicons import PlainLexicon
+from structconv.repair.provenance import Role, Token
 from structconv.repair.rules import yaml as rules
 from structconv.repair.spelling import unescape_backslashes
 
@@ -492,7 +492,7 @@ def _closing_quote(text: str, position: int, quote: str) -> int | None:
     return None
 
 
-class YamlLexicon:
+class YamlLexicon(PlainLexicon):
     ordered = True
     removing_rules = frozenset({rules.DUPLICATE_KEY})
     truncating_rules: frozenset[str] = frozenset()
@@ -501,12 +501,6 @@ class YamlLexicon:
 
     def tokens(self, text: str, options: Options) -> list[Token]:
         return _Reader(text).run()
-
-    def removable(self, rule: str, token: Token, text: str) -> bool:
-        return True
-
-    def items(self, data: Any, tokens: Sequence[Token]) -> list[Item]:
-        return walk_items(data)
 
 
 LEXICON = YamlLexicon()
