@@ -31,6 +31,7 @@ What ruamel.yaml alone would get wrong, and is corrected here:
 
 from __future__ import annotations
 
+import contextlib
 import io
 import re
 import sys
@@ -158,12 +159,8 @@ class _Emitter(Emitter):
         if not _MORE_INDENTED.search(text):
             super().write_folded(text, comment)
             return
-        width = self.best_width
-        self.best_width = sys.maxsize
-        try:
+        with self._unbroken():
             super().write_folded(text, comment)
-        finally:
-            self.best_width = width
 
     def write_plain(self, text: Any, split: Any = True) -> None:
         """ruamel.yaml 0.19 moves each word that would pass the width to a new line, even
@@ -175,12 +172,8 @@ class _Emitter(Emitter):
         reader folds a line break and the spaces around it into one space: a break after
         `value.  ` lost a space. A plain scalar holding a run of spaces is not folded."""
         if split and "  " in text:
-            width = self.best_width
-            self.best_width = sys.maxsize
-            try:
+            with self._unbroken():
                 super().write_plain(text, split)
-            finally:
-                self.best_width = width
             return
         if split or " " not in text:
             super().write_plain(text, split)
@@ -191,10 +184,16 @@ class _Emitter(Emitter):
             and self.column > self.indent
         ):
             self.write_indent()
+        with self._unbroken():
+            super().write_plain(text, split)
+
+    @contextlib.contextmanager
+    def _unbroken(self) -> Iterator[None]:
+        """No width while one scalar is written: its lines stay as long as they are."""
         width = self.best_width
         self.best_width = sys.maxsize
         try:
-            super().write_plain(text, split)
+            yield
         finally:
             self.best_width = width
 
