@@ -10,7 +10,6 @@ both returning an `Edited`; XML's also has `expected_after_delete`.
 
 from __future__ import annotations
 
-import difflib
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ from types import ModuleType
 from typing import Any
 
 from structconv import formats
+from structconv.diffs import unified_diff
 from structconv.edit.locate import PathNotFound, concrete, exists, resolve, with_value, without
 from structconv.edit.paths import Path, display_path, parse_path
 from structconv.edit.proof import prove
@@ -91,17 +91,7 @@ class Edit:
 
     def diff(self) -> str:
         """A unified diff from the original to the new text (empty when unchanged)."""
-        name = self.source or "input"
-        lines = difflib.unified_diff(
-            self.original.splitlines(keepends=True),
-            self.text.splitlines(keepends=True),
-            fromfile=f"a/{name}",
-            tofile=f"b/{name}",
-        )
-        return "".join(
-            line if line.endswith("\n") else line + "\n\\ No newline at end of file\n"
-            for line in lines
-        )
+        return unified_diff(self.original, self.text, self.source or "input")
 
 
 def _finish(

@@ -23,7 +23,6 @@ guarantees, for every file, whatever a formatter library does in a corner case:
 
 from __future__ import annotations
 
-import difflib
 import importlib
 import os
 from collections.abc import Callable
@@ -33,6 +32,7 @@ from typing import Any
 
 from structconv import formats
 from structconv.atomic import in_place_target, permissions_from, write_atomic
+from structconv.diffs import unified_diff
 from structconv.encoding import decode
 from structconv.errors import (
     AmbiguousInput,
@@ -186,17 +186,7 @@ class NormalizedFile:
 
     def diff(self) -> str:
         """A unified diff from the original to the normalized text (empty when unchanged)."""
-        lines = difflib.unified_diff(
-            self.original.splitlines(keepends=True),
-            self.text.splitlines(keepends=True),
-            fromfile=f"a/{self.path}",
-            tofile=f"b/{self.path}",
-        )
-        # As diff(1) marks it, so that the output stays a patch that applies.
-        return "".join(
-            line if line.endswith("\n") else line + "\n\\ No newline at end of file\n"
-            for line in lines
-        )
+        return unified_diff(self.original, self.text, self.path)
 
     def write(self) -> None:
         """Replace the file atomically, in the encoding it was read in (a BOM stays)."""
