@@ -133,15 +133,25 @@ def get_in_text(text: str, path: str | Path, format: str) -> Any:
     return resolve(user_view(read_document(text, name), name), _as_path(path))
 
 
-def set_in_text(text: str, path: str | Path, value: Any, format: str) -> Edit:
-    """`text` with the value at `path` set to `value`, or a missing last key added at the
-    end of its mapping; proven, not written."""
+def _opened(
+    text: str, path: str | Path, format: str, at_root: str
+) -> tuple[str, ModuleType, Path, Any]:
+    """The format's name, its editor, the path and the data of `text`; a UsageError
+    saying `at_root` for the document's root, which no edit replaces."""
     name = formats.canonical_name(format)
     editor = editor_for(name)
     parts = _as_path(path)
     if not parts:
-        raise UsageError("set needs a path to a value inside the document, not the root")
-    data = read_document(text, name)
+        raise UsageError(at_root)
+    return name, editor, parts, read_document(text, name)
+
+
+def set_in_text(text: str, path: str | Path, value: Any, format: str) -> Edit:
+    """`text` with the value at `path` set to `value`, or a missing last key added at the
+    end of its mapping; proven, not written."""
+    name, editor, parts, data = _opened(
+        text, path, format, "set needs a path to a value inside the document, not the root"
+    )
     target = full_path(data, name, parts)
     resolve(user_view(data, name), parts[:-1])
     target = concrete(data, target)
@@ -155,12 +165,9 @@ def set_in_text(text: str, path: str | Path, value: Any, format: str) -> Edit:
 
 def delete_in_text(text: str, path: str | Path, format: str) -> Edit:
     """`text` without the key or item at `path`; proven, not written."""
-    name = formats.canonical_name(format)
-    editor = editor_for(name)
-    parts = _as_path(path)
-    if not parts:
-        raise UsageError("delete needs a path to a key or an item, not the root")
-    data = read_document(text, name)
+    name, editor, parts, data = _opened(
+        text, path, format, "delete needs a path to a key or an item, not the root"
+    )
     target = concrete(data, full_path(data, name, parts))
     resolve(data, target)
     if name == "yaml" and len(target) == 1:
