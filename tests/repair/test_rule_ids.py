@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import ast
-import importlib
 import re
 from pathlib import Path
 
@@ -23,7 +22,7 @@ def _sources() -> list[Path]:
     return sorted(path for path in RULES_DIR.rglob("*.py") if path.name != "__init__.py")
 
 
-@pytest.mark.parametrize("path", _sources(), ids=lambda path: path.stem)
+@pytest.mark.parametrize("path", _sources(), ids=lambda path: str(path.relative_to(RULES_DIR)))
 def test_rules_pass_rule_ids_as_constants_never_as_literals(path: Path) -> None:
     literals = []
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
@@ -40,14 +39,22 @@ def test_rules_pass_rule_ids_as_constants_never_as_literals(path: Path) -> None:
     assert literals == []
 
 
+@pytest.mark.parametrize("path", _sources(), ids=lambda path: str(path.relative_to(RULES_DIR)))
+def test_rule_id_constants_are_kebab_case(path: Path) -> None:
+    ids = {}
+    for node in ast.parse(path.read_text(encoding="utf-8")).body:
+        if (
+            isinstance(node, ast.Assign)
+            and isinstance(node.targets[0], ast.Name)
+            and isinstance(node.value, ast.Constant)
+            and isinstance(node.value.value, str)
+            and node.targets[0].id == node.value.value.upper().replace("-", "_").replace(" ", "_")
+        ):
+            ids[node.targets[0].id] = node.value.value
+    assert all(KEBAB.fullmatch(value) for value in ids.values()), ids
+
+
 @pytest.mark.parametrize("format", sorted(RULES))
-def test_rule_id_constants_are_kebab_case(format: str) -> None:
+def test_every_format_has_its_rule_set(format: str) -> None:
     rules = ruleset(format)
     assert rules is not None and rules.format == format
-    module = importlib.import_module(RULES[format])
-    ids = {
-        name: value
-        for name, value in vars(module).items()
-        if name.isupper() and isinstance(value, str) and name == value.upper().replace("-", "_")
-    }
-    assert all(KEBAB.fullmatch(value) for value in ids.values()), ids

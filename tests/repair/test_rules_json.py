@@ -14,6 +14,7 @@ from structconv.errors import ParseError as StrictParseError
 from structconv.options import Options
 from structconv.repair.rules import Patched
 from structconv.repair.rules import json as rules
+from structconv.repair.rules.json import ids
 from structconv.result import Ambiguity, Result
 
 
@@ -55,7 +56,7 @@ def test_line_and_block_comments_of_a_tsconfig() -> None:
     assert result.data == {"strict": True, "target": "ES2022"}
     assert places(result) == [("comment", 2, 3), ("comment", 3, 19)]
     assert result.fixes[0].before == "// compiler"
-    assert result.confidence == rules.COSMETIC
+    assert result.confidence == ids.COSMETIC
 
 
 def test_hash_comment_needs_space_before_it() -> None:
@@ -86,7 +87,7 @@ def test_second_byte_order_mark_and_no_break_spaces() -> None:
     assert result.data == {"a": 1}
     assert places(result) == [("whitespace", 1, 1), ("whitespace", 1, 7)]
     assert result.fixes[1].after == " "
-    assert result.confidence == rules.COSMETIC
+    assert result.confidence == ids.COSMETIC
 
 
 # ------------------------------------------------------------------ trailing commas
@@ -96,7 +97,7 @@ def test_trailing_commas_in_objects_and_arrays() -> None:
     result = repaired('{\n  "deps": ["a", "b",],\n  "x": 1,\n}')
     assert result.data == {"deps": ["a", "b"], "x": 1}
     assert places(result) == [("trailing-comma", 2, 20), ("trailing-comma", 3, 9)]
-    assert result.confidence == rules.COSMETIC
+    assert result.confidence == ids.COSMETIC
 
 
 def test_trailing_comma_after_the_top_level_value() -> None:
@@ -109,7 +110,7 @@ def test_empty_slots_are_dropped_not_read_as_null() -> None:
     result = repaired("[1,,2]")
     assert result.data == [1, 2]
     assert places(result) == [("empty-slot", 1, 4)]
-    assert result.confidence == rules.GUESS
+    assert result.confidence == ids.GUESS
     assert repaired('{,"a": 1,,"b": 2}').data == {"a": 1, "b": 2}
 
 
@@ -169,7 +170,7 @@ def test_windows_path_keeps_its_backslashes() -> None:
     result = repaired('{"p": "C:\\Users\\ada"}')
     assert result.data == {"p": "C:\\Users\\ada"}
     assert places(result) == [("escape", 1, 7)]
-    assert result.confidence == rules.LITERAL_ESCAPE
+    assert result.confidence == ids.LITERAL_ESCAPE
 
 
 def test_windows_path_with_n_and_t_is_ambiguous() -> None:
@@ -195,14 +196,14 @@ def test_raw_control_characters_are_escaped() -> None:
     result = repaired('{"tsv": "a\tb"}')
     assert result.data == {"tsv": "a\tb"}
     assert places(result) == [("control-character", 1, 9)]
-    assert result.confidence == rules.QUOTING
+    assert result.confidence == ids.QUOTING
 
 
 def test_raw_line_break_inside_a_string_that_goes_on() -> None:
     result = repaired('{"code": "def f():\n    return 1", "n": 2}')
     assert result.data == {"code": "def f():\n    return 1", "n": 2}
     assert places(result) == [("control-character", 1, 10)]
-    assert result.confidence == rules.STRUCTURAL
+    assert result.confidence == ids.STRUCTURAL
 
 
 # ---------------------------------------------------------------- unquoted keys
@@ -222,7 +223,7 @@ def test_javascript_object_keys() -> None:
 def test_python_integer_keys_become_strings() -> None:
     result = repaired("{1: 'one', -2: 'minus two'}")
     assert result.data == {"1": "one", "-2": "minus two"}
-    assert result.confidence == rules.GUESS
+    assert result.confidence == ids.GUESS
 
 
 @pytest.mark.parametrize("text", ["{true: 1}", "{None: 1}", "{NaN: 1}", "{1.5: 1}"])
@@ -242,7 +243,7 @@ def test_undefined_becomes_null_with_a_fix() -> None:
     result = repaired('{"a": undefined}')
     assert result.data == {"a": None}
     assert places(result) == [("literal", 1, 7)]
-    assert result.confidence == rules.LITERAL_ESCAPE
+    assert result.confidence == ids.LITERAL_ESCAPE
 
 
 @pytest.mark.parametrize(
@@ -305,7 +306,7 @@ def test_missing_commas_between_members_on_their_own_lines() -> None:
     result = repaired('{\n  "a": 1\n  "b": "x"\n  "c": [1]\n}')
     assert result.data == {"a": 1, "b": "x", "c": [1]}
     assert places(result) == [("missing-comma", 2, 9), ("missing-comma", 3, 11)]
-    assert result.confidence == rules.STRUCTURAL
+    assert result.confidence == ids.STRUCTURAL
 
 
 def test_missing_comma_between_items() -> None:
@@ -318,7 +319,7 @@ def test_missing_colon_between_key_and_value_on_one_line() -> None:
     result = repaired('{"a" "b", "c" 1}')
     assert result.data == {"a": "b", "c": 1}
     assert places(result) == [("missing-colon", 1, 5), ("missing-colon", 1, 14)]
-    assert result.confidence == rules.GUESS
+    assert result.confidence == ids.GUESS
 
 
 def test_a_string_after_a_value_without_its_colon_is_refused() -> None:
@@ -341,7 +342,7 @@ def test_closing_quote_missing_at_a_line_end() -> None:
     result = repaired('{\n  "name": "Ada\n  "role": "eng"\n}')
     assert result.data == {"name": "Ada", "role": "eng"}
     assert places(result) == [("unterminated-string", 2, 11), ("missing-comma", 2, 15)]
-    assert result.confidence == rules.UNTERMINATED
+    assert result.confidence == ids.UNTERMINATED
 
 
 # -------------------------------------------------------------------- truncation
@@ -352,14 +353,14 @@ def test_truncated_output_is_closed() -> None:
     assert result.data == {"a": [1, 2]}
     assert places(result) == [("unclosed", 1, 12)]
     assert result.fixes[0].after == "]}"
-    assert result.confidence == rules.CLOSED
+    assert result.confidence == ids.CLOSED
 
 
 def test_string_cut_off_keeps_its_text() -> None:
     result = repaired('{"summary": "The meeting cov')
     assert result.data == {"summary": "The meeting cov"}
     assert places(result) == [("unclosed", 1, 13), ("unclosed", 1, 29)]
-    assert result.confidence == rules.CUT_STRING
+    assert result.confidence == ids.CUT_STRING
 
 
 @pytest.mark.parametrize(
@@ -380,11 +381,11 @@ def test_what_is_incomplete_at_the_end_is_dropped_never_completed(
 ) -> None:
     result = repaired(text)
     assert result.data == data
-    assert result.confidence <= rules.CLOSED
+    assert result.confidence <= ids.CLOSED
     if before is not None:
         assert result.fixes[-1].before == before
         assert result.fixes[-1].rule == "unclosed"
-        assert result.confidence == rules.DROPPED
+        assert result.confidence == ids.DROPPED
 
 
 @pytest.mark.parametrize("text", ["[", "{", '{"a":', '{"a": {"b": [', '{"a', "['", '"', "[tru"])
@@ -403,14 +404,14 @@ def test_array_not_closed_before_the_next_key() -> None:
     result = repaired('{"tags": ["a", "b",\n "n": 2}')
     assert result.data == {"tags": ["a", "b"], "n": 2}
     assert places(result) == [("unclosed-array", 1, 19)]
-    assert result.confidence == rules.UNTERMINATED
+    assert result.confidence == ids.UNTERMINATED
 
 
 def test_wrong_closer_with_one_meaning() -> None:
     result = repaired('{"m": [[1, 2], [3, 4]}, "n": 2}')
     assert result.data == {"m": [[1, 2], [3, 4]], "n": 2}
     assert places(result) == [("mismatched-closer", 1, 22)]
-    assert result.confidence == rules.GUESS
+    assert result.confidence == ids.GUESS
 
 
 def test_wrong_closer_with_two_meanings_is_ambiguous() -> None:
@@ -439,7 +440,7 @@ def test_fence_alone_is_cosmetic() -> None:
     result = repaired('```json\n{"a": 1}\n```\n')
     assert result.data == {"a": 1}
     assert places(result) == [("fence", 1, 1), ("fence", 3, 1)]
-    assert result.confidence == rules.COSMETIC
+    assert result.confidence == ids.COSMETIC
 
 
 def test_prose_around_a_fence_is_removed_with_a_fix_covering_it() -> None:
@@ -449,7 +450,7 @@ def test_prose_around_a_fence_is_removed_with_a_fix_covering_it() -> None:
     assert places(result) == [("prose", 1, 1), ("prose", 4, 1)]
     assert result.fixes[0].before == "Here it is:\n```json\n"
     assert result.fixes[1].before == "```\nAnything else?"
-    assert result.confidence == rules.STRUCTURAL
+    assert result.confidence == ids.STRUCTURAL
 
 
 def test_prose_around_a_bare_value() -> None:
@@ -505,7 +506,7 @@ def test_json_lines_in_a_json_file_become_a_list() -> None:
         ("concatenated", 1, 9),
         ("concatenated", 2, 9),
     ]
-    assert result.confidence == rules.STRUCTURAL
+    assert result.confidence == ids.STRUCTURAL
 
 
 def test_values_glued_together_or_separated_by_commas() -> None:
@@ -552,7 +553,7 @@ def test_repair_returns_patched_text_with_fixes_in_the_original_coordinates() ->
         ("unquoted-key", 2, 3, "a", '"a"'),
         ("trailing-comma", 2, 7, ",", ""),
     ]
-    assert outcome.confidence == min(rules.STRUCTURAL, rules.COSMETIC)
+    assert outcome.confidence == min(ids.STRUCTURAL, ids.COSMETIC)
 
 
 def test_repair_returns_an_ambiguity_with_every_reading() -> None:

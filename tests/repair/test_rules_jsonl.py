@@ -19,8 +19,8 @@ from structconv import (
 )
 from structconv.options import Options
 from structconv.repair.rules import Patched
-from structconv.repair.rules import json as json_rules
 from structconv.repair.rules import jsonl as rules
+from structconv.repair.rules.json import ids as json_ids
 from structconv.result import Result
 
 
@@ -51,7 +51,7 @@ def test_each_broken_line_is_repaired_on_its_own() -> None:
         ("unquoted-key", 3, 2),
         ("trailing-comma", 3, 7),
     ]
-    assert result.confidence == json_rules.STRUCTURAL  # the unquoted key
+    assert result.confidence == json_ids.STRUCTURAL  # the unquoted key
 
 
 def test_a_pretty_printed_record_is_joined_onto_one_line() -> None:
@@ -63,7 +63,7 @@ def test_a_pretty_printed_record_is_joined_onto_one_line() -> None:
         ("record-lines", 4, 16),
     ]
     assert {fix.before for fix in result.fixes} == {"\n"}
-    assert result.confidence == json_rules.STRUCTURAL
+    assert result.confidence == json_ids.STRUCTURAL
 
 
 def test_a_spread_record_with_comments_and_a_trailing_comma_is_joined() -> None:
@@ -107,7 +107,7 @@ def test_comment_lines_are_emptied() -> None:
     result = repaired('# export\n{"a": 1}\n// more\n{"a": 2}\n')
     assert result.data == [{"a": 1}, {"a": 2}]
     assert places(result) == [("comment", 1, 1), ("comment", 3, 1)]
-    assert result.confidence == json_rules.COSMETIC
+    assert result.confidence == json_ids.COSMETIC
 
 
 def test_a_truncated_last_line_is_closed() -> None:
@@ -115,7 +115,7 @@ def test_a_truncated_last_line_is_closed() -> None:
     assert result.data == [{"a": 1}, {"a": 2, "msg": "cut of"}]
     assert places(result) == [("unclosed", 2, 17), ("unclosed", 2, 24)]
     assert "line 2" in result.fixes[1].message
-    assert result.confidence == json_rules.CUT_STRING
+    assert result.confidence == json_ids.CUT_STRING
 
 
 def test_a_truncated_line_inside_the_file_is_closed_on_its_own() -> None:
@@ -123,7 +123,7 @@ def test_a_truncated_line_inside_the_file_is_closed_on_its_own() -> None:
     assert result.data == [{"a": 1}, {"a": 2}, {"a": 3}]
     assert places(result) == [("unclosed", 2, 8)]
     assert result.fixes[0].before == ', "b":'
-    assert result.confidence == json_rules.DROPPED
+    assert result.confidence == json_ids.DROPPED
 
 
 def test_byte_order_mark_of_a_second_file_joined_by_cat() -> None:

@@ -17,6 +17,7 @@ from structconv.formats.yaml import CODEC
 from structconv.options import Options
 from structconv.repair.rules import Patched
 from structconv.repair.rules import yaml as rules
+from structconv.repair.rules.yaml import ids
 from structconv.result import Ambiguity, Fix
 
 
@@ -62,7 +63,7 @@ def test_a_file_indented_with_tabs_gets_two_spaces_per_tab() -> None:
         ("\t\t", "    "),
         ("\t\t\t", "      "),
     ]
-    assert confidence == rules.NEAR_CERTAIN
+    assert confidence == ids.NEAR_CERTAIN
 
 
 def test_a_tab_line_in_a_four_space_file_takes_the_files_unit() -> None:
@@ -111,7 +112,7 @@ def test_a_tab_after_the_colon_becomes_a_space() -> None:
     data, fixes, confidence = repaired(text)
     assert data == {"jobs": {"lint": {"runs-on": "ubuntu-latest", "timeout-minutes": 10}}}
     assert places(fixes) == [("tab-separator", 3, 13), ("tab-separator", 4, 21)]
-    assert confidence == rules.COSMETIC
+    assert confidence == ids.COSMETIC
 
 
 # ------------------------------------------------------------------ duplicate-key
@@ -123,7 +124,7 @@ def test_a_key_repeated_with_the_same_value_is_a_cosmetic_fix() -> None:
     assert data == {"metadata": {"labels": {"tier": "frontend", "app": "web"}}}
     assert places(fixes) == [("duplicate-key", 3, 1)]
     assert fixes[0].before == "    app: web\n"
-    assert confidence == rules.COSMETIC
+    assert confidence == ids.COSMETIC
 
 
 def test_a_key_repeated_with_another_value_keeps_the_later_one_with_lower_confidence() -> None:
@@ -137,7 +138,7 @@ def test_a_key_repeated_with_another_value_keeps_the_later_one_with_lower_confid
     assert places(fixes) == [("duplicate-key", 1, 1)]
     assert fixes[0].before == "resources:\n  limits:\n    cpu: 250m\n    memory: 256Mi\n"
     assert "later one (line 7) wins" in fixes[0].message
-    assert confidence == rules.DIFFERING_DUPLICATE
+    assert confidence == ids.DIFFERING_DUPLICATE
 
 
 def test_a_duplicate_on_a_list_items_first_line_keeps_the_dash() -> None:
@@ -181,7 +182,7 @@ def test_an_apostrophe_inside_single_quotes_is_doubled() -> None:
     assert data == {"example": "The user's token has expired"}
     assert places(fixes) == [("unescaped-quote", 1, 11)]
     assert fixes[0].after == "The user''s token has expired"
-    assert confidence == rules.CLOSED
+    assert confidence == ids.CLOSED
 
 
 def test_double_quotes_inside_double_quotes_are_escaped() -> None:
@@ -211,7 +212,7 @@ def test_an_unclosed_quote_is_closed_at_the_end_of_its_line() -> None:
     assert data == {"ja": {"settings": {"title": "設定", "save": "保存"}}}
     assert places(fixes) == [("unclosed-quote", 3, 15)]
     assert fixes[0].after == '"'
-    assert confidence == rules.CLOSED
+    assert confidence == ids.CLOSED
 
 
 def test_an_unclosed_quote_runs_on_over_its_indented_continuation() -> None:
@@ -253,7 +254,7 @@ def test_an_unclosed_flow_list_is_closed_at_the_end_of_its_line() -> None:
     assert data == {"args": ["--port", "8080"], "image": "api"}
     assert places(fixes) == [("unclosed-flow", 1, 24)]
     assert fixes[0].after == "]"
-    assert confidence == rules.CLOSED
+    assert confidence == ids.CLOSED
 
 
 def test_nested_open_collections_are_closed_innermost_first() -> None:
@@ -290,7 +291,7 @@ def test_a_value_holding_colon_space_is_quoted_as_written() -> None:
     assert data == {"steps": [{"name": "Build: linux amd64", "run": "make"}]}
     assert places(fixes) == [("quote-value", 2, 11)]
     assert (fixes[0].before, fixes[0].after) == ("Build: linux amd64", "'Build: linux amd64'")
-    assert confidence == rules.NEAR_CERTAIN
+    assert confidence == ids.NEAR_CERTAIN
 
 
 def test_a_shell_command_with_double_quotes_gets_single_quotes() -> None:
@@ -381,7 +382,7 @@ def test_a_line_after_a_scalar_can_only_be_a_sibling() -> None:
     assert data == {"host": "x", "port": 80}
     assert places(fixes) == [("stray-indent", 2, 1)]
     assert (fixes[0].before, fixes[0].after) == ("    ", "")
-    assert confidence == rules.STRAY
+    assert confidence == ids.STRAY
 
 
 def test_a_list_items_field_one_space_too_far() -> None:

@@ -20,7 +20,7 @@ from typing import Any
 from structconv.options import Options
 from structconv.repair.lexicons import PlainLexicon
 from structconv.repair.provenance import ROOT, Role, Token
-from structconv.repair.rules import json as rules
+from structconv.repair.rules.json import ids as rules
 from structconv.repair.rules.json.lexer import _Lexer, _Token
 from structconv.repair.rules.json.readings import _fenced_blocks
 from structconv.repair.spelling import unescape_backslashes

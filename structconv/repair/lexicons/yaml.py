@@ -25,7 +25,7 @@ from typing import Any
 from structconv.options import Options
 from structconv.repair.lexicons import PlainLexicon
 from structconv.repair.provenance import Role, Token
-from structconv.repair.rules import yaml as rules
+from structconv.repair.rules.yaml import ids as rules
 from structconv.repair.spelling import unescape_backslashes
 
 _BLOCK_HEADER = re.compile(r"[|>][-+0-9]*[ \t]*(?:#.*)?$")
