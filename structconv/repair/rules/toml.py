@@ -235,8 +235,9 @@ def _quoted(value: str) -> str:
     return _basic(value)
 
 
-def _comment_start(line: str) -> int:
-    """Where a `#` comment starts in a line, outside strings (len(line) when none)."""
+def _outside_strings(line: str) -> Iterator[tuple[int, str]]:
+    """The characters of a line outside its strings, with their offsets (the quotes
+    themselves are not given)."""
     quote = ""
     index = 0
     while index < len(line):
@@ -248,10 +249,16 @@ def _comment_start(line: str) -> int:
                 quote = ""
         elif character in "\"'":
             quote = character
-        elif character == "#":
-            return index
+        else:
+            yield index, character
         index += 1
-    return len(line)
+
+
+def _comment_start(line: str) -> int:
+    """Where a `#` comment starts in a line, outside strings (len(line) when none)."""
+    return next(
+        (index for index, character in _outside_strings(line) if character == "#"), len(line)
+    )
 
 
 # ---------------------------------------------------------------- the rules
@@ -432,24 +439,13 @@ def _open_brackets(line: str, brackets: str = "{}", depth: int = 0) -> int:
     """How many brackets are open at the end of `line` (`depth` were open before it),
     outside strings and comments; `brackets` holds opener-closer pairs ("{}", "[]{}")."""
     opening, closing = brackets[::2], brackets[1::2]
-    quote = ""
-    index = 0
-    while index < len(line):
-        character = line[index]
-        if quote:
-            if quote == '"' and character == "\\":
-                index += 1
-            elif character == quote:
-                quote = ""
-        elif character in "\"'":
-            quote = character
-        elif character == "#":
+    for _, character in _outside_strings(line):
+        if character == "#":
             break
-        elif character in opening:
+        if character in opening:
             depth += 1
         elif character in closing:
             depth = max(depth - 1, 0)
-        index += 1
     return depth
 
 
@@ -1108,6 +1104,20 @@ def _top_keys(body: str) -> tuple[dict[str, Any] | None, set[str]]:
     return data, set(data)
 
 
+def _moved_lines(text: str, lines: list[tuple[int, int]], numbers: range, dropped: set[int]) -> str:
+    """The lines `numbers` of the text but those `dropped`, blank lines at either end
+    left out, ending with a line break (empty when nothing is left)."""
+    moved_lines = [text[slice(*lines[number])] for number in numbers if number not in dropped]
+    while moved_lines and not moved_lines[0].strip():
+        moved_lines.pop(0)
+    while moved_lines and not moved_lines[-1].strip():
+        moved_lines.pop()
+    moved = "".join(moved_lines)
+    if moved and not moved.endswith("\n"):
+        moved += "\n"
+    return moved
+
+
 def _duplicate_table(text: str, error: ParseError, offset: int) -> list[_Reading] | None:
     if not (error.message.startswith("Cannot declare") and error.message.endswith("twice")):
         return None
@@ -1161,18 +1171,7 @@ def _duplicate_table(text: str, error: ParseError, offset: int) -> list[_Reading
         if len(defining) != 1:
             return None
         dropped.add(defining[0])
-    moved_lines = [
-        text[slice(*lines[number])]
-        for number in range(second + 1, second_end)
-        if number not in dropped
-    ]
-    while moved_lines and not moved_lines[0].strip():
-        moved_lines.pop(0)
-    while moved_lines and not moved_lines[-1].strip():
-        moved_lines.pop()
-    moved = "".join(moved_lines)
-    if moved and not moved.endswith("\n"):
-        moved += "\n"
+    moved = _moved_lines(text, lines, range(second + 1, second_end), dropped)
     content = [
         number
         for number in range(first + 1, first_end)
