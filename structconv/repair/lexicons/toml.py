@@ -23,7 +23,7 @@ from structconv.neutral import PathPart
 from structconv.options import Options
 from structconv.repair.lexicons import PlainLexicon
 from structconv.repair.provenance import Role, Token
-from structconv.repair.rules import toml as rules
+from structconv.repair.rules.toml import ids as rules
 from structconv.repair.spelling import unescape_backslashes
 
 _LEX = re.compile(
