@@ -17,6 +17,7 @@ from structconv.formats import xml as xml_format
 from structconv.options import Options
 from structconv.repair.rules import Patched
 from structconv.repair.rules import xml as rules
+from structconv.repair.rules.xml.walk import _walks
 from structconv.result import Ambiguity, Result
 from tests.conftest import ORACLES
 
@@ -387,7 +388,7 @@ def test_valid_conformance_documents_need_no_edit() -> None:
 
     for case in VALID:
         text, _ = decode(case.path.read_bytes(), "xml")
-        walks = rules._walks(text, Options())
+        walks = _walks(text, Options())
         assert not walks[0].decisions, case.id
         assert [walk.changes for walk in walks] == [[]], case.id
 

@@ -23,7 +23,7 @@ from typing import Any
 from structconv.options import Options
 from structconv.repair.lexicons import PlainLexicon
 from structconv.repair.provenance import ROOT, Item, Role, Token, walk_items
-from structconv.repair.rules import xml as rules
+from structconv.repair.rules.xml import ids as rules
 
 _LEX = re.compile(
     r"(?P<skip><!--.*?(?:-->|\Z)|<\?.*?(?:\?>|\Z)|<!DOCTYPE(?:[^\[>]|\[.*?(?:\]|\Z))*>?)"

@@ -1,0 +1,28 @@
+"""The XML rules' ids (what a Fix's `rule` says)."""
+
+from __future__ import annotations
+
+# Rule ids (kebab case): what a Fix's `rule` says, in notes and review files.
+HTML_ENTITY = "html-entity"
+BARE_AMPERSAND = "bare-ampersand"
+UNKNOWN_ENTITY = "unknown-entity"
+INVALID_CHARACTER_REFERENCE = "invalid-character-reference"
+LESS_THAN_IN_TEXT = "less-than-in-text"
+CDATA_END_IN_TEXT = "cdata-end-in-text"
+UNQUOTED_ATTRIBUTE = "unquoted-attribute"
+ATTRIBUTE_ESCAPE = "attribute-escape"
+ATTRIBUTE_SPACING = "attribute-spacing"
+DUPLICATE_ATTRIBUTE = "duplicate-attribute"
+END_TAG_CASE = "end-tag-case"
+UNCLOSED_ELEMENT = "unclosed-element"
+VOID_ELEMENT = "void-element"
+STRAY_END_TAG = "stray-end-tag"
+OVERLAPPING_TAGS = "overlapping-tags"
+SEVERAL_ROOTS = "several-roots"
+STRAY_TEXT = "stray-text"
+DECLARATION_POSITION = "declaration-position"
+DECLARATION_QUOTES = "declaration-quotes"
+EXTRA_DECLARATION = "extra-declaration"
+COMMENT_DOUBLE_HYPHEN = "comment-double-hyphen"
+DOCTYPE_KEYWORD = "doctype-keyword"
+TRUNCATED = "truncated"
