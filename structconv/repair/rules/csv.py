@@ -90,7 +90,6 @@ from structconv.repair.rules import Patched, RuleOutcome, RuleSet
 from structconv.repair.search import Change, read_strict
 from structconv.result import Ambiguity, Candidate, Fix
 
-# The delimiters the strict reader sniffs, then the ones it never picks on its own.
 # Rule ids (kebab case): what a Fix's `rule` says, in notes and review files.
 CSV_SEP_LINE = "csv-sep-line"
 CSV_PREAMBLE = "csv-preamble"
@@ -108,6 +107,7 @@ CSV_UNQUOTED_DELIMITER = "csv-unquoted-delimiter"
 CSV_UNQUOTED_LINE_BREAK = "csv-unquoted-line-break"
 CSV_TRAILING_DELIMITER = "csv-trailing-delimiter"
 
+# The delimiters the strict reader sniffs, then the ones it never picks on its own.
 STANDARD_DELIMITERS = (",", ";", "\t", "|")
 OTHER_DELIMITERS = (":", "^", "~")
 MAX_REPAIR_CHARS = 1 << 25
