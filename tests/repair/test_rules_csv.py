@@ -19,7 +19,7 @@ from structconv.formats import read
 from structconv.options import Options
 from structconv.repair.rules import Patched
 from structconv.repair.rules import csv as rules
-from structconv.repair.rules.csv import answer_lines_up
+from structconv.repair.rules.csv import answer_lines_up, ids
 from structconv.result import Ambiguity
 from tests.conftest import ORACLES
 
@@ -113,7 +113,7 @@ def test_stray_quote_inside_a_quoted_field_stays_a_literal_quote() -> None:
     assert result.data == [{"sku": "A-102", "name": 'Monitor 24" IPS', "size": 24}]
     assert where(result) == [("csv-stray-quote", 2, 7)]
     assert result.fixes[0].after == '"Monitor 24"" IPS"'
-    assert result.confidence == rules.STRAY_QUOTE
+    assert result.confidence == ids.STRAY_QUOTE
 
 
 def test_a_field_opening_a_quote_it_never_closes_is_its_literal_text() -> None:
@@ -148,7 +148,7 @@ def test_fields_quoted_with_apostrophes_are_requoted() -> None:
         {"id": 2, "name": "O'Brien, Pat", "age": 41},
     ]
     assert where(result) == [("csv-quote-char", 2, 3), ("csv-quote-char", 3, 3)]
-    assert result.confidence == rules.QUOTING
+    assert result.confidence == ids.QUOTING
 
 
 def test_backslash_escapes_of_a_mysql_outfile() -> None:
@@ -173,7 +173,7 @@ def test_title_line_above_the_header_is_removed_and_its_value_named() -> None:
     fix = result.fixes[0]
     assert fix.before == "Quarterly Sales Report\n"
     assert "'Quarterly Sales Report' are dropped" in fix.message
-    assert result.confidence == rules.PREAMBLE
+    assert result.confidence == ids.PREAMBLE
 
 
 def test_key_value_lines_and_a_padded_title_above_the_header() -> None:
@@ -188,7 +188,7 @@ def test_rows_of_empty_cells_around_the_table_are_removed_as_holding_nothing() -
     result = repaired(",,\n,,\nname,dept,salary\nAnn,Sales,52000\n,,\n")
     assert result.data == [{"name": "Ann", "dept": "Sales", "salary": 52000}]
     assert where(result) == [("csv-preamble", 1, 1), ("csv-preamble", 2, 1), ("csv-footer", 5, 1)]
-    assert result.confidence == rules.NO_VALUE_LOST
+    assert result.confidence == ids.NO_VALUE_LOST
 
 
 def test_a_line_with_more_than_two_values_is_never_taken_for_preamble() -> None:
@@ -221,7 +221,7 @@ def test_excel_sep_line_is_removed() -> None:
     result = repaired(text)
     assert result.data == [{"Datum": "01.03.2026", "Konto": "Miete", "Betrag": "-850,00"}]
     assert where(result) == [("csv-sep-line", 1, 1)]
-    assert result.confidence == rules.COSMETIC
+    assert result.confidence == ids.COSMETIC
 
 
 def test_a_sep_line_that_parses_as_a_header_is_removed_by_review() -> None:
@@ -265,7 +265,7 @@ def test_total_row_equal_to_the_column_sums_is_removed_saying_what_it_drops() ->
     assert where(result) == [("csv-preamble", 1, 1), ("csv-summary-row", 5, 1)]
     assert "budget 8000, spent 7150" in result.fixes[1].message
     assert "dropped from the data" in result.fixes[1].message
-    assert result.confidence == rules.SUMMARY_ROW
+    assert result.confidence == ids.SUMMARY_ROW
 
 
 def test_total_row_that_does_not_add_up_stays_a_record() -> None:
@@ -359,7 +359,7 @@ def test_two_header_rows_with_blank_group_cells_become_nested_records() -> None:
     ]
     assert where(result) == [("csv-multirow-header", 1, 1)]
     assert result.fixes[0].after == "region,Q1.sales,Q1.units,Q2.sales,Q2.units"
-    assert result.confidence == rules.MULTIROW_HEADER
+    assert result.confidence == ids.MULTIROW_HEADER
 
 
 def test_two_header_rows_stay_dotted_names_without_unflatten() -> None:
@@ -419,7 +419,7 @@ def test_review_merges_two_header_rows_when_all_the_evidence_agrees() -> None:
         "2025": {"revenue": 1350},
     }
     assert where(result) == [("csv-multirow-header", 1, 1)]
-    assert result.confidence == rules.MULTIROW_HEADER
+    assert result.confidence == ids.MULTIROW_HEADER
     off = convert(GROUPED, src="csv", to="json", repair="off")
     assert off.data[0] == {"": "region", "2024": "revenue", "2025": "revenue"}
 
@@ -580,7 +580,7 @@ def test_empty_cells_past_the_last_column_are_removed() -> None:
     ]
     assert where(result) == [("csv-trailing-delimiter", 2, 9), ("csv-trailing-delimiter", 4, 8)]
     assert [fix.before for fix in result.fixes] == [",", ",,"]
-    assert result.confidence == rules.QUOTING
+    assert result.confidence == ids.QUOTING
 
 
 def test_an_empty_name_after_the_last_column_is_removed() -> None:
@@ -651,7 +651,7 @@ def test_short_lines_adding_up_to_one_row_hold_an_unquoted_line_break(text: str,
     result = repaired(text)
     assert result.data == [{"id": 1, "note": note, "qty": 3}, {"id": 2, "note": "ok", "qty": 4}]
     assert where(result) == [("csv-unquoted-line-break", 2, 3)]
-    assert result.confidence == rules.LINE_BREAK
+    assert result.confidence == ids.LINE_BREAK
 
 
 def test_long_row_joined_where_only_one_join_keeps_the_types() -> None:
@@ -660,7 +660,7 @@ def test_long_row_joined_where_only_one_join_keeps_the_types() -> None:
     assert result.data[0] == {"id": 1, "name": "Smith, John", "age": 34}
     assert where(result) == [("csv-unquoted-delimiter", 2, 3)]
     assert result.fixes[0].after == '"Smith, John"'
-    assert result.confidence == rules.TYPE_PICKED
+    assert result.confidence == ids.TYPE_PICKED
 
 
 def test_identifier_shapes_rule_out_joins_as_types_do() -> None:

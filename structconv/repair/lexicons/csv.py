@@ -21,8 +21,9 @@ from structconv.formats.csv_types import infer_cell
 from structconv.options import Options
 from structconv.repair.lexicons import PlainLexicon
 from structconv.repair.provenance import Item, Role, Token
-from structconv.repair.rules import csv as rules
-from structconv.repair.rules.csv import Dialect, _sep_line, _tokens, detect_dialect
+from structconv.repair.rules.csv import ids as rules
+from structconv.repair.rules.csv.lexer import Dialect, _tokens, detect_dialect
+from structconv.repair.rules.csv.readings import _sep_line
 
 
 class CsvLexicon(PlainLexicon):
