@@ -33,7 +33,7 @@ from structconv.options import Options
 from structconv.repair import guesses, provenance
 from structconv.repair.grammar import grammar_for
 from structconv.repair.rules import ruleset
-from structconv.repair.windows import MODEL_INPUT_CHARS, window_for
+from structconv.repair.windows import MODEL_INPUT_CHARS, Window, window_for
 from structconv.result import Ambiguity, Fix
 
 # The longest answer the model may write: about 30 s on 2 cores at 30 tokens/s, and
@@ -105,17 +105,9 @@ def _max_tokens(window_tokens: int) -> int:
     return min(2 * window_tokens + 32, MAX_ANSWER_TOKENS)
 
 
-def generate(
-    original: str, format: str, error: ParseError, options: Options
-) -> tuple[str, Any, Fix, float]:
-    """The model's repair: (repaired text in the source format, its data, the fix, confidence).
-
-    Only the window is rewritten: for a YAML block, the text before and after it stays
-    as it was. Raises RepairRejected when the answer is cut off, does not parse, cannot
-    be put back, invents or drops a value, or (held=True) when the model is not sure.
-    """
-    from structconv.repair import prompts
-
+def _window(original: str, format: str, error: ParseError, options: Options) -> Window:
+    """The lines around the error the model rewrites; RepairRejected when they cannot be
+    cut out of a file too big for the model."""
     window = window_for(original, format, error.line, _parses(format, options))
     if window is None or (window.splice is None and window.text != original):
         raise RepairRejected(
@@ -125,7 +117,12 @@ def generate(
             line=error.line,
             column=error.column,
         )
-    model = _load(options)
+    return window
+
+
+def _window_tokens(model: Any, window: Window, format: str, error: ParseError) -> int:
+    """How many tokens the window is; RepairRejected when it is more than the model
+    writes in one answer."""
     window_tokens = len(model.tokenize(window.text, add_bos=False))
     if window_tokens > MAX_ANSWER_TOKENS:
         raise RepairRejected(
@@ -137,6 +134,23 @@ def generate(
             line=error.line,
             column=error.column,
         )
+    return window_tokens
+
+
+def generate(
+    original: str, format: str, error: ParseError, options: Options
+) -> tuple[str, Any, Fix, float]:
+    """The model's repair: (repaired text in the source format, its data, the fix, confidence).
+
+    Only the window is rewritten: for a YAML block, the text before and after it stays
+    as it was. Raises RepairRejected when the answer is cut off, does not parse, cannot
+    be put back, invents or drops a value, or (held=True) when the model is not sure.
+    """
+    from structconv.repair import prompts
+
+    window = _window(original, format, error, options)
+    model = _load(options)
+    window_tokens = _window_tokens(model, window, format, error)
     answer = model.generate(
         prompts.repair_prompt(window.text, format),
         _max_tokens(window_tokens),
