@@ -251,6 +251,55 @@ def _earlier_run(resume: Path, config: TrainConfig) -> dict[str, Any]:
     return previous
 
 
+def _examples(
+    data_dir: Path, tokenizer: Any, config: TrainConfig, rng: random.Random, max_pairs: int | None
+) -> tuple[list[Any], int, list[Any]]:
+    """The training examples (shuffled, at most `max_pairs`), how many pairs were too long,
+    and the dev examples."""
+    train_pairs = read_pairs(data_dir / "train.jsonl")
+    dev_pairs = read_pairs(data_dir / "dev.jsonl")
+    rng.shuffle(train_pairs)
+    if max_pairs is not None:
+        train_pairs = train_pairs[:max_pairs]
+    examples, too_long = encode_all(train_pairs, tokenizer, config.max_tokens)
+    dev_examples, _ = encode_all(dev_pairs[: config.eval_pairs * 2], tokenizer, config.max_tokens)
+    dev_examples = dev_examples[: config.eval_pairs]
+    if not examples:
+        raise ValueError(f"no training pair fits {config.max_tokens} tokens in {data_dir}")
+    return examples, too_long, dev_examples
+
+
+def _adapter(base: Any, config: TrainConfig, resume: Path | None) -> Any:
+    """The LoRA adapter to train: a new one, or the one of the run `resume` goes on from."""
+    from peft import LoraConfig, PeftModel, get_peft_model
+
+    if resume is None:
+        lora = LoraConfig(
+            r=config.rank,
+            lora_alpha=config.alpha,
+            lora_dropout=config.dropout,
+            target_modules=list(config.targets),
+            task_type="CAUSAL_LM",
+        )
+        return get_peft_model(base, lora)
+    return PeftModel.from_pretrained(base, str(resume / "adapter"), is_trainable=True)
+
+
+def _resumed(
+    report: TrainReport, resume: Path | None, earlier: dict[str, Any] | None, adapter_dir: Path
+) -> int:
+    """The step training starts at: 0, or the best step of the run it goes on from (whose
+    adapter is then copied to `adapter_dir`, and whose best dev loss is the one to beat)."""
+    if resume is None or earlier is None:
+        return 0
+    start = report.steps_done = report.best_step = int(earlier["best_step"])
+    report.resumed_from, report.start_step = str(resume), start
+    report.best_dev_loss = float(earlier["best_dev_loss"])  # to beat, on the same dev pairs
+    if (resume / "adapter").resolve() != adapter_dir.resolve():
+        shutil.copytree(resume / "adapter", adapter_dir, dirs_exist_ok=True)
+    return start
+
+
 def train(
     data_dir: Path,
     out_dir: Path,
@@ -268,7 +317,6 @@ def train(
     earlier = _earlier_run(resume, config) if resume is not None else None
     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     import torch
-    from peft import LoraConfig, PeftModel, get_peft_model
 
     from structconv.tune.base import load_base
 
@@ -280,41 +328,15 @@ def train(
         torch.set_num_threads(config.threads)
     base, tokenizer = load_base(model)
     base.to(device)
-    train_pairs = read_pairs(data_dir / "train.jsonl")
-    dev_pairs = read_pairs(data_dir / "dev.jsonl")
-    rng.shuffle(train_pairs)
-    if max_pairs is not None:
-        train_pairs = train_pairs[:max_pairs]
-    examples, too_long = encode_all(train_pairs, tokenizer, config.max_tokens)
-    dev_examples, _ = encode_all(dev_pairs[: config.eval_pairs * 2], tokenizer, config.max_tokens)
-    dev_examples = dev_examples[: config.eval_pairs]
-    if not examples:
-        raise ValueError(f"no training pair fits {config.max_tokens} tokens in {data_dir}")
-    tuned: Any
-    if resume is None:
-        lora = LoraConfig(
-            r=config.rank,
-            lora_alpha=config.alpha,
-            lora_dropout=config.dropout,
-            target_modules=list(config.targets),
-            task_type="CAUSAL_LM",
-        )
-        tuned = get_peft_model(base, lora)
-    else:
-        tuned = PeftModel.from_pretrained(base, str(resume / "adapter"), is_trainable=True)
+    examples, too_long, dev_examples = _examples(data_dir, tokenizer, config, rng, max_pairs)
+    tuned = _adapter(base, config, resume)
     parameters = [parameter for parameter in tuned.parameters() if parameter.requires_grad]
     optimizer = torch.optim.AdamW(parameters, lr=config.learning_rate, weight_decay=0.0)
     pad = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else 0
     report = TrainReport(config, pairs_used=len(examples), pairs_too_long=too_long)
     report.hardware = _hardware(device)
     adapter_dir = out_dir / "adapter"
-    start = 0
-    if resume is not None and earlier is not None:
-        start = report.steps_done = report.best_step = int(earlier["best_step"])
-        report.resumed_from, report.start_step = str(resume), start
-        report.best_dev_loss = float(earlier["best_dev_loss"])  # to beat, on the same dev pairs
-        if (resume / "adapter").resolve() != adapter_dir.resolve():
-            shutil.copytree(resume / "adapter", adapter_dir, dirs_exist_ok=True)
+    start = _resumed(report, resume, earlier, adapter_dir)
     started = time.perf_counter()
     stale = 0
     tuned.train()
