@@ -1,7 +1,8 @@
 """Repair of broken input: deterministic rules first, then the local model.
 
 pipeline.py runs it (rules -> strict reader -> provenance validation); rules/ holds
-one module per format; edits.py turns every change into a Fix. Importing this
+one package per format, each exporting a RULESET; search.py is the one search over
+readings; edits.py turns every change into a Fix. Importing this
 package loads nothing but `read_or_repair`, the one door the layers above use: clean
 input never pays for repair.
 """

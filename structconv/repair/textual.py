@@ -11,7 +11,7 @@ check stays for one caller: tune/data.py judges the training pairs it generates 
   the input; booleans and nulls against their literals. A key may also come from the
   `after` text of a Fix (a rule that wraps several XML roots names the wrapper).
 - dropped: every value token of the input (found by the lenient lexer of the format's
-  rules module, `input_values`, since the input does not parse) must appear in the
+  rules, `RULESET.input_values`, since the input does not parse) must appear in the
   result, unless it lies in a span that a Fix replaced: a removed comment, a dropped
   duplicate key, a preamble line. Comments are not values: conversion drops them for
   valid input too.
