@@ -128,8 +128,6 @@ CASES = [
         "json",
         '{"name": "express", "scripts": {"test": "mocha", "lint": "esl',
         REFUSE,
-        rules_today="the truncation rule closes the cut string and keeps 'esl'",
-        auto_today="the truncation rule closes the cut string and keeps 'esl'",
     ),
     _case(
         "json-python-literals",
