@@ -120,8 +120,6 @@ CASES = [
         "toml",
         "[dependencies]\nlexopt = \u201c0.3.0\u201d\n",
         {"dependencies": {"lexopt": "0.3.0"}},
-        rules_today="the rule for unquoted text keeps the typographic quotes in the value",
-        auto_today="the rule for unquoted text keeps the typographic quotes in the value",
     ),
     _case(
         "json-cut-mid-value",
@@ -129,6 +127,9 @@ CASES = [
         '{"name": "express", "scripts": {"test": "mocha", "lint": "esl',
         REFUSE,
     ),
+    _case("toml-misspelt-boolean-run-on", "toml", "a = truthy", REFUSE),
+    _case("toml-boolean-initial", "toml", "enabled = f", REFUSE),
+    _case("toml-time-part", "toml", "at = TZ", REFUSE),
     _case(
         "json-python-literals",
         "json",
@@ -147,8 +148,6 @@ CASES = [
                 "activity": {"@android:name": ".Main"},
             }
         },
-        rules_today="the rule for unquoted attributes keeps the typographic quotes in the value",
-        auto_today="the rule for unquoted attributes keeps the typographic quotes in the value",
     ),
     _case(
         "xml-empty-element-without-its-slash",

@@ -22,6 +22,7 @@ from typing import Any
 
 from structconv.options import Options
 from structconv.repair.provenance import ROOT, Item, Role, Token, walk_items
+from structconv.repair.spelling import typographic_inner
 
 _LEX = re.compile(
     r"(?P<skip><!--.*?(?:-->|\Z)|<\?.*?(?:\?>|\Z)|<!DOCTYPE(?:[^\[>]|\[.*?(?:\]|\Z))*>?)"
@@ -141,12 +142,14 @@ class _Reader:
             for group in (2, 3, 4):
                 value = attribute.group(group)
                 if value is not None:
+                    # `a=“x”`: typographic quotes are quotes, not the value's text
+                    inner = typographic_inner(value) if group == 4 else None
                     self.add(
                         Role.VALUE,
                         value,
                         base + attribute.start(group),
                         base + attribute.end(group),
-                        _decoded(value),
+                        _decoded(value if inner is None else inner),
                         owner=key,
                     )
                     break

@@ -19,7 +19,8 @@ Rules, and what each refuses to do:
 - less_than_in_text: a `<` that starts no markup (`1 < 2`) becomes `&lt;` (0.9);
   cdata_end_in_text: `]]>` in text becomes `]]&gt;` (0.95). Refused: a `<` followed
   by a name that does not form a tag (`x<y then`): a tag or text?
-- unquoted_attribute: `<a href=x>` quotes the value (0.95). Refused: a value ending in
+- unquoted_attribute: `<a href=x>` quotes the value (0.95); `a=“x”` (typographic
+  quotes around all of it) becomes `a="x"`. Refused: a value ending in
   `/` right before `>` (part of the value, or the empty-element mark?) and an attribute
   without a value (`<input disabled>`: its value would be invented).
 - attribute_escape: `<` and `&` inside attribute values are escaped (0.9/0.95).
@@ -72,6 +73,7 @@ from structconv.errors import ParseError
 from structconv.options import Options
 from structconv.repair.edits import Edit, LineIndex, apply_edits
 from structconv.repair.rules import Patched, RuleOutcome
+from structconv.repair.spelling import typographic_inner
 from structconv.result import Ambiguity, Candidate, Fix
 
 _NAME_START = (
@@ -723,6 +725,28 @@ class _Walk:
             if attribute.quote:
                 self.changes.extend(
                     self.references(attribute.value_start, value_end, attribute.quote)
+                )
+                continue
+            quoted = typographic_inner(attribute.value)
+            if quoted is not None:  # `a=“x”`: the typographic quotes stand for '"'
+                self.change(
+                    attribute.value_start,
+                    attribute.value_start + 1,
+                    '"',
+                    "unquoted_attribute",
+                    f"typographic quotes of attribute {attribute.name!r} replaced by '\"'",
+                    0.95,
+                )
+                self.changes.extend(
+                    self.references(attribute.value_start + 1, value_end - 1, '"')
+                )
+                self.change(
+                    value_end - 1,
+                    value_end,
+                    '"',
+                    "unquoted_attribute",
+                    f"typographic quotes of attribute {attribute.name!r} replaced by '\"'",
+                    0.95,
                 )
                 continue
             inner = self.references(attribute.value_start, value_end, '"')
