@@ -128,6 +128,9 @@ CASES = [
         REFUSE,
     ),
     _case("toml-misspelt-boolean-run-on", "toml", "a = truthy", REFUSE),
+    _case("toml-string-of-one-escaped-quote", "toml", 'backslash = "\\"\n', REFUSE),
+    _case("toml-quote-in-table-header", "toml", "[']\n", REFUSE),
+    _case("toml-hash-in-table-header", "toml", "[key#group]\nanswer = 42\n", REFUSE),
     _case("toml-boolean-initial", "toml", "enabled = f", REFUSE),
     _case("toml-time-part", "toml", "at = TZ", REFUSE),
     _case(

@@ -385,6 +385,8 @@ def _table_header_bracket(text: str, error: ParseError, offset: int) -> list[_Re
     missing = wanted[len(closing) :]
     if not _parses(f"{opening}{text[body_start:body_end]}{wanted}"):
         return None
+    if "]" in text[body_end + len(closing) : _line_span(text, body_end)[1]]:
+        return None  # `[key#group]`: its `]` is there, after what reads as a comment
     end = body_end + len(closing)
     closed = _Reading(
         f"the header is {opening}{text[body_start:body_end].strip()}{wanted}",
@@ -784,6 +786,11 @@ def _unterminated_string(text: str, error: ParseError, offset: int) -> list[_Rea
     body = text[quote_at + 1 : body_end]
     if not body.strip() or body.endswith("\\") or _has_control(body.replace("\t", " ")):
         return None
+    if body.endswith("\\" + quote):
+        return None  # `"\"`: a backslash meant as itself, or an escaped quote?
+    line_start = text.rfind("\n", 0, quote_at) + 1
+    if text[line_start:quote_at].lstrip(" \t").startswith("[") and "]" in body:
+        return None  # `[']`: a header's bracket is no key's text
     line = text.count("\n", 0, quote_at) + 1
     ends = [body_end]
     comment = re.search(r"[ \t]#", body)
