@@ -123,6 +123,7 @@ class _Reader:
             match.end("tag"),
             (name,),
             optional=name in siblings,
+            cut=match.end() == len(self.text) and not match.group("end"),  # `<sco` at the end
             **self.owners(),
         )
         first = siblings.setdefault(name, token)
@@ -144,6 +145,7 @@ class _Reader:
                 if value is not None:
                     # `a=“x”`: typographic quotes are quotes, not the value's text
                     inner = typographic_inner(value) if group == 4 else None
+                    value_end = base + attribute.end(group)
                     self.add(
                         Role.VALUE,
                         value,
@@ -151,6 +153,8 @@ class _Reader:
                         base + attribute.end(group),
                         _decoded(value if inner is None else inner),
                         owner=key,
+                        # a quoted value the file ends in, its closing quote not there
+                        cut=group < 4 and value_end == len(self.text),
                     )
                     break
         if (match.group("end") or "").startswith("/"):
@@ -206,6 +210,7 @@ class _Reader:
                 alt_owner=element.first,
                 joins=element.last_text is not None,
                 glue="",
+                cut=end == len(self.text),  # text the file ends in, its element still open
             )
         element.has_content = element.has_content or not blank or cdata
         element.last_text = token

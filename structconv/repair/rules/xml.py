@@ -51,11 +51,11 @@ Rules, and what each refuses to do:
 - declaration_quotes: a malformed XML declaration (a missing quote, no version) is
   rewritten from what it says (0.95); comment_double_hyphen: a comment holding `--` is
   removed (comments are not data) (0.99); doctype_keyword: `<!doctype` -> `<!DOCTYPE`.
-- truncated: a document that ends inside an element: the trailing text (a partial
-  value) is dropped, then every open element with no complete content (whose value
-  would be invented) is dropped, then the rest is closed (0.6); an end tag cut short
-  (`</Pri` at the end, inside `<Price>`) is completed. Refused: a document that ends
-  inside a start tag or attribute value, or leaves no element.
+- truncated: a document that ends inside an element, after complete content (only end
+  tags lost): the open elements are closed (0.6); an end tag cut short (`</Pri` at the
+  end, inside `<Price>`) is completed. Refused: a document that ends inside text (its
+  value is cut off: the provenance check refuses keeping or dropping it), inside a start
+  tag or attribute value, or leaves no element.
 
 Left alone (the original ParseError stands): undeclared namespace prefixes (their URI
 would be invented), characters XML 1.0 cannot hold, encodings the reader refuses.
