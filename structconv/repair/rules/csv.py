@@ -17,7 +17,7 @@ no value was invented or silently dropped. The rules, and what each refuses to d
   (`"abc"def"`) stays a literal quote (`abc"def`); a field that opens a quote that never
   closes (`"Best" seller`) is read as the literal text it shows, quotes included; one
   that holds no other quote (`"Afrikaans`) lost its closing quote where the file quotes
-  other fields, and is a choice (text or quote?) where it quotes none. A
+  every other value of its column, and is a choice (text or quote?) elsewhere. A
   stray quote that would swallow a delimiter or a line break makes the field literal.
 - preamble: title lines, `key,value` metadata lines, rows of empty cells and
   whitespace-only lines above the header are removed, the Fix naming the values dropped;
@@ -535,11 +535,18 @@ _FIELD_ISSUES: dict[str, tuple[str, str, float]] = {
 def _quoting_fixes(plan: _Plan, rows: Sequence[Row]) -> None:
     """Every field the strict reader would misread is written the RFC 4180 way. A field
     that opens a quote it never uses again (`"Afrikaans`) lost its closing quote where
-    the file quotes other fields; where it quotes none, the quote may be text too (a
-    survey answer `"Best purchase ever`): both readings are offered."""
-    quoting = any(field.quoted for row in rows for field in row.fields)
+    the file quotes every other value of its column; elsewhere the quote may be text
+    too (a survey answer `"Best purchase ever`): both readings are offered."""
+    quoted: Counter[int] = Counter()
+    unquoted: Counter[int] = Counter()
     for row in rows:
-        for field in row.fields:
+        for column, field in enumerate(row.fields):
+            if field.quoted:
+                quoted[column] += 1
+            elif field.value and not field.issue:
+                unquoted[column] += 1
+    for row in rows:
+        for column, field in enumerate(row.fields):
             if not field.issue:
                 continue
             rule, message, confidence = _FIELD_ISSUES[field.issue]
@@ -561,7 +568,7 @@ def _quoting_fixes(plan: _Plan, rows: Sequence[Row]) -> None:
                 ),
                 confidence,
             )
-            if quoting:
+            if quoted[column] and not unquoted[column]:
                 plan.field_changes.append(closed)
                 continue
             line = plan.line(field.start)
@@ -1176,6 +1183,25 @@ def _ragged_rows(
             "add the missing column names to the header row",
             header.start,
         )
+    if (
+        len(body) > 1
+        and header.width == width
+        and header.fields[-1].value.strip()  # (a header ending in a delimiter too: no loss)
+        and not regular
+        and all(rows[i].width == width + 1 for i in body)
+    ):
+        # Every row one empty cell longer than the header: each ends in a delimiter, or
+        # the header lost one between two names (`PRODUCTIDPrice`)? Cells would shift.
+        raise CsvRefusal(
+            f"every row holds one field more than the header's {width} names (its last "
+            "cell empty): a delimiter at the end of each row, or one lost in the header?",
+            "remove the delimiter at the end of the rows, or add the missing column name "
+            "to the header row",
+            header.start,
+        )
+    # The last column empty in every regular row: a long row whose cell there is filled
+    # once its trailing empty cell is dropped has its extra delimiter somewhere else.
+    last_empty = evidence and not any(row.fields[width - 1].value.strip() for row in regular)
     skip_until = -1
     for position, index in enumerate(body):
         row = rows[index]
@@ -1216,6 +1242,17 @@ def _ragged_rows(
         elif row.width > width:
             trailing = _trailing_cells_removed(row, width)
             if trailing is not None:
+                if (evidence and not _fits([f.value for f in row.fields[:width]], kinds)) or (
+                    last_empty and row.fields[width - 1].value.strip()
+                ):
+                    # `29/01/2018,,00:15,...,`: the extra delimiter is not the last one
+                    raise CsvRefusal(
+                        f"the row on line {line} has {row.width} fields, the header "
+                        f"{width}: its last cell is empty, but without it the cells do not "
+                        "fit their columns, so which delimiter is extra cannot be known",
+                        "remove the extra delimiter",
+                        row.start,
+                    )
                 plan.changes.append(trailing)
             else:
                 _join(plan, row, width, kinds, evidence)
