@@ -100,8 +100,6 @@ CASES = [
         "yaml",
         "build:\n  context:frontend\n  target: development\n",
         {"build": {"context": "frontend", "target": "development"}},
-        rules_today="the stray-indent rule makes 'context:frontend' build's value, target a top-level key",
-        auto_today="the stray-indent rule makes 'context:frontend' build's value, target a top-level key",
     ),
     _case(
         "yaml-merge-conflict",
