@@ -126,6 +126,13 @@ CASES = [
         REFUSE,
     ),
     _case("toml-misspelt-boolean-run-on", "toml", "a = truthy", REFUSE),
+    _case("yaml-plain-words-over-a-key", "yaml", "this\n is\n  invalid: x\n", REFUSE),
+    _case(
+        "yaml-key-copied-with-another-value",
+        "yaml",
+        "build:\n  context: frontend\n  target: dev\n  context: backend\n",
+        REFUSE,
+    ),
     _case("toml-string-of-one-escaped-quote", "toml", 'backslash = "\\"\n', REFUSE),
     _case("toml-quote-in-table-header", "toml", "[']\n", REFUSE),
     _case("toml-hash-in-table-header", "toml", "[key#group]\nanswer = 42\n", REFUSE),

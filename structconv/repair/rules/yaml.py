@@ -28,9 +28,10 @@ colon-space
     `key:"value"`, `key:[a, b]`, `key:value` on a line of a block mapping: YAML needs a
     space after a key's colon; it is added (0.9), on every such line at once.
 duplicate-key
-    A key repeated in one mapping: the earlier entry (its whole block) is removed with a
-    Fix covering it, and the later one wins. Equal values: cosmetic (0.99); different
-    values: 0.7. Keys that are collections, and merge conflicts, are left alone.
+    A key repeated in one mapping with an equal value: the earlier entry (its whole
+    block) is removed with a Fix covering it (cosmetic, 0.99). Different values are
+    refused: which one is meant is unknown, and either would drop the other (issue 14).
+    Keys that are collections, and merge conflicts, are left alone.
 unescaped-quote
     `name: 'Bob's car'`, `msg: "say "hi""`: a quoted value that closes early and ends
     with the same quote at the end of the line gets its inner quotes escaped.
@@ -692,6 +693,18 @@ def _or_missing_colon(text: str, scan: _Scan, offset: int | None, proposal: _Pro
         match = _KEY_AND_VALUE_WITHOUT_COLON.fullmatch(content)
     else:  # `b` above more indented lines: `b:` holding them
         match = _KEY_ALONE.fullmatch(content)
+        earlier = next(
+            (
+                scan.lines[number]
+                for number in range(previous.index - 1, -1, -1)
+                if scan.lines[number].kind not in ("blank", "comment")
+            ),
+            None,
+        )
+        if earlier is not None and earlier.kind == "content" and earlier.lead < previous.lead:
+            end = earlier.comment if earlier.comment is not None else earlier.end
+            if _KEY_ALONE.fullmatch(text[earlier.content_start : end].rstrip()):
+                match = None  # `this` + ` is` + `  x: 1`: words of one plain scalar, no keys
     if match is None:
         return proposal
     colon = previous.content_start + match.end(2)
@@ -1037,6 +1050,10 @@ def _duplicate_key(
             frames.append((None, [0]))
     lines = LineIndex(text)
     removals = [_removal(text, lines, events, earlier, later) for earlier, later in pairs]
+    if any(removal is not None and DIFFERING_MARK in removal[2] for removal in removals):
+        # Two values for one key (a block copied and changed, both sides of a merge):
+        # which one is meant is the author's to say, and either drops the other.
+        return None
     spans = sorted(removal for removal in removals if removal is not None)
     kept: list[tuple[int, int, str, str, float]] = []
     for span in spans:
