@@ -171,8 +171,6 @@ CASES = [
                 "provider": {"@android:name": "p", "meta-data": {"@android:name": "m"}},
             }
         },
-        rules_today="the unclosed element is closed at its parent's end: the provider becomes its child",
-        auto_today="the unclosed element is closed at its parent's end: the provider becomes its child",
     ),
     _case(
         "csv-merge-conflict",

@@ -179,6 +179,15 @@ def test_an_element_left_open_over_its_children_is_closed_at_its_parents_end_tag
     assert result.confidence == 0.8
 
 
+def test_an_open_element_over_elements_laid_out_as_siblings_is_a_choice() -> None:
+    """`<activity a="x">` then `<provider>` at its indentation: the end tag lost (it holds
+    the provider) or the `/` of an empty element (siblings)?"""
+    assert readings('<app>\n  <activity a="x">\n  <provider b="y"/>\n</app>') == [
+        {"app": {"activity": {"@a": "x", "provider": {"@b": "y"}}}},
+        {"app": {"activity": {"@a": "x"}, "provider": {"@b": "y"}}},
+    ]
+
+
 def test_a_value_on_its_own_line_then_elements_is_mixed_content_or_siblings() -> None:
     """A forgotten end tag after a value (the usual case) or mixed content: two readings."""
     assert readings("<person>\n  <name>Ada\n  <born>1815</born>\n</person>") == [

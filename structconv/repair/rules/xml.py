@@ -36,7 +36,9 @@ Rules, and what each refuses to do:
   its own name (`<li>a<li>b</ul>`, `<p>one<p>two</div>`), nested or siblings gives
   different data: an Ambiguity (one choice per element name, not per element). So does
   an open element whose text ends its line and is followed by elements (`<name>Ada` then
-  `<born>` below): a forgotten end tag after the value, or mixed content.
+  `<born>` below): a forgotten end tag after the value, or mixed content; and an open
+  element followed by elements (`<activity a="x">` then `<provider>`): its end tag lost
+  (it holds them), or the `/` of an empty element (they are its siblings).
 - stray_end_tag: an end tag that closes nothing open is removed (0.7). Refused when
   the text before it holds `name>` (a start tag that lost its `<`: removing the end
   tag would turn the element into text).
@@ -76,6 +78,7 @@ from structconv.repair.rules import Patched, RuleOutcome
 from structconv.repair.spelling import typographic_inner
 from structconv.result import Ambiguity, Candidate, Fix
 
+_LEADING_SPACE = re.compile(r"[ \t]*")
 _NAME_START = (
     ":A-Z_a-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c-\u200d"
     "\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd\U00010000-\U000effff"
@@ -944,6 +947,23 @@ class _Walk:
             and "\n" in self.text[items[0].start : items[1].start]
         )
 
+    def siblings_below(self, element: _Open) -> bool:
+        """Whether the first element after an open element's start tag stands on a line
+        of its own, indented no deeper than the start tag's line: laid out as a sibling,
+        not a child (an empty element that lost its `/`, or an end tag lost?)."""
+        first = element.items[0]
+        if not first.element:
+            return False
+        line_start = self.text.rfind("\n", 0, first.start) + 1
+        if self.text[line_start : first.start].strip() or line_start <= element.token.start:
+            return False
+        own_start = self.text.rfind("\n", 0, element.token.start) + 1
+
+        def indent(start: int) -> int:
+            return _LEADING_SPACE.match(self.text, start).end() - start  # type: ignore[union-attr]
+
+        return indent(line_start) <= indent(own_start)
+
     def close_one(self, element: _Open, at: int, at_end: bool) -> None:
         line = self.line_column(element.token.start)[0]
         lower = element.name.lower()
@@ -998,6 +1018,37 @@ class _Walk:
                 if choice == 1:
                     moved = element.items[1:]
                     close_at = self.before_space(element.items[0].end, element.token.end)
+            elif not at_end and element.items and self.siblings_below(element):
+                # `<activity a="x">` then `<provider>`: its end tag lost, or its `/`?
+                choice = self.choose(
+                    _Decision(
+                        f"empty:{element.name}",
+                        element.token.start,
+                        f"<{element.name}> is never closed and elements follow it",
+                        (
+                            f"<{element.name}> holds the elements after it (its end tag lost)",
+                            f"<{element.name}> is empty (its '/' lost): the elements after "
+                            "it are its siblings",
+                        ),
+                    )
+                )
+                if choice == 1:
+                    self.change(
+                        element.token.end - 1,
+                        element.token.end - 1,
+                        "/",
+                        "unclosed_element",
+                        f"<{element.name}> (line {line}) never closed, and elements follow "
+                        "it: made empty",
+                        0.8,
+                    )
+                    if parent is not None:
+                        parent.items.append(_Item(element.token.start, element.token.end, element.name))
+                        parent.items.extend(element.items)
+                    else:
+                        self.roots.append((element.token.start, element.token.end))
+                        self.root_open = False
+                    return
             if at_end:
                 confidence, why = 0.6, "the document ends before its end tag"
             elif not element.items:
