@@ -126,6 +126,13 @@ CASES = [
         REFUSE,
     ),
     _case("toml-misspelt-boolean-run-on", "toml", "a = truthy", REFUSE),
+    _case("json-line-break-in-a-key", "json", '{"key_1\n": "value"}', REFUSE),
+    _case(
+        "json-escaped-typographic-quote",
+        "json",
+        '{"text": "a \\\u201e b", "y": 1}',
+        {"text": "a \u201e b", "y": 1},
+    ),
     _case("yaml-plain-words-over-a-key", "yaml", "this\n is\n  invalid: x\n", REFUSE),
     _case(
         "yaml-key-copied-with-another-value",

@@ -132,6 +132,7 @@ _ODD_SPACE = frozenset(
     "\ufeff\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009"
     "\u200a\u200b\u2028\u2029\u202f\u205f\u2060\u3000\x0b\x0c"
 )
+_TYPOGRAPHIC_QUOTES = frozenset("\u201c\u201d\u201e\u201f\u2018\u2019\u201a\u201b\u00ab\u00bb")
 _QUOTES = {'"': '"', "'": "'", "`": "`", "\u201c": "\u201d", "\u201d": "\u201d", "\u2018": "\u2019"}
 _PYTHON_LITERALS = {"True": "true", "False": "false", "None": "null"}
 _LITERAL_WORDS = ("true", "false", "null", "True", "False", "None", "undefined")
@@ -625,7 +626,8 @@ def _string_literal(
                     raise _Refused(f"{end_name} ends inside a string: its text may be cut off")
                 else:
                     raise _Refused(f"malformed escape {body[index : index + 6]!r}")
-            elif escaped in ("'", closer):
+            elif escaped in ("'", closer) or escaped in _TYPOGRAPHIC_QUOTES:
+                # `\'`, `\„`: a quotation mark escaped, as `\"` escapes '"'
                 out.append(_json_escape(escaped))
                 note("escape", f"escape \\{escaped} written as {escaped}", QUOTING)
                 index += 2
@@ -982,6 +984,10 @@ class Reading:
         if token.kind == "string":
             if not token.closed and token.at_eof:
                 raise _Truncated()
+            if "\n" in token.text or "\r" in token.text:
+                # `{"key_1⏎": 1}`: a line break no one types into a name (a quote lost,
+                # a paste gone wrong?): keeping or dropping it are both guesses
+                raise _Refused("a line break inside a key")
             self.string(token, truncated=False)
             return
         if at_end:
