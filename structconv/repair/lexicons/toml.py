@@ -138,7 +138,8 @@ class _Reader:
         if lexeme.kind == "string":
             self.add(Role.EITHER, lexeme, _string_value(lexeme.text))
         elif lexeme.kind == "word":
-            self.add(Role.EITHER, lexeme, _word_value(lexeme.text) + (lexeme.text,))
+            # a name (a key's) unless TOML reads it as a value: `1` is no string
+            self.add(Role.EITHER, lexeme, _word_value(lexeme.text) or (lexeme.text,))
 
     def add(
         self,
@@ -274,7 +275,15 @@ class _Reader:
             self.add(Role.VALUE, lexeme, _string_value(lexeme.text), owner=owner)
         elif lexeme.kind == "word":
             self.take()
-            self.add(Role.VALUE, lexeme, _word_value(lexeme.text), owner=owner)
+            following = self.peek()
+            cut_short = (  # `1.`: a number with nothing after its point is no number
+                following is not None
+                and following.kind == "punct"
+                and following.text == "."
+                and following.start == lexeme.end
+            )
+            readings = () if cut_short else _word_value(lexeme.text)
+            self.add(Role.VALUE, lexeme, readings, owner=owner)
         else:
             self.take()
 
