@@ -126,6 +126,7 @@ CASES = [
         REFUSE,
     ),
     _case("toml-misspelt-boolean-run-on", "toml", "a = truthy", REFUSE),
+    _case("xml-cdata-start-lost", "xml", "<s>This is <normal> text]]></s>", REFUSE),
     _case("json-line-break-in-a-key", "json", '{"key_1\n": "value"}', REFUSE),
     _case(
         "json-escaped-typographic-quote",

@@ -17,7 +17,8 @@ Rules, and what each refuses to do:
 - unknown_entity / invalid_character_reference: `&foo;` (in no table) or `&#0;` is kept
   as the text "&foo;" by escaping its `&` (0.8); nothing is expanded or guessed.
 - less_than_in_text: a `<` that starts no markup (`1 < 2`) becomes `&lt;` (0.9);
-  cdata_end_in_text: `]]>` in text becomes `]]&gt;` (0.95). Refused: a `<` followed
+  cdata_end_in_text: `]]>` in text becomes `]]&gt;` (0.95), unless an element left open
+  stands before it (`is <b> text]]>`: a CDATA section that lost its start?). Refused: a `<` followed
   by a name that does not form a tag (`x<y then`): a tag or text?
 - unquoted_attribute: `<a href=x>` quotes the value (0.95); `a=“x”` (typographic
   quotes around all of it) becomes `a="x"`. Refused: a value ending in
@@ -986,6 +987,13 @@ class _Walk:
             moved = element.items
         else:
             close_at = at
+            if "]]>" in self.text[element.token.end : at]:
+                # `This is <normal> text]]>`: the start of a CDATA section lost, its text
+                # read as a tag? Closing the "element" would invent one.
+                raise _Unrepairable(
+                    f"<{element.name}> is never closed, and ']]>' follows it: it may be text "
+                    "of a CDATA section whose '<![CDATA[' was lost"
+                )
             same = next((item for item in element.items if item.element == element.name), None)
             if same is not None:
                 choice = self.choose(
