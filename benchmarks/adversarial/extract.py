@@ -19,8 +19,8 @@ benchmark runs offline; this script is how they were made (benchmarks/adversaria
 from __future__ import annotations
 
 import argparse
-import csv
 import ast
+import csv
 import json
 import re
 import subprocess

@@ -331,8 +331,7 @@ class _Reader:
         if tag.startswith(("!", CORE)) and any(mark in suffix for mark in ",[]{}"):
             # `!!str, xxx`: a tag shorthand ends before a flow indicator (YAML 1.2, 6.8.2)
             self.fail(
-                f"the tag {shown(tag)} holds a flow indicator (, [ ] {{ }}), which a tag "
-                "may not",
+                f"the tag {shown(tag)} holds a flow indicator (, [ ] {{ }}), which a tag may not",
                 mark,
                 "put a space between the tag and what follows it",
             )

@@ -13,7 +13,6 @@ directly. Nothing here runs for input that parses cleanly and unambiguously.
 from __future__ import annotations
 
 import re
-
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -158,7 +157,9 @@ def _apply(
 
 
 # A merge conflict left in a file: its start marker, and an end marker on a later line.
-_MERGE_CONFLICT = re.compile(r"^<{7}(?:[ \t][^\n]*)?\r?\n(?:.*\n)*?>{7}(?:[ \t]|\r?$)", re.MULTILINE)
+_MERGE_CONFLICT = re.compile(
+    r"^<{7}(?:[ \t][^\n]*)?\r?\n(?:.*\n)*?>{7}(?:[ \t]|\r?$)", re.MULTILINE
+)
 
 
 def repair(

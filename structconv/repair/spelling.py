@@ -41,9 +41,9 @@ _TYPOGRAPHIC_PAIRS = {
     "\u201c": "\u201d\u201c",  # “…” (and “…“ where both were turned the same way)
     "\u201e": "\u201c\u201d",  # „…“ „…”
     "\u201d": "\u201d",  # ”…”
-    "\u2018": "\u2019\u2018",  # ‘…’
-    "\u201a": "\u2018\u2019",  # ‚…‘
-    "\u2019": "\u2019",  # ’…’
+    "\u2018": "\u2019\u2018",  # single quotes, English
+    "\u201a": "\u2018\u2019",  # single quotes, German
+    "\u2019": "\u2019",  # single quotes turned the same way
     "\u00ab": "\u00bb",  # «…»
     "\u00bb": "\u00ab",  # »…«
 }

@@ -741,9 +741,7 @@ class _Walk:
                     f"typographic quotes of attribute {attribute.name!r} replaced by '\"'",
                     0.95,
                 )
-                self.changes.extend(
-                    self.references(attribute.value_start + 1, value_end - 1, '"')
-                )
+                self.changes.extend(self.references(attribute.value_start + 1, value_end - 1, '"'))
                 self.change(
                     value_end - 1,
                     value_end,
@@ -1051,7 +1049,9 @@ class _Walk:
                         0.8,
                     )
                     if parent is not None:
-                        parent.items.append(_Item(element.token.start, element.token.end, element.name))
+                        parent.items.append(
+                            _Item(element.token.start, element.token.end, element.name)
+                        )
                         parent.items.extend(element.items)
                     else:
                         self.roots.append((element.token.start, element.token.end))
