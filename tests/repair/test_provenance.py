@@ -42,6 +42,12 @@ def test_these_answers_are_refused(text: str, data: Any, format: str) -> None:
         ("<a x=\u201cv\u201d/>", {"a": {"@x": "v"}}, "xml"),
         ("key= = 1\n", {"key": 1}, "toml"),
         ('{"a": [1, 2], "b": "x",', {"a": [1, 2], "b": "x"}, "json"),
+        # `]]` closing an array on a line of its own is no header's end (tox's commands)
+        ("a = [[\n  1, 2,\n]]\n\n[b.c]\nd = 1\n", {"a": [[1, 2]], "b": {"c": {"d": 1}}}, "toml"),
+        # the XML reader puts namespace declarations first
+        ('<v a="1" xmlns:n="u"/>', {"v": {"@xmlns:n": "u", "@a": "1"}}, "xml"),
+        # an element holding blank text and a comment holds the blank text
+        ("<p><r> <!-- c --></r></p>", {"p": {"r": " "}}, "xml"),
     ],
 )
 def test_these_answers_line_up(text: str, data: Any, format: str) -> None:

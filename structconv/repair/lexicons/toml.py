@@ -55,8 +55,13 @@ def _lexemes(text: str) -> list[_Lexeme]:
             continue
         start = match.start()
         at_line_start = not found or found[-1].kind == "newline"
-        if kind == "punct" and match.group() in ("[[", "]]") and not at_line_start:
-            # two brackets inside a value (`[[1], [2]]`), not an array-of-tables header
+        if (
+            kind == "punct"
+            and match.group() in ("[[", "]]")
+            and not (at_line_start and match.group() == "[[")
+        ):
+            # two brackets inside a value (`[[1], [2]]`, or `]]` closing one on a line of
+            # its own), not an array-of-tables header
             bracket = match.group()[0]
             found.append(_Lexeme(kind, bracket, start, start + 1))
             found.append(_Lexeme(kind, bracket, start + 1, start + 2))

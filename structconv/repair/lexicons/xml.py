@@ -129,7 +129,13 @@ class _Reader:
         first = siblings.setdefault(name, token)
         element = _Open(name, token, first)
         base = match.start("attributes")
-        for attribute in _ATTRIBUTE.finditer(match.group("attributes") or ""):
+        attributes = sorted(  # the reader gives namespace declarations first
+            _ATTRIBUTE.finditer(match.group("attributes") or ""),
+            key=lambda found: (
+                not (found.group(1) == "xmlns" or found.group(1).startswith("xmlns:"))
+            ),
+        )
+        for attribute in attributes:
             element.has_attributes = True
             key = self.add(
                 Role.KEY,
@@ -176,7 +182,17 @@ class _Reader:
 
     def finish(self, element: _Open, at: int) -> None:
         if not element.has_content and not element.has_attributes:
-            self.add(Role.VALUE, "", at, at, ("",), owner=element.token, alt_owner=element.first)
+            self.add(
+                Role.VALUE,
+                "",
+                at,
+                at,
+                ("",),
+                owner=element.token,
+                alt_owner=element.first,
+                # blank text read as the value instead (`<r> <!-- c --></r>` is " ")
+                optional=element.last_text is not None,
+            )
 
     def piece(self, raw: str, start: int, end: int, cdata: bool) -> None:
         readings = (raw,) if cdata else _decoded(raw)
