@@ -443,3 +443,30 @@ def test_a_cut_right_after_the_end_tag_opener_closes_the_innermost_element() -> 
     result = repaired("<r><b>x</\n\n")
     assert result.data == {"r": {"b": "x"}}
     assert [(fix.before, fix.after) for fix in result.fixes] == [("</\n\n", "</b>"), ("", "</r>")]
+
+
+@pytest.mark.parametrize(
+    ("text", "data"),
+    [
+        (  # the closing quote lost before '>'
+            '<r>\n  <s name="app" translatable="false>Sunflower</s>\n</r>',
+            {"r": {"s": {"@name": "app", "@translatable": "false", "#text": "Sunflower"}}},
+        ),
+        (  # the closing quote lost at the line's end, an attribute on the next line
+            '<r>\n  <a n=".Main\n     l="x"/>\n</r>',
+            {"r": {"a": {"@n": ".Main", "@l": "x"}}},
+        ),
+        (  # the opening quote lost
+            '<r>\n  <d name=small">8dp</d>\n</r>',
+            {"r": {"d": {"@name": "small", "#text": "8dp"}}},
+        ),
+    ],
+)
+def test_an_attribute_value_that_lost_a_quote_gets_it_back(text: str, data: Any) -> None:
+    result = repaired(text)
+    assert result.data == data
+    assert [fix.rule for fix in result.fixes] == ["attribute_quote"]
+
+
+def test_an_attribute_value_running_on_over_spaces_keeps_no_guess() -> None:
+    refused('<r>\n  <a t="two words>x</a>\n</r>')

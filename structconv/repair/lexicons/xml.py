@@ -123,7 +123,8 @@ class _Reader:
             match.end("tag"),
             (name,),
             optional=name in siblings,
-            cut=match.end() == len(self.text) and not match.group("end"),  # `<sco` at the end
+            # `<sco` at the end (no `>` after it: not a quote this lexer paired wrongly)
+            cut=">" not in self.text[match.start() :],
             **self.owners(),
         )
         first = siblings.setdefault(name, token)
@@ -160,7 +161,9 @@ class _Reader:
                         _decoded(value if inner is None else inner),
                         owner=key,
                         # a quoted value the file ends in, its closing quote not there
-                        cut=group < 4 and value_end == len(self.text),
+                        cut=group < 4
+                        and value_end == len(self.text)
+                        and ">" not in self.text[match.start() :],
                     )
                     break
         if (match.group("end") or "").startswith("/"):

@@ -24,6 +24,10 @@ Rules, and what each refuses to do:
   quotes around all of it) becomes `a="x"`. Refused: a value ending in
   `/` right before `>` (part of the value, or the empty-element mark?) and an attribute
   without a value (`<input disabled>`: its value would be invented).
+- attribute_quote: a value that lost its opening quote (`name=small">`) or its closing
+  one where that is certain (no other quote on its line, and the line ends the value
+  with an attribute or the tag's end on the next line, or a `>` ends a value without
+  spaces: `translatable="false>No</string>`) gets it back (0.85).
 - attribute_escape: `<` and `&` inside attribute values are escaped (0.9/0.95).
 - attribute_spacing: `a="1"b="2"` gets its space (0.99); duplicate_attribute: the same
   attribute twice with the same value loses the second (0.9). Refused: different values.
@@ -191,6 +195,7 @@ class _Attribute:
     value_start: int  # the first character of the value (after the quote, if any)
     quote: str  # '"', "'" or "" (unquoted)
     spaced: bool  # whitespace before the attribute name
+    lost: str = ""  # "open" / "close": the quote the value lost (`a=x"`, `a="x>`)
 
 
 @dataclass(frozen=True)
@@ -301,6 +306,32 @@ def _doctype(text: str, position: int) -> _Token:
     return _Token("truncated", position, len(text), "doctype")
 
 
+def _lost_closing_quote(text: str, value_at: int, close: int) -> int | None:
+    """Where a quoted attribute value that lost its closing quote ends (None: it did not
+    lose it). Only where that is certain: no other quote on its line, and either the line
+    ends the value and the next line goes on with an attribute or the tag's end
+    (`name=".Main` then `android:label=...`), or a `>` ends a value without spaces
+    (`translatable="false>Sunflower</string>`): running on to a later line's quote, the
+    value would swallow markup."""
+    line_end = text.find("\n", value_at)
+    line_end = len(text) if line_end == -1 else line_end
+    if close != -1 and close < line_end:
+        return None
+    rest = text[value_at + 1 : line_end].rstrip("\r \t")
+    if not rest or "'" in rest or '"' in rest:
+        return None
+    if "<" not in rest and ">" not in rest:
+        following = _skip_space(text, line_end)
+        if re.match(r"""[^\s=/>"'<]+\s*=|/?>""", text[following : following + 200]):
+            return value_at + 1 + len(rest)
+        return None
+    stop = rest.find(">")
+    value = rest[: stop - 1 if stop > 0 and rest[stop - 1] == "/" else stop]
+    if stop <= 0 or not value or any(character in value for character in " \t<"):
+        return None
+    return value_at + 1 + len(value)
+
+
 def _skip_space(text: str, index: int) -> int:
     while index < len(text) and text[index] in _SPACE:
         index += 1
@@ -339,6 +370,21 @@ def _start_tag(text: str, position: int) -> _Token:
         quote = text[value_at]
         if quote in "\"'":
             close = text.find(quote, value_at + 1)
+            lost = _lost_closing_quote(text, value_at, close)
+            if lost is not None:
+                attributes.append(
+                    _Attribute(
+                        attribute.group(),
+                        attribute.start(),
+                        text[value_at + 1 : lost],
+                        value_at + 1,
+                        quote,
+                        spaced,
+                        "close",
+                    )
+                )
+                index = lost
+                continue
             if close == -1:
                 return _Token("truncated", position, length, "start", partial=name.group())
             value = text[value_at + 1 : close]
@@ -355,6 +401,22 @@ def _start_tag(text: str, position: int) -> _Token:
             if unquoted.end() >= length:
                 return _Token("truncated", position, length, "start", partial=name.group())
             value = unquoted.group()
+            closer = text[unquoted.end()]
+            if closer in "\"'" and re.match(r"[\s/>]", text[unquoted.end() + 1 :]):
+                # `name=margin_small">`: the value lost its opening quote
+                attributes.append(
+                    _Attribute(
+                        attribute.group(),
+                        attribute.start(),
+                        value,
+                        value_at,
+                        closer,
+                        spaced,
+                        "open",
+                    )
+                )
+                index = unquoted.end() + 1
+                continue
             if value.endswith("/") and text.startswith(">", unquoted.end()):
                 raise _Unrepairable("an unquoted value ending in '/' before '>'")
             attributes.append(
@@ -726,6 +788,17 @@ class _Walk:
                     0.99,
                 )
             value_end = attribute.value_start + len(attribute.value)
+            if attribute.lost:
+                at = attribute.value_start if attribute.lost == "open" else value_end
+                self.change(
+                    at,
+                    at,
+                    attribute.quote,
+                    "attribute_quote",
+                    f"the value of attribute {attribute.name!r} lost its {attribute.lost}ing "
+                    f"quote: {attribute.quote} added",
+                    0.85,
+                )
             if attribute.quote:
                 self.changes.extend(
                     self.references(attribute.value_start, value_end, attribute.quote)
