@@ -610,3 +610,13 @@ def test_lines_the_pair_check_cannot_read_alone_are_not_judged(text: str) -> Non
     from structconv.repair.rules.yaml import answer_keeps_pairs
 
     assert answer_keeps_pairs(text, {"other": 1}) is None
+
+
+def test_a_block_scalar_line_pasted_with_less_indentation_gets_the_blocks() -> None:
+    text = (
+        "steps:\n  - name: Install\n    run: |\n      pip install -U pip\n"
+        "    pip install -r requirements.txt\n  - name: Test\n    run: pytest\n"
+    )
+    data, fixes, _ = repaired(text)
+    assert data["steps"][0]["run"] == "pip install -U pip\npip install -r requirements.txt\n"
+    assert places(fixes) == [("block-indent", 5, 1)]

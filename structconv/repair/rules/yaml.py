@@ -55,6 +55,10 @@ missing-colon
     at its indentation, by a line the reader refuses, or a lone `key` followed by more
     indented lines: the colon lost after the key is a reading offered beside
     stray-indent's (0.7).
+block-indent
+    A line below a block scalar (`run: |`), indented less than the block but no less
+    than its key, that is no `key:` or `- ` item: the mapping cannot hold it, so it is
+    the block's (its indentation lost in a paste) and gets the block's (0.8).
 stray-indent
     A line (with the lines it carries) indented to no open level: moved to the nearest
     open level below, the nearest above, and (after `key:` with no value) under that
@@ -104,6 +108,7 @@ UNCLOSED_QUOTE = "unclosed-quote"
 UNCLOSED_FLOW = "unclosed-flow"
 QUOTE_VALUE = "quote-value"
 STRAY_INDENT = "stray-indent"
+BLOCK_INDENT = "block-indent"
 
 COSMETIC = 0.99
 NEAR_CERTAIN = 0.9
@@ -657,6 +662,7 @@ def _propose(text: str, error: ParseError) -> _Proposal | None:
         _unclosed_quote,
         _unclosed_flow,
         _quote_value,
+        _block_under_indented,
         _stray_indent,
     ):
         proposal = rule(text, scan, error, offset)
@@ -1460,6 +1466,59 @@ def _opener(text: str, line: _Line) -> int | None:
     if parts.dashes:
         return parts.dashes[-1] - line.start
     return None
+
+
+_TAB_INDENT = re.compile(r"^[ ]*\t", re.MULTILINE)
+_BLOCK_SCALAR_HEADER = re.compile(r"(?:^|[ \t])[|>][-+0-9]*[ \t]*(?:#.*)?$")
+_ENTRY = re.compile(
+    r"""(?:-(?:[ \t]|$)|[^\s#'"][^#]*?:(?:[ \t]|$)|["'][^"']*["'][ \t]*:(?:[ \t]|$))"""
+)
+
+
+def _block_under_indented(
+    text: str, scan: _Scan, error: ParseError, offset: int | None
+) -> _Proposal | None:
+    """A line below a block scalar (`run: |`) indented less than the block but no less
+    than its key, that is no key or list item: the mapping around the block cannot hold
+    it, so it is the block's, its indentation lost in a paste. It gets the block's."""
+    if _TAB_INDENT.search(text):
+        return None  # indentation with tabs: the tab-indentation rule's, widths unsettled
+    edits: list[tuple[int, int, str, str]] = []
+    lines = scan.lines
+    for header in lines:
+        if header.kind != "content":
+            continue
+        if not _BLOCK_SCALAR_HEADER.search(text[header.content_start : header.end].rstrip()):
+            continue
+        body = [line for line in lines[header.index + 1 :] if line.kind != "blank"]
+        if not body or body[0].lead <= header.lead:
+            continue
+        indent = body[0].lead
+        for line in body:
+            if line.lead >= indent:
+                continue
+            content = text[line.content_start : line.end]
+            if line.lead < header.lead or line.kind != "content" or _ENTRY.match(content):
+                break  # the block ends here
+            edits.append(
+                (
+                    line.start,
+                    line.content_start,
+                    " " * indent,
+                    f"line {line.number} of the block scalar on line {header.number} indented "
+                    f"to the block's column {indent + 1} (it was at column {line.lead + 1})",
+                )
+            )
+    if not edits:
+        return None
+    first = scan.line_at(edits[0][0])
+    return _single(
+        _Alternative(
+            tuple(edits), BLOCK_INDENT, CLOSED, "block scalar lines given the block's indentation"
+        ),
+        first.number,
+        1,
+    )
 
 
 def _stray_indent(
