@@ -73,6 +73,8 @@ class CsvLexicon:
                         readings,
                         column=column,
                         reusable=not header,
+                        # a quote opened and never closed, the file ending in it: cut off
+                        cut=field.issue == "stray-open" and field.end == len(text),
                     )
                 )
             header = True

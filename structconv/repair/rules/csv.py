@@ -15,7 +15,9 @@ no value was invented or silently dropped. The rules, and what each refuses to d
   refuses and names the --delimiter option to pass.
 - stray quotes: a quote inside a quoted field that is neither doubled nor closing
   (`"abc"def"`) stays a literal quote (`abc"def`); a field that opens a quote that never
-  closes (`"Best" seller`) is read as the literal text it shows, quotes included. A
+  closes (`"Best" seller`) is read as the literal text it shows, quotes included; one
+  that holds no other quote (`"Afrikaans`) lost its closing quote where the file quotes
+  every other value of its column, and is a choice (text or quote?) elsewhere. A
   stray quote that would swallow a delimiter or a line break makes the field literal.
 - preamble: title lines, `key,value` metadata lines, rows of empty cells and
   whitespace-only lines above the header are removed, the Fix naming the values dropped;
@@ -54,7 +56,7 @@ no value was invented or silently dropped. The rules, and what each refuses to d
   removed; a row of empty cells is removed; a short row is refused (which cell is
   missing cannot be told, and a missing value is not an empty one), and so is a short
   last row without a line end (a cut-off file); a file that ends inside a quoted field
-  gets its closing quote when the row has every field, else it is refused; short rows
+  is refused (the field's text is cut off); short rows
   whose fields add up to one row are one record broken by an unquoted line break; a long
   row with data past the last column (an unquoted delimiter) is an Ambiguity between the
   joins of adjacent cells that keep every column's type (numbers, dates, and the shape
@@ -531,17 +533,56 @@ _FIELD_ISSUES: dict[str, tuple[str, str, float]] = {
 
 
 def _quoting_fixes(plan: _Plan, rows: Sequence[Row]) -> None:
-    """Every field the strict reader would misread is written the RFC 4180 way."""
+    """Every field the strict reader would misread is written the RFC 4180 way. A field
+    that opens a quote it never uses again (`"Afrikaans`) lost its closing quote where
+    the file quotes every other value of its column; elsewhere the quote may be text
+    too (a survey answer `"Best purchase ever`): both readings are offered."""
+    quoted: Counter[int] = Counter()
+    unquoted: Counter[int] = Counter()
     for row in rows:
-        for field in row.fields:
-            if field.issue:
-                rule, message, confidence = _FIELD_ISSUES[field.issue]
-                plan.field_changes.append(
-                    _Change(
-                        Edit(field.start, field.end, _quote(field.value), rule, message),
-                        confidence,
-                    )
+        for column, field in enumerate(row.fields):
+            if field.quoted:
+                quoted[column] += 1
+            elif field.value and not field.issue:
+                unquoted[column] += 1
+    for row in rows:
+        for column, field in enumerate(row.fields):
+            if not field.issue:
+                continue
+            rule, message, confidence = _FIELD_ISSUES[field.issue]
+            literal = _Change(
+                Edit(field.start, field.end, _quote(field.value), rule, message), confidence
+            )
+            opener = field.value[:1]
+            if field.issue != "stray-open" or opener in field.value[1:]:
+                plan.field_changes.append(literal)
+                continue
+            closed = _Change(
+                Edit(
+                    field.start,
+                    field.end,
+                    _quote(field.value[1:]),
+                    rule,
+                    f"the field opens a {opener} that never closes: its closing {opener} "
+                    "added at the field's end",
+                ),
+                confidence,
+            )
+            if quoted[column] and not unquoted[column]:
+                plan.field_changes.append(closed)
+                continue
+            line = plan.line(field.start)
+            plan.choices.append(
+                (
+                    field.start,
+                    f"the field on line {line} starts with a {opener} that never closes: "
+                    "is it text, or was its closing quote lost?",
+                    [
+                        (f"the {opener} on line {line} is text", [literal]),
+                        (f"the closing {opener} on line {line} was lost", [closed]),
+                    ],
                 )
+            )
 
 
 # --- rules: where the table is ------------------------------------------------------------
@@ -1142,6 +1183,25 @@ def _ragged_rows(
             "add the missing column names to the header row",
             header.start,
         )
+    if (
+        len(body) > 1
+        and header.width == width
+        and header.fields[-1].value.strip()  # (a header ending in a delimiter too: no loss)
+        and not regular
+        and all(rows[i].width == width + 1 for i in body)
+    ):
+        # Every row one empty cell longer than the header: each ends in a delimiter, or
+        # the header lost one between two names (`PRODUCTIDPrice`)? Cells would shift.
+        raise CsvRefusal(
+            f"every row holds one field more than the header's {width} names (its last "
+            "cell empty): a delimiter at the end of each row, or one lost in the header?",
+            "remove the delimiter at the end of the rows, or add the missing column name "
+            "to the header row",
+            header.start,
+        )
+    # The last column empty in every regular row: a long row whose cell there is filled
+    # once its trailing empty cell is dropped has its extra delimiter somewhere else.
+    last_empty = evidence and not any(row.fields[width - 1].value.strip() for row in regular)
     skip_until = -1
     for position, index in enumerate(body):
         row = rows[index]
@@ -1182,6 +1242,17 @@ def _ragged_rows(
         elif row.width > width:
             trailing = _trailing_cells_removed(row, width)
             if trailing is not None:
+                if (evidence and not _fits([f.value for f in row.fields[:width]], kinds)) or (
+                    last_empty and row.fields[width - 1].value.strip()
+                ):
+                    # `29/01/2018,,00:15,...,`: the extra delimiter is not the last one
+                    raise CsvRefusal(
+                        f"the row on line {line} has {row.width} fields, the header "
+                        f"{width}: its last cell is empty, but without it the cells do not "
+                        "fit their columns, so which delimiter is extra cannot be known",
+                        "remove the extra delimiter",
+                        row.start,
+                    )
                 plan.changes.append(trailing)
             else:
                 _join(plan, row, width, kinds, evidence)
@@ -1210,26 +1281,13 @@ def _cut_in_quote(plan: _Plan, row: Row) -> bool:
 
 
 def _truncated_in_quote(plan: _Plan, row: Row, width: int, line: int) -> None:
-    """The file ends inside a quoted field: when the row has every field, the closing
-    quote is added (the value keeps all the text the file has); a row that is short
-    as well is cut off, and is refused (dropping it would lose its values, completing
-    it would invent them)."""
-    last = row.fields[-1]
-    if row.width != width:
-        raise CsvRefusal(
-            f"the file ends inside a quoted field of the row on line {line}, which has "
-            f"{row.width} of {width} fields: the file looks cut off",
-            "get the whole file, or remove the incomplete last row by hand",
-            row.start,
-        )
-    plan.change(
-        last.start,
-        last.end,
-        _quote(last.value[1:]),
-        "csv-unclosed-quote",
-        "the file ends inside a quoted field: the closing quote is added (its text may "
-        "have been cut off)",
-        TYPE_PICKED,
+    """The file ends inside a quoted field: its text is cut off, so it is refused (issue
+    14): keeping it as if whole, or dropping it, would lose what it held."""
+    raise CsvRefusal(
+        f"the file ends inside a quoted field of the row on line {line}: the file looks cut "
+        "off, and what that field held cannot be known",
+        "get the whole file, or close or remove the incomplete last row by hand",
+        row.start,
     )
 
 

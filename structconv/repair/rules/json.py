@@ -38,9 +38,9 @@ Rules (Fix.rule), with what each refuses to do:
 - unclosed: input that ends inside objects/arrays (truncated model output) is closed;
   not when a closer that starts a line is indented otherwise than its opener's line
   (pretty-printed JSON that lost a closer in the middle: not cut off, refused).
-  A dangling key, a key without its value, a half-written literal or number, or a
-  container with no complete member is dropped, never completed; a string cut off is
-  closed with the text it has. Nothing complete at all is refused.
+  Only closing brackets (and a trailing comma) may be lost: input cut inside a token
+  (a string, a key, a half-written literal or number) or after a key is refused, since
+  what the cut-off part held cannot be known; nothing is completed or dropped.
 - unclosed-array: an array followed by `"key":` inside an object is closed before the key.
 - mismatched-closer: `}` where `]` is due (or the reverse), in a container with at
   least one member: the readings (close both, replace it, drop it) are all tried; when
@@ -91,8 +91,7 @@ GUESS = 0.85  # missing colons, empty slots, extra or mismatched closers
 LITERAL_ESCAPE = 0.8  # an unknown escape kept as a backslash; `undefined` as null
 UNTERMINATED = 0.75  # a closing quote added at the end of a line
 CLOSED = 0.75  # brackets added at the end of truncated input
-CUT_STRING = 0.65  # a string cut off by the end of the input, kept as far as it goes
-DROPPED = 0.6  # an incomplete member at the end of the input dropped
+DROPPED = 0.6  # a block comment left open at the end of the input dropped
 ZEROS = 0.7  # a number with leading zeros, read as a number or as text
 
 _MAX_RUNS = 32
@@ -133,6 +132,7 @@ _ODD_SPACE = frozenset(
     "\ufeff\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009"
     "\u200a\u200b\u2028\u2029\u202f\u205f\u2060\u3000\x0b\x0c"
 )
+_TYPOGRAPHIC_QUOTES = frozenset("\u201c\u201d\u201e\u201f\u2018\u2019\u201a\u201b\u00ab\u00bb")
 _QUOTES = {'"': '"', "'": "'", "`": "`", "\u201c": "\u201d", "\u201d": "\u201d", "\u2018": "\u2019"}
 _PYTHON_LITERALS = {"True": "true", "False": "false", "None": "null"}
 _LITERAL_WORDS = ("true", "false", "null", "True", "False", "None", "undefined")
@@ -608,10 +608,7 @@ def _string_literal(
             escaped = body[index + 1 : index + 2]
             if not escaped:
                 if truncated:
-                    note(
-                        "unclosed", f"a partial escape at the end of {end_name} dropped", CUT_STRING
-                    )
-                    break
+                    raise _Refused(f"{end_name} ends inside a string: its text may be cut off")
                 raise _Refused("a backslash ends the string")
             if escaped in _SIMPLE_ESCAPES and not (letters_literal and escaped in _LETTER_ESCAPES):
                 out.append("\\" + escaped)
@@ -626,13 +623,11 @@ def _string_literal(
                     and index + 2 + len(digits) == length
                     and re.fullmatch(r"[0-9a-fA-F]*", digits)
                 ):
-                    note(
-                        "unclosed", f"a partial escape at the end of {end_name} dropped", CUT_STRING
-                    )
-                    break
+                    raise _Refused(f"{end_name} ends inside a string: its text may be cut off")
                 else:
                     raise _Refused(f"malformed escape {body[index : index + 6]!r}")
-            elif escaped in ("'", closer):
+            elif escaped in ("'", closer) or escaped in _TYPOGRAPHIC_QUOTES:
+                # `\'`, `\„`: a quotation mark escaped, as `\"` escapes '"'
                 out.append(_json_escape(escaped))
                 note("escape", f"escape \\{escaped} written as {escaped}", QUOTING)
                 index += 2
@@ -684,11 +679,9 @@ def _string_literal(
         if truncated:
             if not out:
                 raise _Truncated()
-            note(
-                "unclosed",
-                f"string cut off by the end of {end_name}: closing quote added",
-                CUT_STRING,
-            )
+            # Cut off: the rest of its text is unknown, and a value must not be kept as if
+            # it were whole (issue 14).
+            raise _Refused(f"{end_name} ends inside a string: its text may be cut off")
         else:
             note(
                 "unterminated-string",
@@ -991,6 +984,10 @@ class Reading:
         if token.kind == "string":
             if not token.closed and token.at_eof:
                 raise _Truncated()
+            if "\n" in token.text or "\r" in token.text:
+                # `{"key_1⏎": 1}`: a line break no one types into a name (a quote lost,
+                # a paste gone wrong?): keeping or dropping it are both guesses
+                raise _Refused("a line break inside a key")
             self.string(token, truncated=False)
             return
         if at_end:
@@ -1288,9 +1285,13 @@ class Reading:
         confidence = CLOSED
         lost = self.text[cut:content_end].strip(" \t\r\n")
         if any(token.text != "," for token in dropped):
-            message += f"; the incomplete {_shorten(lost.lstrip(', '))!r} dropped"
-            confidence = DROPPED
-        elif lost == ",":
+            # A key, a literal or a member cut off: what it held is unknown, and dropping
+            # it would lose data without a way to tell (issue 14).
+            raise _Refused(
+                f"{self.end_name} ends inside {_shorten(lost.lstrip(', '))!r}: it is cut off "
+                "and what it held cannot be known"
+            )
+        if lost == ",":
             message += "; the trailing comma removed"
         elif lost:
             message += f"; {_shorten(lost)!r} removed"

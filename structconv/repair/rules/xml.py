@@ -17,11 +17,17 @@ Rules, and what each refuses to do:
 - unknown_entity / invalid_character_reference: `&foo;` (in no table) or `&#0;` is kept
   as the text "&foo;" by escaping its `&` (0.8); nothing is expanded or guessed.
 - less_than_in_text: a `<` that starts no markup (`1 < 2`) becomes `&lt;` (0.9);
-  cdata_end_in_text: `]]>` in text becomes `]]&gt;` (0.95). Refused: a `<` followed
+  cdata_end_in_text: `]]>` in text becomes `]]&gt;` (0.95), unless an element left open
+  stands before it (`is <b> text]]>`: a CDATA section that lost its start?). Refused: a `<` followed
   by a name that does not form a tag (`x<y then`): a tag or text?
-- unquoted_attribute: `<a href=x>` quotes the value (0.95). Refused: a value ending in
+- unquoted_attribute: `<a href=x>` quotes the value (0.95); `a=“x”` (typographic
+  quotes around all of it) becomes `a="x"`. Refused: a value ending in
   `/` right before `>` (part of the value, or the empty-element mark?) and an attribute
   without a value (`<input disabled>`: its value would be invented).
+- attribute_quote: a value that lost its opening quote (`name=small">`) or its closing
+  one where that is certain (no other quote on its line, and the line ends the value
+  with an attribute or the tag's end on the next line, or a `>` ends a value without
+  spaces: `translatable="false>No</string>`) gets it back (0.85).
 - attribute_escape: `<` and `&` inside attribute values are escaped (0.9/0.95).
 - attribute_spacing: `a="1"b="2"` gets its space (0.99); duplicate_attribute: the same
   attribute twice with the same value loses the second (0.9). Refused: different values.
@@ -35,7 +41,9 @@ Rules, and what each refuses to do:
   its own name (`<li>a<li>b</ul>`, `<p>one<p>two</div>`), nested or siblings gives
   different data: an Ambiguity (one choice per element name, not per element). So does
   an open element whose text ends its line and is followed by elements (`<name>Ada` then
-  `<born>` below): a forgotten end tag after the value, or mixed content.
+  `<born>` below): a forgotten end tag after the value, or mixed content; and an open
+  element followed by elements (`<activity a="x">` then `<provider>`): its end tag lost
+  (it holds them), or the `/` of an empty element (they are its siblings).
 - stray_end_tag: an end tag that closes nothing open is removed (0.7). Refused when
   the text before it holds `name>` (a start tag that lost its `<`: removing the end
   tag would turn the element into text).
@@ -50,11 +58,11 @@ Rules, and what each refuses to do:
 - declaration_quotes: a malformed XML declaration (a missing quote, no version) is
   rewritten from what it says (0.95); comment_double_hyphen: a comment holding `--` is
   removed (comments are not data) (0.99); doctype_keyword: `<!doctype` -> `<!DOCTYPE`.
-- truncated: a document that ends inside an element: the trailing text (a partial
-  value) is dropped, then every open element with no complete content (whose value
-  would be invented) is dropped, then the rest is closed (0.6); an end tag cut short
-  (`</Pri` at the end, inside `<Price>`) is completed. Refused: a document that ends
-  inside a start tag or attribute value, or leaves no element.
+- truncated: a document that ends inside an element, after complete content (only end
+  tags lost): the open elements are closed (0.6); an end tag cut short (`</Pri` at the
+  end, inside `<Price>`) is completed. Refused: a document that ends inside text (its
+  value is cut off: the provenance check refuses keeping or dropping it), inside a start
+  tag or attribute value, or leaves no element.
 
 Left alone (the original ParseError stands): undeclared namespace prefixes (their URI
 would be invented), characters XML 1.0 cannot hold, encodings the reader refuses.
@@ -72,8 +80,10 @@ from structconv.errors import ParseError
 from structconv.options import Options
 from structconv.repair.edits import Edit, LineIndex, apply_edits
 from structconv.repair.rules import Patched, RuleOutcome
+from structconv.repair.spelling import typographic_inner
 from structconv.result import Ambiguity, Candidate, Fix
 
+_LEADING_SPACE = re.compile(r"[ \t]*")
 _NAME_START = (
     ":A-Z_a-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c-\u200d"
     "\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd\U00010000-\U000effff"
@@ -185,6 +195,7 @@ class _Attribute:
     value_start: int  # the first character of the value (after the quote, if any)
     quote: str  # '"', "'" or "" (unquoted)
     spaced: bool  # whitespace before the attribute name
+    lost: str = ""  # "open" / "close": the quote the value lost (`a=x"`, `a="x>`)
 
 
 @dataclass(frozen=True)
@@ -295,6 +306,32 @@ def _doctype(text: str, position: int) -> _Token:
     return _Token("truncated", position, len(text), "doctype")
 
 
+def _lost_closing_quote(text: str, value_at: int, close: int) -> int | None:
+    """Where a quoted attribute value that lost its closing quote ends (None: it did not
+    lose it). Only where that is certain: no other quote on its line, and either the line
+    ends the value and the next line goes on with an attribute or the tag's end
+    (`name=".Main` then `android:label=...`), or a `>` ends a value without spaces
+    (`translatable="false>Sunflower</string>`): running on to a later line's quote, the
+    value would swallow markup."""
+    line_end = text.find("\n", value_at)
+    line_end = len(text) if line_end == -1 else line_end
+    if close != -1 and close < line_end:
+        return None
+    rest = text[value_at + 1 : line_end].rstrip("\r \t")
+    if not rest or "'" in rest or '"' in rest:
+        return None
+    if "<" not in rest and ">" not in rest:
+        following = _skip_space(text, line_end)
+        if re.match(r"""[^\s=/>"'<]+\s*=|/?>""", text[following : following + 200]):
+            return value_at + 1 + len(rest)
+        return None
+    stop = rest.find(">")
+    value = rest[: stop - 1 if stop > 0 and rest[stop - 1] == "/" else stop]
+    if stop <= 0 or not value or any(character in value for character in " \t<"):
+        return None
+    return value_at + 1 + len(value)
+
+
 def _skip_space(text: str, index: int) -> int:
     while index < len(text) and text[index] in _SPACE:
         index += 1
@@ -333,6 +370,21 @@ def _start_tag(text: str, position: int) -> _Token:
         quote = text[value_at]
         if quote in "\"'":
             close = text.find(quote, value_at + 1)
+            lost = _lost_closing_quote(text, value_at, close)
+            if lost is not None:
+                attributes.append(
+                    _Attribute(
+                        attribute.group(),
+                        attribute.start(),
+                        text[value_at + 1 : lost],
+                        value_at + 1,
+                        quote,
+                        spaced,
+                        "close",
+                    )
+                )
+                index = lost
+                continue
             if close == -1:
                 return _Token("truncated", position, length, "start", partial=name.group())
             value = text[value_at + 1 : close]
@@ -349,6 +401,22 @@ def _start_tag(text: str, position: int) -> _Token:
             if unquoted.end() >= length:
                 return _Token("truncated", position, length, "start", partial=name.group())
             value = unquoted.group()
+            closer = text[unquoted.end()]
+            if closer in "\"'" and re.match(r"[\s/>]", text[unquoted.end() + 1 :]):
+                # `name=margin_small">`: the value lost its opening quote
+                attributes.append(
+                    _Attribute(
+                        attribute.group(),
+                        attribute.start(),
+                        value,
+                        value_at,
+                        closer,
+                        spaced,
+                        "open",
+                    )
+                )
+                index = unquoted.end() + 1
+                continue
             if value.endswith("/") and text.startswith(">", unquoted.end()):
                 raise _Unrepairable("an unquoted value ending in '/' before '>'")
             attributes.append(
@@ -720,9 +788,40 @@ class _Walk:
                     0.99,
                 )
             value_end = attribute.value_start + len(attribute.value)
+            if attribute.lost:
+                at = attribute.value_start if attribute.lost == "open" else value_end
+                self.change(
+                    at,
+                    at,
+                    attribute.quote,
+                    "attribute_quote",
+                    f"the value of attribute {attribute.name!r} lost its {attribute.lost}ing "
+                    f"quote: {attribute.quote} added",
+                    0.85,
+                )
             if attribute.quote:
                 self.changes.extend(
                     self.references(attribute.value_start, value_end, attribute.quote)
+                )
+                continue
+            quoted = typographic_inner(attribute.value)
+            if quoted is not None:  # `a=“x”`: the typographic quotes stand for '"'
+                self.change(
+                    attribute.value_start,
+                    attribute.value_start + 1,
+                    '"',
+                    "unquoted_attribute",
+                    f"typographic quotes of attribute {attribute.name!r} replaced by '\"'",
+                    0.95,
+                )
+                self.changes.extend(self.references(attribute.value_start + 1, value_end - 1, '"'))
+                self.change(
+                    value_end - 1,
+                    value_end,
+                    '"',
+                    "unquoted_attribute",
+                    f"typographic quotes of attribute {attribute.name!r} replaced by '\"'",
+                    0.95,
                 )
                 continue
             inner = self.references(attribute.value_start, value_end, '"')
@@ -920,6 +1019,23 @@ class _Walk:
             and "\n" in self.text[items[0].start : items[1].start]
         )
 
+    def siblings_below(self, element: _Open) -> bool:
+        """Whether the first element after an open element's start tag stands on a line
+        of its own, indented no deeper than the start tag's line: laid out as a sibling,
+        not a child (an empty element that lost its `/`, or an end tag lost?)."""
+        first = element.items[0]
+        if not first.element:
+            return False
+        line_start = self.text.rfind("\n", 0, first.start) + 1
+        if self.text[line_start : first.start].strip() or line_start <= element.token.start:
+            return False
+        own_start = self.text.rfind("\n", 0, element.token.start) + 1
+
+        def indent(start: int) -> int:
+            return _LEADING_SPACE.match(self.text, start).end() - start  # type: ignore[union-attr]
+
+        return indent(line_start) <= indent(own_start)
+
     def close_one(self, element: _Open, at: int, at_end: bool) -> None:
         line = self.line_column(element.token.start)[0]
         lower = element.name.lower()
@@ -942,6 +1058,13 @@ class _Walk:
             moved = element.items
         else:
             close_at = at
+            if "]]>" in self.text[element.token.end : at]:
+                # `This is <normal> text]]>`: the start of a CDATA section lost, its text
+                # read as a tag? Closing the "element" would invent one.
+                raise _Unrepairable(
+                    f"<{element.name}> is never closed, and ']]>' follows it: it may be text "
+                    "of a CDATA section whose '<![CDATA[' was lost"
+                )
             same = next((item for item in element.items if item.element == element.name), None)
             if same is not None:
                 choice = self.choose(
@@ -974,6 +1097,39 @@ class _Walk:
                 if choice == 1:
                     moved = element.items[1:]
                     close_at = self.before_space(element.items[0].end, element.token.end)
+            elif not at_end and element.items and self.siblings_below(element):
+                # `<activity a="x">` then `<provider>`: its end tag lost, or its `/`?
+                choice = self.choose(
+                    _Decision(
+                        f"empty:{element.name}",
+                        element.token.start,
+                        f"<{element.name}> is never closed and elements follow it",
+                        (
+                            f"<{element.name}> holds the elements after it (its end tag lost)",
+                            f"<{element.name}> is empty (its '/' lost): the elements after "
+                            "it are its siblings",
+                        ),
+                    )
+                )
+                if choice == 1:
+                    self.change(
+                        element.token.end - 1,
+                        element.token.end - 1,
+                        "/",
+                        "unclosed_element",
+                        f"<{element.name}> (line {line}) never closed, and elements follow "
+                        "it: made empty",
+                        0.8,
+                    )
+                    if parent is not None:
+                        parent.items.append(
+                            _Item(element.token.start, element.token.end, element.name)
+                        )
+                        parent.items.extend(element.items)
+                    else:
+                        self.roots.append((element.token.start, element.token.end))
+                        self.root_open = False
+                    return
             if at_end:
                 confidence, why = 0.6, "the document ends before its end tag"
             elif not element.items:

@@ -28,9 +28,10 @@ colon-space
     `key:"value"`, `key:[a, b]`, `key:value` on a line of a block mapping: YAML needs a
     space after a key's colon; it is added (0.9), on every such line at once.
 duplicate-key
-    A key repeated in one mapping: the earlier entry (its whole block) is removed with a
-    Fix covering it, and the later one wins. Equal values: cosmetic (0.99); different
-    values: 0.7. Keys that are collections, and merge conflicts, are left alone.
+    A key repeated in one mapping with an equal value: the earlier entry (its whole
+    block) is removed with a Fix covering it (cosmetic, 0.99). Different values are
+    refused: which one is meant is unknown, and either would drop the other (issue 14).
+    Keys that are collections, and merge conflicts, are left alone.
 unescaped-quote
     `name: 'Bob's car'`, `msg: "say "hi""`: a quoted value that closes early and ends
     with the same quote at the end of the line gets its inner quotes escaped.
@@ -54,6 +55,10 @@ missing-colon
     at its indentation, by a line the reader refuses, or a lone `key` followed by more
     indented lines: the colon lost after the key is a reading offered beside
     stray-indent's (0.7).
+block-indent
+    A line below a block scalar (`run: |`), indented less than the block but no less
+    than its key, that is no `key:` or `- ` item: the mapping cannot hold it, so it is
+    the block's (its indentation lost in a paste) and gets the block's (0.8).
 stray-indent
     A line (with the lines it carries) indented to no open level: moved to the nearest
     open level below, the nearest above, and (after `key:` with no value) under that
@@ -103,6 +108,7 @@ UNCLOSED_QUOTE = "unclosed-quote"
 UNCLOSED_FLOW = "unclosed-flow"
 QUOTE_VALUE = "quote-value"
 STRAY_INDENT = "stray-indent"
+BLOCK_INDENT = "block-indent"
 
 COSMETIC = 0.99
 NEAR_CERTAIN = 0.9
@@ -656,6 +662,7 @@ def _propose(text: str, error: ParseError) -> _Proposal | None:
         _unclosed_quote,
         _unclosed_flow,
         _quote_value,
+        _block_under_indented,
         _stray_indent,
     ):
         proposal = rule(text, scan, error, offset)
@@ -692,6 +699,18 @@ def _or_missing_colon(text: str, scan: _Scan, offset: int | None, proposal: _Pro
         match = _KEY_AND_VALUE_WITHOUT_COLON.fullmatch(content)
     else:  # `b` above more indented lines: `b:` holding them
         match = _KEY_ALONE.fullmatch(content)
+        earlier = next(
+            (
+                scan.lines[number]
+                for number in range(previous.index - 1, -1, -1)
+                if scan.lines[number].kind not in ("blank", "comment")
+            ),
+            None,
+        )
+        if earlier is not None and earlier.kind == "content" and earlier.lead < previous.lead:
+            end = earlier.comment if earlier.comment is not None else earlier.end
+            if _KEY_ALONE.fullmatch(text[earlier.content_start : end].rstrip()):
+                match = None  # `this` + ` is` + `  x: 1`: words of one plain scalar, no keys
     if match is None:
         return proposal
     colon = previous.content_start + match.end(2)
@@ -841,7 +860,8 @@ def _tab_separator(
 
 
 _KEY_WITHOUT_SPACE = re.compile(r"((?:- +)*)([A-Za-z_][\w.-]*):(?=[\"'\[{])")
-# `key:value` with a plain value: only on the line the reader refuses, never in a list
+# `key:value` with a plain value: only on the line the reader refuses (or the line above
+# it, at its indentation, which the reader took for a value), never in a list
 # item (`- redis-data:/data` is one plain scalar, as compose writes volumes).
 _PLAIN_KEY_WITHOUT_SPACE = re.compile(r"([A-Za-z_][\w.-]*):(?=[^\s:#\"'][^:#]*$)")
 
@@ -855,13 +875,26 @@ def _colon_space(text: str, scan: _Scan, error: ParseError, offset: int | None) 
     refused = scan.line_at(offset)
     while refused.index > 0 and refused.kind != "content":
         refused = scan.lines[refused.index - 1]  # the reader stopped past the line's end
+    # `context:frontend` above `target: x`: the reader took the first line for the
+    # mapping's value and refuses the second; the first is where the space is missing.
+    above = next(
+        (
+            line
+            for line in reversed(scan.lines[: refused.index])
+            if line.kind not in ("blank", "comment")
+        ),
+        None,
+    )
+    plain_lines = {refused.index}
+    if above is not None and above.kind == "content" and above.lead == refused.lead:
+        plain_lines.add(above.index)
     for line in scan.lines:
         if line.kind != "content":
             continue
         end = line.comment if line.comment is not None else line.end
         content = text[line.content_start : end].rstrip()
         match = _KEY_WITHOUT_SPACE.match(content)
-        if match is None and line.index == refused.index:
+        if match is None and line.index in plain_lines:
             match = _PLAIN_KEY_WITHOUT_SPACE.match(content)
         if match is None:
             continue
@@ -1023,6 +1056,10 @@ def _duplicate_key(
             frames.append((None, [0]))
     lines = LineIndex(text)
     removals = [_removal(text, lines, events, earlier, later) for earlier, later in pairs]
+    if any(removal is not None and DIFFERING_MARK in removal[2] for removal in removals):
+        # Two values for one key (a block copied and changed, both sides of a merge):
+        # which one is meant is the author's to say, and either drops the other.
+        return None
     spans = sorted(removal for removal in removals if removal is not None)
     kept: list[tuple[int, int, str, str, float]] = []
     for span in spans:
@@ -1429,6 +1466,59 @@ def _opener(text: str, line: _Line) -> int | None:
     if parts.dashes:
         return parts.dashes[-1] - line.start
     return None
+
+
+_TAB_INDENT = re.compile(r"^[ ]*\t", re.MULTILINE)
+_BLOCK_SCALAR_HEADER = re.compile(r"(?:^|[ \t])[|>][-+0-9]*[ \t]*(?:#.*)?$")
+_ENTRY = re.compile(
+    r"""(?:-(?:[ \t]|$)|[^\s#'"][^#]*?:(?:[ \t]|$)|["'][^"']*["'][ \t]*:(?:[ \t]|$))"""
+)
+
+
+def _block_under_indented(
+    text: str, scan: _Scan, error: ParseError, offset: int | None
+) -> _Proposal | None:
+    """A line below a block scalar (`run: |`) indented less than the block but no less
+    than its key, that is no key or list item: the mapping around the block cannot hold
+    it, so it is the block's, its indentation lost in a paste. It gets the block's."""
+    if _TAB_INDENT.search(text):
+        return None  # indentation with tabs: the tab-indentation rule's, widths unsettled
+    edits: list[tuple[int, int, str, str]] = []
+    lines = scan.lines
+    for header in lines:
+        if header.kind != "content":
+            continue
+        if not _BLOCK_SCALAR_HEADER.search(text[header.content_start : header.end].rstrip()):
+            continue
+        body = [line for line in lines[header.index + 1 :] if line.kind != "blank"]
+        if not body or body[0].lead <= header.lead:
+            continue
+        indent = body[0].lead
+        for line in body:
+            if line.lead >= indent:
+                continue
+            content = text[line.content_start : line.end]
+            if line.lead < header.lead or line.kind != "content" or _ENTRY.match(content):
+                break  # the block ends here
+            edits.append(
+                (
+                    line.start,
+                    line.content_start,
+                    " " * indent,
+                    f"line {line.number} of the block scalar on line {header.number} indented "
+                    f"to the block's column {indent + 1} (it was at column {line.lead + 1})",
+                )
+            )
+    if not edits:
+        return None
+    first = scan.line_at(edits[0][0])
+    return _single(
+        _Alternative(
+            tuple(edits), BLOCK_INDENT, CLOSED, "block scalar lines given the block's indentation"
+        ),
+        first.number,
+        1,
+    )
 
 
 def _stray_indent(
