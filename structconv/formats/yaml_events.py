@@ -327,6 +327,14 @@ class _Reader:
         """Refuse !!python/* tags, and any tag other than the core ones under "refuse"."""
         if tag is None or tag == "!" or tag in CORE_TAGS or tag == _MERGE_TAG:
             return
+        suffix = tag.removeprefix(CORE) if tag.startswith(CORE) else tag[1:]
+        if tag.startswith(("!", CORE)) and any(mark in suffix for mark in ",[]{}"):
+            # `!!str, xxx`: a tag shorthand ends before a flow indicator (YAML 1.2, 6.8.2)
+            self.fail(
+                f"the tag {shown(tag)} holds a flow indicator (, [ ] {{ }}), which a tag may not",
+                mark,
+                "put a space between the tag and what follows it",
+            )
         if tag.startswith(PYTHON_PREFIX):
             self.fail(
                 f"the tag {shown(tag)} is refused: it asks a Python loader to run code",

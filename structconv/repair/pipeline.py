@@ -12,6 +12,7 @@ directly. Nothing here runs for input that parses cleanly and unambiguously.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -155,6 +156,12 @@ def _apply(
     return Repaired(outcome.text, data, outcome.fixes, outcome.confidence)
 
 
+# A merge conflict left in a file: its start marker, and an end marker on a later line.
+_MERGE_CONFLICT = re.compile(
+    r"^<{7}(?:[ \t][^\n]*)?\r?\n(?:.*\n)*?>{7}(?:[ \t]|\r?$)", re.MULTILINE
+)
+
+
 def repair(
     text: str, format: str, error: ParseError, options: Options, mode: RepairMode
 ) -> Repaired:
@@ -166,6 +173,14 @@ def repair(
     """
     if not error.repairable:
         raise error
+    conflict = _MERGE_CONFLICT.search(text)
+    if conflict is not None:
+        line = text.count("\n", 0, conflict.start()) + 1
+        raise _unrepaired(
+            error,
+            f"line {line} starts a merge conflict (<<<<<<<, =======, >>>>>>>): the input "
+            "holds two versions, and only its author knows which to keep; resolve it first",
+        )
     if mode == "llm":
         return _model_generates(text, format, error, options)
     rules = ruleset(format)

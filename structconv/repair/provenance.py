@@ -24,7 +24,9 @@ data the model wrote):
    around the data) and says so; each content token a fix wrote must come from what
    it replaced (only a few rules may insert a name of their own: the element that
    wraps several XML roots). A fix that closes a truncated document may cut only the
-   cut-off end: it removes no closing bracket or end tag that the input has.
+   cut-off end: it removes no closing bracket or end tag that the input has. A token
+   that the end of the input cuts off (a string without its closing quote) is neither
+   kept as if it were whole nor dropped: the repair is refused.
 4. **The model** writes data, not fixes: its answer is lined up (2) with the input
    itself, with no excuse for anything.
 
@@ -80,6 +82,7 @@ class Token:
     glue: str = " "  # what stands between it and the token it continues
     folds: bool = False  # compared with runs of whitespace as one space
     reusable: bool = False  # matched by any number of keys (a CSV header's column name)
+    cut: bool = False  # cut off by the end of the input: what it held is not all there
 
 
 @dataclass(slots=True)
@@ -604,6 +607,31 @@ def _audit(
     return None
 
 
+def _cut_off(
+    text: str, tokens: Sequence[Token], spans: Sequence[FixSpan], lexicon: Lexicon
+) -> Refusal | None:
+    """A token that the end of the input cuts off may be neither kept (its text is not all
+    there) nor dropped (it held something): the repair is refused, unless a fix removes
+    it as what it is not (prose after the data)."""
+    for token in tokens:
+        if token.cut and not any(
+            start <= token.start
+            and token.end <= end
+            and rules_of(fix) & lexicon.removing_rules
+            and lexicon.removable(rule, token, text)
+            for start, end, fix in spans
+            for rule in rules_of(fix) & lexicon.removing_rules
+        ):
+            line, column = LineIndex(text).line_column(token.start)
+            return Refusal(
+                f"the input ends inside {_shorten(token.text)!r} (line {line}, column "
+                f"{column}): its text is cut off, and what it held cannot be known",
+                line,
+                column,
+            )
+    return None
+
+
 def _removed_part(before: str, after: str) -> str:
     """What a truncating fix took away: its old text past what it kept (a cut-off string
     it closed keeps its text, and a cut-off end tag it completed keeps its start)."""
@@ -671,13 +699,17 @@ def align(
 ) -> Refusal | None:
     """Why `data`, a repair of `text` made with `fixes`, must be refused (None: it lines up)."""
     spans = fix_spans(text, fixes)
+    old_tokens = lexicon.tokens(text, options)
+    refusal = _cut_off(text, old_tokens, spans, lexicon)
+    if refusal is not None:
+        return refusal
     if not spans:
-        return _align(text, lexicon.tokens(text, options), data, lexicon)
+        return _align(text, old_tokens, data, lexicon)
     patched = _patch(text, spans)
     if patched is None:
         return Refusal("the repair's fixes overlap: they are no record of what changed")
     new_tokens = lexicon.tokens(patched.text, options)
-    refusal = _audit(text, spans, patched, new_tokens, lexicon.tokens(text, options), lexicon)
+    refusal = _audit(text, spans, patched, new_tokens, old_tokens, lexicon)
     if refusal is not None:
         return refusal
     return _align(text, _mapped(new_tokens, patched), data, lexicon)

@@ -33,3 +33,30 @@ def unescape_backslashes(text: str, *, keep_unknown: bool = False) -> str:
         return match.group() if keep_unknown else character
 
     return _BACKSLASH_ESCAPE.sub(one, text)
+
+
+# Typographic quote pairs as word processors, chat windows and web pages write them: an
+# opening mark and the closing marks that may end what it opens (English, German, French).
+_TYPOGRAPHIC_PAIRS = {
+    "\u201c": "\u201d\u201c",  # “…” (and “…“ where both were turned the same way)
+    "\u201e": "\u201c\u201d",  # „…“ „…”
+    "\u201d": "\u201d",  # ”…”
+    "\u2018": "\u2019\u2018",  # single quotes, English
+    "\u201a": "\u2018\u2019",  # single quotes, German
+    "\u2019": "\u2019",  # single quotes turned the same way
+    "\u00ab": "\u00bb",  # «…»
+    "\u00bb": "\u00ab",  # »…«
+}
+_TYPOGRAPHIC = frozenset("".join(_TYPOGRAPHIC_PAIRS) + "".join(_TYPOGRAPHIC_PAIRS.values()))
+
+
+def typographic_inner(value: str) -> str | None:
+    """The text inside typographic quotes that wrap all of `value` (`“0.3.0”` -> `0.3.0`),
+    None when it is not so wrapped. Inner text holding a quote mark of any kind is not
+    taken apart: where one quotation ends is then unclear."""
+    if len(value) < 2 or value[-1] not in _TYPOGRAPHIC_PAIRS.get(value[0], ""):
+        return None
+    inner = value[1:-1]
+    if any(character in _TYPOGRAPHIC or character in "\"'`" for character in inner):
+        return None
+    return inner

@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 
+from structconv.errors import ParseError
 from structconv.formats.yaml import CODEC
 from structconv.formats.yaml_events import needs_event_reader, parse_events, read_events
 from structconv.neutral import first_difference
@@ -62,3 +63,10 @@ def test_a_tagged_file_keeps_yaml_1_2_typing() -> None:
         "e": "2024-01-01",
         "f": datetime.date(2024, 1, 1),
     }
+
+
+def test_a_tag_running_into_a_flow_indicator_is_an_error() -> None:
+    """yaml-test-suite U99R: `- !!str, xxx` (a tag shorthand ends before `,`)."""
+    with pytest.raises(ParseError) as raised:
+        CODEC.loads("- !!str, xxx\n", Options())
+    assert "flow indicator" in raised.value.message

@@ -100,8 +100,6 @@ CASES = [
         "yaml",
         "build:\n  context:frontend\n  target: development\n",
         {"build": {"context": "frontend", "target": "development"}},
-        rules_today="the stray-indent rule makes 'context:frontend' build's value, target a top-level key",
-        auto_today="the stray-indent rule makes 'context:frontend' build's value, target a top-level key",
     ),
     _case(
         "yaml-merge-conflict",
@@ -120,17 +118,34 @@ CASES = [
         "toml",
         "[dependencies]\nlexopt = \u201c0.3.0\u201d\n",
         {"dependencies": {"lexopt": "0.3.0"}},
-        rules_today="the rule for unquoted text keeps the typographic quotes in the value",
-        auto_today="the rule for unquoted text keeps the typographic quotes in the value",
     ),
     _case(
         "json-cut-mid-value",
         "json",
         '{"name": "express", "scripts": {"test": "mocha", "lint": "esl',
         REFUSE,
-        rules_today="the truncation rule closes the cut string and keeps 'esl'",
-        auto_today="the truncation rule closes the cut string and keeps 'esl'",
     ),
+    _case("toml-misspelt-boolean-run-on", "toml", "a = truthy", REFUSE),
+    _case("xml-cdata-start-lost", "xml", "<s>This is <normal> text]]></s>", REFUSE),
+    _case("json-line-break-in-a-key", "json", '{"key_1\n": "value"}', REFUSE),
+    _case(
+        "json-escaped-typographic-quote",
+        "json",
+        '{"text": "a \\\u201e b", "y": 1}',
+        {"text": "a \u201e b", "y": 1},
+    ),
+    _case("yaml-plain-words-over-a-key", "yaml", "this\n is\n  invalid: x\n", REFUSE),
+    _case(
+        "yaml-key-copied-with-another-value",
+        "yaml",
+        "build:\n  context: frontend\n  target: dev\n  context: backend\n",
+        REFUSE,
+    ),
+    _case("toml-string-of-one-escaped-quote", "toml", 'backslash = "\\"\n', REFUSE),
+    _case("toml-quote-in-table-header", "toml", "[']\n", REFUSE),
+    _case("toml-hash-in-table-header", "toml", "[key#group]\nanswer = 42\n", REFUSE),
+    _case("toml-boolean-initial", "toml", "enabled = f", REFUSE),
+    _case("toml-time-part", "toml", "at = TZ", REFUSE),
     _case(
         "json-python-literals",
         "json",
@@ -149,8 +164,6 @@ CASES = [
                 "activity": {"@android:name": ".Main"},
             }
         },
-        rules_today="the rule for unquoted attributes keeps the typographic quotes in the value",
-        auto_today="the rule for unquoted attributes keeps the typographic quotes in the value",
     ),
     _case(
         "xml-empty-element-without-its-slash",
@@ -166,8 +179,6 @@ CASES = [
                 "provider": {"@android:name": "p", "meta-data": {"@android:name": "m"}},
             }
         },
-        rules_today="the unclosed element is closed at its parent's end: the provider becomes its child",
-        auto_today="the unclosed element is closed at its parent's end: the provider becomes its child",
     ),
     _case(
         "csv-merge-conflict",

@@ -127,51 +127,41 @@ def test_a_key_repeated_with_the_same_value_is_a_cosmetic_fix() -> None:
     assert confidence == ids.COSMETIC
 
 
-def test_a_key_repeated_with_another_value_keeps_the_later_one_with_lower_confidence() -> None:
+def test_a_key_repeated_with_another_value_is_refused() -> None:
+    # Which value is meant is unknown; keeping either would drop the other (issue 14).
     text = (
         "resources:\n  limits:\n    cpu: 250m\n    memory: 256Mi\n"
         "service:\n  port: 80\n"
         "resources:\n  limits:\n    cpu: 500m\n"
     )
-    data, fixes, confidence = repaired(text)
-    assert data == {"service": {"port": 80}, "resources": {"limits": {"cpu": "500m"}}}
-    assert places(fixes) == [("duplicate-key", 1, 1)]
-    assert fixes[0].before == "resources:\n  limits:\n    cpu: 250m\n    memory: 256Mi\n"
-    assert "later one (line 7) wins" in fixes[0].message
-    assert confidence == ids.DIFFERING_DUPLICATE
+    with pytest.raises(ParseError):
+        convert(text, src="yaml", to="json", repair="rules")
 
 
 def test_a_duplicate_on_a_list_items_first_line_keeps_the_dash() -> None:
-    text = "steps:\n  - name: old\n    name: Build\n    run: make\n"
+    text = "steps:\n  - name: Build\n    name: Build\n    run: make\n"
     data, fixes, _ = repaired(text)
     assert data == {"steps": [{"name": "Build", "run": "make"}]}
     assert places(fixes) == [("duplicate-key", 2, 5)]
-    assert fixes[0].before == "name: old\n    "
+    assert fixes[0].before == "name: Build\n    "
 
 
 def test_a_duplicate_in_a_flow_mapping() -> None:
-    data, fixes, _ = repaired("labels: {app: web, tier: db, app: api}\n")
+    data, fixes, _ = repaired("labels: {app: api, tier: db, app: api}\n")
     assert data == {"labels": {"tier": "db", "app": "api"}}
-    assert [(fix.line, fix.column, fix.before) for fix in fixes] == [(1, 10, "app: web, ")]
+    assert [(fix.line, fix.column, fix.before) for fix in fixes] == [(1, 10, "app: api, ")]
 
 
 def test_every_duplicate_goes_in_one_pass_and_a_comment_above_the_next_key_stays() -> None:
-    text = "a: 1\n# about b\nb: 2\na: 2\nb: 3\na: 3\n"
+    text = "a: 3\n# about b\nb: 3\na: 3\nb: 3\na: 3\n"
     result = convert(text, src="yaml", to="json", repair="rules")
     assert json.loads(result.text) == {"b": 3, "a": 3}
     # The removals of lines 3 and 4 touch, so they come out as one Fix.
     assert [(fix.line, fix.before) for fix in result.fixes] == [
-        (1, "a: 1\n"),
-        (3, "b: 2\na: 2\n"),
+        (1, "a: 3\n"),
+        (3, "b: 3\na: 3\n"),
     ]
     assert result.repaired == "# about b\nb: 3\na: 3\n"
-
-
-def test_a_duplicate_inside_a_removed_entry_is_not_removed_twice() -> None:
-    text = "env:\n  A: 1\n  A: 1\nenv:\n  B: 2\n"
-    data, fixes, _ = repaired(text)
-    assert data == {"env": {"B": 2}}
-    assert [(fix.line, fix.before) for fix in fixes] == [(1, "env:\n  A: 1\n  A: 1\n")]
 
 
 # ------------------------------------------------------------------ unescaped-quote
@@ -622,3 +612,13 @@ def test_lines_the_pair_check_cannot_read_alone_are_not_judged(text: str) -> Non
     from structconv.repair.rules.yaml import answer_keeps_pairs
 
     assert answer_keeps_pairs(text, {"other": 1}) is None
+
+
+def test_a_block_scalar_line_pasted_with_less_indentation_gets_the_blocks() -> None:
+    text = (
+        "steps:\n  - name: Install\n    run: |\n      pip install -U pip\n"
+        "    pip install -r requirements.txt\n  - name: Test\n    run: pytest\n"
+    )
+    data, fixes, _ = repaired(text)
+    assert data["steps"][0]["run"] == "pip install -U pip\npip install -r requirements.txt\n"
+    assert places(fixes) == [("block-indent", 5, 1)]

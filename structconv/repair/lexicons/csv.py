@@ -76,6 +76,8 @@ class CsvLexicon(PlainLexicon):
                         readings,
                         column=column,
                         reusable=not header,
+                        # a quote opened and never closed, the file ending in it: cut off
+                        cut=field.issue == "stray-open" and field.end == len(text),
                     )
                 )
             header = True

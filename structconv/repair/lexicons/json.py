@@ -215,6 +215,7 @@ def tokens(text: str) -> list[Token]:
                 owner=owner,
                 joins=joins,
                 glue=between if joins else " ",
+                cut=token.kind == "string" and not token.closed and token.at_eof,
             )
         )
         if role is Role.KEY or comma_as_colon:

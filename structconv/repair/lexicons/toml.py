@@ -56,8 +56,13 @@ def _lexemes(text: str) -> list[_Lexeme]:
             continue
         start = match.start()
         at_line_start = not found or found[-1].kind == "newline"
-        if kind == "punct" and match.group() in ("[[", "]]") and not at_line_start:
-            # two brackets inside a value (`[[1], [2]]`), not an array-of-tables header
+        if (
+            kind == "punct"
+            and match.group() in ("[[", "]]")
+            and not (at_line_start and match.group() == "[[")
+        ):
+            # two brackets inside a value (`[[1], [2]]`, or `]]` closing one on a line of
+            # its own), not an array-of-tables header
             bracket = match.group()[0]
             found.append(_Lexeme(kind, bracket, start, start + 1))
             found.append(_Lexeme(kind, bracket, start + 1, start + 2))
@@ -139,7 +144,8 @@ class _Reader:
         if lexeme.kind == "string":
             self.add(Role.EITHER, lexeme, _string_value(lexeme.text))
         elif lexeme.kind == "word":
-            self.add(Role.EITHER, lexeme, _word_value(lexeme.text) + (lexeme.text,))
+            # a name (a key's) unless TOML reads it as a value: `1` is no string
+            self.add(Role.EITHER, lexeme, _word_value(lexeme.text) or (lexeme.text,))
 
     def add(
         self,
@@ -275,7 +281,15 @@ class _Reader:
             self.add(Role.VALUE, lexeme, _string_value(lexeme.text), owner=owner)
         elif lexeme.kind == "word":
             self.take()
-            self.add(Role.VALUE, lexeme, _word_value(lexeme.text), owner=owner)
+            following = self.peek()
+            cut_short = (  # `1.`: a number with nothing after its point is no number
+                following is not None
+                and following.kind == "punct"
+                and following.text == "."
+                and following.start == lexeme.end
+            )
+            readings = () if cut_short else _word_value(lexeme.text)
+            self.add(Role.VALUE, lexeme, readings, owner=owner)
         else:
             self.take()
 

@@ -24,6 +24,7 @@ from structconv.options import Options
 from structconv.repair.lexicons import PlainLexicon
 from structconv.repair.provenance import ROOT, Item, Role, Token, walk_items
 from structconv.repair.rules.xml import ids as rules
+from structconv.repair.spelling import typographic_inner
 
 _LEX = re.compile(
     r"(?P<skip><!--.*?(?:-->|\Z)|<\?.*?(?:\?>|\Z)|<!DOCTYPE(?:[^\[>]|\[.*?(?:\]|\Z))*>?)"
@@ -124,12 +125,20 @@ class _Reader:
             match.end("tag"),
             (name,),
             optional=name in siblings,
+            # `<sco` at the end (no `>` after it: not a quote this lexer paired wrongly)
+            cut=">" not in self.text[match.start() :],
             **self.owners(),
         )
         first = siblings.setdefault(name, token)
         element = _Open(name, token, first)
         base = match.start("attributes")
-        for attribute in _ATTRIBUTE.finditer(match.group("attributes") or ""):
+        attributes = sorted(  # the reader gives namespace declarations first
+            _ATTRIBUTE.finditer(match.group("attributes") or ""),
+            key=lambda found: (
+                not (found.group(1) == "xmlns" or found.group(1).startswith("xmlns:"))
+            ),
+        )
+        for attribute in attributes:
             element.has_attributes = True
             key = self.add(
                 Role.KEY,
@@ -143,13 +152,20 @@ class _Reader:
             for group in (2, 3, 4):
                 value = attribute.group(group)
                 if value is not None:
+                    # `a=“x”`: typographic quotes are quotes, not the value's text
+                    inner = typographic_inner(value) if group == 4 else None
+                    value_end = base + attribute.end(group)
                     self.add(
                         Role.VALUE,
                         value,
                         base + attribute.start(group),
                         base + attribute.end(group),
-                        _decoded(value),
+                        _decoded(value if inner is None else inner),
                         owner=key,
+                        # a quoted value the file ends in, its closing quote not there
+                        cut=group < 4
+                        and value_end == len(self.text)
+                        and ">" not in self.text[match.start() :],
                     )
                     break
         if (match.group("end") or "").startswith("/"):
@@ -171,7 +187,17 @@ class _Reader:
 
     def finish(self, element: _Open, at: int) -> None:
         if not element.has_content and not element.has_attributes:
-            self.add(Role.VALUE, "", at, at, ("",), owner=element.token, alt_owner=element.first)
+            self.add(
+                Role.VALUE,
+                "",
+                at,
+                at,
+                ("",),
+                owner=element.token,
+                alt_owner=element.first,
+                # blank text read as the value instead (`<r> <!-- c --></r>` is " ")
+                optional=element.last_text is not None,
+            )
 
     def piece(self, raw: str, start: int, end: int, cdata: bool) -> None:
         readings = (raw,) if cdata else _decoded(raw)
@@ -205,6 +231,7 @@ class _Reader:
                 alt_owner=element.first,
                 joins=element.last_text is not None,
                 glue="",
+                cut=end == len(self.text),  # text the file ends in, its element still open
             )
         element.has_content = element.has_content or not blank or cdata
         element.last_text = token

@@ -15,7 +15,9 @@ no value was invented or silently dropped. The rules, and what each refuses to d
   refuses and names the --delimiter option to pass.
 - stray quotes: a quote inside a quoted field that is neither doubled nor closing
   (`"abc"def"`) stays a literal quote (`abc"def`); a field that opens a quote that never
-  closes (`"Best" seller`) is read as the literal text it shows, quotes included. A
+  closes (`"Best" seller`) is read as the literal text it shows, quotes included; one
+  that holds no other quote (`"Afrikaans`) lost its closing quote where the file quotes
+  every other value of its column, and is a choice (text or quote?) elsewhere. A
   stray quote that would swallow a delimiter or a line break makes the field literal.
 - preamble: title lines, `key,value` metadata lines, rows of empty cells and
   whitespace-only lines above the header are removed, the Fix naming the values dropped;
@@ -54,7 +56,7 @@ no value was invented or silently dropped. The rules, and what each refuses to d
   removed; a row of empty cells is removed; a short row is refused (which cell is
   missing cannot be told, and a missing value is not an empty one), and so is a short
   last row without a line end (a cut-off file); a file that ends inside a quoted field
-  gets its closing quote when the row has every field, else it is refused; short rows
+  is refused (the field's text is cut off); short rows
   whose fields add up to one row are one record broken by an unquoted line break; a long
   row with data past the last column (an unquoted delimiter) is an Ambiguity between the
   joins of adjacent cells that keep every column's type (numbers, dates, and the shape

@@ -13,7 +13,6 @@ from structconv.repair.rules.csv.ids import (
     CSV_REPEATED_HEADER,
     CSV_SECTION_TITLE,
     CSV_SUMMARY_ROW,
-    CSV_UNCLOSED_QUOTE,
     CSV_UNQUOTED_DELIMITER,
     CSV_UNQUOTED_LINE_BREAK,
     LINE_BREAK,
@@ -226,6 +225,25 @@ def _ragged_rows(
             "add the missing column names to the header row",
             header.start,
         )
+    if (
+        len(body) > 1
+        and header.width == width
+        and header.fields[-1].value.strip()  # (a header ending in a delimiter too: no loss)
+        and not regular
+        and all(rows[i].width == width + 1 for i in body)
+    ):
+        # Every row one empty cell longer than the header: each ends in a delimiter, or
+        # the header lost one between two names (`PRODUCTIDPrice`)? Cells would shift.
+        raise CsvRefusal(
+            f"every row holds one field more than the header's {width} names (its last "
+            "cell empty): a delimiter at the end of each row, or one lost in the header?",
+            "remove the delimiter at the end of the rows, or add the missing column name "
+            "to the header row",
+            header.start,
+        )
+    # The last column empty in every regular row: a long row whose cell there is filled
+    # once its trailing empty cell is dropped has its extra delimiter somewhere else.
+    last_empty = evidence and not any(row.fields[width - 1].value.strip() for row in regular)
     skip_until = -1
     for position, index in enumerate(body):
         row = rows[index]
@@ -266,6 +284,17 @@ def _ragged_rows(
         elif row.width > width:
             trailing = _trailing_cells_removed(row, width)
             if trailing is not None:
+                if (evidence and not _fits([f.value for f in row.fields[:width]], kinds)) or (
+                    last_empty and row.fields[width - 1].value.strip()
+                ):
+                    # `29/01/2018,,00:15,...,`: the extra delimiter is not the last one
+                    raise CsvRefusal(
+                        f"the row on line {line} has {row.width} fields, the header "
+                        f"{width}: its last cell is empty, but without it the cells do not "
+                        "fit their columns, so which delimiter is extra cannot be known",
+                        "remove the extra delimiter",
+                        row.start,
+                    )
                 plan.changes.append(trailing)
             else:
                 _join(plan, row, width, kinds, evidence)
@@ -294,26 +323,13 @@ def _cut_in_quote(plan: _Plan, row: Row) -> bool:
 
 
 def _truncated_in_quote(plan: _Plan, row: Row, width: int, line: int) -> None:
-    """The file ends inside a quoted field: when the row has every field, the closing
-    quote is added (the value keeps all the text the file has); a row that is short
-    as well is cut off, and is refused (dropping it would lose its values, completing
-    it would invent them)."""
-    last = row.fields[-1]
-    if row.width != width:
-        raise CsvRefusal(
-            f"the file ends inside a quoted field of the row on line {line}, which has "
-            f"{row.width} of {width} fields: the file looks cut off",
-            "get the whole file, or remove the incomplete last row by hand",
-            row.start,
-        )
-    plan.change(
-        last.start,
-        last.end,
-        _quote(last.value[1:]),
-        CSV_UNCLOSED_QUOTE,
-        "the file ends inside a quoted field: the closing quote is added (its text may "
-        "have been cut off)",
-        TYPE_PICKED,
+    """The file ends inside a quoted field: its text is cut off, so it is refused (issue
+    14): keeping it as if whole, or dropping it, would lose what it held."""
+    raise CsvRefusal(
+        f"the file ends inside a quoted field of the row on line {line}: the file looks cut "
+        "off, and what that field held cannot be known",
+        "get the whole file, or close or remove the incomplete last row by hand",
+        row.start,
     )
 
 

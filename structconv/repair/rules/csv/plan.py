@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import itertools
+from collections import Counter
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -125,11 +126,49 @@ _FIELD_ISSUES: dict[str, tuple[str, str, float]] = {
 
 
 def _quoting_fixes(plan: _Plan, rows: Sequence[Row]) -> None:
-    """Every field the strict reader would misread is written the RFC 4180 way."""
+    """Every field the strict reader would misread is written the RFC 4180 way. A field
+    that opens a quote it never uses again (`"Afrikaans`) lost its closing quote where
+    the file quotes every other value of its column; elsewhere the quote may be text
+    too (a survey answer `"Best purchase ever`): both readings are offered."""
+    quoted: Counter[int] = Counter()
+    unquoted: Counter[int] = Counter()
     for row in rows:
-        for field in row.fields:
-            if field.issue:
-                rule, message, confidence = _FIELD_ISSUES[field.issue]
-                plan.field_changes.append(
-                    Change(field.start, field.end, _quote(field.value), rule, message, confidence)
+        for column, field in enumerate(row.fields):
+            if field.quoted:
+                quoted[column] += 1
+            elif field.value and not field.issue:
+                unquoted[column] += 1
+    for row in rows:
+        for column, field in enumerate(row.fields):
+            if not field.issue:
+                continue
+            rule, message, confidence = _FIELD_ISSUES[field.issue]
+            literal = Change(field.start, field.end, _quote(field.value), rule, message, confidence)
+            opener = field.value[:1]
+            if field.issue != "stray-open" or opener in field.value[1:]:
+                plan.field_changes.append(literal)
+                continue
+            closed = Change(
+                field.start,
+                field.end,
+                _quote(field.value[1:]),
+                rule,
+                f"the field opens a {opener} that never closes: its closing {opener} "
+                "added at the field's end",
+                confidence,
+            )
+            if quoted[column] and not unquoted[column]:
+                plan.field_changes.append(closed)
+                continue
+            line = plan.line(field.start)
+            plan.choices.append(
+                (
+                    field.start,
+                    f"the field on line {line} starts with a {opener} that never closes: "
+                    "is it text, or was its closing quote lost?",
+                    [
+                        (f"the {opener} on line {line} is text", [literal]),
+                        (f"the closing {opener} on line {line} was lost", [closed]),
+                    ],
                 )
+            )

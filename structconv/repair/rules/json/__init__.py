@@ -38,9 +38,9 @@ Rules (Fix.rule), with what each refuses to do:
 - unclosed: input that ends inside objects/arrays (truncated model output) is closed;
   not when a closer that starts a line is indented otherwise than its opener's line
   (pretty-printed JSON that lost a closer in the middle: not cut off, refused).
-  A dangling key, a key without its value, a half-written literal or number, or a
-  container with no complete member is dropped, never completed; a string cut off is
-  closed with the text it has. Nothing complete at all is refused.
+  Only closing brackets (and a trailing comma) may be lost: input cut inside a token
+  (a string, a key, a half-written literal or number) or after a key is refused, since
+  what the cut-off part held cannot be known; nothing is completed or dropped.
 - unclosed-array: an array followed by `"key":` inside an object is closed before the key.
 - mismatched-closer: `}` where `]` is due (or the reverse), in a container with at
   least one member: the readings (close both, replace it, drop it) are all tried; when

@@ -35,6 +35,5 @@ GUESS = 0.85  # missing colons, empty slots, extra or mismatched closers
 LITERAL_ESCAPE = 0.8  # an unknown escape kept as a backslash; `undefined` as null
 UNTERMINATED = 0.75  # a closing quote added at the end of a line
 CLOSED = 0.75  # brackets added at the end of truncated input
-CUT_STRING = 0.65  # a string cut off by the end of the input, kept as far as it goes
-DROPPED = 0.6  # an incomplete member at the end of the input dropped
+DROPPED = 0.6  # a block comment left open at the end of the input dropped
 ZEROS = 0.7  # a number with leading zeros, read as a number or as text

@@ -63,6 +63,7 @@ _ODD_SPACE = frozenset(
     "\ufeff\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009"
     "\u200a\u200b\u2028\u2029\u202f\u205f\u2060\u3000\x0b\x0c"
 )
+_TYPOGRAPHIC_QUOTES = frozenset("\u201c\u201d\u201e\u201f\u2018\u2019\u201a\u201b\u00ab\u00bb")
 _QUOTES = {'"': '"', "'": "'", "`": "`", "\u201c": "\u201d", "\u201d": "\u201d", "\u2018": "\u2019"}
 _PYTHON_LITERALS = {"True": "true", "False": "false", "None": "null"}
 _LITERAL_WORDS = ("true", "false", "null", "True", "False", "None", "undefined")

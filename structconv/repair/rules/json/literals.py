@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Any
 
 from structconv.repair.rules.json.ids import (
     CONTROL_CHARACTER,
-    CUT_STRING,
     ESCAPE,
     LITERAL_ESCAPE,
     QUOTES,
@@ -24,6 +23,7 @@ from structconv.repair.rules.json.lexer import (
     _LETTER_ESCAPES,
     _QUOTES,
     _SIMPLE_ESCAPES,
+    _TYPOGRAPHIC_QUOTES,
     _Refused,
     _Truncated,
 )
@@ -90,10 +90,7 @@ def _string_literal(
     while index < length:
         character = body[index]
         if character == "\\":
-            after = _escape(body, index, out, note, (opener, letters_literal, truncated, end_name))
-            if after is None:
-                break
-            index = after
+            index = _escape(body, index, out, note, (opener, letters_literal, truncated, end_name))
         elif character == '"':
             out.append('\\"')
             index += 1
@@ -115,11 +112,9 @@ def _string_literal(
         if truncated:
             if not out:
                 raise _Truncated()
-            note(
-                UNCLOSED,
-                f"string cut off by the end of {end_name}: closing quote added",
-                CUT_STRING,
-            )
+            # Cut off: the rest of its text is unknown, and a value must not be kept as if
+            # it were whole (issue 14).
+            raise _Refused(f"{end_name} ends inside a string: its text may be cut off")
         else:
             note(
                 UNTERMINATED_STRING,
@@ -136,19 +131,17 @@ def _escape(
     out: list[str],
     note: Callable[[str, str, float], None],
     how: tuple[str, bool, bool, str],
-) -> int | None:
+) -> int:
     """The escape at body[index] (a backslash) written in JSON onto `out`: the index
-    after it, or None when a partial escape ends a string cut off by the end of the
-    input. `how`: the string's opening quote, letters_literal, truncated, end_name (as
-    `_string_literal` has them)."""
+    after it. `how`: the string's opening quote, letters_literal, truncated, end_name
+    (as `_string_literal` has them)."""
     opener, letters_literal, truncated, end_name = how
     closer = _QUOTES[opener]
     length = len(body)
     escaped = body[index + 1 : index + 2]
     if not escaped:
         if truncated:
-            note(UNCLOSED, f"a partial escape at the end of {end_name} dropped", CUT_STRING)
-            return None
+            raise _Refused(f"{end_name} ends inside a string: its text may be cut off")
         raise _Refused("a backslash ends the string")
     if escaped in _SIMPLE_ESCAPES and not (letters_literal and escaped in _LETTER_ESCAPES):
         out.append("\\" + escaped)
@@ -163,11 +156,11 @@ def _escape(
             and index + 2 + len(digits) == length
             and re.fullmatch(r"[0-9a-fA-F]*", digits)
         ):
-            note(UNCLOSED, f"a partial escape at the end of {end_name} dropped", CUT_STRING)
-            return None
+            raise _Refused(f"{end_name} ends inside a string: its text may be cut off")
         else:
             raise _Refused(f"malformed escape {body[index : index + 6]!r}")
-    elif escaped in ("'", closer):
+    elif escaped in ("'", closer) or escaped in _TYPOGRAPHIC_QUOTES:
+        # `\'`, `\„`: a quotation mark escaped, as `\"` escapes '"'
         out.append(_json_escape(escaped))
         note(ESCAPE, f"escape \\{escaped} written as {escaped}", QUOTING)
         return index + 2

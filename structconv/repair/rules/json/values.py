@@ -12,7 +12,6 @@ from structconv.repair.rules.json.ids import (
     CLOSED,
     COMMENT,
     COSMETIC,
-    DROPPED,
     EMPTY_SLOT,
     EXTRA_CLOSER,
     GUESS,
@@ -311,6 +310,10 @@ class _ValueReading:
         if token.kind == "string":
             if not token.closed and token.at_eof:
                 raise _Truncated()
+            if "\n" in token.text or "\r" in token.text:
+                # `{"key_1⏎": 1}`: a line break no one types into a name (a quote lost,
+                # a paste gone wrong?): keeping or dropping it are both guesses
+                raise _Refused("a line break inside a key")
             self.string(token, truncated=False)
             return
         if at_end:
@@ -608,9 +611,13 @@ class _ValueReading:
         confidence = CLOSED
         lost = self.text[cut:content_end].strip(" \t\r\n")
         if any(token.text != "," for token in dropped):
-            message += f"; the incomplete {_shorten(lost.lstrip(', '))!r} dropped"
-            confidence = DROPPED
-        elif lost == ",":
+            # A key, a literal or a member cut off: what it held is unknown, and dropping
+            # it would lose data without a way to tell (issue 14).
+            raise _Refused(
+                f"{self.end_name} ends inside {_shorten(lost.lstrip(', '))!r}: it is cut off "
+                "and what it held cannot be known"
+            )
+        if lost == ",":
             message += "; the trailing comma removed"
         elif lost:
             message += f"; {_shorten(lost)!r} removed"

@@ -26,7 +26,10 @@ Rules, and what each refuses to do:
   `1,000`, `2024-1-5`, `10:30`): the author may have mistyped a number or date, and
   quoting it would silently change its type; a null spelling (`null`, `None`, `~`):
   TOML has no null; a value starting with `#` (in TOML that is a comment, so the value
-  is missing); `NaN`, `Infinity`, `.inf`. The YAML 1.1 / Python boolean spellings
+  is missing); `NaN`, `Infinity`, `.inf`; a boolean misspelt (`truer`, `truthy`, a
+  lone `t` or `f` as a key's value) or a date or time's part (`T`, `TZ`): their type
+  is unknown. A value in typographic quotes (`“0.3.0”`) is the string inside them.
+  The YAML 1.1 / Python boolean spellings
   (`True`, `yes`, `off`, ...) give an Ambiguity: the boolean or the string.
 - quote-in-literal-string: `'it's'` becomes the basic string `"it's"` (0.9).
 - quote-in-basic-string: `"He said "hi""` escapes the inner quotes (0.85).

@@ -166,6 +166,8 @@ def _table_header_bracket(text: str, error: ParseError, offset: int) -> list[_Re
     missing = wanted[len(closing) :]
     if not _parses(f"{opening}{text[body_start:body_end]}{wanted}"):
         return None
+    if "]" in text[body_end + len(closing) : _line_span(text, body_end)[1]]:
+        return None  # `[key#group]`: its `]` is there, after what reads as a comment
     end = body_end + len(closing)
     closed = _Reading(
         f"the header is {opening}{text[body_start:body_end].strip()}{wanted}",

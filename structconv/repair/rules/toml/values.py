@@ -38,7 +38,7 @@ from structconv.repair.rules.toml.tables import _lines
 from structconv.repair.search import (
     Change,
 )
-from structconv.repair.spelling import VERSION
+from structconv.repair.spelling import VERSION, typographic_inner
 
 
 def _bare_value(text: str, offset: int) -> tuple[int, str] | None:
@@ -122,9 +122,28 @@ def _bare_string(text: str, error: ParseError, offset: int) -> list[_Reading] | 
                 "boolean",
             ),
         ]
-    if _mistyped(value):
+    inner = typographic_inner(value)
+    if inner is not None and inner.strip() == inner and not _has_control(inner):
+        return _one(
+            Change(
+                offset,
+                end,
+                _quoted(inner),
+                BARE_STRING,
+                f"typographic quotes around {inner!r} replaced by '\"'",
+            ),
+            0.9,
+        )
+    if _mistyped(value, whole=_whole_value(text, offset)):
         return None
     return _string_reading(offset, end, value, 0.9)
+
+
+def _whole_value(text: str, offset: int) -> bool:
+    """Whether the value at `offset` is all of a `key = value` line's value (not an item
+    of an array or inline table)."""
+    line_start, _ = _line_span(text, offset)
+    return text[line_start:offset].rstrip(" \t").endswith("=")
 
 
 def _within_one_edit(word: str, target: str) -> bool:
@@ -143,9 +162,11 @@ def _within_one_edit(word: str, target: str) -> bool:
     return any(longer[:index] + longer[index + 1 :] == shorter for index in range(len(longer)))
 
 
-def _mistyped(value: str) -> bool:
+def _mistyped(value: str, whole: bool = False) -> bool:
     """Whether a bare value may be a mistyped number, date, time, boolean, inf or nan
-    (or a broken string or statement) rather than a string: then it is not quoted."""
+    (or a broken string or statement) rather than a string: then it is not quoted.
+    `whole`: the value is all of a `key = value` line's (a lone `t` or `f` there is a
+    boolean's first letter, where an array's `[E, F]` holds names)."""
     if value in _NULL_SPELLINGS or value.startswith(("#", "- ", "[", "{", "=")):
         return True
     if value.endswith(('"', "'")) or value.startswith(('"', "'")) or "\ufeff" in value:
@@ -154,15 +175,22 @@ def _mistyped(value: str) -> bool:
         return True
     if " = " in value or _KEY_THEN_EQUALS.match(value):
         return True
+    if _DATE_TIME_PART.fullmatch(value):
+        return True  # `T`, `TZ`, `T10:00`: a date or time's part, its type unknown
     folded = value.lower().replace("_", "")
-    if len(folded) < 2:
+    if len(folded) < 2 and not whole:
         return False  # a letter (`select = [E, F]`) is a name, not a cut-off keyword
     for keyword in ("true", "false"):
         if keyword.startswith(folded) or folded.startswith(keyword):
             return True
         if len(folded) >= 3 and _within_one_edit(folded, keyword):
             return True
+        if len(folded) >= 5 and folded[:3] == keyword[:3]:
+            return True  # `truthy`, `falsify`: a boolean misspelt and run on
     return any(keyword.startswith(folded) for keyword in ("inf", "nan"))
+
+
+_DATE_TIME_PART = re.compile(r"[0-9:.+-]*[Tt][0-9:.+-]*[Zz]?|[0-9:.+-]*[Zz]")
 
 
 def _escape_bare_quotes(body: str) -> str:
@@ -290,6 +318,11 @@ def _unterminated_string(text: str, error: ParseError, offset: int) -> list[_Rea
     body = text[quote_at + 1 : body_end]
     if not body.strip() or body.endswith("\\") or _has_control(body.replace("\t", " ")):
         return None
+    if body.endswith("\\" + quote):
+        return None  # `"\"`: a backslash meant as itself, or an escaped quote?
+    line_start = text.rfind("\n", 0, quote_at) + 1
+    if text[line_start:quote_at].lstrip(" \t").startswith("[") and "]" in body:
+        return None  # `[']`: a header's bracket is no key's text
     line = text.count("\n", 0, quote_at) + 1
     ends = [body_end]
     comment = re.search(r"[ \t]#", body)

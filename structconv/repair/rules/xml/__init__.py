@@ -17,11 +17,17 @@ Rules, and what each refuses to do:
 - unknown-entity / invalid-character-reference: `&foo;` (in no table) or `&#0;` is kept
   as the text "&foo;" by escaping its `&` (0.8); nothing is expanded or guessed.
 - less-than-in-text: a `<` that starts no markup (`1 < 2`) becomes `&lt;` (0.9);
-  cdata-end-in-text: `]]>` in text becomes `]]&gt;` (0.95). Refused: a `<` followed
+  cdata-end-in-text: `]]>` in text becomes `]]&gt;` (0.95), unless an element left open
+  stands before it (`is <b> text]]>`: a CDATA section that lost its start?). Refused: a `<` followed
   by a name that does not form a tag (`x<y then`): a tag or text?
-- unquoted-attribute: `<a href=x>` quotes the value (0.95). Refused: a value ending in
+- unquoted-attribute: `<a href=x>` quotes the value (0.95); `a=“x”` (typographic
+  quotes around all of it) becomes `a="x"`. Refused: a value ending in
   `/` right before `>` (part of the value, or the empty-element mark?) and an attribute
   without a value (`<input disabled>`: its value would be invented).
+- attribute-quote: a value that lost its opening quote (`name=small">`) or its closing
+  one where that is certain (no other quote on its line, and the line ends the value
+  with an attribute or the tag's end on the next line, or a `>` ends a value without
+  spaces: `translatable="false>No</string>`) gets it back (0.85).
 - attribute-escape: `<` and `&` inside attribute values are escaped (0.9/0.95).
 - attribute-spacing: `a="1"b="2"` gets its space (0.99); duplicate-attribute: the same
   attribute twice with the same value loses the second (0.9). Refused: different values.
@@ -35,7 +41,9 @@ Rules, and what each refuses to do:
   its own name (`<li>a<li>b</ul>`, `<p>one<p>two</div>`), nested or siblings gives
   different data: an Ambiguity (one choice per element name, not per element). So does
   an open element whose text ends its line and is followed by elements (`<name>Ada` then
-  `<born>` below): a forgotten end tag after the value, or mixed content.
+  `<born>` below): a forgotten end tag after the value, or mixed content; and an open
+  element followed by elements (`<activity a="x">` then `<provider>`): its end tag lost
+  (it holds them), or the `/` of an empty element (they are its siblings).
 - stray-end-tag: an end tag that closes nothing open is removed (0.7). Refused when
   the text before it holds `name>` (a start tag that lost its `<`: removing the end
   tag would turn the element into text).
@@ -50,11 +58,11 @@ Rules, and what each refuses to do:
 - declaration-quotes: a malformed XML declaration (a missing quote, no version) is
   rewritten from what it says (0.95); comment-double-hyphen: a comment holding `--` is
   removed (comments are not data) (0.99); doctype-keyword: `<!doctype` -> `<!DOCTYPE`.
-- truncated: a document that ends inside an element: the trailing text (a partial
-  value) is dropped, then every open element with no complete content (whose value
-  would be invented) is dropped, then the rest is closed (0.6); an end tag cut short
-  (`</Pri` at the end, inside `<Price>`) is completed. Refused: a document that ends
-  inside a start tag or attribute value, or leaves no element.
+- truncated: a document that ends inside an element, after complete content (only end
+  tags lost): the open elements are closed (0.6); an end tag cut short (`</Pri` at the
+  end, inside `<Price>`) is completed. Refused: a document that ends inside text (its
+  value is cut off: the provenance check refuses keeping or dropping it), inside a start
+  tag or attribute value, or leaves no element.
 
 Left alone (the original ParseError stands): undeclared namespace prefixes (their URI
 would be invented), characters XML 1.0 cannot hold, encodings the reader refuses.

@@ -26,11 +26,13 @@ from structconv.repair.rules.xml.tokenizer import (
     _ATTRIBUTE_PROBLEM,
     _EMPTY_WITH_ATTRIBUTES,
     _EVERYWHERE,
+    _LEADING_SPACE,
     _PREDEFINED,
     _REFERENCE,
     _SPACE,
     _TEXT_PROBLEM,
     _is_xml_character,
+    _Unrepairable,
 )
 from structconv.repair.search import (
     Change,
@@ -230,6 +232,23 @@ class _Elements:
             and "\n" in self.text[items[0].start : items[1].start]
         )
 
+    def siblings_below(self, element: _Open) -> bool:
+        """Whether the first element after an open element's start tag stands on a line
+        of its own, indented no deeper than the start tag's line: laid out as a sibling,
+        not a child (an empty element that lost its `/`, or an end tag lost?)."""
+        first = element.items[0]
+        if not first.element:
+            return False
+        line_start = self.text.rfind("\n", 0, first.start) + 1
+        if self.text[line_start : first.start].strip() or line_start <= element.token.start:
+            return False
+        own_start = self.text.rfind("\n", 0, element.token.start) + 1
+
+        def indent(start: int) -> int:
+            return _LEADING_SPACE.match(self.text, start).end() - start  # type: ignore[union-attr]
+
+        return indent(line_start) <= indent(own_start)
+
     def close_one(self, element: _Open, at: int, at_end: bool) -> None:
         line = self.line_column(element.token.start)[0]
         lower = element.name.lower()
@@ -252,6 +271,13 @@ class _Elements:
             moved = element.items
         else:
             close_at = at
+            if "]]>" in self.text[element.token.end : at]:
+                # `This is <normal> text]]>`: the start of a CDATA section lost, its text
+                # read as a tag? Closing the "element" would invent one.
+                raise _Unrepairable(
+                    f"<{element.name}> is never closed, and ']]>' follows it: it may be text "
+                    "of a CDATA section whose '<![CDATA[' was lost"
+                )
             same = next((item for item in element.items if item.element == element.name), None)
             if same is not None:
                 choice = self.choose(
@@ -284,42 +310,76 @@ class _Elements:
                 if choice == 1:
                     moved = element.items[1:]
                     close_at = self.before_space(element.items[0].end, element.token.end)
-            if at_end:
-                confidence, why = 0.6, "the document ends before its end tag"
-            elif not element.items:
-                confidence, why = 0.9, "never closed"
-            elif any(item.element for item in element.items):
-                confidence, why = 0.8, "never closed"
-            else:
-                confidence, why = 0.85, "never closed"
-            end = close_at
-            lost = self.end_tag_without_bracket(element, close_at)
-            if lost is not None:
-                # `<name>text/name>`: the end tag lost its `<`; it is given back, not
-                # kept as text of the element.
-                self.change(
-                    lost,
-                    lost,
-                    "<",
-                    UNCLOSED_ELEMENT,
-                    f"<{element.name}> (line {line}): its end tag lost its '<': given back",
-                    0.9,
+            elif not at_end and element.items and self.siblings_below(element):
+                # `<activity a="x">` then `<provider>`: its end tag lost, or its `/`?
+                choice = self.choose(
+                    _Decision(
+                        f"empty:{element.name}",
+                        element.token.start,
+                        f"<{element.name}> is never closed and elements follow it",
+                        (
+                            f"<{element.name}> holds the elements after it (its end tag lost)",
+                            f"<{element.name}> is empty (its '/' lost): the elements after "
+                            "it are its siblings",
+                        ),
+                    )
                 )
-                end = at
-            else:
-                self.change(
-                    close_at,
-                    close_at,
-                    f"</{element.name}>",
-                    TRUNCATED if at_end else UNCLOSED_ELEMENT,
-                    f"<{element.name}> (line {line}): {why}; closed here",
-                    confidence,
-                )
+                if choice == 1:
+                    self.made_empty(element, parent, line)
+                    return
+            end = self.end_tag(element, close_at, at, at_end, line)
         if parent is not None:
             parent.items.append(_Item(element.token.start, end, element.name))
             parent.items.extend(moved)
         else:
             self.roots.append((element.token.start, end))
+            self.root_open = False
+
+    def end_tag(self, element: _Open, close_at: int, at: int, at_end: bool, line: int) -> int:
+        """The end tag of a never closed element: given back its lost `<`, or written at
+        `close_at`; where the element now ends."""
+        confidence, why = _closing(element, at_end)
+        end = close_at
+        lost = self.end_tag_without_bracket(element, close_at)
+        if lost is not None:
+            # `<name>text/name>`: the end tag lost its `<`; it is given back, not
+            # kept as text of the element.
+            self.change(
+                lost,
+                lost,
+                "<",
+                UNCLOSED_ELEMENT,
+                f"<{element.name}> (line {line}): its end tag lost its '<': given back",
+                0.9,
+            )
+            end = at
+        else:
+            self.change(
+                close_at,
+                close_at,
+                f"</{element.name}>",
+                TRUNCATED if at_end else UNCLOSED_ELEMENT,
+                f"<{element.name}> (line {line}): {why}; closed here",
+                confidence,
+            )
+        return end
+
+    def made_empty(self, element: _Open, parent: _Open | None, line: int) -> None:
+        """The never closed `element` made empty (its '/' lost): the elements after it
+        are its siblings."""
+        self.change(
+            element.token.end - 1,
+            element.token.end - 1,
+            "/",
+            UNCLOSED_ELEMENT,
+            f"<{element.name}> (line {line}) never closed, and elements follow it: made empty",
+            0.8,
+        )
+        if parent is not None:
+            parent.items.append(_Item(element.token.start, element.token.end, element.name))
+            parent.items.extend(element.items)
+        else:
+            self.roots.append((element.token.start, element.token.end))
             self.root_open = False
 
     def end_tag_without_bracket(self, element: _Open, close_at: int) -> int | None:
@@ -334,3 +394,14 @@ class _Elements:
             if text.endswith(mark) and not text.endswith("<" + mark):
                 return item.start + len(text) - len(mark)
         return None
+
+
+def _closing(element: _Open, at_end: bool) -> tuple[float, str]:
+    """How sure closing a never closed element is, and why it is closed."""
+    if at_end:
+        return 0.6, "the document ends before its end tag"
+    if not element.items:
+        return 0.9, "never closed"
+    if any(item.element for item in element.items):
+        return 0.8, "never closed"
+    return 0.85, "never closed"

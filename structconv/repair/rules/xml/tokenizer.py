@@ -8,6 +8,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+_LEADING_SPACE = re.compile(r"[ \t]*")
 _NAME_START = (
     ":A-Z_a-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c-\u200d"
     "\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd\U00010000-\U000effff"
@@ -120,6 +121,7 @@ class _Attribute:
     value_start: int  # the first character of the value (after the quote, if any)
     quote: str  # '"', "'" or "" (unquoted)
     spaced: bool  # whitespace before the attribute name
+    lost: str = ""  # "open" / "close": the quote the value lost (`a=x"`, `a="x>`)
 
 
 @dataclass(frozen=True)
@@ -230,6 +232,32 @@ def _doctype(text: str, position: int) -> _Token:
     return _Token("truncated", position, len(text), "doctype")
 
 
+def _lost_closing_quote(text: str, value_at: int, close: int) -> int | None:
+    """Where a quoted attribute value that lost its closing quote ends (None: it did not
+    lose it). Only where that is certain: no other quote on its line, and either the line
+    ends the value and the next line goes on with an attribute or the tag's end
+    (`name=".Main` then `android:label=...`), or a `>` ends a value without spaces
+    (`translatable="false>Sunflower</string>`): running on to a later line's quote, the
+    value would swallow markup."""
+    line_end = text.find("\n", value_at)
+    line_end = len(text) if line_end == -1 else line_end
+    if close != -1 and close < line_end:
+        return None
+    rest = text[value_at + 1 : line_end].rstrip("\r \t")
+    if not rest or "'" in rest or '"' in rest:
+        return None
+    if "<" not in rest and ">" not in rest:
+        following = _skip_space(text, line_end)
+        if re.match(r"""[^\s=/>"'<]+\s*=|/?>""", text[following : following + 200]):
+            return value_at + 1 + len(rest)
+        return None
+    stop = rest.find(">")
+    value = rest[: stop - 1 if stop > 0 and rest[stop - 1] == "/" else stop]
+    if stop <= 0 or not value or any(character in value for character in " \t<"):
+        return None
+    return value_at + 1 + len(value)
+
+
 def _skip_space(text: str, index: int) -> int:
     while index < len(text) and text[index] in _SPACE:
         index += 1
@@ -268,6 +296,21 @@ def _start_tag(text: str, position: int) -> _Token:
         quote = text[value_at]
         if quote in "\"'":
             close = text.find(quote, value_at + 1)
+            lost = _lost_closing_quote(text, value_at, close)
+            if lost is not None:
+                attributes.append(
+                    _Attribute(
+                        attribute.group(),
+                        attribute.start(),
+                        text[value_at + 1 : lost],
+                        value_at + 1,
+                        quote,
+                        spaced,
+                        "close",
+                    )
+                )
+                index = lost
+                continue
             if close == -1:
                 return _Token("truncated", position, length, "start", partial=name.group())
             value = text[value_at + 1 : close]
@@ -284,6 +327,22 @@ def _start_tag(text: str, position: int) -> _Token:
             if unquoted.end() >= length:
                 return _Token("truncated", position, length, "start", partial=name.group())
             value = unquoted.group()
+            closer = text[unquoted.end()]
+            if closer in "\"'" and re.match(r"[\s/>]", text[unquoted.end() + 1 :]):
+                # `name=margin_small">`: the value lost its opening quote
+                attributes.append(
+                    _Attribute(
+                        attribute.group(),
+                        attribute.start(),
+                        value,
+                        value_at,
+                        closer,
+                        spaced,
+                        "open",
+                    )
+                )
+                index = unquoted.end() + 1
+                continue
             if value.endswith("/") and text.startswith(">", unquoted.end()):
                 raise _Unrepairable("an unquoted value ending in '/' before '>'")
             attributes.append(

@@ -12,6 +12,7 @@ from structconv.repair.rules import Patched, RuleOutcome
 from structconv.repair.rules.xml.elements import _Item, _Open
 from structconv.repair.rules.xml.end_tags import _EndTags
 from structconv.repair.rules.xml.ids import (
+    ATTRIBUTE_QUOTE,
     ATTRIBUTE_SPACING,
     COMMENT_DOUBLE_HYPHEN,
     DECLARATION_POSITION,
@@ -47,6 +48,7 @@ from structconv.repair.search import (
     read_strict,
     replay,
 )
+from structconv.repair.spelling import typographic_inner
 
 if TYPE_CHECKING:
     from structconv.repair.rules.xml.tokenizer import _Token
@@ -235,9 +237,40 @@ class _Walk(_EndTags):
                     0.99,
                 )
             value_end = attribute.value_start + len(attribute.value)
+            if attribute.lost:
+                at = attribute.value_start if attribute.lost == "open" else value_end
+                self.change(
+                    at,
+                    at,
+                    attribute.quote,
+                    ATTRIBUTE_QUOTE,
+                    f"the value of attribute {attribute.name!r} lost its {attribute.lost}ing "
+                    f"quote: {attribute.quote} added",
+                    0.85,
+                )
             if attribute.quote:
                 self.changes.extend(
                     self.references(attribute.value_start, value_end, attribute.quote)
+                )
+                continue
+            quoted = typographic_inner(attribute.value)
+            if quoted is not None:  # `a=“x”`: the typographic quotes stand for '"'
+                self.change(
+                    attribute.value_start,
+                    attribute.value_start + 1,
+                    '"',
+                    UNQUOTED_ATTRIBUTE,
+                    f"typographic quotes of attribute {attribute.name!r} replaced by '\"'",
+                    0.95,
+                )
+                self.changes.extend(self.references(attribute.value_start + 1, value_end - 1, '"'))
+                self.change(
+                    value_end - 1,
+                    value_end,
+                    '"',
+                    UNQUOTED_ATTRIBUTE,
+                    f"typographic quotes of attribute {attribute.name!r} replaced by '\"'",
+                    0.95,
                 )
                 continue
             inner = self.references(attribute.value_start, value_end, '"')

@@ -28,9 +28,10 @@ colon-space
     `key:"value"`, `key:[a, b]`, `key:value` on a line of a block mapping: YAML needs a
     space after a key's colon; it is added (0.9), on every such line at once.
 duplicate-key
-    A key repeated in one mapping: the earlier entry (its whole block) is removed with a
-    Fix covering it, and the later one wins. Equal values: cosmetic (0.99); different
-    values: 0.7. Keys that are collections, and merge conflicts, are left alone.
+    A key repeated in one mapping with an equal value: the earlier entry (its whole
+    block) is removed with a Fix covering it (cosmetic, 0.99). Different values are
+    refused: which one is meant is unknown, and either would drop the other (issue 14).
+    Keys that are collections, and merge conflicts, are left alone.
 unescaped-quote
     `name: 'Bob's car'`, `msg: "say "hi""`: a quoted value that closes early and ends
     with the same quote at the end of the line gets its inner quotes escaped.
@@ -54,6 +55,10 @@ missing-colon
     at its indentation, by a line the reader refuses, or a lone `key` followed by more
     indented lines: the colon lost after the key is a reading offered beside
     stray-indent's (0.7).
+block-indent
+    A line below a block scalar (`run: |`), indented less than the block but no less
+    than its key, that is no `key:` or `- ` item: the mapping cannot hold it, so it is
+    the block's (its indentation lost in a paste) and gets the block's (0.8).
 stray-indent
     A line (with the lines it carries) indented to no open level: moved to the nearest
     open level below, the nearest above, and (after `key:` with no value) under that

@@ -140,6 +140,10 @@ def _duplicate_key(
             frames.append((None, [0]))
     lines = LineIndex(text)
     removals = [_removal(text, lines, events, earlier, later) for earlier, later in pairs]
+    if any(removal is not None and DIFFERING_MARK in removal[2] for removal in removals):
+        # Two values for one key (a block copied and changed, both sides of a merge):
+        # which one is meant is the author's to say, and either drops the other.
+        return None
     spans = sorted(removal for removal in removals if removal is not None)
     kept: list[tuple[int, int, str, str, float]] = []
     for span in spans:

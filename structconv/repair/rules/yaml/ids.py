@@ -12,6 +12,7 @@ UNCLOSED_QUOTE = "unclosed-quote"
 UNCLOSED_FLOW = "unclosed-flow"
 QUOTE_VALUE = "quote-value"
 STRAY_INDENT = "stray-indent"
+BLOCK_INDENT = "block-indent"
 
 COSMETIC = 0.99
 NEAR_CERTAIN = 0.9

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from structconv.errors import ParseError
-from structconv.repair.rules.yaml.ids import QUOTE_VALUE, STRAY, STRAY_INDENT
-from structconv.repair.rules.yaml.proposals import _Alternative, _Proposal, _shown
+from structconv.repair.rules.yaml.ids import BLOCK_INDENT, CLOSED, QUOTE_VALUE, STRAY, STRAY_INDENT
+from structconv.repair.rules.yaml.proposals import _Alternative, _Proposal, _shown, _single
 from structconv.repair.rules.yaml.scanner import _PROSE_WORDS, _parts
 from structconv.repair.rules.yaml.spacing import _indent_unit
 
@@ -61,6 +61,59 @@ def _opener(text: str, line: _Line) -> int | None:
     if parts.dashes:
         return parts.dashes[-1] - line.start
     return None
+
+
+_TAB_INDENT = re.compile(r"^[ ]*\t", re.MULTILINE)
+_BLOCK_SCALAR_HEADER = re.compile(r"(?:^|[ \t])[|>][-+0-9]*[ \t]*(?:#.*)?$")
+_ENTRY = re.compile(
+    r"""(?:-(?:[ \t]|$)|[^\s#'"][^#]*?:(?:[ \t]|$)|["'][^"']*["'][ \t]*:(?:[ \t]|$))"""
+)
+
+
+def _block_under_indented(
+    text: str, scan: _Scan, error: ParseError, offset: int | None
+) -> _Proposal | None:
+    """A line below a block scalar (`run: |`) indented less than the block but no less
+    than its key, that is no key or list item: the mapping around the block cannot hold
+    it, so it is the block's, its indentation lost in a paste. It gets the block's."""
+    if _TAB_INDENT.search(text):
+        return None  # indentation with tabs: the tab-indentation rule's, widths unsettled
+    edits: list[tuple[int, int, str, str]] = []
+    lines = scan.lines
+    for header in lines:
+        if header.kind != "content":
+            continue
+        if not _BLOCK_SCALAR_HEADER.search(text[header.content_start : header.end].rstrip()):
+            continue
+        body = [line for line in lines[header.index + 1 :] if line.kind != "blank"]
+        if not body or body[0].lead <= header.lead:
+            continue
+        indent = body[0].lead
+        for line in body:
+            if line.lead >= indent:
+                continue
+            content = text[line.content_start : line.end]
+            if line.lead < header.lead or line.kind != "content" or _ENTRY.match(content):
+                break  # the block ends here
+            edits.append(
+                (
+                    line.start,
+                    line.content_start,
+                    " " * indent,
+                    f"line {line.number} of the block scalar on line {header.number} indented "
+                    f"to the block's column {indent + 1} (it was at column {line.lead + 1})",
+                )
+            )
+    if not edits:
+        return None
+    first = scan.line_at(edits[0][0])
+    return _single(
+        _Alternative(
+            tuple(edits), BLOCK_INDENT, CLOSED, "block scalar lines given the block's indentation"
+        ),
+        first.number,
+        1,
+    )
 
 
 def _stray_indent(

@@ -21,7 +21,7 @@ from structconv.repair.rules.yaml.ids import (
     STRAY_INDENT,
     TAB_INDENTATION,
 )
-from structconv.repair.rules.yaml.indentation import _stray_indent
+from structconv.repair.rules.yaml.indentation import _block_under_indented, _stray_indent
 from structconv.repair.rules.yaml.proposals import _Alternative, _error_offset, _Proposal
 from structconv.repair.rules.yaml.quotes import (
     _quote_value,
@@ -213,6 +213,7 @@ def _propose(text: str, error: ParseError) -> _Proposal | None:
         _unclosed_quote,
         _unclosed_flow,
         _quote_value,
+        _block_under_indented,
         _stray_indent,
     ):
         proposal = rule(text, scan, error, offset)
@@ -249,6 +250,18 @@ def _or_missing_colon(text: str, scan: _Scan, offset: int | None, proposal: _Pro
         match = _KEY_AND_VALUE_WITHOUT_COLON.fullmatch(content)
     else:  # `b` above more indented lines: `b:` holding them
         match = _KEY_ALONE.fullmatch(content)
+        earlier = next(
+            (
+                scan.lines[number]
+                for number in range(previous.index - 1, -1, -1)
+                if scan.lines[number].kind not in ("blank", "comment")
+            ),
+            None,
+        )
+        if earlier is not None and earlier.kind == "content" and earlier.lead < previous.lead:
+            end = earlier.comment if earlier.comment is not None else earlier.end
+            if _KEY_ALONE.fullmatch(text[earlier.content_start : end].rstrip()):
+                match = None  # `this` + ` is` + `  x: 1`: words of one plain scalar, no keys
     if match is None:
         return proposal
     colon = previous.content_start + match.end(2)

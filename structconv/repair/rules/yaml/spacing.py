@@ -134,7 +134,8 @@ def _tab_separator(
 
 
 _KEY_WITHOUT_SPACE = re.compile(r"((?:- +)*)([A-Za-z_][\w.-]*):(?=[\"'\[{])")
-# `key:value` with a plain value: only on the line the reader refuses, never in a list
+# `key:value` with a plain value: only on the line the reader refuses (or the line above
+# it, at its indentation, which the reader took for a value), never in a list
 # item (`- redis-data:/data` is one plain scalar, as compose writes volumes).
 _PLAIN_KEY_WITHOUT_SPACE = re.compile(r"([A-Za-z_][\w.-]*):(?=[^\s:#\"'][^:#]*$)")
 
@@ -148,13 +149,26 @@ def _colon_space(text: str, scan: _Scan, error: ParseError, offset: int | None) 
     refused = scan.line_at(offset)
     while refused.index > 0 and refused.kind != "content":
         refused = scan.lines[refused.index - 1]  # the reader stopped past the line's end
+    # `context:frontend` above `target: x`: the reader took the first line for the
+    # mapping's value and refuses the second; the first is where the space is missing.
+    above = next(
+        (
+            line
+            for line in reversed(scan.lines[: refused.index])
+            if line.kind not in ("blank", "comment")
+        ),
+        None,
+    )
+    plain_lines = {refused.index}
+    if above is not None and above.kind == "content" and above.lead == refused.lead:
+        plain_lines.add(above.index)
     for line in scan.lines:
         if line.kind != "content":
             continue
         end = line.comment if line.comment is not None else line.end
         content = text[line.content_start : end].rstrip()
         match = _KEY_WITHOUT_SPACE.match(content)
-        if match is None and line.index == refused.index:
+        if match is None and line.index in plain_lines:
             match = _PLAIN_KEY_WITHOUT_SPACE.match(content)
         if match is None:
             continue
