@@ -7,14 +7,16 @@
          it ambiguous (two header rows that parse)
       -> target: render_answer of the data the clean text reads back as with the strict
          reader (what a correct repair gives: XML data is all strings, TOML has no null)
-      -> kept only if check_provenance accepts the target for the broken text with no
-         fix to excuse anything (the runtime's test of a model answer)
+      -> kept only if the provenance alignment (repair/provenance.py) accepts the
+         target for the broken text with no fix to excuse anything, as it judges a
+         model answer at run time
 
 Truncation is the exception: the cut-off part is not recoverable, so the target is the
 data the truncated text still holds, as the JSON, JSON Lines and XML rules repair it
-(the incomplete member dropped, a string cut off closed with the text it has); YAML's
-rules refuse cut-off files, so there the open double-quoted string is closed with the
-text it has. Either way provenance must pass with no fix.
+(the incomplete member dropped); YAML's rules refuse cut-off files, so there the open
+double-quoted string is closed where the text ends. Either way the alignment must
+pass, and it refuses a value the cut went through (what it held cannot be known): such
+pairs are dropped.
 
 Splits are by source document (all of a document's pairs in one split), 90/5/5, from
 the seed. Files: train.jsonl, dev.jsonl, test.jsonl (one pair per line: id, document,
@@ -38,7 +40,8 @@ from pathlib import Path
 from typing import Any
 
 from structconv import formats
-from structconv.errors import ParseError, StructconvError
+from structconv.errors import AmbiguousInput, ParseError, StructconvError
+from structconv.neutral import Data, same_data
 from structconv.options import Options
 from structconv.repair.prompts import render_answer, repair_prompt
 from structconv.tune.corrupt import Operator, compatible, mixable, operators_for
@@ -146,18 +149,10 @@ class Dropped(Exception):
     """Why a candidate is not a pair (the data card counts the reasons)."""
 
 
-def _values(format: str) -> Any:
-    from structconv.repair.rules import ruleset
-
-    rules = ruleset(format)
-    if rules is None:
-        raise Dropped("no input lexer")
-    return rules.input_values
-
-
-def _broken(text: str, format: str) -> ParseError | None:
-    """The strict reader's error, None when a CSV reads but its rules find it ambiguous;
-    raises Dropped when the text is not broken at all."""
+def _broken(text: str, format: str) -> ParseError | list[Data]:
+    """The strict reader's error, or (a CSV that reads, but which its rules' review reads
+    otherwise or finds ambiguous) the review's readings; raises Dropped when the text is
+    not broken at all."""
     try:
         data = formats.read(text, format, STRICT)
     except ParseError as error:
@@ -165,11 +160,14 @@ def _broken(text: str, format: str) -> ParseError | None:
             raise Dropped("fails beyond repair (a limit)") from None
         return error
     if format == "csv":
-        from structconv.repair.rules import ruleset
+        from structconv.repair.rules import Patched, ruleset
 
         rules = ruleset("csv")
-        if rules and rules.review and rules.review(text, data, Options()) is not None:
-            return None
+        outcome = rules.review(text, data, Options()) if rules and rules.review else None
+        if isinstance(outcome, Patched):
+            return [formats.read(outcome.text, format, STRICT)]
+        if outcome is not None:
+            return [candidate.data for candidate in outcome.candidates]
     raise Dropped("still parses")
 
 
@@ -189,22 +187,40 @@ def _truncated_target(text: str, format: str, error: ParseError) -> Any:
     return repaired.data
 
 
+def _rule_readings(text: str, format: str, error: ParseError) -> list[Data]:
+    """The data the rules repair `text` to: one certain reading, or the readings of an
+    ambiguity the model ranks (each passed the alignment with the rules' fixes)."""
+    from structconv.repair import pipeline
+
+    try:
+        return [pipeline.repair(text, format, error, Options(repair="rules"), "rules").data]
+    except AmbiguousInput as ambiguous:
+        return [candidate.data for candidate in ambiguous.ambiguity.candidates]
+    except StructconvError:
+        return []
+
+
 def judge(text: str, format: str, rendition: Rendition, kinds: Sequence[str]) -> str:
     """The target answer for broken `text`, or raise Dropped."""
     if text == rendition.text:
         raise Dropped("unchanged")
-    error = _broken(text, format)
+    broken = _broken(text, format)
     data = rendition.data
-    if "truncation" in kinds:
-        assert error is not None
-        data = _truncated_target(text, format, error)
-        if data in ([], {}, None):
-            raise Dropped("truncation: nothing readable kept")
-    from structconv.repair.textual import check_provenance
+    if isinstance(broken, list):  # the model ranks the review's readings
+        if not any(same_data(reading, data) for reading in broken):
+            raise Dropped("not one of the review's readings")
+    else:
+        if "truncation" in kinds:
+            data = _truncated_target(text, format, broken)
+            if data in ([], {}, None):
+                raise Dropped("truncation: nothing readable kept")
+        from structconv.repair import provenance
 
-    refusal = check_provenance(text, data, (), format, _values(format))
-    if refusal is not None:
-        raise Dropped("provenance")
+        refused = provenance.check(text, data, (), format, STRICT) is not None
+        if refused and not any(
+            same_data(each, data) for each in _rule_readings(text, format, broken)
+        ):
+            raise Dropped("provenance")
     answer = render_answer(data)
     if pair_tokens(text, format, answer) > TOKEN_BUDGET:
         raise Dropped("too long")
@@ -445,14 +461,13 @@ The operators (structconv/tune/corrupt.py), by what the deterministic rules do w
   a Patched text (two or three header rows).
 - **Truncation**: the cut-off part is not recoverable. The target is the data the
   truncated text still holds: for JSON, JSON Lines and XML the rules' repair of the cut
-  text (open containers closed, an incomplete member dropped, a string cut off kept
-  with the text it has); for YAML, whose rules refuse cut-off files, the open
-  double-quoted string closed where the text ends. Such a target is NOT the source data.
-- Every target passes `structconv.repair.textual.check_provenance(input, data, fixes=(),
-  format, rules.<format>.RULESET.input_values)`: nothing invented, nothing of the input dropped
-  without a fix to excuse it (the runtime judges a model answer with
-  `structconv.repair.provenance.check`). Pairs that fail
-  are dropped and counted below.
+  text (open containers closed, an incomplete member dropped); for YAML, whose rules
+  refuse cut-off files, the open double-quoted string closed where the text ends. Such
+  a target is NOT the source data. A cut through a value drops the pair.
+- Every target passes `structconv.repair.provenance.check(input, data, (), format)`,
+  the alignment a model answer gets at run time: every input token aligned to one
+  place, nothing invented, no value the cut went through. Pairs that fail are dropped
+  and counted below.
 - Prompt: `structconv.repair.prompts.repair_prompt(input, format)`; answer: the target
   then the end-of-sequence token. Token estimate (heuristic, from above) of prompt +
   answer: at most {self.estimated_tokens_max}, mean {self.estimated_tokens_mean:.0f}

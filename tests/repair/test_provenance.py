@@ -52,3 +52,18 @@ def test_these_answers_are_refused(text: str, data: Any, format: str) -> None:
 )
 def test_these_answers_line_up(text: str, data: Any, format: str) -> None:
     assert _check(text, data, format) is None
+
+
+@pytest.mark.parametrize("ending", ["", "\n", "  \n\n"])
+def test_a_yaml_quoted_value_the_end_cuts_off_is_neither_kept_nor_dropped(ending: str) -> None:
+    """As in JSON: what a cut-off quoted scalar held cannot be known (a model answered
+    'hello wo' with confidence 0.9996 before)."""
+    text = 'a: 1\nb: "hello wo' + ending
+    for data in ({"a": 1, "b": "hello wo"}, {"a": 1}):
+        refusal = provenance.check(text, data, (), "yaml", Options())
+        assert refusal is not None and "cut off" in refusal.reason
+
+
+def test_a_yaml_quote_left_open_before_more_lines_is_no_cut() -> None:
+    text = 'b: "hello\nc: 2\n'
+    assert provenance.check(text, {"b": "hello", "c": 2}, (), "yaml", Options()) is None

@@ -290,8 +290,15 @@ class _Reader:
             bodies = [text[position + 1 : close]]
         decode = _double_quoted if quote == '"' else _single_quoted
         readings = tuple(dict.fromkeys(decode(body) for body in bodies))
+        cut = close is None and not text[line.end :].strip()  # the input ends inside it
         token = self.add(
-            Role.VALUE, position, token_end, readings, owner=owner, folds="\n" in bodies[0]
+            Role.VALUE,
+            position,
+            token_end,
+            readings,
+            owner=owner,
+            folds="\n" in bodies[0],
+            cut=cut,
         )
         self._settle_scalar_anchor()
         return last, token_end, token

@@ -47,7 +47,7 @@ class RuleSet:
         provenance). It may raise a ParseError with `repairable=False` for breakage no
         one may repair (JSON's NaN: a model answer of the string "NaN" would pass).
     input_values(text): the value tokens of the broken text and their offsets (the
-        model's answer checks, repair/guesses.py and the textual check read them).
+        model's answer checks and repair/guesses.py read them).
     review(text, data, options): for input that parsed but may not mean what it seems
         (a CSV with two header rows); returns None quickly for ordinary input. Its
         format is then in REVIEWED.
