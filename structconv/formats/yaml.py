@@ -48,6 +48,7 @@ import threading
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
+import orjson
 import yaml_rs
 
 from structconv.errors import ParseError, UnrepresentableError
@@ -608,6 +609,44 @@ def _dump_yaml_rs(documents: list[Any], options: Options) -> str | None:
     return text if first_difference(expected, again) is None else None
 
 
+# orjson writes data up to this deep (neutral.depth) and refuses anything deeper.
+_ORJSON_LEVELS = 254
+
+
+def _typed_bytes(data: Data) -> bytes:
+    """orjson's bytes of `data`, which tell 1 from 1.0 and True, -0.0 from 0.0, a date from
+    its text and one offset from another where `==` does not. Raises TypeError for what
+    orjson does not hold (nesting past _ORJSON_LEVELS, big integers, subclasses, tuples as
+    keys)."""
+    return orjson.dumps(data, option=orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROUGH_SUBCLASS)
+
+
+def fast_write(data: Data, options: Options) -> str | None:
+    """yaml-rs's text of data that YAML holds as it is, when `loads` (the codec's reread)
+    gives back exactly `data`; else None, and the general path (the depth check, represent,
+    `dumps`, verify) writes it, the same text where this gives one. The comparison is at C
+    speed, `==` and then the typed bytes (taken first: orjson bounds the depth before
+    yaml-rs, which would crash on deep data, is called), so no Python walk, copy or second
+    read runs."""
+    if options.indent != 2 or options.sort_keys or options.multi_document:
+        return None
+    if options.max_depth < _ORJSON_LEVELS and depth(data) > options.max_depth:
+        return None  # the general path names the limit
+    try:
+        typed = _typed_bytes(data)
+        text = yaml_rs.dumps(data).removeprefix("---\n") + "\n"
+    except Exception:
+        return None  # not held by orjson, or not by yaml-rs's writer
+    if options.yaml_merge == "keep" and "<<" in text:
+        return None  # yaml-rs quotes a `<<` key, which --yaml-merge keep writes as a merge key
+    try:
+        again = loads(text, options)
+        same = bool(again == data) and _typed_bytes(again) == typed
+    except (ParseError, TypeError):
+        return None
+    return text if same else None
+
+
 def dumps(data: Data, options: Options) -> str:
     if options.max_depth > _INLINE_LEVELS and depth(data) > _INLINE_LEVELS:
         raise UnrepresentableError(
@@ -662,4 +701,5 @@ CODEC = Codec(
     represent=represent,
     dumps=dumps,
     reread=loads,
+    fast_write=fast_write,
 )
