@@ -125,7 +125,19 @@ def cell_text(path: tuple[PathPart, ...], value: Any, options: Options) -> str |
 def flatten_record(
     record: Any, base: tuple[PathPart, ...], options: Options, key: Any
 ) -> dict[str, str | None]:
-    """One record as {dotted column: cell text}; refuses what CSV cannot hold, naming it."""
+    """One record as {dotted column: cell text}; refuses what CSV cannot hold, naming it.
+    `key` is string_key's callback (a str key is its own name)."""
+    if type(record) is dict and not options.escape_formulas:
+        plain = _plain_flat(record, options)
+        if plain is not None:
+            return plain
+    return _checked_flat(record, base, options, key)
+
+
+def _checked_flat(
+    record: Any, base: tuple[PathPart, ...], options: Options, key: Any
+) -> dict[str, str | None]:
+    """`flatten_record` for any record: every key and value checked on its path."""
     if not isinstance(record, dict):
         raise UnrepresentableError(
             format_path(base),
@@ -199,6 +211,52 @@ def flatten_record(
     return flat
 
 
+def _plain_flat(record: dict[Any, Any], options: Options) -> dict[str, str | None] | None:
+    """`flatten_record`'s result for a record of the common kinds alone (str keys; str, int,
+    float, bool and, where the null policy allows it, None values; non-empty nested
+    records), without the paths that only errors and notes need: the hot path of writing
+    CSV. None for anything else (and on any doubt), which the general code then writes or
+    refuses, naming the path."""
+    flat: dict[str, str | None] = {}
+    dotted = options.unflatten
+    nulls = options.null != "error"
+
+    def walk(node: dict[Any, Any], prefix: str) -> bool:
+        for name, value in node.items():
+            if type(name) is not str or "\x00" in name or (dotted and "." in name):
+                return False
+            column = prefix + name
+            kind = type(value)
+            cell: str | None
+            if kind is str:
+                if "\x00" in value:
+                    return False
+                cell = value
+            elif kind is dict:
+                if not value or not walk(value, column + "."):
+                    return False
+                continue
+            elif kind is int:
+                cell = str(value)
+            elif kind is float:
+                cell = repr(value)
+            elif kind is bool:
+                cell = "true" if value else "false"
+            elif value is None and nulls:
+                cell = None
+            else:
+                return False
+            if column in flat:
+                return False
+            flat[column] = cell
+        return True
+
+    try:
+        return flat if record and walk(record, "") else None
+    except (RecursionError, ValueError):
+        return None  # deep nesting, an integer past str()'s digits: the general code says
+
+
 class ColumnPlan:
     """The header, collected record by record: the union of columns in first-seen order.
 
@@ -211,6 +269,8 @@ class ColumnPlan:
         self.first_seen: dict[str, tuple[PathPart, ...]] = {}
 
     def add(self, flat: dict[str, str | None], base: tuple[PathPart, ...]) -> None:
+        if self.first_seen.keys() >= flat.keys():
+            return  # (in C) the columns of most records are known already
         for column in flat:
             if column not in self.first_seen:
                 self.first_seen[column] = base
@@ -258,7 +318,7 @@ def fill_row(
 ) -> list[str]:
     """The cells of one record under `columns`; a missing value is an error unless the
     null policy allows an empty cell (it reads back as "", not as a missing key)."""
-    row = [flat.get(column) for column in columns]
+    row = list(map(flat.get, columns))
     if len(flat) == len(columns) and None not in row:
         return row  # type: ignore[return-value]
     if options.null == "error":
