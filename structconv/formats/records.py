@@ -104,7 +104,11 @@ class RecordWriter(Protocol):
     separator: bytes  # between two pieces
     surveys: bool  # call `survey` with every batch before the first piece
 
-    def survey(self, batches: Iterable[Batch]) -> None: ...
+    def survey(self, batches: Iterable[Batch]) -> Iterator[Batch] | None:
+        """Look at every batch before the first piece; the batches to write then, when the
+        writer kept them (as `piece` takes them), else None: the caller reads the source
+        again."""
+        ...
 
     def piece(self, batch: Batch) -> bytes: ...
 
