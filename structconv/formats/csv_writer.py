@@ -27,7 +27,8 @@ from structconv.options import Options
 # OWASP): `=HYPERLINK(...)`, `@SUM(...)`, `-2+3+cmd|' /C calc'!A0`. A number (-5, +3.5)
 # it reads as a number, so those are left alone.
 FORMULA_START = frozenset("=+-@\t\r")
-_PLAIN_NUMBER = re.compile(r"[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
+_NUMBER = r"[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?"
+_PLAIN_NUMBER = re.compile(_NUMBER)
 _ESCAPE_HINT = "--escape-formulas (API: escape_formulas=True)"
 
 
@@ -51,14 +52,22 @@ class FormulaCheck:
     """Notes the first cell of a written CSV that a spreadsheet may run as a formula.
 
     A regular expression over the text finds the places where a cell may start with
-    such a character (after a delimiter, a line break or an opening quote), in C; only
-    there are the cells looked at one by one. Nothing to do when escape_formulas is on.
+    such a character (after a delimiter, a line break or an opening quote) and is not a
+    plain number (-5, +3.5), in C; only there are the cells looked at one by one.
+    Nothing to do when escape_formulas is on.
     """
 
     def __init__(self, delimiter: str, options: Options) -> None:
         self.done = options.escape_formulas
         self.unflatten = options.unflatten
-        self.maybe = re.compile(rf'(?:\A|[\n{re.escape(delimiter)}])"?[=+\-@\t\r]')
+        # A cell that is a plain number ends after it: at a delimiter or a line end, or,
+        # quoted, at a closing quote (not a doubled one, which is a quote in the text).
+        split = re.escape(delimiter)
+        number = _NUMBER
+        self.maybe = re.compile(
+            rf'(?:\A|[\n{split}])(?:"(?!{number}"(?!"))|(?!{number}(?:[{split}\r\n]|\Z)))'
+            r"[=+\-@\t\r]"
+        )
 
     def check(
         self, text: str, columns: Sequence[str], rows: Sequence[Sequence[str]], first_row: int

@@ -9,7 +9,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from structconv.errors import UnrepresentableError
-from structconv.formats.csv_writer import _checked_flat, _plain_flat, flatten_record
+from structconv.formats.csv_writer import (
+    FormulaCheck,
+    _checked_flat,
+    _plain_flat,
+    flatten_record,
+    is_formula,
+    render,
+)
 from structconv.formats.json import string_key
 from structconv.options import Options
 
@@ -89,3 +96,29 @@ def test_two_values_for_one_column_leave_the_hot_path() -> None:
     options = Options(unflatten=False)
     assert _plain_flat(record, options) is None
     assert _checked(record, options)[0] == "refused"
+
+
+_CELLS = st.text(alphabet='-+=@\t\r\n"., ;|e5 0xa', max_size=6)
+
+
+@given(
+    st.lists(st.lists(_CELLS, min_size=2, max_size=2), min_size=1, max_size=4),
+    st.sampled_from([",", ";", "\t", "|"]),
+    st.booleans(),
+)
+def test_the_formula_check_finds_a_formula_wherever_there_is_one(
+    rows: list[list[str]], delimiter: str, quote_all: bool
+) -> None:
+    """Its regular expression skips plain numbers (-5, +3.5) and must skip nothing else."""
+    text = render(["a", "b"], rows, delimiter, quote_all)
+    check = FormulaCheck(delimiter, Options())
+    check.check(text, ["a", "b"], rows, 0)
+    assert check.done == any(is_formula(cell) for row in rows for cell in row)
+
+
+def test_plain_numbers_alone_need_no_look_at_the_cells() -> None:
+    check = FormulaCheck(",", Options())
+    text = render(["a", "b"], [["-5", "+3.5"], ["-1e3", "2"]], ",", False)
+    assert check.maybe.search(text.split("\r\n", 1)[1]) is None
+    assert check.maybe.search('"-1,5",x\r\n') is not None  # quoted: not a number
+    assert check.maybe.search('"-5""x",y\r\n') is not None  # a doubled quote is text
