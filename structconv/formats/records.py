@@ -12,7 +12,9 @@ output byte for byte what the in-memory path writes:
 - a writer turns batches into bytes: `opening`, the pieces of the batches joined by
   `separator`, then `closing(count)`, are exactly the text `dumps` writes for all the
   records. A writer that must see every record first (CSV: its header is the union of
-  all keys) surveys them in a first pass.
+  all keys) surveys them in a first pass, and may keep what it made of them for the
+  second (CSV: the flat records, in a temporary file) instead of having the source read
+  again.
 
 The readers never import streaming: the files they read are `TextSource`s, opened by
 streaming (whole, or a byte range of a file cut for several processes).
