@@ -8,6 +8,7 @@ import datetime
 import io
 import re
 from collections.abc import Iterable, Iterator, Sequence
+from itertools import chain
 from typing import Any
 
 from structconv.errors import RoundTripError, UnrepresentableError
@@ -29,6 +30,9 @@ from structconv.options import Options
 FORMULA_START = frozenset("=+-@\t\r")
 _NUMBER = r"[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?"
 _PLAIN_NUMBER = re.compile(_NUMBER)
+# `is_formula` over the cells of rows joined by NUL, in C: the first cell that starts with
+# one of FORMULA_START and is not a plain number.
+_FORMULA_CELL = re.compile(rf"(?:\A|\x00)(?!{_NUMBER}(?:\x00|\Z))[=+\-@\t\r]")
 _ESCAPE_HINT = "--escape-formulas (API: escape_formulas=True)"
 
 
@@ -53,8 +57,9 @@ class FormulaCheck:
 
     A regular expression over the text finds the places where a cell may start with
     such a character (after a delimiter, a line break or an opening quote) and is not a
-    plain number (-5, +3.5), in C; only there are the cells looked at one by one.
-    Nothing to do when escape_formulas is on.
+    plain number (-5, +3.5), in C; only then are the cells looked at, joined by NUL (which
+    no cell holds), again with a regular expression. Nothing to do when escape_formulas is
+    on.
     """
 
     def __init__(self, delimiter: str, options: Options) -> None:
@@ -81,12 +86,23 @@ class FormulaCheck:
             if name is not None:
                 self._found(f"the column name {name!r}", name)
             return
+        width = len(columns)
+        cells = "\x00".join(chain.from_iterable(rows))  # no cell holds NUL (cell_text)
+        if cells.count("\x00") == len(rows) * width - 1:
+            first = _FORMULA_CELL.search(cells)
+            if first is not None:
+                number, column = divmod(cells.count("\x00", 0, first.end() - 1), width)
+                self._cell(first_row + number, columns[column], rows[number][column])
+            return
         for number, row in enumerate(rows, start=first_row):
-            for column, cell in zip(columns, row, strict=True):
+            for name, cell in zip(columns, row, strict=True):
                 if is_formula(cell):
-                    parts = column.split(".") if self.unflatten else [column]
-                    self._found(format_path((number, *parts)), cell)
+                    self._cell(number, name, cell)
                     return
+
+    def _cell(self, number: int, column: str, cell: str) -> None:
+        parts = column.split(".") if self.unflatten else [column]
+        self._found(format_path((number, *parts)), cell)
 
     def _found(self, where: str, text: str) -> None:
         self.done = True

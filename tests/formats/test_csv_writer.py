@@ -112,8 +112,19 @@ def test_the_formula_check_finds_a_formula_wherever_there_is_one(
     """Its regular expression skips plain numbers (-5, +3.5) and must skip nothing else."""
     text = render(["a", "b"], rows, delimiter, quote_all)
     check = FormulaCheck(delimiter, Options())
-    check.check(text, ["a", "b"], rows, 0)
-    assert check.done == any(is_formula(cell) for row in rows for cell in row)
+    found: list[tuple[str, str]] = []
+    check._found = lambda where, cell: found.append((where, cell))  # type: ignore[method-assign]
+    check.check(text, ["a", "b"], rows, 7)
+    first = next(
+        (
+            (f"$[{7 + number}].{name}", cell)
+            for number, row in enumerate(rows)
+            for name, cell in zip(["a", "b"], row, strict=True)
+            if is_formula(cell)
+        ),
+        None,
+    )
+    assert found == ([first] if first else [])  # the first such cell, row by row
 
 
 def test_plain_numbers_alone_need_no_look_at_the_cells() -> None:
