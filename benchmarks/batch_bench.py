@@ -373,7 +373,25 @@ def report(
             + ", ".join(f"{ceiling:.2f}x" for ceiling in ceilings)
             + " per round (2.00x on two free cores)."
         )
+        if one.times and two.times:
+            lines.append(ceiling_verdict(one.times, two.times, ceilings))
     return "\n".join(lines) + "\n"
+
+
+def ceiling_verdict(ones: Sequence[float], twos: Sequence[float], ceilings: Sequence[float]) -> str:
+    """Issue 18's target: `--jobs 2` at least 1.7x `--jobs 1`, or, where the machine's own
+    ceiling (its median) is below 1.8x, at least 95% of it; each round's ratio is taken
+    as a share of that round's ceiling (both ran under the same load)."""
+    ratios = [a / b for a, b in zip(ones, twos, strict=False)]
+    shares = [ratio / ceiling for ratio, ceiling in zip(ratios, ceilings, strict=False)]
+    ratio, ceiling, share = (statistics.median(values) for values in (ratios, ceilings, shares))
+    met = ratio >= 1.7 or (ceiling < 1.8 and share >= 0.95)
+    return (
+        f"\n`--jobs 1` / `--jobs 2` against the machine's ceiling: {ratio:.2f}x against "
+        f"{ceiling:.2f}x (medians), **{share:.0%}** of it (median of the rounds' shares: "
+        f"{', '.join(f'{value:.0%}' for value in shares)}); target: at least 1.7x, or at least "
+        f"95% of a ceiling below 1.8x: ceiling rule **{'met' if met else 'not met'}**"
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -281,6 +281,18 @@ def extract_targets(name: str, markdown: str) -> list[Target]:
         found.append(
             Target(name, "--jobs 1 / --jobs 2 time", f"{value:.2f}", f">= {least}", value >= least)
         )
+    ceiling = re.search(r"the rounds' shares.*?ceiling rule \*\*(met|not met)\*\*", markdown)
+    if ceiling:
+        share = re.search(r"\*\*(\d+%)\*\* of it", markdown)
+        found.append(
+            Target(
+                name,
+                "--jobs 2 speed-up as a share of the machine's ceiling",
+                share.group(1) if share else "-",
+                ">= 1.7x, or >= 95% of a ceiling < 1.8x",
+                ceiling.group(1) == "met",
+            )
+        )
     wrong = re.search(r"structconv answers that were accepted but wrong: (.*)", markdown)
     if wrong:
         cases = [] if wrong.group(1).strip() == "none" else wrong.group(1).split(", ")

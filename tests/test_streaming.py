@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 import tempfile
@@ -517,6 +518,42 @@ def test_json_arrays_of_records_stream_to_csv_as_in_memory(
     stream_convert(source, target, "json", "csv", Options(**settings))
     expected = structconv.convert(text, src="json", to="csv", **settings)
     assert target.read_bytes() == expected.text.encode()
+
+
+@pytest.mark.parametrize("spool", [True, False])
+def test_json_to_csv_reads_the_source_once_when_the_survey_keeps_the_records(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, small_chunks: Any, spool: bool
+) -> None:
+    """The survey keeps the flat records in a temporary file for the second pass; where
+    none can be made, the second pass reads the source again: the same bytes either way."""
+    from structconv.formats import csv_records, json_records
+
+    small_chunks(7, 2)
+    if not spool:
+
+        def no_file(*args: Any, **kwargs: Any) -> Any:
+            raise OSError("no room")
+
+        monkeypatch.setattr(csv_records.tempfile, "TemporaryFile", no_file)
+    reads: list[Any] = []
+    records_of = planning.records_of
+
+    def counted(name: str) -> Any:
+        codec = records_of(name)
+        if codec is not json_records.RECORDS:
+            return codec
+        return dataclasses.replace(
+            codec, read=lambda *args: reads.append(args) or json_records.read_array(*args)
+        )
+
+    monkeypatch.setattr(planning, "records_of", counted)
+    text = json.dumps([{"id": n, "a": {"b": n / 3, "c": None}, "t": "=x"} for n in range(50)])
+    source = _write_text(tmp_path / "in.json", text)
+    target = tmp_path / "out.csv"
+    assert stream_convert(source, target, "json", "csv", Options(null="empty")) == 50
+    expected = structconv.convert(text, src="json", to="csv", null="empty")
+    assert target.read_bytes() == expected.text.encode()
+    assert len(reads) == (1 if spool else 2)
 
 
 @pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-16", "utf-32"])

@@ -15,10 +15,13 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import tempfile
 from collections.abc import Generator, Iterable, Iterator
 from itertools import chain
 from pathlib import Path
 from typing import IO, Any
+
+import orjson
 
 from structconv.errors import ParseError, RoundTripError, UnrepresentableError
 from structconv.formats import records
@@ -205,6 +208,48 @@ def _reader(text: str, delimiter: str) -> Iterator[list[str]]:
 _Rows = tuple[list[list[str]] | None, int]
 
 
+class _Spool:
+    """The survey's flat records, a batch a line (orjson), in an anonymous temporary file:
+    the second pass reads them back at C speed instead of reading and flattening the source
+    again. Given up, for the second pass to read the source, when the file cannot be made
+    or written (a full disk) or orjson cannot write a batch (a lone surrogate)."""
+
+    def __init__(self) -> None:
+        self.file: IO[bytes] | None
+        try:
+            self.file = tempfile.TemporaryFile(prefix="structconv-csv-")  # noqa: SIM115
+        except OSError:
+            self.file = None
+
+    def add(self, flats: list[dict[str, str | None]]) -> None:
+        if self.file is None:
+            return
+        try:
+            self.file.write(orjson.dumps(flats) + b"\n")
+        except (OSError, TypeError):
+            self.close()
+
+    def close(self) -> None:
+        if self.file is not None:
+            self.file.close()
+            self.file = None
+
+    def replay(self) -> Iterator[Batch] | None:
+        if self.file is None:
+            return None
+        try:
+            self.file.seek(0)
+        except OSError:
+            self.close()
+            return None
+        return self._batches(self.file)
+
+    def _batches(self, file: IO[bytes]) -> Iterator[Batch]:
+        with file:
+            for line in file:
+                yield orjson.loads(line)
+
+
 class CsvWriter:
     """Records -> CSV bytes (RecordWriter), exactly as csv.dumps writes them.
 
@@ -230,27 +275,41 @@ class CsvWriter:
         self.held_size = 0
         self.delimiter = ""
         self.formulas: FormulaCheck | None = None
+        self.flattened = False  # the batches `piece` gets are the survey's flat records
 
-    def survey(self, batches: Iterable[Batch]) -> None:
+    def survey(self, batches: Iterable[Batch]) -> Iterator[Batch] | None:
+        """Collect the header, refusing what CSV cannot hold; the flattened records again
+        (`piece` takes them as they are) when they could be kept in a temporary file, else
+        None and the caller reads the source again."""
         options, key = self.options, self.key
         plan = ColumnPlan(options)
         count = 0
         refused: UnrepresentableError | None = None
+        spool = _Spool()
         for batch in batches:
             if refused is not None:
                 continue
             if not count and batch and isinstance(batch[0], list):
+                spool.close()
                 raise Unstreamable  # rows without a header: written in memory
+            flats: list[dict[str, str | None]] = []
             try:
                 for record in batch:
-                    plan.add(flatten_record(record, (count,), options, key), (count,))
+                    flat = flatten_record(record, (count,), options, key)
+                    plan.add(flat, (count,))
+                    flats.append(flat)
                     count += 1
             except UnrepresentableError as error:
                 refused = error
+                spool.close()
+            spool.add(flats)
         if refused is not None:
             raise refused
         if count:
             self.columns = plan.columns()
+        kept = spool.replay()
+        self.flattened = kept is not None
+        return kept
 
     def _text(self, piece: _Rows, quote_all: bool) -> str:
         """The text of a piece, checked for formulas, and read back (rows, with
@@ -301,7 +360,7 @@ class CsvWriter:
         first = self.index
         for record in batch:
             base = (self.index,)
-            flat = flatten_record(record, base, options, self.key)
+            flat = record if self.flattened else flatten_record(record, base, options, self.key)
             rows.append(fill_row(flat, self.columns, base, options))
             self.index += 1
         return start + self._write((rows, first))

@@ -302,6 +302,10 @@ def orjson_writes_exactly(data: Data) -> bool:
             kind = type(value)
             if kind in _EXACT_IN_ORJSON:
                 continue
+            if kind is float:
+                if value - value == 0.0:  # finite (NaN and the infinities give NaN)
+                    continue
+                return False
             if kind is dict or kind is list:
                 pending.append(value)
             elif not _exact_scalar(value):
@@ -323,10 +327,10 @@ def fast_write(data: Data, options: Options) -> str | None:
         orjson.OPT_SORT_KEYS if options.sort_keys else 0
     )
     try:
-        raw = orjson.dumps(data, option=flags)
+        raw = orjson.dumps(data, option=flags | orjson.OPT_APPEND_NEWLINE)
     except orjson.JSONEncodeError:
         return None  # keys that are not strings, integers past 64 bits, deep nesting
-    return raw.decode() + "\n"
+    return raw.decode()
 
 
 CODEC = Codec(

@@ -208,8 +208,9 @@ class JsonWriter:
         before, _, after = text.partition(f'"{items[0]}"')
         return before.rstrip(" ").encode(), after.encode()
 
-    def survey(self, batches: Iterable[Batch]) -> None:
+    def survey(self, batches: Iterable[Batch]) -> Iterator[Batch] | None:
         """Nothing to learn first: the pieces follow the records."""
+        return None
 
     def closing(self, count: int) -> bytes:
         return self._closing if count else self._empty

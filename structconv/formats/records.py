@@ -12,7 +12,9 @@ output byte for byte what the in-memory path writes:
 - a writer turns batches into bytes: `opening`, the pieces of the batches joined by
   `separator`, then `closing(count)`, are exactly the text `dumps` writes for all the
   records. A writer that must see every record first (CSV: its header is the union of
-  all keys) surveys them in a first pass.
+  all keys) surveys them in a first pass, and may keep what it made of them for the
+  second (CSV: the flat records, in a temporary file) instead of having the source read
+  again.
 
 The readers never import streaming: the files they read are `TextSource`s, opened by
 streaming (whole, or a byte range of a file cut for several processes).
@@ -104,7 +106,11 @@ class RecordWriter(Protocol):
     separator: bytes  # between two pieces
     surveys: bool  # call `survey` with every batch before the first piece
 
-    def survey(self, batches: Iterable[Batch]) -> None: ...
+    def survey(self, batches: Iterable[Batch]) -> Iterator[Batch] | None:
+        """Look at every batch before the first piece; the batches to write then, when the
+        writer kept them (as `piece` takes them), else None: the caller reads the source
+        again."""
+        ...
 
     def piece(self, batch: Batch) -> bytes: ...
 

@@ -39,7 +39,7 @@ schema; this module holds the codec, which picks the schema's path when one is g
 from __future__ import annotations
 
 from structconv.formats import Codec, without_gc
-from structconv.formats.xml_reader import node_to_data, parse_tree, tree_to_node
+from structconv.formats.xml_reader import node_to_data, parse_tree, tree_to_data
 from structconv.formats.xml_writer import data_to_node, serialize
 from structconv.neutral import Data
 from structconv.options import Options
@@ -51,7 +51,7 @@ def _loads(text: str, options: Options) -> Data:
 
         return xml_schema.loads(text, options)
     with without_gc():
-        return node_to_data(tree_to_node(parse_tree(text, options), options, text))
+        return tree_to_data(parse_tree(text, options), options, text)
 
 
 def represent(data: Data, options: Options) -> Data:

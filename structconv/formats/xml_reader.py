@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import codecs
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, TypedDict, cast
 
@@ -225,13 +226,7 @@ def element_to_node(
             continue
         node, depth = Node(element_name(element)), parent_level + 1
         if depth > options.max_depth:
-            raise ParseError(
-                f"the document nests deeper than {options.max_depth} elements",
-                format="xml",
-                line=int(getattr(element, "sourceline", None) or 0),
-                hint="raise the limit with --max-depth (API: max_depth=) if the file is trusted",
-                repairable=False,
-            )
+            raise _too_deep(element, options)
         parent_node.content.append(node)
         if element.tail:
             parent_node.content.append(element.tail)
@@ -247,6 +242,139 @@ def element_to_node(
             node.content.append(element.text)
         nodes[element] = (node, depth)
     return top
+
+
+def tree_to_data(root: etree._Element, options: Options, text: str) -> dict[str, Any]:
+    """node_to_data(tree_to_node(...)): the data form of a parsed document, in one pass
+    where no element below the root declares a namespace (see `element_to_data`)."""
+    if text.count("xmlns") == len(root.nsmap):
+        namespaces: dict[str | None, str] = dict(root.nsmap)
+        attributes = _attributes(root, namespaces, {})
+        try:
+            return {element_name(root): element_to_data(root, options, 1, namespaces, attributes)}
+        except RecursionError:
+            pass  # deeper than Python's stack: the iterative path below
+    return node_to_data(tree_to_node(root, options, text))
+
+
+def element_to_data(
+    element: etree._Element,
+    options: Options,
+    level: int,
+    namespaces: dict[str | None, str],
+    attributes: list[tuple[str, str]] | None = None,
+) -> Any:
+    """The value that node_to_data(element_to_node(element, options, False, level)) gives
+    `element`, built in one recursive pass without Nodes (the hot path of reading XML).
+
+    For a subtree in which no element declares a namespace: attribute names resolve
+    against `namespaces`, the top's; `attributes`, when given, are the top's own (with
+    its namespace declarations). Recursive: a caller falls back to the iterative
+    two-pass path on RecursionError.
+    """
+    if attributes is not None:
+        value: dict[str, Any] = {f"@{name}": text for name, text in attributes}
+    elif element.attrib:
+        value = {
+            "@" + (name if name[0] != "{" else _attribute_name(name, namespaces)): text
+            for name, text in cast("list[tuple[str, str]]", element.attrib.items())
+        }
+    else:
+        value = {}
+    text = element.text
+    if not len(element):
+        if not value:
+            return text or ""
+        if text:
+            value["#text"] = text
+        return value
+    children: list[tuple[str, Any]] = []
+    mixed = bool(text and text.strip(XML_SPACE))
+    below = level + 1
+    for child in element:
+        tag = child.tag
+        if isinstance(tag, str):
+            if below > options.max_depth:
+                raise _too_deep(child, options)
+            name = tag if tag[0] != "{" else element_name(child)
+            children.append((name, element_to_data(child, options, below, namespaces)))
+        elif tag is etree.Entity and str(child.text).strip(XML_SPACE):
+            mixed = True
+        tail = child.tail
+        if tail and not mixed and tail.strip(XML_SPACE):
+            mixed = True
+    if mixed or not children:
+        pieces = _pieces(element, iter(children))
+        if not children:
+            if not value:
+                return pieces[0] if pieces else ""
+            if pieces:
+                value["#text"] = pieces[0]
+            return value
+        value["#content"] = [
+            piece if isinstance(piece, str) else {piece[0]: piece[1]} for piece in pieces
+        ]
+        return value
+    if _grouped_names(children):
+        for name, child_value in children:
+            if name not in value:
+                value[name] = child_value
+            elif isinstance(value[name], list):
+                value[name].append(child_value)
+            else:
+                value[name] = [value[name], child_value]
+    else:
+        value["#content"] = [{name: child_value} for name, child_value in children]
+    return value
+
+
+def _pieces(
+    element: etree._Element, children: Iterator[tuple[str, Any]]
+) -> list[str | tuple[str, Any]]:
+    """The element's content in order, as `merged` gives it: text pieces (entity
+    references as "&name;") joined where adjacent, empty ones left out; children as
+    the (name, value) pairs of `children`, taken in order."""
+    pieces: list[str | tuple[str, Any]] = []
+
+    def add(text: str | None) -> None:
+        if not text:
+            return
+        if pieces and isinstance(pieces[-1], str):
+            pieces[-1] += text
+        else:
+            pieces.append(text)
+
+    add(element.text)
+    for child in element:
+        if isinstance(child.tag, str):
+            pieces.append(next(children))
+        elif child.tag is etree.Entity:
+            add(str(child.text))
+        add(child.tail)
+    return pieces
+
+
+def _grouped_names(children: list[tuple[str, Any]]) -> bool:
+    """`_grouped` over (name, value) pairs."""
+    seen: set[str] = set()
+    previous = None
+    for name, _ in children:
+        if name != previous:
+            if name in seen:
+                return False
+            seen.add(name)
+            previous = name
+    return True
+
+
+def _too_deep(element: etree._Element, options: Options) -> ParseError:
+    return ParseError(
+        f"the document nests deeper than {options.max_depth} elements",
+        format="xml",
+        line=int(getattr(element, "sourceline", None) or 0),
+        hint="raise the limit with --max-depth (API: max_depth=) if the file is trusted",
+        repairable=False,
+    )
 
 
 # ---------------------------------------------------------------- the data form

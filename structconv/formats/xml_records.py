@@ -5,8 +5,9 @@ declarations, no text but whitespace, and two or more children, all elements of 
 name (comments and processing instructions are dropped on reading anyway). The
 in-memory data of such a document is {root: {name: [record, record, ...]}}: lxml's
 iterparse (with the reader's security settings, xml_reader.parser_settings) hands over
-one record element at a time, converted by the reader's own code (element_to_node,
-node_to_data), then cleared. Anything else is Unstreamable: the in-memory path reads it.
+one record element at a time, converted by the reader's own code (element_to_data, or
+element_to_node and node_to_data where namespaces are declared below the root), then
+cleared. Anything else is Unstreamable: the in-memory path reads it.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from structconv.formats.records import Batch, RecordCodec, TextSource, Unstreama
 from structconv.formats.xml_reader import (
     XML_SPACE,
     element_name,
+    element_to_data,
     element_to_node,
     node_to_data,
     parser_settings,
@@ -91,8 +93,7 @@ class XmlRecords:
                 if element.getparent() is not root:
                     continue  # the root itself, or an element of the same name in a record
                 self._drop_before(root, element)
-                node = element_to_node(element, options, declarations, level=2)
-                ((name, value),) = node_to_data(node).items()
+                name, value = _record(element, options, declarations)
                 if name != (self.name or name):
                     raise Unstreamable  # the same tag, another prefix: another name
                 self.name = name
@@ -142,6 +143,19 @@ class XmlRecords:
             if first.tag != element.tag or (first.tail or "").strip(XML_SPACE):
                 raise Unstreamable
             del root[0]
+
+
+def _record(element: Any, options: Options, declarations: bool) -> tuple[str, Any]:
+    """(name, value) of a record element as the in-memory reader gives them: in one pass
+    (element_to_data) unless an element below the root declares a namespace."""
+    if not declarations:
+        try:
+            return element_name(element), element_to_data(element, options, 2, {})
+        except RecursionError:
+            pass  # deeper than Python's stack: the iterative path
+    node = element_to_node(element, options, declarations, level=2)
+    ((name, value),) = node_to_data(node).items()
+    return name, value
 
 
 def read_records(source: TextSource, options: Options) -> XmlRecords:

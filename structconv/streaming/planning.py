@@ -149,6 +149,6 @@ def _write(
     batches = read_ahead(iter(stream))  # the frame is known once a batch is read
     writer = target.writer(options, WriterPlan(stream.frame, stream.plain, fallback))
     if writer.surveys:
-        writer.survey(batches)
-        batches = read_ahead(iter(reader.read(source, options)))
+        kept = writer.survey(batches)
+        batches = kept if kept is not None else read_ahead(iter(reader.read(source, options)))
     return write_all(batches, output, writer)

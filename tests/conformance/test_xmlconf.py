@@ -129,3 +129,21 @@ def test_every_case_gives_data_or_a_structconv_error() -> None:
     """Invalid, error and out-of-scope cases too: nothing but our exceptions escapes."""
     for case in CASES:
         ours(case)
+
+
+def test_the_one_pass_reader_gives_what_the_node_tree_gives() -> None:
+    """tree_to_data (the hot path) against node_to_data(tree_to_node(...)) on every case
+    that parses: the same data, key order and types included (repr)."""
+    from structconv.formats.xml_reader import node_to_data, parse_tree, tree_to_data, tree_to_node
+
+    compared = 0
+    for case in CASES:
+        try:
+            text, _ = decode(case.path.read_bytes(), "xml")
+            root = parse_tree(text, OPTIONS)
+            expected = node_to_data(tree_to_node(root, OPTIONS, text))
+        except StructconvError:
+            continue
+        assert repr(tree_to_data(root, OPTIONS, text)) == repr(expected), case.id
+        compared += 1
+    assert compared > 1000

@@ -800,3 +800,118 @@ def test_numbers_yaml_1_2_does_not_know_stay_strings(spelling: str, expected: ob
     assert data == {"a": expected, "b": [expected]}
     if isinstance(expected, str):  # as a key too
         assert convert(f"{spelling}: x\n", src="yaml", to="json").data == {spelling: "x"}
+
+
+# --- the fast path of writing (fast_write) ----------------------------------------------
+
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_TRICKY_TEXT = st.sampled_from(
+    [
+        "yes",
+        "No",
+        "null",
+        "~",
+        "1",
+        "1.0",
+        "-0.0",
+        ".nan",
+        "1e3",
+        "0x1F",
+        "2025-01-01",
+        "12:30:00",
+        "<<",
+        "- a",
+        "a: b",
+        "#",
+        "'",
+        '"',
+        "",
+        " x",
+        "x ",
+        "\u2028",
+        "é",
+    ]
+)
+_SCALARS = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(),
+    st.text(max_size=6),
+    _TRICKY_TEXT,
+    st.dates(),
+    st.times(),
+)
+_DATA = st.recursive(
+    _SCALARS,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=3),
+        st.dictionaries(
+            st.one_of(st.text(max_size=4), _TRICKY_TEXT, st.integers()), inner, max_size=3
+        ),
+    ),
+    max_leaves=10,
+)
+
+
+def _general_text(data: Any, options: Options) -> str:
+    """What the general path (represent, then dumps) writes."""
+    return CODEC.dumps(CODEC.represent(data, options), options)
+
+
+@given(_DATA)
+def test_the_fast_path_writes_what_the_general_path_writes(data: Any) -> None:
+    """Where fast_write gives a text, it is the general path's text, and it reads back as
+    exactly the data (types included); elsewhere the general path writes or refuses."""
+    from structconv.formats.yaml import fast_write
+    from structconv.neutral import first_difference
+
+    options = Options()
+    text = fast_write(data, options)
+    if text is None:
+        return
+    assert first_difference(data, CODEC.loads(text, options)) is None
+    assert text == _general_text(data, options)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        [1, 1.0, True, "1", "true", None, "null", -0.0, 0.0],
+        {"a": datetime.date(2025, 1, 1), "b": "2025"},
+        {"nested": [{"x": [1, [2, [3]]]}], "text": "multi\nline"},
+    ],
+)
+def test_the_fast_path_takes_plain_data(data: Any) -> None:
+    from structconv.formats.yaml import fast_write
+
+    text = fast_write(data, Options())
+    assert text is not None and text == _general_text(data, Options())
+
+
+def test_the_fast_path_leaves_what_yaml_rs_cannot_write_exactly() -> None:
+    from structconv.formats.yaml import fast_write
+
+    assert fast_write({"t": datetime.time(12, 30)}, Options()) is None  # a time: text
+    # yaml-rs writes this text plain, which reads back as a date: the read-back catches it
+    assert fast_write({"b": "2025-01-01"}, Options()) is None
+    assert _general_text({"b": "2025-01-01"}, Options()) == "b: '2025-01-01'\n"
+    assert fast_write([float("nan")], Options()) is None  # (the general path compares)
+    assert fast_write({(1, 2): "a"}, Options()) is None  # a sequence as a key
+    assert fast_write({"a": 1}, Options(indent=4)) is None
+    deep: Any = []
+    for _ in range(300):
+        deep = [deep]
+    assert fast_write(deep, Options(max_depth=1000)) is None  # past orjson's depth
+
+
+def test_the_fast_path_compares_types_not_only_values(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A read-back equal under == (1.0 == 1 == True) but of other types is no match."""
+    from structconv.formats import yaml as yaml_format
+
+    monkeypatch.setattr(yaml_format, "loads", lambda text, options: [1, 1, 0.0])
+    assert yaml_format.fast_write([1.0, True, -0.0], Options()) is None
+    monkeypatch.setattr(yaml_format, "loads", lambda text, options: [1.0, True, -0.0])
+    assert yaml_format.fast_write([1.0, True, -0.0], Options()) is not None
