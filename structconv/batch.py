@@ -30,16 +30,9 @@ import json
 import os
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import (
-    Executor,
-    Future,
-    ProcessPoolExecutor,
-    ThreadPoolExecutor,
-    as_completed,
-)
 from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from structconv import formats
 from structconv.api import convert_file
@@ -63,6 +56,9 @@ from structconv.errors import (
 )
 from structconv.options import Options
 from structconv.result import Fix, Result
+
+if TYPE_CHECKING:  # imported where a batch runs: converting one file does not need them
+    from concurrent.futures import Executor, Future
 
 
 @dataclass(frozen=True)
@@ -473,6 +469,8 @@ def convert_many(
     make_output_folders(jobs)
     size = chunk_size or chunk_size_for(len(jobs))
     chunks = [range(start, min(start + size, len(jobs))) for start in range(0, len(jobs), size)]
+    from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+
     here = executor is None or isinstance(executor, ProcessPoolExecutor | ThreadPoolExecutor)
     base = None if executor is None else str(Path.cwd())
     collected = _Collected(jobs, base, on_done, commit_here=here)
@@ -623,6 +621,8 @@ Task = Callable[[Sequence[Job], str | None], WrittenChunk]
 
 
 def _run_on(executor: Executor, task: Task, chunks: list[range], collected: _Collected) -> None:
+    from concurrent.futures import as_completed
+
     jobs, base = collected.jobs, collected.base
     pending = {
         _submit(executor, task, jobs[indexes.start : indexes.stop], base): indexes
@@ -667,6 +667,8 @@ def _submit(
 ) -> Future[WrittenChunk]:
     """executor.submit, or a future holding the error when the executor refuses (a broken
     process pool refuses every new task)."""
+    from concurrent.futures import Future
+
     try:
         return executor.submit(task, list(chunk), base)
     except Exception as error:

@@ -42,6 +42,7 @@ from structconv.formats.json import string_key
 from structconv.neutral import Data, PathPart, first_difference, format_path
 from structconv.notes import note
 from structconv.options import Options
+from structconv.patterns import lazy_compile
 
 DELIMITERS: tuple[str, ...] = (",", ";", "\t", "|")
 LINE_TERMINATOR = "\r\n"
@@ -321,8 +322,8 @@ def _row_lines(source: LineSource, delimiter: str, target: int) -> tuple[int, in
 # --- several tables in one file ---------------------------------------------------------
 
 # A cell that reads as a number, an amount or a date ("1,250.50", "$74.69", "28/01/2018").
-_TYPED_CELL = re.compile(r"[-+(]?[$€£¥]?[0-9][0-9,.:/' -]*%?\)?")
-_LETTER = re.compile(r"[^\W\d_]")
+_TYPED_CELL = lazy_compile(r"[-+(]?[$€£¥]?[0-9][0-9,.:/' -]*%?\)?")
+_LETTER = lazy_compile(r"[^\W\d_]")
 LOOKAHEAD_ROWS = 3  # rows below a table's header that show its width and column types
 MIN_TABLE_RECORDS = 2  # records a table above needs before a new header counts as a table
 
@@ -782,7 +783,7 @@ def _untyped(options: Options) -> Options:
 # OWASP): `=HYPERLINK(...)`, `@SUM(...)`, `-2+3+cmd|' /C calc'!A0`. A number (-5, +3.5)
 # it reads as a number, so those are left alone.
 FORMULA_START = frozenset("=+-@\t\r")
-_PLAIN_NUMBER = re.compile(r"[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
+_PLAIN_NUMBER = lazy_compile(r"[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
 _ESCAPE_HINT = "--escape-formulas (API: escape_formulas=True)"
 
 

@@ -21,10 +21,11 @@ from structconv.errors import ParseError, UnrepresentableError
 from structconv.formats import Codec, too_deep
 from structconv.neutral import Data, PathPart, format_path, iter_nodes, rebuild
 from structconv.options import Options
+from structconv.patterns import lazy_compile
 
 # A loose pre-check: only texts with a surrogate escape get their strings inspected.
-SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
-_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+SURROGATE_ESCAPE = lazy_compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+_LONE_SURROGATE = lazy_compile("[\ud800-\udfff]")
 
 
 class DuplicateKeyError(Exception):
@@ -73,7 +74,7 @@ def _error(
     )
 
 
-_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[{}\[\]:]')
+_TOKEN = lazy_compile(r'"(?:[^"\\]|\\.)*"|[{}\[\]:]')
 
 
 def _duplicate_offset(text: str) -> int:
