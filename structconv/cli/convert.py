@@ -14,16 +14,18 @@ import orjson
 from structconv import __version__
 from structconv.api import convert, convert_file, modules_for
 from structconv.atomic import write_atomic
-from structconv.batch import FileOutcome, Job, attempt, output_folder_ready, plan_jobs
 from structconv.cli.shared import FORMAT_CHOICE, given_settings, model_options, uninterrupted
 from structconv.errors import UsageError
 from structconv.names import REPAIR_MODES
 from structconv.options import YAML_MERGE_POLICIES, YAML_TAG_POLICIES, Options
+from structconv.outcome import FileOutcome, attempt
 from structconv.result import Result
 from structconv.source import read_stream
 
 if TYPE_CHECKING:
     from concurrent.futures import Executor
+
+    from structconv.batch import Job
 
 
 def _progress(total: int) -> Any:
@@ -267,6 +269,8 @@ def convert_command(
     if destinations == 0 or output is not None:
         outcomes = [_convert_single(files[0], to, src, output, settings)]
     else:
+        from structconv.batch import output_folder_ready, plan_jobs
+
         if out_dir is not None:
             try:
                 output_folder_ready(out_dir)

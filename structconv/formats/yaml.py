@@ -46,13 +46,12 @@ import math
 import re
 import threading
 from collections.abc import Callable, Iterator
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import yaml_rs
 
 from structconv.errors import ParseError, UnrepresentableError
 from structconv.formats import Codec
-from structconv.formats.yaml_emitter import Untaggable, dump_libyaml
 from structconv.formats.yaml_events import (
     LONG_NUMBER,
     NOT_A_YAML_1_2_NUMBER,
@@ -77,6 +76,9 @@ from structconv.neutral import (
 )
 from structconv.options import Options
 from structconv.patterns import lazy_compile
+
+if TYPE_CHECKING:
+    from structconv.formats.yaml_emitter import Untaggable
 
 _T = TypeVar("_T")
 
@@ -621,6 +623,9 @@ def dumps(data: Data, options: Options) -> str:
         text = _dump_yaml_rs(documents, options)
         if text is not None:
             return text
+    # libyaml's emitter (and PyYAML) load here: reading YAML, and most writing, never need them
+    from structconv.formats.yaml_emitter import Untaggable, dump_libyaml
+
     try:
         return dump_libyaml(documents, options)
     except UnicodeEncodeError:

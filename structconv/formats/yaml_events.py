@@ -30,7 +30,6 @@ import sys
 from dataclasses import dataclass, field
 from typing import Any, NoReturn
 
-import yaml
 import yaml_rs
 
 from structconv.errors import ParseError
@@ -130,6 +129,8 @@ def parse_events(text: str) -> Parsed:
         for character, stand_in in zip(breaks, unused_characters(text, len(breaks)), strict=True):
             swaps[stand_in] = character
             parsed = parsed.replace(character, stand_in)
+    import yaml  # PyYAML (10 ms to import): only the files that need the events load it
+
     try:
         return Parsed(list(yaml.parse(parsed, Loader=yaml.CSafeLoader)), swaps)
     except yaml.YAMLError:
