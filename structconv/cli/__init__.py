@@ -42,7 +42,11 @@ class _LazyCommands(MutableMapping[str, click.Command]):
         command = self._loaded.get(name)
         if command is None:
             module, attribute = self._homes[name]
-            command = self._loaded[name] = getattr(importlib.import_module(module), attribute)
+            try:
+                command = getattr(importlib.import_module(module), attribute)
+            except KeyboardInterrupt:  # Ctrl-C while it loads: exit 130 quietly, as console's
+                raise click.exceptions.Exit(INTERRUPTED) from None
+            self._loaded[name] = command
         return command
 
     def __setitem__(self, name: str, command: click.Command) -> None:
