@@ -46,6 +46,7 @@ import datetime
 import json
 import os
 import platform
+import resource
 import shutil
 import statistics
 import subprocess
@@ -152,10 +153,15 @@ class Command:
     name: str
     argv: list[str]
     seconds: list[float] = field(default_factory=list)
+    cpu: list[float] = field(default_factory=list)  # user + system seconds of each run
 
     @property
     def median(self) -> float:
         return statistics.median(self.seconds)
+
+    @property
+    def cpu_median(self) -> float:
+        return statistics.median(self.cpu)
 
 
 @dataclass(frozen=True)
@@ -292,16 +298,24 @@ def environment(mode: str, cache: Path) -> dict[str, str]:
     return env
 
 
-def run_once(command: Command, env: dict[str, str], cwd: Path) -> float:
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run_once(command: Command, env: dict[str, str], cwd: Path) -> tuple[float, float]:
+    """Wall and CPU seconds of one run (CPU: of the child just waited for)."""
+    cpu = _children_cpu()
     started = time.perf_counter()
     done = subprocess.run(
         command.argv, env=env, cwd=cwd, capture_output=True, timeout=120, check=False
     )
     seconds = time.perf_counter() - started
+    cpu = _children_cpu() - cpu
     if done.returncode != 0:
         message = done.stderr.decode("utf-8", "replace").strip().splitlines()[-1:]
         raise RuntimeError(f"{command.name}: exit {done.returncode}: {' '.join(message)}")
-    return seconds
+    return seconds, cpu
 
 
 def measure(commands: list[Command], mode: str, runs: int, warmup: int, folder: Path) -> None:
@@ -316,11 +330,14 @@ def measure(commands: list[Command], mode: str, runs: int, warmup: int, folder: 
         )
     for command in commands:
         command.seconds.clear()
+        command.cpu.clear()
         for _ in range(warmup):
             run_once(command, env, folder)
     for round in range(runs):
         for command in commands:
-            command.seconds.append(run_once(command, env, folder))
+            seconds, cpu = run_once(command, env, folder)
+            command.seconds.append(seconds)
+            command.cpu.append(cpu)
         if (round + 1) % 5 == 0:
             _progress(f"  {mode}: {round + 1}/{runs} rounds")
 
@@ -332,14 +349,14 @@ def _ms(seconds: float) -> str:
 def results(commands: list[Command], mode: str) -> tuple[list[str], list[dict[str, Any]]]:
     by_name = {command.name: command for command in commands}
     lines = [
-        "| command | median (ms) | min (ms) | max (ms) | runs |",
-        "| --- | ---: | ---: | ---: | ---: |",
+        "| command | median (ms) | min (ms) | max (ms) | CPU median (ms) | runs |",
+        "| --- | ---: | ---: | ---: | ---: | ---: |",
     ]
     rows: list[dict[str, Any]] = []
     for command in commands:
         lines.append(
             f"| `{command.name}` | {_ms(command.median)} | {_ms(min(command.seconds))} "
-            f"| {_ms(max(command.seconds))} | {len(command.seconds)} |"
+            f"| {_ms(max(command.seconds))} | {_ms(command.cpu_median)} | {len(command.seconds)} |"
         )
         rows.append(
             {
@@ -347,30 +364,35 @@ def results(commands: list[Command], mode: str) -> tuple[list[str], list[dict[st
                 "command": command.name,
                 "median": command.median,
                 "seconds": command.seconds,
+                "cpu_median": command.cpu_median,
             }
         )
     lines += [
         "",
-        "| measure | value | target | met | command (ms) | floor (ms) |",
-        "| --- | ---: | --- | --- | ---: | ---: |",
+        "| measure | value | target | met | command (ms) | floor (ms) | CPU ratio | min ratio |",
+        "| --- | ---: | --- | --- | ---: | ---: | ---: | ---: |",
     ]
     for comparison in COMPARISONS:
         ours, floor = by_name.get(comparison.command), by_name.get(comparison.floor)
         if ours is None or floor is None:
             continue
         ratio = ours.median / floor.median
+        cpu_ratio = ours.cpu_median / floor.cpu_median if floor.cpu_median else float("nan")
+        min_ratio = min(ours.seconds) / min(floor.seconds)
         target, met = "(a look)", "-"
         if comparison.target is not None:
             target, met = f"<= {comparison.target}", "yes" if ratio <= comparison.target else "no"
         lines.append(
             f"| {comparison.measure} ({mode}) | {ratio:.2f} | {target} | {met} "
-            f"| {_ms(ours.median)} | {_ms(floor.median)} |"
+            f"| {_ms(ours.median)} | {_ms(floor.median)} | {cpu_ratio:.2f} | {min_ratio:.2f} |"
         )
         rows.append(
             {
                 "mode": mode,
                 "measure": comparison.measure,
                 "ratio": ratio,
+                "cpu_ratio": cpu_ratio,
+                "min_ratio": min_ratio,
                 "target": comparison.target,
             }
         )
@@ -436,9 +458,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             rows += mode_rows
         shutil.rmtree(folder / "bin", ignore_errors=True)
     lines += [
-        "Medians of the runs; each ratio is a command's median over its floor's, measured in "
-        "the same rounds. Floors and commands start as console scripts "
-        "(`python SCRIPT ARGS`).",
+        "Each value is a command's median wall time over its floor's, measured in the same "
+        "rounds; the CPU ratio is the same for user + system time (less moved by other "
+        "processes on a busy machine), the min ratio for the fastest runs. Floors and commands "
+        "start as console scripts (`python SCRIPT ARGS`).",
     ]
     report = "\n".join(lines) + "\n"
     sys.stdout.write(report)

@@ -86,6 +86,8 @@ NEVER = (
 ALLOWED = {"structconv.repair.rules"}
 # What only some commands need: comment-keeping writers, click, the conversion pipeline.
 RUAMEL, TOMLKIT, PYYAML = "ruamel", "tomlkit", "yaml"
+# For --diff (click loads it too, to suggest an option for `-o`, which it tries as `--o`).
+DIFFLIB = "difflib"
 CONVERSION = ("structconv.api", "structconv.comments", "structconv.outcome")
 
 CASES: dict[str, tuple[str, list[str], tuple[str, ...]]] = {
@@ -98,32 +100,41 @@ CASES: dict[str, tuple[str, list[str], tuple[str, ...]]] = {
     "check yaml": (
         "check",
         ["{yaml}"],
-        (RUAMEL, TOMLKIT, PYYAML, "click", "structconv.normalize", *CONVERSION),
+        (RUAMEL, TOMLKIT, PYYAML, "click", DIFFLIB, "structconv.normalize", *CONVERSION),
     ),
     "check json": (
         "check",
         ["{json}"],
-        (RUAMEL, TOMLKIT, PYYAML, "click", "yaml_rs", "structconv.normalize", *CONVERSION),
+        (RUAMEL, TOMLKIT, PYYAML, "click", "yaml_rs", DIFFLIB, "structconv.normalize", *CONVERSION),
     ),
     "check toml": (
         "check",
         ["{toml}"],
-        (RUAMEL, TOMLKIT, PYYAML, "click", "yaml_rs", "structconv.normalize", *CONVERSION),
+        (RUAMEL, TOMLKIT, PYYAML, "click", "yaml_rs", DIFFLIB, "structconv.normalize", *CONVERSION),
     ),
     "normalize json": (
         "normalize",
         ["{json}"],
-        (RUAMEL, TOMLKIT, PYYAML, "click", "yaml_rs", "structconv.api", "structconv.outcome"),
+        (
+            RUAMEL,
+            TOMLKIT,
+            PYYAML,
+            "click",
+            "yaml_rs",
+            DIFFLIB,
+            "structconv.api",
+            "structconv.outcome",
+        ),
     ),
     "normalize yaml": (
         "normalize",
         ["{yaml}"],
-        (TOMLKIT, PYYAML, "click", "structconv.api", "structconv.outcome"),
+        (TOMLKIT, PYYAML, "click", DIFFLIB, "structconv.api", "structconv.outcome"),
     ),
     "normalize toml": (
         "normalize",
         ["{toml}"],
-        (RUAMEL, PYYAML, "click", "yaml_rs", "structconv.api", "structconv.outcome"),
+        (RUAMEL, PYYAML, "click", "yaml_rs", DIFFLIB, "structconv.api", "structconv.outcome"),
     ),
 }
 

@@ -23,7 +23,6 @@ guarantees, for every file, whatever a formatter library does in a corner case:
 
 from __future__ import annotations
 
-import difflib
 import importlib
 import os
 from collections.abc import Callable
@@ -186,6 +185,8 @@ class NormalizedFile:
 
     def diff(self) -> str:
         """A unified diff from the original to the normalized text (empty when unchanged)."""
+        import difflib  # only --diff needs it
+
         lines = difflib.unified_diff(
             self.original.splitlines(keepends=True),
             self.text.splitlines(keepends=True),
