@@ -1,7 +1,8 @@
 """The cost of one call: the console commands on one small file against bare scripts.
 
     python benchmarks/startup_bench.py [--runs 20] [--warmup 2] [--mode source|cached|both]
-                                       [--remarshal PATH] [--out FILE.md] [--json FILE]
+                                       [--before DIR] [--remarshal PATH] [--out FILE.md]
+                                       [--json FILE]
 
 A pre-commit hook or a shell loop starts structconv once per file, so for small files
 the wall time of a whole process is what a user waits for, and most of it is start-up
@@ -25,6 +26,8 @@ Timing is hyperfine-like: `--warmup` untimed runs of each command, then `--runs`
 in each of which every command runs once (so that a busy machine slows all alike); the
 median of its runs is a command's time, the ratio is its median over its floor's median.
 Every run must exit 0 (a normalize run that rewrote its file, for one, is an error).
+`--before DIR` runs the structconv commands of another checkout too, in the same rounds
+(rows marked [before]), for a before/after comparison that a busy machine moves alike.
 
 Bytecode (`--mode`): this machine sets PYTHONDONTWRITEBYTECODE, and a checkout holds no
 `__pycache__`, so each process compiles structconv's modules from source ("source"; the
@@ -152,6 +155,7 @@ FLOOR_ROUND_TRIP = {
 class Command:
     name: str
     argv: list[str]
+    root: Path = ROOT  # the checkout whose structconv it runs
     seconds: list[float] = field(default_factory=list)
     cpu: list[float] = field(default_factory=list)  # user + system seconds of each run
 
@@ -286,9 +290,9 @@ COMPARISONS = (
 )
 
 
-def environment(mode: str, cache: Path) -> dict[str, str]:
+def environment(mode: str, cache: Path, root: Path = ROOT) -> dict[str, str]:
     env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(root), env.get("PYTHONPATH")]))
     env.pop("PYTHONPYCACHEPREFIX", None)
     if mode == "source":
         env["PYTHONDONTWRITEBYTECODE"] = "1"
@@ -320,26 +324,40 @@ def run_once(command: Command, env: dict[str, str], cwd: Path) -> tuple[float, f
 
 def measure(commands: list[Command], mode: str, runs: int, warmup: int, folder: Path) -> None:
     cache = folder / f"pycache-{mode}"
-    env = environment(mode, cache)
+    envs = {command.root: environment(mode, cache, command.root) for command in commands}
     if mode == "cached":
-        subprocess.run(
-            [sys.executable, "-m", "compileall", "-q", str(ROOT / "structconv")],
-            env=env,
-            check=True,
-            stdout=subprocess.DEVNULL,
-        )
+        for root, env in envs.items():
+            subprocess.run(
+                [sys.executable, "-m", "compileall", "-q", str(root / "structconv")],
+                env=env,
+                check=True,
+                stdout=subprocess.DEVNULL,
+            )
     for command in commands:
         command.seconds.clear()
         command.cpu.clear()
         for _ in range(warmup):
-            run_once(command, env, folder)
+            run_once(command, envs[command.root], folder)
     for round in range(runs):
         for command in commands:
-            seconds, cpu = run_once(command, env, folder)
+            seconds, cpu = run_once(command, envs[command.root], folder)
             command.seconds.append(seconds)
             command.cpu.append(cpu)
         if (round + 1) % 5 == 0:
             _progress(f"  {mode}: {round + 1}/{runs} rounds")
+
+
+BEFORE = " [before]"
+
+
+def _before(comparison: Comparison) -> Comparison:
+    """The comparison for the --before checkout's command."""
+    return Comparison(
+        comparison.measure + BEFORE,
+        comparison.command + BEFORE,
+        comparison.floor,
+        comparison.target,
+    )
 
 
 def _ms(seconds: float) -> str:
@@ -372,7 +390,7 @@ def results(commands: list[Command], mode: str) -> tuple[list[str], list[dict[st
         "| measure | value | target | met | command (ms) | floor (ms) | CPU ratio | min ratio |",
         "| --- | ---: | --- | --- | ---: | ---: | ---: | ---: |",
     ]
-    for comparison in COMPARISONS:
+    for comparison in (*COMPARISONS, *map(_before, COMPARISONS)):
         ours, floor = by_name.get(comparison.command), by_name.get(comparison.floor)
         if ours is None or floor is None:
             continue
@@ -380,7 +398,9 @@ def results(commands: list[Command], mode: str) -> tuple[list[str], list[dict[st
         cpu_ratio = ours.cpu_median / floor.cpu_median if floor.cpu_median else float("nan")
         min_ratio = min(ours.seconds) / min(floor.seconds)
         target, met = "(a look)", "-"
-        if comparison.target is not None:
+        if comparison.measure.endswith(BEFORE):
+            target = "(before)"
+        elif comparison.target is not None:
             target, met = f"<= {comparison.target}", "yes" if ratio <= comparison.target else "no"
         lines.append(
             f"| {comparison.measure} ({mode}) | {ratio:.2f} | {target} | {met} "
@@ -426,6 +446,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--warmup", type=int, default=2, help="untimed runs of each command")
     parser.add_argument("--mode", choices=["source", "cached", "both"], default="both")
     parser.add_argument("--remarshal", help="path of the remarshal command (default: PATH)")
+    parser.add_argument(
+        "--before",
+        type=Path,
+        metavar="DIR",
+        help="also run the structconv commands of another checkout (a folder holding its "
+        "structconv/, e.g. from `git worktree add` or `git archive`), in the same rounds",
+    )
     parser.add_argument("--out", type=Path, help="also write the markdown report here")
     parser.add_argument("--json", type=Path, help="write the rows as JSON here")
     args = parser.parse_args(argv)
@@ -437,6 +464,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         folder = Path(name)
         paths = prepare(folder)
         commands = plan(paths, folder, remarshal)
+        if args.before is not None:
+            commands += [
+                Command(command.name + BEFORE, command.argv, root=args.before.resolve())
+                for command in commands
+                if command.name.startswith("structconv")
+            ]
         environment_check = environment("source", folder / "unused")
         for format in ("yaml", "json", "toml"):  # canonical layout: normalize writes nothing
             subprocess.run(
