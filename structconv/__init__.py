@@ -72,10 +72,19 @@ _HOMES = {
 
 
 def __getattr__(name: str) -> Any:
+    """A public name, or a submodule (`structconv.errors`, as when this module imported them)."""
     home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module 'structconv' has no attribute {name!r}")
-    value = getattr(importlib.import_module(home), name)
+    if home is not None:
+        value = getattr(importlib.import_module(home), name)
+    elif not name.startswith("__"):
+        try:
+            value = importlib.import_module(f"{__name__}.{name}")
+        except ModuleNotFoundError as missing:
+            if missing.name != f"{__name__}.{name}":
+                raise
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
+    else:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     globals()[name] = value  # the next lookup finds it without this function
     return value
 

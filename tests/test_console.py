@@ -215,3 +215,21 @@ def test_ctrl_c_while_a_command_starts_exits_130_quietly(tmp_path: Path) -> None
     _, err = process.communicate(timeout=60)
     assert process.returncode == 130, err
     assert "Traceback" not in err
+
+
+def test_the_package_loads_its_names_and_submodules_on_first_use() -> None:
+    code = (
+        "import json, sys, structconv\n"
+        "loaded = sorted(name for name in sys.modules if name.startswith('structconv'))\n"
+        "names = {name: type(getattr(structconv, name)).__name__ for name in structconv.__all__}\n"
+        "print(json.dumps([loaded, names, structconv.errors.ParseError.__name__]))\n"
+    )
+    completed = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False
+    )
+    assert completed.returncode == 0, completed.stderr
+    loaded, names, error = json.loads(completed.stdout)
+    assert loaded == ["structconv"]
+    assert names["convert"] == "function" and names["Options"] == "type"
+    assert names["FORMATS"] == "tuple" and names["__version__"] == "str"
+    assert error == "ParseError"
