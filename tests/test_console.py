@@ -217,7 +217,7 @@ def test_ctrl_c_while_a_command_starts_exits_130_quietly(tmp_path: Path) -> None
     assert "Traceback" not in err
 
 
-def test_the_package_loads_its_names_and_submodules_on_first_use() -> None:
+def test_the_package_loads_its_names_and_submodules_on_first_use(tmp_path: Path) -> None:
     code = (
         "import json, sys, structconv\n"
         "loaded = sorted(name for name in sys.modules if name.startswith('structconv'))\n"
@@ -225,7 +225,7 @@ def test_the_package_loads_its_names_and_submodules_on_first_use() -> None:
         "print(json.dumps([loaded, names, structconv.errors.ParseError.__name__]))\n"
     )
     completed = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=False
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False, cwd=tmp_path
     )
     assert completed.returncode == 0, completed.stderr
     loaded, names, error = json.loads(completed.stdout)
