@@ -22,7 +22,7 @@ import pytest
 # Runs `structconv.console.<entry>()` with the given arguments; prints the modules loaded
 # and where structconv compiled a pattern in a module's body (at import).
 PROBE = r"""
-import json, re, sys
+import re, sys
 
 at_import = []
 compile_pattern = re._compile
@@ -47,7 +47,10 @@ try:
     code = getattr(console, entry)()
 except SystemExit as exit:
     code = exit.code
-print(json.dumps({"code": code, "modules": sorted(sys.modules), "at_import": at_import}))
+modules = sorted(sys.modules)
+import json
+
+print(json.dumps({"code": code, "modules": modules, "at_import": at_import}))
 """
 
 SMALL = {
@@ -100,7 +103,7 @@ CASES: dict[str, tuple[str, list[str], tuple[str, ...]]] = {
     "check yaml": (
         "check",
         ["{yaml}"],
-        (RUAMEL, TOMLKIT, PYYAML, "click", DIFFLIB, "structconv.normalize", *CONVERSION),
+        (RUAMEL, TOMLKIT, PYYAML, "click", DIFFLIB, "json", "structconv.normalize", *CONVERSION),
     ),
     "check json": (
         "check",

@@ -24,7 +24,6 @@ libyaml's events (ruamel.yaml's YAML 1.2 parser where libyaml refuses the text):
 
 from __future__ import annotations
 
-import json
 import math
 import sys
 from dataclasses import dataclass, field
@@ -306,6 +305,8 @@ class _Reader:
         """A scalar with a core tag (`!!int "7"`), typed by yaml-rs as on the fast path."""
         if (tag, text) in self.core:
             return self.core[tag, text]
+        import json  # only core tags need it; reading YAML otherwise does not load it
+
         written = "k: " + shown(tag) + " " + json.dumps(text, ensure_ascii=False)
         try:
             loaded: Any = yaml_rs.loads(written)
