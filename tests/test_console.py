@@ -236,3 +236,31 @@ def test_the_package_loads_its_names_and_submodules_on_first_use(tmp_path: Path)
     assert names["convert"] == "function" and names["Options"] == "type"
     assert names["FORMATS"] == "tuple" and names["__version__"] == "str"
     assert error == "ParseError"
+
+
+# Every module of these packages, and these modules: what the commands' plain paths import.
+LAZY_PATTERN_PACKAGES = ("structconv.formats", "structconv.normalize", "structconv.cli")
+LAZY_PATTERN_MODULES = ("structconv.encoding", "structconv.comments", "structconv.hooks")
+
+
+def test_no_module_of_the_conversion_paths_compiles_a_pattern_at_import(tmp_path: Path) -> None:
+    """All of formats/, normalize/ and cli/ (every format, not only the cases above)."""
+    code = (
+        PROBE.split("entry, sys.argv")[0]
+        + "import importlib, pkgutil\n"
+        + f"names = list({LAZY_PATTERN_MODULES!r})\n"
+        + f"for package in {LAZY_PATTERN_PACKAGES!r}:\n"
+        + "    names.append(package)\n"
+        + "    path = importlib.import_module(package).__path__\n"
+        + "    names += [package + '.' + info.name for info in pkgutil.iter_modules(path)]\n"
+        + "for name in names:\n"
+        + "    importlib.import_module(name)\n"
+        + "import json\n"
+        + "print(json.dumps(at_import))\n"
+    )
+    completed = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False, cwd=tmp_path
+    )
+    assert completed.returncode == 0, completed.stderr
+    at_import = json.loads(completed.stdout.splitlines()[-1])
+    assert at_import == [], "use structconv.patterns.lazy_compile for these"
