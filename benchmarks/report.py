@@ -63,6 +63,7 @@ BENCHES = (
         ("--files", "100", "--repeat", "1", "--skip-peers"),
     ),
     Bench("batch", "batch_bench.py", "Batch conversion", ("--files", "200", "--repeat", "1")),
+    Bench("startup", "startup_bench.py", "Start-up: one small file per call", ("--runs", "5")),
     Bench("llm", "llm_bench.py", "Repair model", ("--quick",)),
     Bench("edit", "edit_bench.py", "Editing in place", ("--edits", "1", "--skip-peers")),
     Bench("corpus", "corpus_bench.py", "Real files against reference parsers"),

@@ -156,6 +156,18 @@ def _head_needs_review(source: Path, source_format: str, options: Options) -> bo
     return head_needs_review(source_format, text, options)
 
 
+def _may_stream(source_format: str, target_format: str) -> bool:
+    """Whether both formats have a record module, without which nothing streams: the others
+    need not load structconv.streaming (a tenth of a small file's conversion)."""
+    try:
+        return all(
+            formats.canonical_name(name) in formats.RECORD_MODULES
+            for name in (source_format, target_format)
+        )
+    except UsageError:
+        return False
+
+
 def convert_file(
     path: str | os.PathLike[str],
     *,
@@ -173,7 +185,7 @@ def convert_file(
     """
     source = Path(path)
     source_format = src or formats.format_from_suffix(source)
-    if out is not None and source_format is not None:
+    if out is not None and source_format is not None and _may_stream(source_format, to):
         from structconv import streaming
 
         options = Options.from_settings(settings)

@@ -26,20 +26,12 @@ removal would leave the file it shares unconverted). An output that is its own i
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import (
-    Executor,
-    Future,
-    ProcessPoolExecutor,
-    ThreadPoolExecutor,
-    as_completed,
-)
-from dataclasses import asdict, dataclass, field, fields, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from structconv import formats
 from structconv.api import convert_file
@@ -52,17 +44,19 @@ from structconv.atomic import (
     in_place_target,
     permissions_from,
     remove_temporaries,
-    write_atomic,
 )
-from structconv.errors import (
-    AmbiguousInput,
-    ParseError,
-    RepairRejected,
-    StructconvError,
-    UsageError,
-)
+from structconv.errors import UsageError
 from structconv.options import Options
-from structconv.result import Fix, Result
+
+# One file's outcome lives in structconv.outcome (the CLI converts one file without this
+# module); its names stay importable from here.
+from structconv.outcome import FileOutcome as FileOutcome
+from structconv.outcome import attempt as attempt
+from structconv.outcome import save_for_review as save_for_review
+from structconv.result import Result
+
+if TYPE_CHECKING:  # imported where a batch runs: converting one file does not need them
+    from concurrent.futures import Executor, Future
 
 
 @dataclass(frozen=True)
@@ -76,44 +70,6 @@ class Job:
     # The output replaces the input (--in-place): under its own name (remove_source False),
     # or under the target format's, taking the input's permissions.
     in_place: bool = False
-
-
-@dataclass(frozen=True)
-class FileOutcome:
-    """What happened to one file; `line`/`column` are 0 when the error has no position."""
-
-    source: str
-    output: str | None
-    ok: bool
-    source_format: str | None = None
-    target_format: str | None = None
-    encoding: str | None = None
-    error: str | None = None
-    line: int = 0
-    column: int = 0
-    notes: tuple[str, ...] = ()
-    seconds: float = 0.0
-    # What a repair changed (also on a refused repair: the fixes it attempted).
-    fixes: tuple[Fix, ...] = ()
-    confidence: float = 1.0
-    used_model: bool = False
-    # The class of the error: ParseError, RepairRejected, AmbiguousInput, ...
-    error_kind: str | None = None
-
-    def error_line(self) -> str:
-        """`path:line:col: message`, the form editors and CI logs understand."""
-        where = f"{self.source}:{self.line}:{self.column}" if self.line else self.source
-        return f"{where}: {self.error}"
-
-    def to_json(self) -> dict[str, Any]:
-        """The outcome as JSON-ready data (asdict's deep copies cost 0.1 ms a file)."""
-        record = {name: getattr(self, name) for name in _OUTCOME_FIELDS}
-        record["fixes"] = [fix.__dict__.copy() for fix in self.fixes]
-        record["notes"] = list(self.notes)
-        return record
-
-
-_OUTCOME_FIELDS = tuple(field.name for field in fields(FileOutcome))
 
 
 def _output_file(source: str, suffix: str, out_dir: str | os.PathLike[str] | None) -> str:
@@ -186,78 +142,6 @@ def _resolved(path: str, directories: dict[str, str]) -> str:
         real_parent = directories[parent] = os.path.realpath(parent or ".")
     resolved = os.path.join(real_parent, name)  # noqa: PTH118 - str in, str out
     return os.path.realpath(resolved) if os.path.islink(resolved) else resolved  # noqa: PTH114
-
-
-def save_for_review(source: str, refused: RepairRejected) -> str | None:
-    """Keep a repair held for review beside its input, as `<input>.review.json`.
-
-    Only a held repair (it passed validation, the model was not sure enough) is kept:
-    a refused one is wrong, not uncertain. Returns the file's path (None: nothing kept).
-    """
-    if not refused.held or source == "-":
-        return None
-    path = f"{source}.review.json"
-    record = {
-        "source": source,
-        "format": refused.format,
-        "reason": refused.why,
-        "confidence": refused.confidence,
-        "line": refused.line,
-        "column": refused.column,
-        "candidate_data": refused.candidate_data,
-        "candidate_text": refused.candidate_text,
-        "fixes": [asdict(fix) for fix in refused.fixes],
-    }
-    write_atomic(path, json.dumps(record, indent=2, ensure_ascii=False, default=str) + "\n")
-    return path
-
-
-def attempt(source: str, output: str | None, to: str, action: Callable[[], Result]) -> FileOutcome:
-    """Run one conversion; every structconv or OS failure becomes an outcome, never an exception."""
-    started = time.perf_counter()
-    try:
-        result = action()
-    except (ParseError, RepairRejected, AmbiguousInput) as error:
-        refused = error if isinstance(error, RepairRejected) else None
-        review = save_for_review(source, refused) if refused is not None else None
-        return FileOutcome(
-            source,
-            None,
-            False,
-            source_format=error.format,
-            target_format=to,
-            error=error.brief if isinstance(error, ParseError) else str(error),
-            line=error.line,
-            column=error.column,
-            seconds=time.perf_counter() - started,
-            fixes=refused.fixes if refused else (),
-            confidence=refused.confidence if refused else 0.0,
-            error_kind=type(error).__name__,
-            notes=(f"the candidate is saved for review in {review}",) if review else (),
-        )
-    except (StructconvError, OSError) as error:
-        return FileOutcome(
-            source,
-            None,
-            False,
-            target_format=to,
-            error=str(error),
-            seconds=time.perf_counter() - started,
-            error_kind=type(error).__name__,
-        )
-    return FileOutcome(
-        source,
-        output,
-        True,
-        source_format=result.source_format,
-        target_format=result.target_format,
-        encoding=result.encoding,
-        notes=result.notes,
-        seconds=time.perf_counter() - started,
-        fixes=result.fixes,
-        confidence=result.confidence,
-        used_model=result.used_model,
-    )
 
 
 def run_job(job: Job, *, remove_source: bool | None = None) -> FileOutcome:
@@ -473,6 +357,8 @@ def convert_many(
     make_output_folders(jobs)
     size = chunk_size or chunk_size_for(len(jobs))
     chunks = [range(start, min(start + size, len(jobs))) for start in range(0, len(jobs), size)]
+    from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+
     here = executor is None or isinstance(executor, ProcessPoolExecutor | ThreadPoolExecutor)
     base = None if executor is None else str(Path.cwd())
     collected = _Collected(jobs, base, on_done, commit_here=here)
@@ -623,6 +509,8 @@ Task = Callable[[Sequence[Job], str | None], WrittenChunk]
 
 
 def _run_on(executor: Executor, task: Task, chunks: list[range], collected: _Collected) -> None:
+    from concurrent.futures import as_completed
+
     jobs, base = collected.jobs, collected.base
     pending = {
         _submit(executor, task, jobs[indexes.start : indexes.stop], base): indexes
@@ -667,6 +555,8 @@ def _submit(
 ) -> Future[WrittenChunk]:
     """executor.submit, or a future holding the error when the executor refuses (a broken
     process pool refuses every new task)."""
+    from concurrent.futures import Future
+
     try:
         return executor.submit(task, list(chunk), base)
     except Exception as error:

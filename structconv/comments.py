@@ -30,6 +30,7 @@ from typing import Any
 
 from structconv.neutral import Data, PathPart, first_difference, format_path
 from structconv.options import Options
+from structconv.patterns import lazy_compile
 
 COMMENTED: frozenset[str] = frozenset({"yaml", "toml", "jsonc", "json5"})
 # The character every comment of the format starts with (a cheap first look).
@@ -146,8 +147,8 @@ def _slash_text(comment: str) -> tuple[str, ...]:
 
 # --- extraction -----------------------------------------------------------------------
 
-_YAML_COMMENT = re.compile(r"(?:^|(?<=[ \t]))#", re.MULTILINE)
-_LINE_END = re.compile(r"[\n\r]|\Z")
+_YAML_COMMENT = lazy_compile(r"(?:^|(?<=[ \t]))#", re.MULTILINE)
+_LINE_END = lazy_compile(r"[\n\r]|\Z")
 
 
 @dataclass(frozen=True)

@@ -7,11 +7,11 @@ XML follows its own declaration.
 from __future__ import annotations
 
 import codecs
-import re
 import unicodedata
 
 from structconv.errors import ParseError
 from structconv.notes import note
+from structconv.patterns import lazy_compile
 
 # Byte order marks and the codecs that read (and drop) them, UTF-32 before UTF-16.
 BOMS: tuple[tuple[bytes, str], ...] = (
@@ -21,7 +21,7 @@ BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
-_XML_DECLARATION = re.compile(rb"""^<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9._\-]+)["']""")
+_XML_DECLARATION = lazy_compile(rb"""^<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9._\-]+)["']""")
 
 # Formats whose files are often written by spreadsheets in a local code page.
 LEGACY_ALLOWED = frozenset({"csv"})
@@ -76,9 +76,9 @@ def decode(raw: bytes, format: str | None) -> tuple[str, str]:
 
 
 # Kana and kanji (not half-width kana, which Korean bytes read as cp932 would give).
-_JAPANESE_SCRIPT = re.compile("[\u3041-\u30ff\u4e00-\u9fff]")
+_JAPANESE_SCRIPT = lazy_compile("[\u3041-\u30ff\u4e00-\u9fff]")
 # Characters no text file holds: C0 controls other than TAB, LF, CR, and the C1 block.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_CONTROL = lazy_compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _NEAR = 0.05  # readings whose "chaos" differs less than this are a tie
 # The code pages that spreadsheets save in most (Excel on Western and on Japanese Windows),
 # tried first in this order, each with the encodings it extends (a best guess among them

@@ -127,7 +127,6 @@ def check_file(path: str) -> str | None:
     from structconv import formats
     from structconv.encoding import decode
     from structconv.formats.detect import detect_format
-    from structconv.normalize.runner import error_line
     from structconv.options import Options
 
     try:
@@ -141,6 +140,8 @@ def check_file(path: str) -> str | None:
         # A YAML file may hold several documents (Kubernetes manifests, for one).
         formats.read(text, name, Options(multi_document=name == "yaml"))
     except StructconvError as error:
+        from structconv.normalize.runner import error_line  # only for a file that fails
+
         return error_line(path, error)
     return None
 

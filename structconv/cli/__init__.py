@@ -7,18 +7,63 @@ folder, a scheduler's address), so that a mistake fails in a second, not after t
 
 from __future__ import annotations
 
+import importlib
+from collections.abc import Iterator, Mapping, MutableMapping
 from typing import Any
 
 import click
 
 from structconv import __version__
-from structconv.cli.convert import convert_command
-from structconv.cli.edit import delete_command, get_command, set_command
-from structconv.cli.normalize import normalize_command
-from structconv.cli.repair import repair_command
-from structconv.cli.tune import tune_group
 
 INTERRUPTED = 130  # 128 + SIGINT, as shells report a command stopped by Ctrl-C
+
+# Command name -> (module, attribute): a command's module (and what it imports: batch,
+# the editors, the model's options) loads only when that command runs or --help lists it.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "convert": ("structconv.cli.convert", "convert_command"),
+    "repair": ("structconv.cli.repair", "repair_command"),
+    "normalize": ("structconv.cli.normalize", "normalize_command"),
+    "tune": ("structconv.cli.tune", "tune_group"),
+    "get": ("structconv.cli.edit", "get_command"),
+    "set": ("structconv.cli.edit", "set_command"),
+    "delete": ("structconv.cli.edit", "delete_command"),
+}
+
+
+class _LazyCommands(MutableMapping[str, click.Command]):
+    """A group's `commands`, each imported when it is first looked up; listing the names
+    imports nothing."""
+
+    def __init__(self, homes: Mapping[str, tuple[str, str]]) -> None:
+        self._homes = dict(homes)
+        self._loaded: dict[str, click.Command] = {}
+
+    def __getitem__(self, name: str) -> click.Command:
+        command = self._loaded.get(name)
+        if command is None:
+            module, attribute = self._homes[name]
+            try:
+                command = getattr(importlib.import_module(module), attribute)
+            except KeyboardInterrupt:  # Ctrl-C while it loads: exit 130 quietly, as console's
+                raise click.exceptions.Exit(INTERRUPTED) from None
+            self._loaded[name] = command
+        return command
+
+    def __setitem__(self, name: str, command: click.Command) -> None:
+        self._homes.pop(name, None)
+        self._loaded[name] = command
+
+    def __delitem__(self, name: str) -> None:
+        if self._homes.pop(name, None) is None:
+            del self._loaded[name]
+        else:
+            self._loaded.pop(name, None)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(dict.fromkeys([*self._homes, *self._loaded]))
+
+    def __len__(self) -> int:
+        return len(self._homes.keys() | self._loaded.keys())
 
 
 class _Commands(click.Group):
@@ -37,16 +82,11 @@ class _Commands(click.Group):
             raise click.exceptions.Exit(INTERRUPTED) from None
 
 
-@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    cls=_Commands,
+    commands=_LazyCommands(COMMANDS),
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 @click.version_option(__version__, prog_name="structconv")
 def main() -> None:
     """Convert structured data between JSON, YAML, TOML, XML and CSV, exactly."""
-
-
-main.add_command(convert_command)
-main.add_command(repair_command)
-main.add_command(normalize_command)
-main.add_command(tune_group)
-main.add_command(get_command)
-main.add_command(set_command)
-main.add_command(delete_command)

@@ -5,9 +5,8 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 import orjson
@@ -15,23 +14,18 @@ import orjson
 from structconv import __version__
 from structconv.api import convert, convert_file, modules_for
 from structconv.atomic import write_atomic
-from structconv.batch import (
-    FileOutcome,
-    Job,
-    attempt,
-    convert_many,
-    output_folder_ready,
-    plan_jobs,
-    remove_leftovers,
-)
-from structconv.cli.scheduler import dask_executor
 from structconv.cli.shared import FORMAT_CHOICE, given_settings, model_options, uninterrupted
 from structconv.errors import UsageError
 from structconv.names import REPAIR_MODES
 from structconv.options import YAML_MERGE_POLICIES, YAML_TAG_POLICIES, Options
-from structconv.pool import process_pool, stop_now
+from structconv.outcome import FileOutcome, attempt
 from structconv.result import Result
 from structconv.source import read_stream
+
+if TYPE_CHECKING:
+    from concurrent.futures import Executor
+
+    from structconv.batch import Job
 
 
 def _progress(total: int) -> Any:
@@ -275,6 +269,8 @@ def convert_command(
     if destinations == 0 or output is not None:
         outcomes = [_convert_single(files[0], to, src, output, settings)]
     else:
+        from structconv.batch import output_folder_ready, plan_jobs
+
         if out_dir is not None:
             try:
                 output_folder_ready(out_dir)
@@ -321,6 +317,13 @@ def _run_batch(
     jobs: int,
     scheduler: str | None,
 ) -> list[FileOutcome]:
+    """Several files, here or on a pool or a cluster (what only a batch needs loads here)."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    from structconv.batch import convert_many, remove_leftovers
+    from structconv.cli.scheduler import dask_executor
+    from structconv.pool import process_pool, stop_now
+
     client = None
     executor: Executor | None
     if scheduler is not None:

@@ -9,13 +9,13 @@ import click
 from structconv import formats
 from structconv.api import convert
 from structconv.atomic import in_place_target, permissions_from, write_atomic
-from structconv.batch import save_for_review
 from structconv.cli.shared import FORMAT_CHOICE, given_settings, model_options
 from structconv.encoding import decode
 from structconv.errors import AmbiguousInput, InputChanged, ParseError, RepairRejected, UsageError
 from structconv.formats.detect import detect_format
 from structconv.names import REPAIR_MODES, RepairMode
 from structconv.options import Options
+from structconv.outcome import save_for_review
 from structconv.result import Result
 from structconv.source import read_input, read_stream
 

@@ -17,16 +17,16 @@ from __future__ import annotations
 
 import json
 import math
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from structconv.neutral import PathPart
 from structconv.options import Options
+from structconv.patterns import lazy_compile
 
 _WHITESPACE = "[ \\t\\r\\n\\v\\f\u00a0\ufeff\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
-_LEXER = re.compile(
+_LEXER = lazy_compile(
     rf"(?P<space>{_WHITESPACE}+)"
     r"|(?P<comment>//[^\n\r\u2028\u2029]*|/\*(?:[^*]|\*(?!/))*\*/)"
     r"|(?P<string>\"(?:[^\"\\\n\r]|\\(?:\r\n|[\s\S]))*\"|'(?:[^'\\\n\r]|\\(?:\r\n|[\s\S]))*')"

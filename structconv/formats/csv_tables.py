@@ -5,16 +5,16 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from collections.abc import Sequence
 from typing import NamedTuple
 
 from structconv.errors import ParseError
 from structconv.formats.csv_dialect import ensure_field_limit, parse_error
 from structconv.options import Options
+from structconv.patterns import lazy_compile
 
-_TYPED_CELL = re.compile(r"[-+(]?[$€£¥]?[0-9][0-9,.:/' -]*%?\)?")
-_LETTER = re.compile(r"[^\W\d_]")
+_TYPED_CELL = lazy_compile(r"[-+(]?[$€£¥]?[0-9][0-9,.:/' -]*%?\)?")
+_LETTER = lazy_compile(r"[^\W\d_]")
 LOOKAHEAD_ROWS = 3  # rows below a table's header that show its width and column types
 MIN_TABLE_RECORDS = 2  # records a table above needs before a new header counts as a table
 

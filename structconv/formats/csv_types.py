@@ -8,23 +8,24 @@ on each cell: reading and the streaming reader both infer through it.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Sequence
 from itertools import repeat
 from typing import Any
 
-_CANONICAL_INT = re.compile(r"0|-?[1-9][0-9]*")
-_ALL_CANONICAL_INTS = re.compile(r"(?:(?:0|-?[1-9][0-9]*)\n)*(?:0|-?[1-9][0-9]*)")
+from structconv.patterns import lazy_compile
+
+_CANONICAL_INT = lazy_compile(r"0|-?[1-9][0-9]*")
+_ALL_CANONICAL_INTS = lazy_compile(r"(?:(?:0|-?[1-9][0-9]*)\n)*(?:0|-?[1-9][0-9]*)")
 # Every canonical int and every repr() of a finite float has this shape.
 _NUMBER = r"-?[0-9]+(?:\.[0-9]+)?(?:e[-+][0-9]+)?"
-_NUMBER_SHAPE = re.compile(_NUMBER)
-_ALL_NUMBER_SHAPES = re.compile(rf"(?:{_NUMBER}\n)*{_NUMBER}")
+_NUMBER_SHAPE = lazy_compile(_NUMBER)
+_ALL_NUMBER_SHAPES = lazy_compile(rf"(?:{_NUMBER}\n)*{_NUMBER}")
 # Plain decimals of 0 or at least 1e-4 in size, without leading zeros; see _plain_decimals.
 _PLAIN_DECIMAL = r"-?(?:[1-9][0-9]*|0(?!\.0000))\.[0-9]+"
-_ALL_PLAIN_DECIMALS = re.compile(rf"(?:{_PLAIN_DECIMAL}\n)*{_PLAIN_DECIMAL}")
+_ALL_PLAIN_DECIMALS = lazy_compile(rf"(?:{_PLAIN_DECIMAL}\n)*{_PLAIN_DECIMAL}")
 _NUMBER_CHARS = b"-+.0123456789e"
-_MAYBE_TYPED = re.compile(r"\n[-0-9tf]")
-_MAYBE_NUMBER = re.compile(r"\n[-0-9]")
+_MAYBE_TYPED = lazy_compile(r"\n[-0-9tf]")
+_MAYBE_NUMBER = lazy_compile(r"\n[-0-9]")
 _NUMBER_START = frozenset("-0123456789")
 _BOOLS: dict[str, bool] = {"true": True, "false": False}
 

@@ -23,16 +23,17 @@ from structconv.formats.json import string_key
 from structconv.neutral import Data, PathPart, first_difference, format_path
 from structconv.notes import note
 from structconv.options import Options
+from structconv.patterns import lazy_compile
 
 # A spreadsheet runs a cell that starts with one of these as a formula ("CSV injection",
 # OWASP): `=HYPERLINK(...)`, `@SUM(...)`, `-2+3+cmd|' /C calc'!A0`. A number (-5, +3.5)
 # it reads as a number, so those are left alone.
 FORMULA_START = frozenset("=+-@\t\r")
 _NUMBER = r"[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?"
-_PLAIN_NUMBER = re.compile(_NUMBER)
+_PLAIN_NUMBER = lazy_compile(_NUMBER)
 # `is_formula` over the cells of rows joined by NUL, in C: the first cell that starts with
 # one of FORMULA_START and is not a plain number.
-_FORMULA_CELL = re.compile(rf"(?:\A|\x00)(?!{_NUMBER}(?:\x00|\Z))[=+\-@\t\r]")
+_FORMULA_CELL = lazy_compile(rf"(?:\A|\x00)(?!{_NUMBER}(?:\x00|\Z))[=+\-@\t\r]")
 _ESCAPE_HINT = "--escape-formulas (API: escape_formulas=True)"
 
 

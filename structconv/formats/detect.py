@@ -5,22 +5,22 @@ Detection only picks a parser; the parser still decides whether the text is vali
 
 from __future__ import annotations
 
-import re
 from pathlib import PurePath
 
 from structconv.errors import UsageError
 from structconv.formats import format_from_suffix
 from structconv.names import Format
+from structconv.patterns import lazy_compile
 
-_TOML_TABLE = re.compile(r"\[\[?\s*[A-Za-z0-9_\-\"'. ]+\s*\]\]?\s*(#.*)?$")
-_TOML_KEY = re.compile(
+_TOML_TABLE = lazy_compile(r"\[\[?\s*[A-Za-z0-9_\-\"'. ]+\s*\]\]?\s*(#.*)?$")
+_TOML_KEY = lazy_compile(
     r"""(?:[A-Za-z0-9_\-]+|"[^"]*"|'[^']*')(?:\s*\.\s*(?:[A-Za-z0-9_\-]+|"[^"]*"|'[^']*'))*\s*="""
 )
-_YAML_KEY = re.compile(r"""(?:[^\s#:'"\[\]{},][^:#]*|"[^"]*"|'[^']*')\s*:(\s|$)""")
-_YAML_MARK = re.compile(r"(---|\.\.\.|%YAML|- |-$)")
+_YAML_KEY = lazy_compile(r"""(?:[^\s#:'"\[\]{},][^:#]*|"[^"]*"|'[^']*')\s*:(\s|$)""")
+_YAML_MARK = lazy_compile(r"(---|\.\.\.|%YAML|- |-$)")
 # What JSONC has and JSON has not: `//`, `/*`, a comma before a closing bracket (or text
 # that merely looks so: `//` in a URL). Here, so that ordinary JSON imports nothing more.
-MAYBE_JSONC = re.compile(r"/[/*]|,\s*[\]}]")
+MAYBE_JSONC = lazy_compile(r"/[/*]|,\s*[\]}]")
 
 
 def _meaningful_lines(text: str, limit: int = 20) -> list[str]:

@@ -21,9 +21,10 @@ from structconv.errors import ParseError, UnrepresentableError
 from structconv.formats import Codec, too_deep
 from structconv.neutral import Data, PathPart, format_path, lone_surrogate, rebuild
 from structconv.options import Options
+from structconv.patterns import lazy_compile
 
 # A loose pre-check: only texts with a surrogate escape get their strings inspected.
-SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+SURROGATE_ESCAPE = lazy_compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 
 
 class DuplicateKeyError(Exception):
@@ -72,7 +73,7 @@ def _error(
     )
 
 
-_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[{}\[\]:]')
+_TOKEN = lazy_compile(r'"(?:[^"\\]|\\.)*"|[{}\[\]:]')
 
 
 def _duplicate_offset(text: str) -> int:

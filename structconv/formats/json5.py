@@ -16,7 +16,6 @@ JSON5 spells them; comments carried from another format go where they belong.
 from __future__ import annotations
 
 import math
-import re
 from typing import Any
 
 import json5
@@ -26,9 +25,10 @@ from structconv.formats import Codec
 from structconv.formats import json as strict_json
 from structconv.neutral import Data, PathPart, rebuild
 from structconv.options import Options
+from structconv.patterns import lazy_compile
 
-_POSITION = re.compile(r"^<string>:(\d+) (.*) at column (\d+)$")
-_DUPLICATE = re.compile(r'^Duplicate key "(.*)" found in object$')
+_POSITION = lazy_compile(r"^<string>:(\d+) (.*) at column (\d+)$")
+_DUPLICATE = lazy_compile(r'^Duplicate key "(.*)" found in object$')
 
 
 def _duplicate_position(text: str, key: str) -> tuple[int, int]:

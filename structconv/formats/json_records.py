@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -37,8 +36,9 @@ from structconv.formats.records import (
 )
 from structconv.neutral import Data, depth, first_difference
 from structconv.options import Options
+from structconv.patterns import lazy_compile
 
-_SPACE = re.compile(r"[ \t\n\r]*")  # what json.loads skips around values
+_SPACE = lazy_compile(r"[ \t\n\r]*")  # what json.loads skips around values
 
 
 def read_array(source: TextSource, options: Options) -> Stream:

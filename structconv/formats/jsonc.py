@@ -28,6 +28,7 @@ from structconv.formats import json as strict_json
 from structconv.formats.detect import MAYBE_JSONC
 from structconv.neutral import Data
 from structconv.options import Options
+from structconv.patterns import lazy_compile
 
 # Files named .json that their tools read as JSON with comments, by the tool that reads
 # them (patterns without '/' match the file name anywhere; with '/' the path's last
@@ -65,7 +66,7 @@ JSONC_FILE_PATTERNS: tuple[str, ...] = (
 )
 
 # A string (skipped), a comment, or a comma that a closing bracket follows.
-_TOKEN = re.compile(
+_TOKEN = lazy_compile(
     r'"(?:[^"\\\n]|\\.)*"'
     r"|//[^\n]*"
     r"|/\*(?:[^*]|\*(?!/))*(?:\*/)?"

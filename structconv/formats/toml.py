@@ -47,10 +47,11 @@ from structconv.neutral import (
     rebuild,
 )
 from structconv.options import Options
+from structconv.patterns import lazy_compile
 
-_POSITION = re.compile(r"at line (\d+), column (\d+)")
-_TOMLLIB_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
-_SURROGATE = re.compile(r"[\ud800-\udfff]")
+_POSITION = lazy_compile(r"at line (\d+), column (\d+)")
+_TOMLLIB_POSITION = lazy_compile(r"\s*\(at line (\d+), column (\d+)\)$")
+_SURROGATE = lazy_compile(r"[\ud800-\udfff]")
 _INT64 = range(-(2**63), 2**63)
 # Copied as they are; None (the null policy), int (64 bits) and datetime (offset) are checked.
 _TOML_NATIVE = (str, float, bool, datetime.date)
@@ -79,7 +80,7 @@ _CANDIDATES = (
     (_NUMBER_SHAPES, (b":00.0000000", b"0e000", b"0e+000")),
     (_RUN_SHAPES, (b"0" * 250,)),
 )
-_VALUE_BEFORE = re.compile(rb"(?:[=\[,]|^)\s*[\w.:+ -]*\Z", re.MULTILINE)
+_VALUE_BEFORE = lazy_compile(rb"(?:[=\[,]|^)\s*[\w.:+ -]*\Z", re.MULTILINE)
 
 
 def _needs_exact_reading(text: str) -> bool:
@@ -95,20 +96,20 @@ def _needs_exact_reading(text: str) -> bool:
     return False
 
 
-_FRACTION = re.compile(r"\.(\d+)")
+_FRACTION = lazy_compile(r"\.(\d+)")
 
 # Nesting: toml-rs recurses per array or inline table and overflows the C stack past
 # some 5,000 levels (measured), so deeper text is refused before it reaches it.
 _READER_NESTING_LIMIT = 1000
 _KEPT_FOR_NESTING = b"\"'#\n[]{} \t=,."
 _DROPPED_FOR_NESTING = bytes(byte for byte in range(256) if byte not in _KEPT_FOR_NESTING)
-_ESCAPED_QUOTE = re.compile(rb'\\[\\"]')
-_STRINGS_AND_COMMENTS = re.compile(
+_ESCAPED_QUOTE = lazy_compile(rb'\\[\\"]')
+_STRINGS_AND_COMMENTS = lazy_compile(
     rb'"""(?:[^"]|"(?!""))*"{3,5}' rb"|'''[\s\S]*?'{3,5}" rb'|"[^"\n]*"' rb"|'[^'\n]*'" rb"|#[^\n]*"
 )
 _NOT_BRACKET = bytes(byte for byte in range(256) if byte not in b"[]{}")
 _ONE_BRACKET_KIND = bytes.maketrans(b"{}", b"[]")
-_INNERMOST = re.compile(rb"\[\]")
+_INNERMOST = lazy_compile(rb"\[\]")
 
 
 def _snippet(text: str, line: int) -> str:

@@ -31,11 +31,12 @@ Anything TOML cannot hold raises `Unwritable`: formats/toml.py maps values first
 from __future__ import annotations
 
 import datetime
-import re
 from typing import Any
 
-_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
-_NEEDS_ESCAPE = re.compile(r'[\x00-\x1f\x7f"\\]')
+from structconv.patterns import lazy_compile
+
+_BARE_KEY = lazy_compile(r"[A-Za-z0-9_-]+")
+_NEEDS_ESCAPE = lazy_compile(r'[\x00-\x1f\x7f"\\]')
 _ESCAPES = {code: f"\\u{code:04x}" for code in [*range(0x20), 0x7F]}
 _ESCAPES.update({0x08: "\\b", 0x09: "\\t", 0x0A: "\\n", 0x0C: "\\f", 0x0D: "\\r"})
 _ESCAPES.update({ord('"'): '\\"', ord("\\"): "\\\\"})

@@ -6,7 +6,6 @@ The conventions of the data are xml.py's docstring; writing is xml_writer.py.
 from __future__ import annotations
 
 import codecs
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, TypedDict, cast
@@ -15,6 +14,7 @@ from lxml import etree
 
 from structconv.errors import ParseError
 from structconv.options import Options
+from structconv.patterns import lazy_compile
 
 XML_NAMESPACE = "http://www.w3.org/XML/1998/namespace"
 
@@ -26,11 +26,11 @@ PARSER_HUGE_MAX_DEPTH = 2048
 _DEFAULTS = Options()
 
 XML_SPACE = " \t\r\n"
-_ENCODING_DECLARATION = re.compile(
+_ENCODING_DECLARATION = lazy_compile(
     r"""\A(<\?xml[ \t\r\n]+version[ \t\r\n]*=[ \t\r\n]*(["'])[^"'<>]*\2[ \t\r\n]+"""
     r"""encoding[ \t\r\n]*=[ \t\r\n]*(["']))([A-Za-z][A-Za-z0-9._\-]*)(\3)"""
 )
-_POSITION_SUFFIX = re.compile(r",? line \d+, column \d+\s*$")
+_POSITION_SUFFIX = lazy_compile(r",? line \d+, column \d+\s*$")
 
 
 @dataclass(eq=False)

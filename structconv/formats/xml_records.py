@@ -13,7 +13,6 @@ cleared. Anything else is Unstreamable: the in-memory path reads it.
 from __future__ import annotations
 
 import codecs
-import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -32,8 +31,9 @@ from structconv.formats.xml_reader import (
     parser_settings,
 )
 from structconv.options import Options
+from structconv.patterns import lazy_compile
 
-_XML_ENCODING = re.compile(rb"""\A<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9._\-]+)["']""")
+_XML_ENCODING = lazy_compile(rb"""\A<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9._\-]+)["']""")
 
 
 class XmlRecords:

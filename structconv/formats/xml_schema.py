@@ -12,7 +12,6 @@ xmlschema only sees the tree.
 from __future__ import annotations
 
 import functools
-import re
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +23,7 @@ from structconv.formats.xml_reader import element_name, parse_tree, snippet
 from structconv.formats.xml_writer import single_root
 from structconv.neutral import Data, format_path
 from structconv.options import Options
+from structconv.patterns import lazy_compile
 
 CONVERTER: dict[str, Any] = {
     "converter": xmlschema.UnorderedConverter,
@@ -33,7 +33,7 @@ CONVERTER: dict[str, Any] = {
     "preserve_root": True,
     "decimal_type": float,
 }
-_STEP = re.compile(r"([^/\[\]]+)(?:\[(\d+)\])?")
+_STEP = lazy_compile(r"([^/\[\]]+)(?:\[(\d+)\])?")
 
 
 @functools.lru_cache(maxsize=8)

@@ -14,6 +14,7 @@ from structconv.formats.xml_reader import XML_SPACE, Node, merged, reader_depth
 from structconv.neutral import Data, PathPart, format_path, scalar_spelling
 from structconv.notes import note
 from structconv.options import Options
+from structconv.patterns import lazy_compile
 
 _NAME_START = (
     "A-Z_a-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c-\u200d"
@@ -36,7 +37,7 @@ def _not_xml_char() -> re.Pattern[str]:
     return re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
-_TEXT_PIECE = re.compile(r"#\d+")  # xmlschema's mixed-content keys ("#1", "#2", ...)
+_TEXT_PIECE = lazy_compile(r"#\d+")  # xmlschema's mixed-content keys ("#1", "#2", ...)
 _TEXT_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
 _ATTRIBUTE_ESCAPES = str.maketrans(
     {

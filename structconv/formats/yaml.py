@@ -46,7 +46,7 @@ import math
 import re
 import threading
 from collections.abc import Callable, Iterator
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import orjson
 import yaml_rs
@@ -78,46 +78,52 @@ from structconv.neutral import (
     rebuild,
 )
 from structconv.options import Options
+from structconv.patterns import lazy_compile
+
+if TYPE_CHECKING:
+    from structconv.formats.yaml_emitter import Untaggable
 
 _T = TypeVar("_T")
 
 _ALIAS_LIMITS = yaml_rs.AliasLimits()
 
-_POSITION = re.compile(r"YAML parse error at line (\d+), column (\d+)")
+_POSITION = lazy_compile(r"YAML parse error at line (\d+), column (\d+)")
 # c-printable in the YAML 1.2 spec, negated: raw control characters and lone surrogates.
-_NOT_PRINTABLE = re.compile(
+_NOT_PRINTABLE = lazy_compile(
     "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]"
 )
 # At column 0 these are always document markers in YAML 1.2 (c-forbidden).
-_DOCUMENT_MARKER = re.compile(r"^(?:---|\.\.\.)(?=[ \t\r\n]|\Z)", re.MULTILINE)
-_MARKER_HINT = re.compile(r"\n(?:---|\.\.\.)")
-_CONTENT_LINE = re.compile(r"^(?:[ \t]*[^\s#%]|[ \t]+%)", re.MULTILINE)
+_DOCUMENT_MARKER = lazy_compile(r"^(?:---|\.\.\.)(?=[ \t\r\n]|\Z)", re.MULTILINE)
+_MARKER_HINT = lazy_compile(r"\n(?:---|\.\.\.)")
+_CONTENT_LINE = lazy_compile(r"^(?:[ \t]*[^\s#%]|[ \t]+%)", re.MULTILINE)
 _TIMESTAMP = r"(?:\d{4}-\d\d-\d\d|\d\d?:\d\d:\d\d)"
 # Quoted, escaped or block scalars that yaml-rs would type as timestamps; separate
 # patterns, each starting with a literal, because the regex engine then jumps from one
 # occurrence of it to the next (measured: ["'] first scans 20 MB in 0.19 s, ' in 0.01 s).
 _NON_PLAIN_TIMESTAMP = (
-    re.compile(rf"""'(?P<at>{_TIMESTAMP})"""),
-    re.compile(rf'"(?P<at>{_TIMESTAMP}|[\d:.Tt Zz+-]*\\)'),
-    re.compile(rf"\|[1-9]?-[1-9]?[ \t]*(?:#.*)?\n[ \t]+(?P<at>{_TIMESTAMP})"),
-    re.compile(rf">[1-9]?-[1-9]?[ \t]*(?:#.*)?\n[ \t]+(?P<at>{_TIMESTAMP})"),
+    lazy_compile(rf"""'(?P<at>{_TIMESTAMP})"""),
+    lazy_compile(rf'"(?P<at>{_TIMESTAMP}|[\d:.Tt Zz+-]*\\)'),
+    lazy_compile(rf"\|[1-9]?-[1-9]?[ \t]*(?:#.*)?\n[ \t]+(?P<at>{_TIMESTAMP})"),
+    lazy_compile(rf">[1-9]?-[1-9]?[ \t]*(?:#.*)?\n[ \t]+(?P<at>{_TIMESTAMP})"),
 )
 # Plain scalars that yaml-rs reads as numbers and YAML 1.2 as strings: found from
 # their rare parts (fast literal scans), then checked as whole tokens.
 # The look-behind comes after the literal, so the scan still jumps from "_" to "_".
 _NUMBER_HINTS = (
-    re.compile(r"_(?<=[\d \t\n\[{,+-]_)\d"),
-    re.compile(r"0(?<=[ \t\n\[{,:+-]0)(?:[bB][01]|[xX][\dA-Fa-f]*_|[oO][0-7]*_)"),
+    lazy_compile(r"_(?<=[\d \t\n\[{,+-]_)\d"),
+    lazy_compile(r"0(?<=[ \t\n\[{,:+-]0)(?:[bB][01]|[xX][\dA-Fa-f]*_|[oO][0-7]*_)"),
 )
 # Hints of what only the event reader keeps (structconv.formats.yaml_events): an alias
 # (`*` after a separator), a quoted key starting with "!" (the tag convention), an explicit
 # key `? ` (which may be a block scalar), a float exponent of 3 digits.
-_ALIAS = re.compile(r"\*(?<=[ \t\r\n\[{,:]\*)[^ \t\r\n\]},]")
-_ESCAPED_BANG = re.compile(r"\\(?:x21|u0021|U00000021)")
-_EXPLICIT_KEY = re.compile(r"\?(?<=[ \t\r\n\[{,]\?)[ \t\r\n]")
-_BIG_EXPONENT = tuple(re.compile(rf"{e}(?<=\d{e})\+?\d{{3,}}(?=[ \t\r\n,\]}}#:]|\Z)") for e in "eE")
+_ALIAS = lazy_compile(r"\*(?<=[ \t\r\n\[{,:]\*)[^ \t\r\n\]},]")
+_ESCAPED_BANG = lazy_compile(r"\\(?:x21|u0021|U00000021)")
+_EXPLICIT_KEY = lazy_compile(r"\?(?<=[ \t\r\n\[{,]\?)[ \t\r\n]")
+_BIG_EXPONENT = tuple(
+    lazy_compile(rf"{e}(?<=\d{e})\+?\d{{3,}}(?=[ \t\r\n,\]}}#:]|\Z)") for e in "eE"
+)
 # The mantissa before such an exponent, looked for this far back (a longer one is a hint).
-_MANTISSA_END = re.compile(r"[-+]?[0-9.]*\Z")
+_MANTISSA_END = lazy_compile(r"[-+]?[0-9.]*\Z")
 _MANTISSA_WINDOW = 40
 # Hexadecimal digits of an integer past Python's 4,300 decimal digits (a hint only).
 _LONG_HEX = 3500
@@ -129,10 +135,10 @@ _TOKEN_AFTER = " \t\r\n]},#"
 # column of indentation or an indicator ("- ", "? ", ": ") in front of it.
 _INLINE_LEVELS = 3000
 _FLOW_LEVELS = 258
-_LINE_PREFIX = re.compile(r"^[ \t?:-]+", re.MULTILINE)
+_LINE_PREFIX = lazy_compile(r"^[ \t?:-]+", re.MULTILINE)
 # A line starting with that many of them; searched from its "\n" (a literal first
 # character keeps the search fast), the first line checked on its own.
-_DEEP_PREFIX = re.compile(rf"\n[ \t?:-]{{{_INLINE_LEVELS - _FLOW_LEVELS}}}")
+_DEEP_PREFIX = lazy_compile(rf"\n[ \t?:-]{{{_INLINE_LEVELS - _FLOW_LEVELS}}}")
 _STACK_LOCK = threading.Lock()
 
 
@@ -657,6 +663,9 @@ def dumps(data: Data, options: Options) -> str:
         text = _dump_yaml_rs(documents, options)
         if text is not None:
             return text
+    # libyaml's emitter (and PyYAML) load here: reading YAML, and most writing, never need them
+    from structconv.formats.yaml_emitter import Untaggable
+
     try:
         return dump_libyaml(documents, options)
     except UnicodeEncodeError:

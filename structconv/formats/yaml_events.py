@@ -24,14 +24,11 @@ libyaml's events (ruamel.yaml's YAML 1.2 parser where libyaml refuses the text):
 
 from __future__ import annotations
 
-import json
 import math
-import re
 import sys
 from dataclasses import dataclass, field
 from typing import Any, NoReturn
 
-import yaml
 import yaml_rs
 
 from structconv.errors import ParseError
@@ -44,20 +41,21 @@ from structconv.formats.yaml_tags import (
     tag_of_key,
 )
 from structconv.options import Options
+from structconv.patterns import lazy_compile
 
 # A plain scalar starting otherwise is a string for yaml-rs ("_" too: it reads "_0" as 0).
 MAYBE_TYPED = frozenset("0123456789+-.~nNtTfF_")
 # Plain scalars that yaml-rs reads as numbers and the YAML 1.2 core schema as strings.
-NOT_A_YAML_1_2_NUMBER = re.compile(
+NOT_A_YAML_1_2_NUMBER = lazy_compile(
     r"[-+]?(?:[\d_]*_[\d_]*(?:\.[\d_]*)?(?:[eE][-+]?[\d_]+)?"
     r"|0[xX][\dA-Fa-f]*_[\dA-Fa-f_]*|0[oO][0-7]*_[0-7_]*|0[bB][01_]+)"
 )
-_INFINITY = re.compile(r"[-+]?\.(?:inf|Inf|INF)")
+_INFINITY = lazy_compile(r"[-+]?\.(?:inf|Inf|INF)")
 # A float spelling that may overflow: a mantissa digit, then an exponent of 3 digits.
-_BIG_EXPONENT = re.compile(r"\d[eE]\+?\d{3}")
+_BIG_EXPONENT = lazy_compile(r"\d[eE]\+?\d{3}")
 # An integer part this long may overflow a float, or an int's conversion to text.
 LONG_NUMBER = 210
-_ESCAPED_CODE = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8}))")
+_ESCAPED_CODE = lazy_compile(r"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8}))")
 _YAML_1_1_LINE_BREAKS = ("\x85", "\u2028", "\u2029")
 _MERGE_TAG = CORE + "merge"
 _SCALAR_CORE_TAGS = frozenset(CORE + name for name in ("int", "float", "bool", "null"))
@@ -130,6 +128,8 @@ def parse_events(text: str) -> Parsed:
         for character, stand_in in zip(breaks, unused_characters(text, len(breaks)), strict=True):
             swaps[stand_in] = character
             parsed = parsed.replace(character, stand_in)
+    import yaml  # PyYAML (10 ms to import): only the files that need the events load it
+
     try:
         return Parsed(list(yaml.parse(parsed, Loader=yaml.CSafeLoader)), swaps)
     except yaml.YAMLError:
@@ -305,6 +305,8 @@ class _Reader:
         """A scalar with a core tag (`!!int "7"`), typed by yaml-rs as on the fast path."""
         if (tag, text) in self.core:
             return self.core[tag, text]
+        import json  # only core tags need it; reading YAML otherwise does not load it
+
         written = "k: " + shown(tag) + " " + json.dumps(text, ensure_ascii=False)
         try:
             loaded: Any = yaml_rs.loads(written)

@@ -22,8 +22,9 @@ tags (which ask a loader to run code) are never keys of the convention.
 
 from __future__ import annotations
 
-import re
 from urllib.parse import quote, unquote
+
+from structconv.patterns import lazy_compile
 
 CORE = "tag:yaml.org,2002:"
 # The YAML 1.2 core tags: they give a node its type and are applied, never kept.
@@ -34,7 +35,7 @@ _TAG_SAFE = "-#;/?:@&=+$_.~*'()"
 _URI_SAFE = _TAG_SAFE + ",!~[]"
 _TAG_CHARS = r"(?:%[0-9A-Fa-f]{2}|[0-9A-Za-z\-#;/?:@&=+$_.~*'()])"
 _URI_CHARS = r"(?:%[0-9A-Fa-f]{2}|[0-9A-Za-z\-#;/?:@&=+$_.~*'(),!\[\]])"
-_KEY = re.compile(rf"!(?:!{_TAG_CHARS}+|<{_URI_CHARS}+>|{_TAG_CHARS}+)")
+_KEY = lazy_compile(rf"!(?:!{_TAG_CHARS}+|<{_URI_CHARS}+>|{_TAG_CHARS}+)")
 
 
 def key_of_tag(tag: str) -> str:

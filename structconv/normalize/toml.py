@@ -16,7 +16,6 @@ lines lie inside multi-line strings (their content is data and is never touched)
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import tomlkit
@@ -24,8 +23,9 @@ from tomlkit import items
 from tomlkit.container import Container
 
 from structconv.normalize.settings import NormalizeSettings
+from structconv.patterns import lazy_compile
 
-_TOKEN = re.compile(
+_TOKEN = lazy_compile(
     r'"""(?:[^"\\]|\\[\s\S]|"(?!""))*"{3,5}'
     r"|'''[\s\S]*?'{3,5}"
     r'|"(?:[^"\\\n]|\\.)*"'

@@ -11,13 +11,12 @@ name; elements keep their order, which is the document's.
 
 from __future__ import annotations
 
-import re
-
 from lxml import etree
 
 from structconv.normalize.settings import NormalizeSettings
+from structconv.patterns import lazy_compile
 
-_DECLARATION = re.compile(r"\A\s*(<\?xml[ \t\r\n][^?]*\?>)")
+_DECLARATION = lazy_compile(r"\A\s*(<\?xml[ \t\r\n][^?]*\?>)")
 _XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 
 

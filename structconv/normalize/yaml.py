@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import contextlib
 import io
-import re
 import sys
 from collections.abc import Iterator
 from typing import Any
@@ -50,16 +49,17 @@ from ruamel.yaml.serializer import templated_id
 
 from structconv.errors import UsageError
 from structconv.normalize.settings import NormalizeSettings
+from structconv.patterns import lazy_compile
 
-_EXPLICIT_START = re.compile(r"\A(?:[ \t]*(?:#.*)?\n)*---(?=[ \t\r\n]|\Z)")
+_EXPLICIT_START = lazy_compile(r"\A(?:[ \t]*(?:#.*)?\n)*---(?=[ \t\r\n]|\Z)")
 # Comment lines before a first `---`, which ruamel.yaml drops (a license header, often).
-_HEADER = re.compile(r"\A(?:[ \t]*(?:#.*)?\n)*(?=---(?:[ \t\r\n]|\Z))")
+_HEADER = lazy_compile(r"\A(?:[ \t]*(?:#.*)?\n)*(?=---(?:[ \t\r\n]|\Z))")
 # A line that opens a block scalar: `key: |`, `- >-`, `--- |2`, `key: &a !!str |+  # note`.
 # A plain scalar ending in " |" also matches: then its lines are merely left untouched.
-_BLOCK_HEADER = re.compile(r"(?:^|[ \t])[|>][1-9+-]{0,2}[ \t]*(?:#.*)?$")
+_BLOCK_HEADER = lazy_compile(r"(?:^|[ \t])[|>][1-9+-]{0,2}[ \t]*(?:#.*)?$")
 # A line of a folded scalar's text that starts with white space: YAML keeps it unfolded.
-_MORE_INDENTED = re.compile(r"(?:^|\n)[ \t]")
-_DOCUMENT_MARKER = re.compile(r"(?:---|\.\.\.)(?:[ \t]|$)")
+_MORE_INDENTED = lazy_compile(r"(?:^|\n)[ \t]")
+_DOCUMENT_MARKER = lazy_compile(r"(?:---|\.\.\.)(?:[ \t]|$)")
 _CORE = "tag:yaml.org,2002:"
 _SPELLED_TAGS = tuple(_CORE + name for name in ("null", "bool", "int", "float"))
 

@@ -1,0 +1,65 @@
+"""benchmarks/startup_bench.py: its ratio table, as benchmarks/report.py reads the targets
+from it (no command is run)."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+BENCHMARKS = ROOT / "benchmarks"
+
+
+def _load(name: str, path: Path) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def modules() -> Iterator[tuple[ModuleType, ModuleType]]:
+    saved = list(sys.path)  # the scripts put benchmarks/ on it
+    yield (
+        _load("bench_startup", BENCHMARKS / "startup_bench.py"),
+        _load("bench_report_for_startup", BENCHMARKS / "report.py"),
+    )
+    sys.path[:] = saved
+
+
+def test_the_ratios_are_targets_for_the_report_and_the_before_rows_are_not(
+    modules: tuple[ModuleType, ModuleType],
+) -> None:
+    bench, report = modules
+
+    def timed(name: str, seconds: float, root: Path | None = None) -> object:
+        command = bench.Command(name, ["true"], root=root or bench.ROOT)
+        command.seconds[:] = [seconds, seconds * 1.1, seconds * 0.9]
+        command.cpu[:] = [seconds / 2] * 3
+        return command
+
+    commands = [
+        timed("structconv convert small.yaml --to json -o out.json", 0.060),
+        timed("floor: yaml_rs.loads + orjson.dumps", 0.040),
+        timed("structconv-check small.yaml", 0.060),
+        timed("floor: parse small.yaml", 0.030),
+        timed("structconv convert small.yaml --to json -o out.json [before]", 0.120),
+    ]
+    lines, rows = bench.results(commands, "cached")
+    targets = {
+        target.measure: target for target in report.extract_targets("startup", "\n".join(lines))
+    }
+    convert = targets["convert small.yaml --to json / floor (cached)"]
+    assert (convert.value, convert.target, convert.met) == ("1.50", "<= 1.5", True)
+    check = targets["structconv-check small.yaml / bare parse (cached)"]
+    assert (check.value, check.met) == ("2.00", False)
+    assert not any("[before]" in measure for measure in targets)
+    before = [row for row in rows if row.get("measure", "").endswith("[before]")]
+    assert [round(row["ratio"], 2) for row in before] == [3.0]

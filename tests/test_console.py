@@ -1,0 +1,266 @@
+"""The console commands load only what they use, and compile no regular expression at import.
+
+A pre-commit hook or a shell loop starts a command once per file, so what it imports
+is most of its time on a small file (benchmarks/startup_bench.py measures it). Each case
+runs a command on a small valid file in a fresh interpreter, as its console script
+does, and looks at sys.modules afterwards and at every regular expression that a
+structconv module compiled while it was being imported.
+"""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+# Runs `structconv.console.<entry>()` with the given arguments; prints the modules loaded
+# and where structconv compiled a pattern in a module's body (at import).
+PROBE = r"""
+import re, sys
+
+at_import = []
+compile_pattern = re._compile
+
+
+def counting(pattern, flags):
+    frame = sys._getframe(1)
+    while frame is not None and frame.f_globals.get("__name__") in ("re", "sre_compile"):
+        frame = frame.f_back
+    if frame is not None and frame.f_code.co_name == "<module>":
+        module = frame.f_globals.get("__name__", "")
+        if module.split(".")[0] == "structconv":
+            at_import.append(f"{module}:{frame.f_lineno}")
+    return compile_pattern(pattern, flags)
+
+
+re._compile = counting
+entry, sys.argv = sys.argv[1], ["structconv", *sys.argv[2:]]
+from structconv import console
+
+try:
+    code = getattr(console, entry)()
+except SystemExit as exit:
+    code = exit.code
+modules = sorted(sys.modules)
+import json
+
+print(json.dumps({"code": code, "modules": modules, "at_import": at_import}))
+"""
+
+SMALL = {
+    "yaml": "# settings\nname: edge\nreplicas: 3\ntags: [a, b]\nserver:\n  port: 8443\n",
+    "json": '{\n  "name": "edge",\n  "replicas": 3,\n  "tags": ["a", "b"]\n}\n',
+    "toml": '# settings\nname = "edge"\nreplicas = 3\n\n[server]\nport = 8443\n',
+}
+
+# Never loaded by these commands on valid input: batches and their pools, streaming, the
+# repair rules and model, the editors, training, and the libraries of other work.
+NEVER = (
+    "structconv.batch",
+    "structconv.pool",
+    "structconv.streaming",
+    "structconv.edit",
+    "structconv.tune",
+    "structconv.cli.scheduler",
+    "structconv.cli.edit",
+    "structconv.cli.repair",
+    "structconv.cli.tune",
+    "structconv.repair.*",  # the package and its registry (repair.rules) load; no rule
+    "structconv.formats.xml*",
+    "structconv.formats.csv*",
+    "multiprocessing",
+    "concurrent",
+    "llama_cpp",
+    "torch",
+    "lxml",
+    "xmlschema",
+    "charset_normalizer",
+    "tqdm",
+    "jmespath",
+    "distributed",
+)
+# A name ending in "*" is a prefix; any other is a module and its submodules.
+ALLOWED = {"structconv.repair.rules"}
+# What only some commands need: comment-keeping writers, click, the conversion pipeline.
+RUAMEL, TOMLKIT, PYYAML = "ruamel", "tomlkit", "yaml"
+# For --diff (click loads it too, to suggest an option for `-o`, which it tries as `--o`).
+DIFFLIB = "difflib"
+CONVERSION = ("structconv.api", "structconv.comments", "structconv.outcome")
+
+CASES: dict[str, tuple[str, list[str], tuple[str, ...]]] = {
+    "convert yaml to json": (
+        "main",
+        ["convert", "{yaml}", "--to", "json", "-o", "{out}"],
+        (RUAMEL, TOMLKIT, PYYAML, "structconv.normalize", "structconv.hooks", "toml_rs"),
+    ),
+    "version": ("main", ["--version"], (RUAMEL, TOMLKIT, PYYAML, "structconv.api", "yaml_rs")),
+    "check yaml": (
+        "check",
+        ["{yaml}"],
+        (RUAMEL, TOMLKIT, PYYAML, "click", DIFFLIB, "json", "structconv.normalize", *CONVERSION),
+    ),
+    "check json": (
+        "check",
+        ["{json}"],
+        (RUAMEL, TOMLKIT, PYYAML, "click", "yaml_rs", DIFFLIB, "structconv.normalize", *CONVERSION),
+    ),
+    "check toml": (
+        "check",
+        ["{toml}"],
+        (RUAMEL, TOMLKIT, PYYAML, "click", "yaml_rs", DIFFLIB, "structconv.normalize", *CONVERSION),
+    ),
+    "normalize json": (
+        "normalize",
+        ["{json}"],
+        (
+            RUAMEL,
+            TOMLKIT,
+            PYYAML,
+            "click",
+            "yaml_rs",
+            DIFFLIB,
+            "structconv.api",
+            "structconv.outcome",
+        ),
+    ),
+    "normalize yaml": (
+        "normalize",
+        ["{yaml}"],
+        (TOMLKIT, PYYAML, "click", DIFFLIB, "structconv.api", "structconv.outcome"),
+    ),
+    "normalize toml": (
+        "normalize",
+        ["{toml}"],
+        (RUAMEL, PYYAML, "click", "yaml_rs", DIFFLIB, "structconv.api", "structconv.outcome"),
+    ),
+}
+
+
+def _probe(tmp_path: Path, entry: str, arguments: list[str]) -> dict[str, Any]:
+    files = {"out": str(tmp_path / "out.json")}
+    for format, text in SMALL.items():
+        path = tmp_path / f"small.{format}"
+        path.write_text(text, encoding="utf-8")
+        files[format] = str(path)
+    argv = [argument.format(**files) for argument in arguments]
+    completed = subprocess.run(
+        [sys.executable, "-c", PROBE, entry, *argv],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=tmp_path,
+    )
+    assert completed.returncode == 0, completed.stderr
+    probed: dict[str, Any] = json.loads(completed.stdout.splitlines()[-1])
+    return probed
+
+
+def _is(module: str, name: str) -> bool:
+    if name.endswith("*"):
+        return module.startswith(name[:-1])
+    return module == name or module.startswith(name + ".")
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_a_command_loads_only_what_it_uses(tmp_path: Path, case: str) -> None:
+    entry, arguments, unused = CASES[case]
+    probed = _probe(tmp_path, entry, arguments)
+    assert probed["code"] in (0, None), probed
+    loaded = [
+        module
+        for module in probed["modules"]
+        if module not in ALLOWED and any(_is(module, name) for name in (*NEVER, *unused))
+    ]
+    assert loaded == [], f"{case} loaded {loaded}"
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_no_regular_expression_compiles_at_import(tmp_path: Path, case: str) -> None:
+    entry, arguments, _ = CASES[case]
+    probed = _probe(tmp_path, entry, arguments)
+    assert probed["at_import"] == [], "use structconv.patterns.lazy_compile for these"
+
+
+def test_ctrl_c_while_a_command_starts_exits_130_quietly(tmp_path: Path) -> None:
+    """The imports now happen later (a command's module when it runs): an interrupt while
+    they run still ends in exit 130 and no traceback."""
+    # Stops in the middle of importing the convert command's modules, as a slow start would.
+    code = (
+        "import sys, time, importlib\n"
+        "real = importlib.import_module\n"
+        "def slow(name, *args):\n"
+        "    if name == 'structconv.cli.convert':\n"
+        "        print('importing', flush=True)\n"
+        "        time.sleep(30)\n"
+        "    return real(name, *args)\n"
+        "importlib.import_module = slow\n"
+        "from structconv.console import main\n"
+        "sys.argv = ['structconv', 'convert', 'x.yaml', '--to', 'json']\n"
+        "main()\n"
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-c", code],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=tmp_path,
+    )
+    assert process.stdout is not None
+    assert process.stdout.readline().strip() == "importing"
+    time.sleep(0.2)
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 130, err
+    assert "Traceback" not in err
+
+
+def test_the_package_loads_its_names_and_submodules_on_first_use(tmp_path: Path) -> None:
+    code = (
+        "import json, sys, structconv\n"
+        "loaded = sorted(name for name in sys.modules if name.startswith('structconv'))\n"
+        "names = {name: type(getattr(structconv, name)).__name__ for name in structconv.__all__}\n"
+        "print(json.dumps([loaded, names, structconv.errors.ParseError.__name__]))\n"
+    )
+    completed = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False, cwd=tmp_path
+    )
+    assert completed.returncode == 0, completed.stderr
+    loaded, names, error = json.loads(completed.stdout)
+    assert loaded == ["structconv"]
+    assert names["convert"] == "function" and names["Options"] == "type"
+    assert names["FORMATS"] == "tuple" and names["__version__"] == "str"
+    assert error == "ParseError"
+
+
+# Every module of these packages, and these modules: what the commands' plain paths import.
+LAZY_PATTERN_PACKAGES = ("structconv.formats", "structconv.normalize", "structconv.cli")
+LAZY_PATTERN_MODULES = ("structconv.encoding", "structconv.comments", "structconv.hooks")
+
+
+def test_no_module_of_the_conversion_paths_compiles_a_pattern_at_import(tmp_path: Path) -> None:
+    """All of formats/, normalize/ and cli/ (every format, not only the cases above)."""
+    code = (
+        PROBE.split("entry, sys.argv")[0]
+        + "import importlib, pkgutil\n"
+        + f"names = list({LAZY_PATTERN_MODULES!r})\n"
+        + f"for package in {LAZY_PATTERN_PACKAGES!r}:\n"
+        + "    names.append(package)\n"
+        + "    path = importlib.import_module(package).__path__\n"
+        + "    names += [package + '.' + info.name for info in pkgutil.iter_modules(path)]\n"
+        + "for name in names:\n"
+        + "    importlib.import_module(name)\n"
+        + "import json\n"
+        + "print(json.dumps(at_import))\n"
+    )
+    completed = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False, cwd=tmp_path
+    )
+    assert completed.returncode == 0, completed.stderr
+    at_import = json.loads(completed.stdout.splitlines()[-1])
+    assert at_import == [], "use structconv.patterns.lazy_compile for these"
