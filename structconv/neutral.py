@@ -7,6 +7,7 @@ RecursionError.
 from __future__ import annotations
 
 import datetime
+import functools
 import math
 import re
 from collections.abc import Callable, Iterator
@@ -123,7 +124,9 @@ def first_difference(expected: Any, got: Any) -> tuple[str, Any, Any] | None:
     return None
 
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
+@functools.cache
+def _surrogate() -> re.Pattern[str]:
+    return re.compile("[\ud800-\udfff]")
 
 
 def lone_surrogate(data: Data) -> list[PathPart] | None:
@@ -134,7 +137,7 @@ def lone_surrogate(data: Data) -> list[PathPart] | None:
         if isinstance(node, dict):
             places += [(name, [*path, name]) for name in node]
         for value, where in places:
-            if isinstance(value, str) and _SURROGATE.search(value):
+            if isinstance(value, str) and _surrogate().search(value):
                 return where
     return None
 

@@ -48,12 +48,10 @@ import threading
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any, TypeVar
 
-import orjson
 import yaml_rs
 
 from structconv.errors import SURROGATE_HINT, SURROGATE_WHY, ParseError, UnrepresentableError
 from structconv.formats import Codec
-from structconv.formats.yaml_emitter import Untaggable, dump_libyaml
 from structconv.formats.yaml_events import (
     LONG_NUMBER,
     NOT_A_YAML_1_2_NUMBER,
@@ -624,6 +622,8 @@ def _typed_bytes(data: Data) -> bytes:
     its text and one offset from another where `==` does not. Raises TypeError for what
     orjson does not hold (nesting past _ORJSON_LEVELS, big integers, subclasses, tuples as
     keys)."""
+    import orjson  # only a write needs it (a check of YAML does not)
+
     return orjson.dumps(data, option=orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROUGH_SUBCLASS)
 
 
@@ -664,7 +664,7 @@ def dumps(data: Data, options: Options) -> str:
         if text is not None:
             return text
     # libyaml's emitter (and PyYAML) load here: reading YAML, and most writing, never need them
-    from structconv.formats.yaml_emitter import Untaggable
+    from structconv.formats.yaml_emitter import Untaggable, dump_libyaml
 
     try:
         return dump_libyaml(documents, options)
