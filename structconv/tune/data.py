@@ -12,9 +12,10 @@
 
 Truncation is the exception: the cut-off part is not recoverable, so the target is the
 data the truncated text still holds, as the JSON, JSON Lines and XML rules repair it
-(the incomplete member dropped, a string cut off closed with the text it has); YAML's
-rules refuse cut-off files, so there the open double-quoted string is closed with the
-text it has. Either way provenance must pass with no fix.
+(only closing brackets and end tags lost: a cut inside a string, key, literal or text
+is refused by the rules and provenance since issue 14, and such a pair is dropped);
+YAML's rules refuse cut-off files, so there the open double-quoted string is closed
+with the text it has. Either way provenance must pass with no fix.
 
 Splits are by source document (all of a document's pairs in one split), 90/5/5, from
 the seed. Files: train.jsonl, dev.jsonl, test.jsonl (one pair per line: id, document,

@@ -211,10 +211,15 @@ def test_csv_two_row_header_splits_dotted_names() -> None:
 def test_truncated_json_target_is_what_the_cut_text_holds() -> None:
     text = '{\n  "name": "Ada Lovelace",\n  "city": "London"\n}\n'
     rendition = data.Rendition("json", text, json.loads(text), render_answer(json.loads(text)))
-    cut = '{\n  "name": "Ada Lovelace",\n  "city": "Lon'
+    cut = '{\n  "name": "Ada Lovelace",\n  "city": "London"'
     assert (
-        data.judge(cut, "json", rendition, ["truncation"]) == '{"name":"Ada Lovelace","city":"Lon"}'
+        data.judge(cut, "json", rendition, ["truncation"])
+        == '{"name":"Ada Lovelace","city":"London"}'
     )
+    with pytest.raises(data.Dropped, match="truncation"):  # cut inside a string (issue 14)
+        data.judge(
+            '{\n  "name": "Ada Lovelace",\n  "city": "Lon', "json", rendition, ["truncation"]
+        )
     yaml_rendition = data.Rendition(
         "yaml", 'a: 1\nb: "hello world"\n', {"a": 1, "b": "hello world"}, ""
     )
