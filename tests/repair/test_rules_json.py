@@ -404,11 +404,20 @@ def test_wrong_closer_with_one_meaning() -> None:
     assert result.confidence == rules.GUESS
 
 
+def test_a_wrong_closer_is_not_read_as_a_cut_off_end() -> None:
+    # Dropping the `]` (or reading a lost `[`) would leave the outer `{` open, as if the
+    # input were cut off; it ends with its own `}`: one closer replaced is the reading.
+    result = repaired('{"a": {"b": 1], "c": 2}')
+    assert result.data == {"a": {"b": 1}, "c": 2}
+    assert [fix.rule for fix in result.fixes] == ["mismatched-closer"]
+
+
 def test_wrong_closer_with_two_meanings_is_ambiguous() -> None:
-    assert readings('{"a": {"b": 1], "c": 2}') == [
+    # balanced at the end: the `]` may close nothing, stand for `}`, or close a lost `[`
+    assert readings('{"a": {"b": 1], "c": 2}}') == [
         {"a": {"b": 1}, "c": 2},
         {"a": {"b": 1, "c": 2}},
-        {"a": {"b": [1], "c": 2}},  # or the `[` before 1 was lost
+        {"a": {"b": [1], "c": 2}},
     ]
 
 

@@ -1784,6 +1784,10 @@ def explore(
         raise _hard_error(text, format, hard)
     readings: dict[str, tuple[Reading, str, float]] = {}
     unreadable: list[tuple[Reading, str, float]] = []
+    if any(run.changes and not _closes_at_end(run) for run in runs):
+        # A reading that needs the end closed as if cut off, where another reads the
+        # input through to its own end: the input is not cut off (`[{"a": 1], "b": 2}`).
+        runs = [run for run in runs if not _closes_at_end(run)]
     for run in runs:
         if not run.changes:
             continue
@@ -1843,6 +1847,10 @@ def _hard_error(text: str, format: str, refusal: _HardRefusal) -> ParseError:
         hint=refusal.hint,
         repairable=False,
     )
+
+
+def _closes_at_end(run: Reading) -> bool:
+    return any(change.rule == "unclosed" for change in run.changes)
 
 
 def _edits(run: Reading) -> list[Edit]:
