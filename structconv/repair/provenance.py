@@ -622,6 +622,45 @@ def _audit(
     return None
 
 
+_QUOTED = re.compile(r""""(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'""")
+_DASH_ITEM = re.compile(r"^[ \t]*-(?:[ \t]|$)", re.MULTILINE)
+
+
+def _count(data: Data, kind: type) -> int:
+    if isinstance(data, dict):
+        return (kind is dict) + sum(_count(value, kind) for value in data.values())
+    if isinstance(data, list):
+        return (kind is list) + sum(_count(value, kind) for value in data)
+    return 0
+
+
+def _containers(text: str, data: Data, lexicon: Lexicon) -> Refusal | None:
+    """An answer with no fix to excuse it (the model's) holds no list or object the input
+    does not open: `("x")` is no list, `[a,⏎b,⏎c]` one list, `["k": 1]` no object. Only
+    JSON and YAML say where their containers open; the counts are upper bounds (a bracket
+    inside a string counts too)."""
+    name = type(lexicon).__name__
+    if name not in ("JsonLexicon", "YamlLexicon"):
+        return None
+    bare = _QUOTED.sub('""', text)
+    lists = bare.count("[")
+    if name == "YamlLexicon":
+        lists += len(_DASH_ITEM.findall(bare))
+    elif isinstance(data, list) and not bare.lstrip().startswith("["):
+        lists += 1  # several top-level values read as a list
+    if _count(data, list) > lists:
+        return Refusal(
+            f"the answer holds {_count(data, list)} lists where the input opens at most {lists}: "
+            "a list the input does not write"
+        )
+    if name == "JsonLexicon":
+        if _count(data, dict) > bare.count("{"):
+            return Refusal("the answer holds an object the input does not open with '{'")
+        if bare.lstrip().startswith("[") and not isinstance(data, list):
+            return Refusal("the input is a list (it opens with '['), the answer is not")
+    return None
+
+
 def _cut_off(
     text: str, tokens: Sequence[Token], spans: Sequence[FixSpan], lexicon: Lexicon
 ) -> Refusal | None:
@@ -719,6 +758,9 @@ def align(
     if refusal is not None:
         return refusal
     if not spans:
+        refusal = _containers(text, data, lexicon)
+        if refusal is not None:
+            return refusal
         return _align(text, old_tokens, data, lexicon)
     patched = _patch(text, spans)
     if patched is None:

@@ -28,6 +28,10 @@ def _check(text: str, data: Any, format: str) -> provenance.Refusal | None:
         ("key= = 1\n", {"key": "1"}, "toml"),
         ("a=\ufeff1\n", {"a": "1"}, "toml"),
         ("a = 1.\nb = 2\n", {"a": 1, "b": 2}, "toml"),
+        # no list or object the input does not open
+        ('["key":"value"]', {"key": "value"}, "json"),
+        ('{"string_group": ("x")}', {"string_group": ["x"]}, "json"),
+        ("flow: [a,\nb,\nc]\n", {"flow": [["a", "b"], ["c"]]}, "yaml"),
         # typographic quotes around an XML attribute are no part of its value
         ("<a x=\u201cv\u201d/>", {"a": {"@x": "\u201cv\u201d"}}, "xml"),
     ],
