@@ -35,7 +35,8 @@ Rules, and what each refuses to do:
   end tag's spelling is also a start tag elsewhere in the document, which spelling is
   the typo is unclear: an Ambiguity.
 - unclosed_element: an element still open when its parent's end tag comes is closed
-  there, before the whitespace that precedes it (0.85 text, 0.8 children). An HTML
+  there, before the whitespace that precedes it (0.85 text, 0.8 children); one that
+  holds nothing but blanks and comments is made empty (`<x>` for `<x/>`, 0.9). An HTML
   void element (`br` `hr` `img` `input` `wbr` always; `meta` `link` ... when the tag
   has attributes) is made empty instead (0.9). When the open element holds a child of
   its own name (`<li>a<li>b</ul>`, `<p>one<p>two</div>`), nested or siblings gives
@@ -1045,13 +1046,18 @@ class _Walk:
         self.stack.pop()
         parent = self.stack[-1] if self.stack else None
         moved: list[_Item] = []
-        if void:
+        # `<relativePath> <!-- c -->` then the parent's end: nothing but blanks and
+        # comments inside, so an empty element written the way HTML writes one
+        hollow = not void and not at_end and not element.items
+        if void or hollow:
             self.change(
                 element.token.end - 1,
                 element.token.end - 1,
                 "/",
-                "void_element",
-                f"<{element.name}> (an HTML empty element) was never closed: made empty",
+                "unclosed_element" if hollow else "void_element",
+                f"<{element.name}> was never closed and holds nothing: made empty"
+                if hollow
+                else f"<{element.name}> (an HTML empty element) was never closed: made empty",
                 0.6 if at_end else 0.9,
             )
             end = element.token.end
