@@ -24,6 +24,11 @@ def _check(text: str, data: Any, format: str) -> provenance.Refusal | None:
         ("<r>\n  <a>1</a>\n  <b>EU", {"r": {"a": "1", "b": "EU"}}, "xml"),
         ("<r>\n  <a>1</a>\n  <b>EU", {"r": {"a": "1"}}, "xml"),
         ('code,name\n"af","Afrikaans"\n"as","Assa', [{"code": "af", "name": "Afrikaans"}], "csv"),
+        (
+            "a:\n  - x\n  - '--config.file=/etc/prom",
+            {"a": ["x", "--config.file=/etc/prom"]},
+            "yaml",
+        ),
         # a TOML number is no string, and `1.` no number
         ("key= = 1\n", {"key": "1"}, "toml"),
         ("a=\ufeff1\n", {"a": "1"}, "toml"),

@@ -290,7 +290,14 @@ class _Reader:
         decode = _double_quoted if quote == '"' else _single_quoted
         readings = tuple(dict.fromkeys(decode(body) for body in bodies))
         token = self.add(
-            Role.VALUE, position, token_end, readings, owner=owner, folds="\n" in bodies[0]
+            Role.VALUE,
+            position,
+            token_end,
+            readings,
+            owner=owner,
+            folds="\n" in bodies[0],
+            # unclosed, and the file ends on its line: cut off (`- '--config.file=/etc/prom`)
+            cut=close is None and not text[token_end:].strip(),
         )
         self._settle_scalar_anchor()
         return last, token_end, token
