@@ -31,6 +31,9 @@ Rules, and what each refuses to do:
   is unknown. A value in typographic quotes (`“0.3.0”`) is the string inside them.
   The YAML 1.1 / Python boolean spellings
   (`True`, `yes`, `off`, ...) give an Ambiguity: the boolean or the string.
+- array_missing_comma: two strings in an array with only blanks (or a comment) between
+  them (`["meta" "nfa"]`, an item on its own line without its comma) get the comma
+  (0.9): TOML joins no strings, so it is the one reading.
 - quote_in_literal_string: `'it's'` becomes the basic string `"it's"` (0.9).
 - quote_in_basic_string: `"He said "hi""` escapes the inner quotes (0.85).
 - windows_path: a basic string with invalid escapes (`"C:\\Users\\x"`, `"\\d+"`) becomes the
@@ -948,6 +951,35 @@ def _unclosed_array(text: str, error: ParseError, offset: int) -> list[_Reading]
     return None
 
 
+_STRING_END = re.compile(r"""(?:"(?:[^"\\\n]|\\.)*"|'[^'\n]*')[ \t]*(?:#[^\n]*)?\s*\Z""")
+
+
+def _array_missing_comma(text: str, error: ParseError, offset: int) -> list[_Reading] | None:
+    """`["meta" "nfa"]`, or an item on its own line without its comma: two strings in an
+    array with nothing between them but blanks (and a comment). TOML joins no strings,
+    so the comma is the one reading."""
+    if error.message != "Unclosed array" or not text.startswith(('"', "'"), offset):
+        return None
+    before = text[:offset]
+    found = _STRING_END.search(before[-2000:])
+    if found is None:
+        return None
+    end = offset - len(before[-2000:]) + found.start() + len(found.group().split("#")[0].rstrip())
+    quote = text[end - 1]
+    if quote not in "\"'" or _open_brackets(before.rsplit("=", 1)[-1], "[]{}") < 1:
+        return None
+    return _one(
+        _Change(
+            end,
+            end,
+            ",",
+            "array_missing_comma",
+            f"comma missing between two items of an array (line {text.count(chr(10), 0, end) + 1}): added",
+        ),
+        0.9,
+    )
+
+
 def _last_item_end(
     text: str, lines: list[tuple[int, int]], first: int, stop: int, after_bracket: int
 ) -> int | None:
@@ -1255,6 +1287,7 @@ _RULES: tuple[_Rule, ...] = (
     _inline_table_trailing_comma,
     _inline_table_lines,
     _unclosed_array,
+    _array_missing_comma,
     _bare_string,
     _after_value,
     _unterminated_string,

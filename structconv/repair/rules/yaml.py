@@ -1468,7 +1468,6 @@ def _opener(text: str, line: _Line) -> int | None:
     return None
 
 
-_TAB_INDENT = re.compile(r"^[ ]*\t", re.MULTILINE)
 _BLOCK_SCALAR_HEADER = re.compile(r"(?:^|[ \t])[|>][-+0-9]*[ \t]*(?:#.*)?$")
 _ENTRY = re.compile(
     r"""(?:-(?:[ \t]|$)|[^\s#'"][^#]*?:(?:[ \t]|$)|["'][^"']*["'][ \t]*:(?:[ \t]|$))"""
@@ -1481,8 +1480,6 @@ def _block_under_indented(
     """A line below a block scalar (`run: |`) indented less than the block but no less
     than its key, that is no key or list item: the mapping around the block cannot hold
     it, so it is the block's, its indentation lost in a paste. It gets the block's."""
-    if _TAB_INDENT.search(text):
-        return None  # indentation with tabs: the tab-indentation rule's, widths unsettled
     edits: list[tuple[int, int, str, str]] = []
     lines = scan.lines
     for header in lines:
@@ -1498,7 +1495,11 @@ def _block_under_indented(
             if line.lead >= indent:
                 continue
             content = text[line.content_start : line.end]
-            if line.lead < header.lead or line.kind != "content" or _ENTRY.match(content):
+            if (
+                line.lead < header.lead
+                or line.kind not in ("content", "block")
+                or _ENTRY.match(content)
+            ):
                 break  # the block ends here
             edits.append(
                 (
