@@ -528,6 +528,6 @@ def test_an_array_the_file_ends_in_is_not_closed() -> None:
     ['features = ["std", "meta" "nfa"]\n', 'include = [\n  "a.rs"\n  "b.rs",\n]\nx = 1\n'],
 )
 def test_an_array_item_missing_its_comma_gets_it(text: str) -> None:
-    data, fixes, _ = repaired(text)
-    assert [fix.rule for fix in fixes] == ["array_missing_comma"]
-    assert list(data.values())[0][-2:] in (["meta", "nfa"], ["a.rs", "b.rs"])
+    result = repaired(text)
+    assert [fix.rule for fix in result.fixes] == ["array_missing_comma"]
+    assert next(iter(result.data.values()))[-2:] in (["meta", "nfa"], ["a.rs", "b.rs"])
