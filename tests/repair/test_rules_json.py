@@ -640,3 +640,9 @@ def test_a_model_answer_key_taken_from_prose_around_the_json_does_not_line_up() 
     )
     assert rules.answer_lines_up('{"a": [1}, "b": 2}', {"a": [1], "b": 2}) is None
     assert rules.answer_lines_up('[{"a": "Option: {x}"}]', [{"a": "Option: {x}"}]) is None
+
+
+def test_a_closer_line_pasted_twice_is_removed() -> None:
+    result = repaired('{\n  "deps": {\n    "a": "1"\n  },\n  },\n  "engines": {"node": "18"}\n}\n')
+    assert result.data == {"deps": {"a": "1"}, "engines": {"node": "18"}}
+    assert [(fix.rule, fix.line) for fix in result.fixes] == [("duplicated-closer", 5)]

@@ -46,6 +46,8 @@ Rules (Fix.rule), with what each refuses to do:
   least one member: the readings (close both, replace it, drop it) are all tried; when
   they give different data the input is ambiguous.
 - extra-closer: surplus `}`/`]` after the top-level object or array are removed.
+- duplicated-closer: a line holding only a closer (`},`) that repeats the line above it
+  is removed where the text then parses (a block's end pasted twice) (0.9).
 - missing-opener: a `]` or `}` inside a container of the other kind may also close a
   value whose opener was lost (`{"a": [0] ]}`: `[[0]]`); that reading is offered beside
   the others (the stray dropped, the closer replaced) wherever they give other data.
@@ -1887,9 +1889,37 @@ def _region_values(text: str, start: int, end: int) -> Iterator[tuple[str, int]]
             yield token.text, token.start
 
 
+_CLOSER_LINE = re.compile(r"^([ \t]*[}\]],?[ \t]*)\r?\n", re.MULTILINE)
+
+
+def _duplicated_closer(text: str, options: Options) -> Patched | None:
+    """`},` pasted twice: a line of a closer alone that repeats the line above it, the
+    text parsing once it is gone (nothing but that line changes)."""
+    for match in _CLOSER_LINE.finditer(text):
+        line = match.group(1)
+        above_end = match.start() - 1
+        above_start = text.rfind("\n", 0, max(above_end, 0)) + 1
+        if above_end < 0 or text[above_start:above_end].rstrip("\r") != line:
+            continue
+        patched = text[: match.start()] + text[match.end() :]
+        if _strict_data(patched, "json", options)[0]:
+            edits = [
+                Edit(
+                    match.start(),
+                    match.end(),
+                    "",
+                    "duplicated-closer",
+                    f"{line.strip()!r} repeated on the line below itself: the repeat removed",
+                )
+            ]
+            fixed, fixes = apply_edits(text, edits)
+            return Patched(fixed, fixes, 0.9)
+    return None
+
+
 def repair(text: str, error: ParseError, options: Options) -> RuleOutcome:
     """Patched JSON, an Ambiguity, or None; raises a ParseError for NaN and Infinity."""
-    return explore(text, "json", options, _json_document)
+    return _duplicated_closer(text, options) or explore(text, "json", options, _json_document)
 
 
 # ---------------------------------------------------------------- model answers
