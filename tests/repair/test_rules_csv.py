@@ -959,3 +959,16 @@ def test_a_stray_quote_in_a_column_never_quoted_is_refused() -> None:
     # Pollock's clean files keep such a quote as text; a person may have lost its mate.
     text = _SHOP.replace("30/01/2018,00:30,1,", '30/01/2018,00:30,"1,')
     assert not refusal(text).repairable
+
+
+def test_a_header_wrapped_onto_two_lines_is_joined() -> None:
+    text = "lang,type,territory,\nrevised,file\naa,l,ET,2024,aa.xml\nab,l,GE,2024,ab.xml\naf,l,ZA,2024,af.xml\n"
+    result = repaired(text)
+    assert result.data[0] == {
+        "lang": "aa",
+        "type": "l",
+        "territory": "ET",
+        "revised": 2024,
+        "file": "aa.xml",
+    }
+    assert where(result) == [("csv-header-wrapped", 1, 21)]

@@ -19,6 +19,8 @@ no value was invented or silently dropped. The rules, and what each refuses to d
   that holds no other quote (`"Afrikaans`) lost its closing quote where the file quotes
   every other value of its column, and is refused elsewhere (text or quote?). A
   stray quote that would swallow a delimiter or a line break makes the field literal.
+- header wrapped: a header line ending in a delimiter whose names continue on line 2
+  is joined with it when the two lines have exactly the width of the rows below.
 - preamble: title lines, `key,value` metadata lines, rows of empty cells and
   whitespace-only lines above the header are removed, the Fix naming the values dropped;
   a line holding more than two values is never taken for preamble, and a "header" below
@@ -1457,6 +1459,34 @@ def _strict_problem(text: str, delimiter: str, options: Options) -> str | None:
     return None
 
 
+def _header_wrapped(text: str, dialect: Dialect, start: int) -> Patched | None:
+    """A header line that ends in a delimiter, the next line holding the rest of the
+    names: wrapped by an editor or a mail. Joined when the two together have exactly the
+    width of the rows below (the first 50 looked at; then no cell can be misplaced)."""
+    rows = list(itertools.islice(_tokens(text, dialect, start), REVIEW_ROWS + 2))
+    if len(rows) < 4:
+        return None
+    first, second, body = rows[0], rows[1], rows[2:]
+    if first.width < 2 or not second.fields or first.fields[-1].value or first.fields[-1].quoted:
+        return None
+    width = first.width - 1 + second.width
+    if any(row.width != width for row in body) or not all(
+        field.value.strip() for field in (*first.fields[:-1], *second.fields)
+    ):
+        return None
+    edits = [
+        Edit(
+            first.content_end,
+            second.start,
+            "",
+            "csv-header-wrapped",
+            f"the header continues on line 2 (line 1 ends in {dialect.delimiter!r}): joined",
+        )
+    ]
+    patched, fixes = apply_edits(text, edits)
+    return Patched(patched, fixes, PREAMBLE)
+
+
 def _repair(text: str, options: Options) -> RuleOutcome:
     start, sep_delimiter = _sep_line(text)
     dialect = detect_dialect(text, options.delimiter or sep_delimiter)
@@ -1464,6 +1494,9 @@ def _repair(text: str, options: Options) -> RuleOutcome:
         return None
     if options.delimiter is None and dialect.delimiter not in STANDARD_DELIMITERS:
         _refuse_unsniffed(text, dialect.delimiter, options, start)
+    wrapped = _header_wrapped(text, dialect, start)
+    if wrapped is not None:
+        return wrapped
     plan = _Plan(text, dialect)
     if sep_delimiter is not None:
         plan.change(
