@@ -1487,7 +1487,11 @@ def _block_under_indented(
             continue
         if not _BLOCK_SCALAR_HEADER.search(text[header.content_start : header.end].rstrip()):
             continue
-        body = [line for line in lines[header.index + 1 :] if line.kind != "blank"]
+        body = [
+            line
+            for line in lines[header.index + 1 :]
+            if line.kind != "blank" and text[line.content_start : line.end].strip()
+        ]
         if not body or body[0].lead <= header.lead:
             continue
         indent = body[0].lead
