@@ -1048,7 +1048,12 @@ class _Walk:
         moved: list[_Item] = []
         # `<relativePath> <!-- c -->` then the parent's end: nothing but blanks and
         # comments inside, so an empty element written the way HTML writes one
-        hollow = not void and not at_end and not element.items
+        hollow = (
+            not void
+            and not at_end
+            and not element.items
+            and (parent is None or parent.name != element.name)  # `<a>x<a>`: a lost '/'?
+        )
         if void or hollow:
             self.change(
                 element.token.end - 1,
