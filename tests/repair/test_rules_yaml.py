@@ -620,3 +620,26 @@ def test_a_block_scalar_line_pasted_with_less_indentation_gets_the_blocks() -> N
     data, fixes, _ = repaired(text)
     assert data["steps"][0]["run"] == "pip install -U pip\npip install -r requirements.txt\n"
     assert places(fixes) == [("block-indent", 5, 1)]
+
+
+@pytest.mark.parametrize(
+    ("text", "data"),
+    [
+        (
+            "mongo:\n  restart: always\n  image mongo:4.2.0\n  volumes:\n    - data:/db\n",
+            {"mongo": {"restart": "always", "image": "mongo:4.2.0", "volumes": ["data:/db"]}},
+        ),
+        (
+            "db:\n  environment:\n    - A=1\n  expose\n    - 5432\n  restart: always\n",
+            {"db": {"environment": ["A=1"], "expose": [5432], "restart": "always"}},
+        ),
+        (
+            "scrape:\n- job_name: p\n  honor_timestamps true\n  interval: 15s\n",
+            {"scrape": [{"job_name": "p", "honor_timestamps": True, "interval": "15s"}]},
+        ),
+    ],
+)
+def test_a_key_that_lost_its_colon_among_mapping_keys_gets_it(text: str, data: Any) -> None:
+    repaired_data, fixes, _ = repaired(text)
+    assert repaired_data == data
+    assert [fix.rule for fix in fixes] == ["missing-colon"]
