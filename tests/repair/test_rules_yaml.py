@@ -643,3 +643,22 @@ def test_a_key_that_lost_its_colon_among_mapping_keys_gets_it(text: str, data: A
     repaired_data, fixes, _ = repaired(text)
     assert repaired_data == data
     assert [fix.rule for fix in fixes] == ["missing-colon"]
+
+
+@pytest.mark.parametrize(
+    ("text", "data"),
+    [
+        (  # a list item that is a mapping: its first key lost the space after its colon
+            "steps:\n- name:Use Node.js 20\n  uses: actions/setup-node@v4\n",
+            {"steps": [{"name": "Use Node.js 20", "uses": "actions/setup-node@v4"}]},
+        ),
+        (  # a key under a list item's first key, the mapping closed by a less indented key
+            "mounts:\n  - name: vol\n    mountPath:/models/m\nvolumes: []\n",
+            {"mounts": [{"name": "vol", "mountPath": "/models/m"}], "volumes": []},
+        ),
+    ],
+)
+def test_key_value_without_the_space_in_list_item_mappings(text: str, data: Any) -> None:
+    repaired_data, fixes, _ = repaired(text)
+    assert repaired_data == data
+    assert [fix.rule for fix in fixes] == ["colon-space"]
