@@ -49,6 +49,7 @@ from typing import Any, Protocol
 
 from structconv.neutral import Data, PathPart, format_path, same_scalar
 from structconv.options import Options
+from structconv.repair.containers import unopened_container
 from structconv.repair.edits import LineIndex
 from structconv.repair.spelling import unescape_backslashes
 from structconv.result import Fix
@@ -607,6 +608,13 @@ def _audit(
     return None
 
 
+def _containers(text: str, data: Data, lexicon: Lexicon) -> Refusal | None:
+    """A list or object the input does not open, in an answer with no fix to excuse it."""
+    # JsonLexicon -> "json", YamlLexicon -> "yaml" (the only formats it checks)
+    reason = unopened_container(text, data, type(lexicon).__name__.removesuffix("Lexicon").lower())
+    return None if reason is None else Refusal(reason)
+
+
 def _cut_off(
     text: str, tokens: Sequence[Token], spans: Sequence[FixSpan], lexicon: Lexicon
 ) -> Refusal | None:
@@ -704,6 +712,9 @@ def align(
     if refusal is not None:
         return refusal
     if not spans:
+        refusal = _containers(text, data, lexicon)
+        if refusal is not None:
+            return refusal
         return _align(text, old_tokens, data, lexicon)
     patched = _patch(text, spans)
     if patched is None:

@@ -126,6 +126,12 @@ CASES = [
         REFUSE,
     ),
     _case("toml-misspelt-boolean-run-on", "toml", "a = truthy", REFUSE),
+    _case(
+        "yaml-block-scalar-leading-spaces",  # yaml-test-suite W9L4
+        "yaml",
+        "---\nblock scalar: |\n     \n  more spaces at the beginning\n  are invalid\n",
+        REFUSE,
+    ),
     _case("xml-cdata-start-lost", "xml", "<s>This is <normal> text]]></s>", REFUSE),
     _case("json-line-break-in-a-key", "json", '{"key_1\n": "value"}', REFUSE),
     _case(

@@ -24,10 +24,20 @@ def _check(text: str, data: Any, format: str) -> provenance.Refusal | None:
         ("<r>\n  <a>1</a>\n  <b>EU", {"r": {"a": "1", "b": "EU"}}, "xml"),
         ("<r>\n  <a>1</a>\n  <b>EU", {"r": {"a": "1"}}, "xml"),
         ('code,name\n"af","Afrikaans"\n"as","Assa', [{"code": "af", "name": "Afrikaans"}], "csv"),
+        (
+            "a:\n  - x\n  - '--config.file=/etc/prom",
+            {"a": ["x", "--config.file=/etc/prom"]},
+            "yaml",
+        ),
         # a TOML number is no string, and `1.` no number
         ("key= = 1\n", {"key": "1"}, "toml"),
         ("a=\ufeff1\n", {"a": "1"}, "toml"),
         ("a = 1.\nb = 2\n", {"a": 1, "b": 2}, "toml"),
+        ('a = """\\@"""\n', {"a": "@"}, "toml"),  # an unknown escape's backslash lost
+        # no list or object the input does not open
+        ('["key":"value"]', {"key": "value"}, "json"),
+        ('{"string_group": ("x")}', {"string_group": ["x"]}, "json"),
+        ("flow: [a,\nb,\nc]\n", {"flow": [["a", "b"], ["c"]]}, "yaml"),
         # typographic quotes around an XML attribute are no part of its value
         ("<a x=\u201cv\u201d/>", {"a": {"@x": "\u201cv\u201d"}}, "xml"),
     ],

@@ -405,11 +405,20 @@ def test_wrong_closer_with_one_meaning() -> None:
     assert result.confidence == ids.GUESS
 
 
+def test_a_wrong_closer_is_not_read_as_a_cut_off_end() -> None:
+    # Dropping the `]` (or reading a lost `[`) would leave the outer `{` open, as if the
+    # input were cut off; it ends with its own `}`: one closer replaced is the reading.
+    result = repaired('{"a": {"b": 1], "c": 2}')
+    assert result.data == {"a": {"b": 1}, "c": 2}
+    assert [fix.rule for fix in result.fixes] == ["mismatched-closer"]
+
+
 def test_wrong_closer_with_two_meanings_is_ambiguous() -> None:
-    assert readings('{"a": {"b": 1], "c": 2}') == [
+    # balanced at the end: the `]` may close nothing, stand for `}`, or close a lost `[`
+    assert readings('{"a": {"b": 1], "c": 2}}') == [
         {"a": {"b": 1}, "c": 2},
         {"a": {"b": 1, "c": 2}},
-        {"a": {"b": [1], "c": 2}},  # or the `[` before 1 was lost
+        {"a": {"b": [1], "c": 2}},
     ]
 
 
@@ -632,3 +641,9 @@ def test_a_model_answer_key_taken_from_prose_around_the_json_does_not_line_up() 
     )
     assert rules.answer_lines_up('{"a": [1}, "b": 2}', {"a": [1], "b": 2}) is None
     assert rules.answer_lines_up('[{"a": "Option: {x}"}]', [{"a": "Option: {x}"}]) is None
+
+
+def test_a_closer_line_pasted_twice_is_removed() -> None:
+    result = repaired('{\n  "deps": {\n    "a": "1"\n  },\n  },\n  "engines": {"node": "18"}\n}\n')
+    assert result.data == {"deps": {"a": "1"}, "engines": {"node": "18"}}
+    assert [(fix.rule, fix.line) for fix in result.fixes] == [("duplicated-closer", 5)]

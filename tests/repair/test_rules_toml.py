@@ -521,3 +521,13 @@ def test_an_array_missing_its_bracket_is_closed_after_its_last_item(
 def test_an_array_the_file_ends_in_is_not_closed() -> None:
     with pytest.raises(ParseError):
         repaired("a = [1, 2\n")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ['features = ["std", "meta" "nfa"]\n', 'include = [\n  "a.rs"\n  "b.rs",\n]\nx = 1\n'],
+)
+def test_an_array_item_missing_its_comma_gets_it(text: str) -> None:
+    result = repaired(text)
+    assert [fix.rule for fix in result.fixes] == ["array-missing-comma"]
+    assert next(iter(result.data.values()))[-2:] in (["meta", "nfa"], ["a.rs", "b.rs"])

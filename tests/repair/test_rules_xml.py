@@ -469,3 +469,9 @@ def test_an_attribute_value_that_lost_a_quote_gets_it_back(text: str, data: Any)
 
 def test_an_attribute_value_running_on_over_spaces_keeps_no_guess() -> None:
     refused('<r>\n  <a t="two words>x</a>\n</r>')
+
+
+def test_an_unclosed_element_holding_only_a_comment_is_made_empty() -> None:
+    # `<relativePath/>` written as HTML writes an empty element, a comment after it
+    result = repaired("<parent>\n  <v>4</v>\n  <relativePath> <!-- lookup -->\n</parent>")
+    assert result.data == {"parent": {"v": "4", "relativePath": ""}}

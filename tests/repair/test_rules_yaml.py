@@ -622,3 +622,45 @@ def test_a_block_scalar_line_pasted_with_less_indentation_gets_the_blocks() -> N
     data, fixes, _ = repaired(text)
     assert data["steps"][0]["run"] == "pip install -U pip\npip install -r requirements.txt\n"
     assert places(fixes) == [("block-indent", 5, 1)]
+
+
+@pytest.mark.parametrize(
+    ("text", "data"),
+    [
+        (
+            "mongo:\n  restart: always\n  image mongo:4.2.0\n  volumes:\n    - data:/db\n",
+            {"mongo": {"restart": "always", "image": "mongo:4.2.0", "volumes": ["data:/db"]}},
+        ),
+        (
+            "db:\n  environment:\n    - A=1\n  expose\n    - 5432\n  restart: always\n",
+            {"db": {"environment": ["A=1"], "expose": [5432], "restart": "always"}},
+        ),
+        (
+            "scrape:\n- job_name: p\n  honor_timestamps true\n  interval: 15s\n",
+            {"scrape": [{"job_name": "p", "honor_timestamps": True, "interval": "15s"}]},
+        ),
+    ],
+)
+def test_a_key_that_lost_its_colon_among_mapping_keys_gets_it(text: str, data: Any) -> None:
+    repaired_data, fixes, _ = repaired(text)
+    assert repaired_data == data
+    assert [fix.rule for fix in fixes] == ["missing-colon"]
+
+
+@pytest.mark.parametrize(
+    ("text", "data"),
+    [
+        (  # a list item that is a mapping: its first key lost the space after its colon
+            "steps:\n- name:Use Node.js 20\n  uses: actions/setup-node@v4\n",
+            {"steps": [{"name": "Use Node.js 20", "uses": "actions/setup-node@v4"}]},
+        ),
+        (  # a key under a list item's first key, the mapping closed by a less indented key
+            "mounts:\n  - name: vol\n    mountPath:/models/m\nvolumes: []\n",
+            {"mounts": [{"name": "vol", "mountPath": "/models/m"}], "volumes": []},
+        ),
+    ],
+)
+def test_key_value_without_the_space_in_list_item_mappings(text: str, data: Any) -> None:
+    repaired_data, fixes, _ = repaired(text)
+    assert repaired_data == data
+    assert [fix.rule for fix in fixes] == ["colon-space"]

@@ -87,11 +87,9 @@ def _string_value(spelling: str) -> tuple[str, ...]:
                 body = re.sub(r"\\[ \t]*\r?\n\s*", "", body)  # line-ending backslashes
             if "\\" not in body:
                 return (body,)
-            return tuple(
-                dict.fromkeys(
-                    (unescape_backslashes(body), unescape_backslashes(body, keep_unknown=True))
-                )
-            )
+            # an unknown escape keeps its backslash: TOML gives `\@` no meaning, and no
+            # rule drops it (a reading without it would let the model lose a character)
+            return (unescape_backslashes(body, keep_unknown=True),)
     return (spelling,)
 
 

@@ -17,8 +17,10 @@ no value was invented or silently dropped. The rules, and what each refuses to d
   (`"abc"def"`) stays a literal quote (`abc"def`); a field that opens a quote that never
   closes (`"Best" seller`) is read as the literal text it shows, quotes included; one
   that holds no other quote (`"Afrikaans`) lost its closing quote where the file quotes
-  every other value of its column, and is a choice (text or quote?) elsewhere. A
+  every other value of its column, and is refused elsewhere (text or quote?). A
   stray quote that would swallow a delimiter or a line break makes the field literal.
+- header wrapped: a header line ending in a delimiter whose names continue on line 2
+  is joined with it when the two lines have exactly the width of the rows below.
 - preamble: title lines, `key,value` metadata lines, rows of empty cells and
   whitespace-only lines above the header are removed, the Fix naming the values dropped;
   a line holding more than two values is never taken for preamble, and a "header" below

@@ -3,14 +3,18 @@ rows, a second table)."""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from structconv.formats.csv import is_title_row, table_starts
 from structconv.options import Options
+from structconv.repair.edits import Edit, apply_edits
+from structconv.repair.rules import Patched
 from structconv.repair.rules.csv.ids import (
     COSMETIC,
     CSV_FOOTER,
+    CSV_HEADER_WRAPPED,
     CSV_MULTIROW_HEADER,
     CSV_PREAMBLE,
     CSV_TRAILING_DELIMITER,
@@ -31,6 +35,7 @@ from structconv.repair.rules.csv.lexer import (
     _column_kinds,
     _filled,
     _fits_kind,
+    _tokens,
     cell_kind,
     is_label,
 )
@@ -38,7 +43,7 @@ from structconv.repair.rules.csv.plan import _shown, write_row
 from structconv.repair.search import Change
 
 if TYPE_CHECKING:
-    from structconv.repair.rules.csv.lexer import Row
+    from structconv.repair.rules.csv.lexer import Dialect, Row
     from structconv.repair.rules.csv.plan import _Plan
 
 
@@ -144,6 +149,34 @@ def _remove_footer(plan: _Plan, rows: Sequence[Row], body: list[int], width: int
 
 
 # --- rules: the header --------------------------------------------------------------------
+
+
+def _header_wrapped(text: str, dialect: Dialect, start: int) -> Patched | None:
+    """A header line that ends in a delimiter, the next line holding the rest of the
+    names: wrapped by an editor or a mail. Joined when the two together have exactly the
+    width of the rows below (the first 50 looked at; then no cell can be misplaced)."""
+    rows = list(itertools.islice(_tokens(text, dialect, start), REVIEW_ROWS + 2))
+    if len(rows) < 4:
+        return None
+    first, second, body = rows[0], rows[1], rows[2:]
+    if first.width < 2 or not second.fields or first.fields[-1].value or first.fields[-1].quoted:
+        return None
+    width = first.width - 1 + second.width
+    if any(row.width != width for row in body) or not all(
+        field.value.strip() for field in (*first.fields[:-1], *second.fields)
+    ):
+        return None
+    edits = [
+        Edit(
+            first.content_end,
+            second.start,
+            "",
+            CSV_HEADER_WRAPPED,
+            f"the header continues on line 2 (line 1 ends in {dialect.delimiter!r}): joined",
+        )
+    ]
+    patched, fixes = apply_edits(text, edits)
+    return Patched(patched, fixes, PREAMBLE)
 
 
 def merge_header(label_rows: Sequence[Sequence[str]], unflatten: bool) -> list[str] | None:

@@ -18,7 +18,7 @@ from structconv.repair.rules.csv.ids import (
     QUOTING,
     STRAY_QUOTE,
 )
-from structconv.repair.rules.csv.lexer import MAX_CANDIDATES
+from structconv.repair.rules.csv.lexer import MAX_CANDIDATES, CsvRefusal
 from structconv.repair.search import Change
 from structconv.result import Ambiguity, Candidate, Fix
 
@@ -129,7 +129,7 @@ def _quoting_fixes(plan: _Plan, rows: Sequence[Row]) -> None:
     """Every field the strict reader would misread is written the RFC 4180 way. A field
     that opens a quote it never uses again (`"Afrikaans`) lost its closing quote where
     the file quotes every other value of its column; elsewhere the quote may be text
-    too (a survey answer `"Best purchase ever`): both readings are offered."""
+    too (a survey answer `"Best purchase ever`), and it is refused."""
     quoted: Counter[int] = Counter()
     unquoted: Counter[int] = Counter()
     for row in rows:
@@ -157,18 +157,17 @@ def _quoting_fixes(plan: _Plan, rows: Sequence[Row]) -> None:
                 "added at the field's end",
                 confidence,
             )
-            if quoted[column] and not unquoted[column]:
-                plan.field_changes.append(closed)
+            if (quoted[column] and not unquoted[column]) or field.end == len(plan.text):
+                plan.field_changes.append(closed)  # (at the end: a cut-off file, refused below)
                 continue
-            line = plan.line(field.start)
-            plan.choices.append(
-                (
-                    field.start,
-                    f"the field on line {line} starts with a {opener} that never closes: "
-                    "is it text, or was its closing quote lost?",
-                    [
-                        (f"the {opener} on line {line} is text", [literal]),
-                        (f"the closing {opener} on line {line} was lost", [closed]),
-                    ],
-                )
+            # Text, or a lost closing quote? Pollock's clean files keep such a quote as
+            # text; a person may have lost its mate. Neither the rules nor the model can
+            # tell (both readings keep every character), so no one guesses.
+            raise CsvRefusal(
+                f"the field on line {plan.line(field.start)} starts with a {opener} that "
+                "never closes, in a column the file does not quote: is it text, or was its "
+                "closing quote lost?",
+                f"write the field as {_quote(field.value)} (the quote is text) or "
+                f"{_quote(field.value[1:])} (it is not)",
+                field.start,
             )

@@ -15,6 +15,7 @@ from structconv.repair.rules.csv.header import (
     _duplicated,
     _effective_width,
     _find_header,
+    _header_wrapped,
     _looks_like_data,
     _multirow_header,
     _numbers_repeat,
@@ -103,6 +104,9 @@ def _repair(text: str, options: Options) -> RuleOutcome:
         return None
     if options.delimiter is None and dialect.delimiter not in STANDARD_DELIMITERS:
         _refuse_unsniffed(text, dialect.delimiter, options, start)
+    wrapped = _header_wrapped(text, dialect, start)
+    if wrapped is not None:
+        return wrapped
     plan = _Plan(text, dialect)
     if sep_delimiter is not None:
         plan.change(

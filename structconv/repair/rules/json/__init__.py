@@ -46,6 +46,8 @@ Rules (Fix.rule), with what each refuses to do:
   least one member: the readings (close both, replace it, drop it) are all tried; when
   they give different data the input is ambiguous.
 - extra-closer: surplus `}`/`]` after the top-level object or array are removed.
+- duplicated-closer: a line holding only a closer (`},`) that repeats the line above it
+  is removed where the text then parses (a block's end pasted twice) (0.9).
 - missing-opener: a `]` or `}` inside a container of the other kind may also close a
   value whose opener was lost (`{"a": [0] ]}`: `[[0]]`); that reading is offered beside
   the others (the stray dropped, the closer replaced) wherever they give other data.

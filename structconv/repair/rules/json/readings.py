@@ -13,7 +13,14 @@ from structconv.options import Options
 from structconv.repair.edits import Edit, LineIndex, apply_edits
 from structconv.repair.rules import Patched, RuleOutcome
 from structconv.repair.rules.json.documents import Reading
-from structconv.repair.rules.json.ids import COSMETIC, FENCE, PROSE, STRUCTURAL
+from structconv.repair.rules.json.ids import (
+    COSMETIC,
+    DUPLICATED_CLOSER,
+    FENCE,
+    PROSE,
+    STRUCTURAL,
+    UNCLOSED,
+)
 from structconv.repair.rules.json.lexer import (
     _FENCE,
     _JSON_FENCE_LANGUAGES,
@@ -159,9 +166,14 @@ def explore(
         return None  # too many readings to weigh: refuse rather than pick
     if hard:
         raise _hard_error(text, format, hard[0])
+    runs = [run for run, _ in walks]
+    if any(run.changes and not _closes_at_end(run) for run in runs):
+        # A reading that needs the end closed as if cut off, where another reads the
+        # input through to its own end: the input is not cut off (`[{"a": 1], "b": 2}`).
+        runs = [run for run in runs if not _closes_at_end(run)]
     readable: list[tuple[Reading, str, float, Any]] = []
     unreadable: list[tuple[Reading, str, float]] = []
-    for run, _ in walks:
+    for run in runs:
         if not run.changes:
             continue
         patched, _ = apply_edits(text, _edits(run))
@@ -219,6 +231,10 @@ def _hard_error(text: str, format: str, refusal: _HardRefusal) -> ParseError:
     )
 
 
+def _closes_at_end(run: Reading) -> bool:
+    return any(change.rule == UNCLOSED for change in run.changes)
+
+
 def _edits(run: Reading) -> list[Edit]:
     return [
         Edit(change.start, change.end, change.replacement, change.rule, change.message)
@@ -253,6 +269,34 @@ def _region_values(text: str, start: int, end: int) -> Iterator[tuple[str, int]]
             yield token.text, token.start
 
 
+_CLOSER_LINE = re.compile(r"^([ \t]*[}\]],?[ \t]*)\r?\n", re.MULTILINE)
+
+
+def _duplicated_closer(text: str, options: Options) -> Patched | None:
+    """`},` pasted twice: a line of a closer alone that repeats the line above it, the
+    text parsing once it is gone (nothing but that line changes)."""
+    for match in _CLOSER_LINE.finditer(text):
+        line = match.group(1)
+        above_end = match.start() - 1
+        above_start = text.rfind("\n", 0, max(above_end, 0)) + 1
+        if above_end < 0 or text[above_start:above_end].rstrip("\r") != line:
+            continue
+        patched = text[: match.start()] + text[match.end() :]
+        if _strict_data(patched, "json", options)[0]:
+            edits = [
+                Edit(
+                    match.start(),
+                    match.end(),
+                    "",
+                    DUPLICATED_CLOSER,
+                    f"{line.strip()!r} repeated on the line below itself: the repeat removed",
+                )
+            ]
+            fixed, fixes = apply_edits(text, edits)
+            return Patched(fixed, fixes, STRUCTURAL)
+    return None
+
+
 def repair(text: str, error: ParseError, options: Options) -> RuleOutcome:
     """Patched JSON, an Ambiguity, or None; raises a ParseError for NaN and Infinity."""
-    return explore(text, "json", options, _json_document)
+    return _duplicated_closer(text, options) or explore(text, "json", options, _json_document)

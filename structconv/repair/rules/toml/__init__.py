@@ -31,6 +31,9 @@ Rules, and what each refuses to do:
   is unknown. A value in typographic quotes (`“0.3.0”`) is the string inside them.
   The YAML 1.1 / Python boolean spellings
   (`True`, `yes`, `off`, ...) give an Ambiguity: the boolean or the string.
+- array-missing-comma: two strings in an array with only blanks (or a comment) between
+  them (`["meta" "nfa"]`, an item on its own line without its comma) get the comma
+  (0.9): TOML joins no strings, so it is the one reading.
 - quote-in-literal-string: `'it's'` becomes the basic string `"it's"` (0.9).
 - quote-in-basic-string: `"He said "hi""` escapes the inner quotes (0.85).
 - windows-path: a basic string with invalid escapes (`"C:\\Users\\x"`, `"\\d+"`) becomes the

@@ -23,6 +23,7 @@ from structconv.repair.rules.toml.proposals import _MAX_CANDIDATES, _MAX_PASSES,
 from structconv.repair.rules.toml.tables import _duplicate_table
 from structconv.repair.rules.toml.values import (
     _after_value,
+    _array_missing_comma,
     _bare_string,
     _unclosed_array,
     _unterminated_string,
@@ -52,6 +53,7 @@ _RULES: tuple[_Rule, ...] = (
     _inline_table_trailing_comma,
     _inline_table_lines,
     _unclosed_array,
+    _array_missing_comma,
     _bare_string,
     _after_value,
     _unterminated_string,

@@ -1,5 +1,5 @@
 """Rules for values: bare-string, boolean-spelling, quotes inside strings,
-unterminated-string, unclosed-array, windows-path."""
+unterminated-string, unclosed-array, array-missing-comma, windows-path."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import re
 
 from structconv.errors import ParseError
 from structconv.repair.rules.toml.ids import (
+    ARRAY_MISSING_COMMA,
     BARE_STRING,
     BOOLEAN_SPELLING,
     QUOTE_IN_BASIC_STRING,
@@ -478,6 +479,36 @@ def _unclosed_array(text: str, error: ParseError, offset: int) -> list[_Reading]
             0.85,
         )
     return None
+
+
+_STRING_END = re.compile(r"""(?:"(?:[^"\\\n]|\\.)*"|'[^'\n]*')[ \t]*(?:#[^\n]*)?\s*\Z""")
+
+
+def _array_missing_comma(text: str, error: ParseError, offset: int) -> list[_Reading] | None:
+    """`["meta" "nfa"]`, or an item on its own line without its comma: two strings in an
+    array with nothing between them but blanks (and a comment). TOML joins no strings,
+    so the comma is the one reading."""
+    if error.message != "Unclosed array" or not text.startswith(('"', "'"), offset):
+        return None
+    before = text[:offset]
+    found = _STRING_END.search(before[-2000:])
+    if found is None:
+        return None
+    end = offset - len(before[-2000:]) + found.start() + len(found.group().split("#")[0].rstrip())
+    quote = text[end - 1]
+    if quote not in "\"'" or _open_brackets(before.rsplit("=", 1)[-1], "[]{}") < 1:
+        return None
+    line = text.count("\n", 0, end) + 1
+    return _one(
+        Change(
+            end,
+            end,
+            ",",
+            ARRAY_MISSING_COMMA,
+            f"comma missing between two items of an array (line {line}): added",
+        ),
+        0.9,
+    )
 
 
 def _last_item_end(

@@ -35,7 +35,8 @@ Rules, and what each refuses to do:
   end tag's spelling is also a start tag elsewhere in the document, which spelling is
   the typo is unclear: an Ambiguity.
 - unclosed-element: an element still open when its parent's end tag comes is closed
-  there, before the whitespace that precedes it (0.85 text, 0.8 children). An HTML
+  there, before the whitespace that precedes it (0.85 text, 0.8 children); one that
+  holds nothing but blanks and comments is made empty (`<x>` for `<x/>`, 0.9). An HTML
   void element (`br` `hr` `img` `input` `wbr` always; `meta` `link` ... when the tag
   has attributes) is made empty instead (0.9). When the open element holds a child of
   its own name (`<li>a<li>b</ul>`, `<p>one<p>two</div>`), nested or siblings gives

@@ -258,13 +258,23 @@ class _Elements:
         self.stack.pop()
         parent = self.stack[-1] if self.stack else None
         moved: list[_Item] = []
-        if void:
+        # `<relativePath> <!-- c -->` then the parent's end: nothing but blanks and
+        # comments inside, so an empty element written the way HTML writes one
+        hollow = (
+            not void
+            and not at_end
+            and not element.items
+            and (parent is None or parent.name != element.name)  # `<a>x<a>`: a lost '/'?
+        )
+        if void or hollow:
             self.change(
                 element.token.end - 1,
                 element.token.end - 1,
                 "/",
-                VOID_ELEMENT,
-                f"<{element.name}> (an HTML empty element) was never closed: made empty",
+                UNCLOSED_ELEMENT if hollow else VOID_ELEMENT,
+                f"<{element.name}> was never closed and holds nothing: made empty"
+                if hollow
+                else f"<{element.name}> (an HTML empty element) was never closed: made empty",
                 0.6 if at_end else 0.9,
             )
             end = element.token.end

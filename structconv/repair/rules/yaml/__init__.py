@@ -26,7 +26,10 @@ tab-separator
     tab becomes one space (cosmetic).
 colon-space
     `key:"value"`, `key:[a, b]`, `key:value` on a line of a block mapping: YAML needs a
-    space after a key's colon; it is added (0.9), on every such line at once.
+    space after a key's colon; it is added (0.9), on every such line at once. A plain
+    `key:value` only on the line the reader refuses or the one above it, where that line
+    is a mapping's (its sibling below, a `key: ` entry above at its column, or the key
+    column of a `- ` item whose next line is a key).
 duplicate-key
     A key repeated in one mapping with an equal value: the earlier entry (its whole
     block) is removed with a Fix covering it (cosmetic, 0.99). Different values are
@@ -59,6 +62,10 @@ block-indent
     A line below a block scalar (`run: |`), indented less than the block but no less
     than its key, that is no `key:` or `- ` item: the mapping cannot hold it, so it is
     the block's (its indentation lost in a paste) and gets the block's (0.8).
+missing-colon (among keys)
+    `image mongo:4.2` (a name and one word, no comment) or a lone `expose` over its
+    more indented items, where the line above it at its key column is a `key:` entry
+    and the reader refuses the line after it: the colon is added (0.8).
 stray-indent
     A line (with the lines it carries) indented to no open level: moved to the nearest
     open level below, the nearest above, and (after `key:` with no value) under that

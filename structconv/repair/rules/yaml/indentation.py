@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from structconv.errors import ParseError
 from structconv.repair.rules.yaml.ids import BLOCK_INDENT, CLOSED, QUOTE_VALUE, STRAY, STRAY_INDENT
 from structconv.repair.rules.yaml.proposals import _Alternative, _Proposal, _shown, _single
-from structconv.repair.rules.yaml.scanner import _PROSE_WORDS, _parts
+from structconv.repair.rules.yaml.scanner import _ENTRY, _PROSE_WORDS, _parts
 from structconv.repair.rules.yaml.spacing import _indent_unit
 
 if TYPE_CHECKING:
@@ -63,11 +63,7 @@ def _opener(text: str, line: _Line) -> int | None:
     return None
 
 
-_TAB_INDENT = re.compile(r"^[ ]*\t", re.MULTILINE)
 _BLOCK_SCALAR_HEADER = re.compile(r"(?:^|[ \t])[|>][-+0-9]*[ \t]*(?:#.*)?$")
-_ENTRY = re.compile(
-    r"""(?:-(?:[ \t]|$)|[^\s#'"][^#]*?:(?:[ \t]|$)|["'][^"']*["'][ \t]*:(?:[ \t]|$))"""
-)
 
 
 def _block_under_indented(
@@ -76,8 +72,6 @@ def _block_under_indented(
     """A line below a block scalar (`run: |`) indented less than the block but no less
     than its key, that is no key or list item: the mapping around the block cannot hold
     it, so it is the block's, its indentation lost in a paste. It gets the block's."""
-    if _TAB_INDENT.search(text):
-        return None  # indentation with tabs: the tab-indentation rule's, widths unsettled
     edits: list[tuple[int, int, str, str]] = []
     lines = scan.lines
     for header in lines:
@@ -85,7 +79,11 @@ def _block_under_indented(
             continue
         if not _BLOCK_SCALAR_HEADER.search(text[header.content_start : header.end].rstrip()):
             continue
-        body = [line for line in lines[header.index + 1 :] if line.kind != "blank"]
+        body = [
+            line
+            for line in lines[header.index + 1 :]
+            if line.kind != "blank" and text[line.content_start : line.end].strip()
+        ]
         if not body or body[0].lead <= header.lead:
             continue
         indent = body[0].lead
@@ -93,7 +91,11 @@ def _block_under_indented(
             if line.lead >= indent:
                 continue
             content = text[line.content_start : line.end]
-            if line.lead < header.lead or line.kind != "content" or _ENTRY.match(content):
+            if (
+                line.lead < header.lead
+                or line.kind not in ("content", "block")
+                or _ENTRY.match(content)
+            ):
                 break  # the block ends here
             edits.append(
                 (

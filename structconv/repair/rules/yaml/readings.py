@@ -15,6 +15,7 @@ from structconv.repair.edits import EditSession, LineIndex
 from structconv.repair.rules import Patched, RuleOutcome
 from structconv.repair.rules.yaml.duplicates import _duplicate_key, _guess_drops_a_value
 from structconv.repair.rules.yaml.ids import (
+    CLOSED,
     DUPLICATE_KEY,
     MISSING_COLON,
     STRAY,
@@ -22,7 +23,7 @@ from structconv.repair.rules.yaml.ids import (
     TAB_INDENTATION,
 )
 from structconv.repair.rules.yaml.indentation import _block_under_indented, _stray_indent
-from structconv.repair.rules.yaml.proposals import _Alternative, _error_offset, _Proposal
+from structconv.repair.rules.yaml.proposals import _Alternative, _error_offset, _Proposal, _single
 from structconv.repair.rules.yaml.quotes import (
     _quote_value,
     _unclosed_flow,
@@ -31,6 +32,7 @@ from structconv.repair.rules.yaml.quotes import (
 )
 from structconv.repair.rules.yaml.scanner import (
     _CONFLICT_MARKER,
+    _ENTRY,
     _MAX_PARSES,
     _MAX_READINGS,
     _MAX_WORK,
@@ -214,6 +216,7 @@ def _propose(text: str, error: ParseError) -> _Proposal | None:
         _unclosed_flow,
         _quote_value,
         _block_under_indented,
+        _lost_colon,
         _stray_indent,
     ):
         proposal = rule(text, scan, error, offset)
@@ -276,4 +279,63 @@ def _or_missing_colon(text: str, scan: _Scan, offset: int | None, proposal: _Pro
         proposal.question or f"line {line.number}: an indentation slip, or a lost colon above",
         proposal.line,
         proposal.column,
+    )
+
+
+# `image mongo:4.2`: a name, spaces, one word (prose `shared by two pods` is no key's)
+_KEY_SPACE_VALUE = re.compile(r"((?:- +)*)([A-Za-z_][\w.-]*)( +)([^\s#\"'&*!|>%@`][^\s#]*)")
+
+
+def _lost_colon(text: str, scan: _Scan, error: ParseError, offset: int | None) -> _Proposal | None:
+    """`image mongo:4.2` or a lone `expose` over its items, among the `key:` lines of a
+    mapping (the line above it at its key column is one): the key lost its colon. Only
+    the last line at the refused line's indentation or less, above it, is looked at."""
+    if offset is None or not error.message.startswith(("simple key expect ':'", "could not find")):
+        return None
+    refused = scan.line_at(offset)
+    content_lines = [line for line in scan.lines[: refused.index] if line.kind == "content"]
+    at_end = not text[refused.content_start : refused.end].strip()  # (past the last line)
+    candidates = [line for line in content_lines if at_end or line.lead <= refused.lead]
+    if not candidates:
+        return None
+    line = candidates[-1]
+    items_below = any(other.lead > line.lead for other in content_lines if other.index > line.index)
+    end = line.comment if line.comment is not None else line.end
+    content = text[line.content_start : end].rstrip()
+    above = next(
+        (
+            other
+            for other in reversed(content_lines)
+            if other.index < line.index and other.lead <= line.lead
+        ),
+        None,
+    )
+    if above is None:
+        return None
+    above_end = above.comment if above.comment is not None else above.end
+    above_content = text[above.content_start : above_end]
+    dashes = re.match(r"(?:-[ \t]+)*", above_content)
+    key_column = above.lead + (dashes.end() if dashes else 0)
+    if key_column != line.lead or not _ENTRY.match(above_content[dashes.end() if dashes else 0 :]):
+        return None
+    if line.comment is not None:
+        return None  # `this is #not a: key`: what the comment holds may be the line's
+    if items_below:
+        match = _KEY_ALONE.fullmatch(content)
+    else:
+        match = _KEY_SPACE_VALUE.fullmatch(content)
+        if match is not None and ": " in match.group(4):
+            match = None
+    if match is None or match.group(1):
+        return None
+    colon = line.content_start + match.end(2)
+    return _single(
+        _Alternative(
+            ((colon, colon, ":", f"'{match.group(2)}' lost the colon after it: added"),),
+            MISSING_COLON,
+            CLOSED,
+            f"line {line.number} is '{match.group(2)}: ...' without its colon",
+        ),
+        line.number,
+        match.end(2) + line.lead + 1,
     )

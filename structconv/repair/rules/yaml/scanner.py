@@ -22,6 +22,10 @@ _KEYWORDS = frozenset(
 _FLOW_WORD = re.compile(r"[^\[\]{},:\s'\"]+")
 _DECORATION = re.compile(r"^(?:[&!][^\s]*[ \t]+)+")
 _RESERVED_START = frozenset("@`%")
+# A line that starts a list item or a mapping entry (`- `, `key:`, `"key":`).
+_ENTRY = re.compile(
+    r"""(?:-(?:[ \t]|$)|[^\s#'"][^#]*?:(?:[ \t]|$)|["'][^"']*["'][ \t]*:(?:[ \t]|$))"""
+)
 
 
 # --- a line scanner: what YAML context each line is in --------------------------------

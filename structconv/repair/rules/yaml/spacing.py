@@ -15,6 +15,7 @@ from structconv.repair.rules.yaml.ids import (
     TAB_SEPARATOR,
 )
 from structconv.repair.rules.yaml.proposals import _Alternative, _Proposal, _single
+from structconv.repair.rules.yaml.scanner import _ENTRY
 
 if TYPE_CHECKING:
     from structconv.repair.rules.yaml.scanner import _Line, _Scan
@@ -140,6 +141,23 @@ _KEY_WITHOUT_SPACE = re.compile(r"((?:- +)*)([A-Za-z_][\w.-]*):(?=[\"'\[{])")
 _PLAIN_KEY_WITHOUT_SPACE = re.compile(r"([A-Za-z_][\w.-]*):(?=[^\s:#\"'][^:#]*$)")
 
 
+_DASHES = re.compile(r"(?:-[ \t]+)+")
+
+
+def _mapping_key_above(text: str, scan: _Scan, line: _Line) -> bool:
+    """Whether the nearest content line above `line` has a `key: ` entry starting at
+    `line`'s column (`- name: v` over `  mountPath:/models`)."""
+    for other in reversed(scan.lines[: line.index]):
+        if other.kind in ("blank", "comment"):
+            continue
+        if other.kind != "content":
+            return False
+        dashes = _DASHES.match(text, other.content_start)
+        start = dashes.end() if dashes else other.content_start
+        return start - other.start == line.lead and _ENTRY.match(text, start) is not None
+    return False
+
+
 def _colon_space(text: str, scan: _Scan, error: ParseError, offset: int | None) -> _Proposal | None:
     """`key:"value"` or `key:value` in a block mapping: the space after the colon (which
     YAML needs to see a key) is added, on every such line at once."""
@@ -159,17 +177,29 @@ def _colon_space(text: str, scan: _Scan, error: ParseError, offset: int | None) 
         ),
         None,
     )
-    plain_lines = {refused.index}
-    if above is not None and above.kind == "content" and above.lead == refused.lead:
-        plain_lines.add(above.index)
+    plain_lines = {refused.index: 0}  # line -> where its key starts (after `- `)
+    if above is not None and above.kind == "content":
+        dashes = _DASHES.match(text, above.content_start)
+        skip = dashes.end() - above.content_start if dashes else 0
+        if above.lead == refused.lead and not skip:
+            plain_lines[above.index] = 0
+        elif skip and above.lead + skip == refused.lead:
+            # `- name:Use Node.js` over `  uses: x`: the item is a mapping, `name` its key
+            plain_lines[above.index] = skip
+        elif not skip and _mapping_key_above(text, scan, above):
+            # `- name: v` / `  mountPath:/models` then a less indented key: the reader
+            # read the second line into the first's value
+            plain_lines[above.index] = 0
     for line in scan.lines:
         if line.kind != "content":
             continue
         end = line.comment if line.comment is not None else line.end
         content = text[line.content_start : end].rstrip()
         match = _KEY_WITHOUT_SPACE.match(content)
+        skip = 0
         if match is None and line.index in plain_lines:
-            match = _PLAIN_KEY_WITHOUT_SPACE.match(content)
+            skip = plain_lines[line.index]
+            match = _PLAIN_KEY_WITHOUT_SPACE.match(content, skip)
         if match is None:
             continue
         colon = line.content_start + match.end()
