@@ -164,3 +164,17 @@ def test_a_broken_file_that_streams_falls_back_to_the_repair(tmp_path: Path) -> 
     result = convert_file(source, to="json", out=tmp_path / "events.json", repair="rules")
     assert result.data == [{"n": 1}, {"n": 2}]
     assert [fix.rule for fix in result.fixes] == ["trailing-comma"]
+
+
+def test_a_model_answer_may_not_fold_a_whole_line_into_a_broken_one() -> None:
+    """tests/golden/malformed/jsonl/truncated_line_mid_file.jsonl: the model answered
+    with record 3 as the value of record 2's cut-off key (0.90 sure)."""
+    from structconv.repair.model_repair import check_answer
+
+    text = '{"step": 1, "loss": 2.31}\n{"step": 2, "loss": 2.07, "grad_norm":\n{"step": 3}\n'
+    folded = [{"step": 1, "loss": 2.31}, {"step": 2, "loss": 2.07, "grad_norm": {"step": 3}}]
+    refusal = check_answer(text, folded, "jsonl")
+    assert refusal is not None and "line 3 is a whole record" in refusal
+    mended = '{"step": 1}\n{"step": 2, "loss": 2.07,}\n{"step": 3}\n'
+    kept = [{"step": 1}, {"step": 2, "loss": 2.07}, {"step": 3}]
+    assert check_answer(mended, kept, "jsonl") is None

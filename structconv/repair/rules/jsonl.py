@@ -18,7 +18,10 @@ NaN and Infinity are refused as in JSON.
 
 from __future__ import annotations
 
+import json
+
 from structconv.errors import ParseError
+from structconv.neutral import Data, same_data
 from structconv.options import Options
 from structconv.repair.rules import RuleOutcome, RuleSet
 from structconv.repair.rules.json import (
@@ -51,4 +54,25 @@ def repair(text: str, error: ParseError, options: Options) -> RuleOutcome:
     return explore(text, "jsonl", options, _records)
 
 
-RULESET = RuleSet("jsonl", repair, input_values)
+def answer_lines_up(text: str, data: Data) -> str | None:
+    """Why a model's answer must be refused: a line that is a whole record on its own
+    must stay that record. The model may mend broken lines, never fold a good one into
+    them (after a crashed writer's half line `{"a": 1, "b":`, the next record reads, as
+    JSON, as the missing value)."""
+    unmatched = list(data) if isinstance(data, list) else [data]
+    for number, line in enumerate(text.splitlines(), 1):
+        stripped = line.strip()
+        if not stripped.startswith(("{", "[")):
+            continue
+        try:
+            record = json.loads(stripped)
+        except ValueError:
+            continue
+        kept = next((i for i, each in enumerate(unmatched) if same_data(each, record)), None)
+        if kept is None:
+            return f"line {number} is a whole record, and the answer does not keep it as one"
+        del unmatched[kept]
+    return None
+
+
+RULESET = RuleSet("jsonl", repair, input_values, answer_lines_up=answer_lines_up)
