@@ -664,3 +664,12 @@ def test_key_value_without_the_space_in_list_item_mappings(text: str, data: Any)
     repaired_data, fixes, _ = repaired(text)
     assert repaired_data == data
     assert [fix.rule for fix in fixes] == ["colon-space"]
+
+
+def test_a_first_key_that_lost_its_colon_before_a_value_with_a_colon_is_a_reading() -> None:
+    """`image mongo:4.2` as the first line of a block, `restart: always` below it: the
+    stray-indent reading alone made `db` the text 'image mongo:4.2' and moved `restart`
+    up a level (accepted, wrong); the lost colon is a reading beside it."""
+    text = "services:\n  db:\n    image mongo:4.2\n    restart: always\n"
+    assert {"services": {"db": {"image": "mongo:4.2", "restart": "always"}}} in readings(text)
+    assert {"services": {"db": "image mongo:4.2", "restart": "always"}} in readings(text)

@@ -227,7 +227,10 @@ def _propose(text: str, error: ParseError) -> _Proposal | None:
     return None
 
 
-_KEY_AND_VALUE_WITHOUT_COLON = re.compile(r"((?:- +)*)([A-Za-z_][\w.-]*)( +)[^\s:#][^:#]*")
+# The value may hold a colon that is no mapping indicator (`image mongo:4.2`).
+_KEY_AND_VALUE_WITHOUT_COLON = re.compile(
+    r"((?:- +)*)([A-Za-z_][\w.-]*)( +)[^\s:#](?:[^:#]|:(?=\S))*"
+)
 _KEY_ALONE = re.compile(r"((?:- +)*)([A-Za-z_][\w.-]*)")
 
 
