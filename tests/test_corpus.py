@@ -11,31 +11,19 @@ shows up as an unexpected pass.
 from __future__ import annotations
 
 import functools
-import importlib.util
-import sys
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
+
+from tests.benchmarks.scripts import load_script
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "tests" / "fixtures" / "corpus"
 PER_KIND = 3
 
 
-def _bench() -> ModuleType:
-    spec = importlib.util.spec_from_file_location(
-        "corpus_bench", ROOT / "benchmarks" / "corpus_bench.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
-
-
-bench = _bench()
+bench = load_script("corpus_bench", "corpus_bench.py")
 
 HARD_CASES = (
     "cloudformation/aws-cloudformation-templates/NeptuneDB/Neptune.yaml",

@@ -3,9 +3,7 @@ the report, on a tiny set (the model is never asked: mode "off" and "rules" only
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
@@ -13,24 +11,13 @@ from typing import Any
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-BENCHMARKS = ROOT / "benchmarks"
-
-
-def _load(name: str, path: Path) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(name, path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
+from tests.benchmarks.scripts import BENCHMARKS, kept_sys_path, load_script
 
 
 @pytest.fixture(scope="module")
 def bench() -> Iterator[ModuleType]:
-    saved = list(sys.path)
-    yield _load("adversarial_bench", BENCHMARKS / "adversarial_bench.py")
-    sys.path[:] = saved
+    with kept_sys_path():
+        yield load_script("adversarial_bench", "adversarial_bench.py")
 
 
 def case(bench: ModuleType, expect: str = "exact", data: Any = None, **fields: Any) -> Any:
@@ -224,11 +211,8 @@ def test_report_lists_the_wrong_answers_and_the_audit(bench: ModuleType) -> None
 
 
 def test_report_targets_are_read_by_report_py(bench: ModuleType) -> None:
-    saved = list(sys.path)
-    try:
-        report = _load("bench_report_for_adversarial", BENCHMARKS / "report.py")
-    finally:
-        sys.path[:] = saved
+    with kept_sys_path():
+        report = load_script("bench_report_for_adversarial", "report.py")
     targets = report.extract_targets("adversarial", bench.render(_run(bench)))
     found = {target.measure: (target.value, target.met) for target in targets}
     assert found["accepted but wrong, rules"] == ("0", True)

@@ -2,27 +2,19 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.benchmarks.scripts import kept_sys_path, load_script
 
 
 @pytest.fixture(scope="module")
 def report() -> Iterator[ModuleType]:
-    spec = importlib.util.spec_from_file_location("bench_report", ROOT / "benchmarks" / "report.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    saved = list(sys.path)  # the script puts benchmarks/ on it
-    sys.modules[spec.name] = module  # dataclasses look their module up
-    spec.loader.exec_module(module)
-    yield module
-    sys.path[:] = saved
+    with kept_sys_path():
+        yield load_script("bench_report", "report.py")
 
 
 CONVERT = """# structconv conversion benchmark (full size)

@@ -3,35 +3,22 @@ from it (no command is run)."""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-BENCHMARKS = ROOT / "benchmarks"
-
-
-def _load(name: str, path: Path) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(name, path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
+from tests.benchmarks.scripts import kept_sys_path, load_script
 
 
 @pytest.fixture(scope="module")
 def modules() -> Iterator[tuple[ModuleType, ModuleType]]:
-    saved = list(sys.path)  # the scripts put benchmarks/ on it
-    yield (
-        _load("bench_startup", BENCHMARKS / "startup_bench.py"),
-        _load("bench_report_for_startup", BENCHMARKS / "report.py"),
-    )
-    sys.path[:] = saved
+    with kept_sys_path():
+        yield (
+            load_script("bench_startup", "startup_bench.py"),
+            load_script("bench_report_for_startup", "report.py"),
+        )
 
 
 def test_the_ratios_are_targets_for_the_report_and_the_before_rows_are_not(
