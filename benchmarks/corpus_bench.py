@@ -101,18 +101,11 @@ def as_json_data(value: Any) -> Any:
     return value
 
 
-def tag_key(tag: str) -> str:
-    """The README's tag convention: `!Ref` stays, a core tag is `!!name`, others `!<uri>`."""
-    if tag.startswith("tag:yaml.org,2002:"):
-        return "!!" + tag.removeprefix("tag:yaml.org,2002:")
-    if tag.startswith("!"):
-        return tag
-    return f"!<{tag}>"
-
-
 def _tagged(constructor: Any, node: Any) -> dict[str, Any]:
     import yaml
     from ruamel.yaml.nodes import ScalarNode, SequenceNode
+
+    from structconv.formats.yaml_tags import key_of_tag  # the README's tag convention
 
     if isinstance(node, ScalarNode | yaml.ScalarNode):
         value: Any = node.value
@@ -121,7 +114,7 @@ def _tagged(constructor: Any, node: Any) -> dict[str, Any]:
     else:
         value = dict(constructor.construct_mapping(node, deep=True))
     tag = node.tag if isinstance(node.tag, str) else node.tag.value
-    return {tag_key(tag): value}
+    return {key_of_tag(tag): value}
 
 
 @contextlib.contextmanager
