@@ -1,7 +1,7 @@
 """CSV: one cell set, or one row deleted, by replacing only those characters.
 
 A path is `[row].column` (rows counted from 0 below the header, as the reader gives
-them). The file is scanned in its own dialect (the delimiter the reader sniffs, `"`
+them). The file is tokenized in its own dialect (the delimiter the reader sniffs, `"`
 quotes with doubled quotes inside) into records with the offsets of their cells, so
 the new cell is written in place and every other byte stays. A row cannot lose one
 cell (every row has every column) nor gain a column here: those are refused. Where the
@@ -11,83 +11,23 @@ the proof sees another cell changed and refuses the edit; nothing is guessed.
 
 from __future__ import annotations
 
-import datetime
 import math
-from dataclasses import dataclass
 from typing import Any
 
 from structconv.edit.paths import Path, display_path
 from structconv.edit.splice import Edited, EditRefused, Splice, apply
 from structconv.formats.csv import sniff_delimiter
+from structconv.formats.csv_writer import cell_text
+from structconv.options import Options
+from structconv.repair.rules.csv.lexer import Dialect, Row, is_blank_row, scan_rows
 
 _QUOTE = '"'
 
 
-@dataclass(frozen=True)
-class _Cell:
-    start: int
-    end: int
-    quoted: bool
-
-
-@dataclass(frozen=True)
-class _Record:
-    start: int
-    end: int  # just after its line break
-    cells: list[_Cell]
-
-    def blank(self, text: str) -> bool:
-        return not text[self.start : self.end].strip()
-
-
-def _cell_end(text: str, position: int, delimiter: str) -> int:
-    """Where an unquoted cell (or what follows a quoted one) stops."""
-    ends = [text.find(stop, position) for stop in (delimiter, "\r", "\n")]
-    found = [end for end in ends if end >= 0]
-    return min(found) if found else len(text)
-
-
-def _closing_quote(text: str, position: int) -> int:
-    """The offset just after the quote that closes the cell opened before `position`."""
-    while True:
-        found = text.find(_QUOTE, position)
-        if found < 0:
-            raise EditRefused("a quoted cell is not closed, so its cells cannot be placed")
-        if text.startswith(_QUOTE * 2, found):
-            position = found + 2
-            continue
-        return found + 1
-
-
-def _record(text: str, position: int, delimiter: str) -> _Record:
-    start = position
-    cells: list[_Cell] = []
-    while True:
-        quoted = text.startswith(_QUOTE, position)
-        after_quote = _closing_quote(text, position + 1) if quoted else position
-        end = _cell_end(text, after_quote, delimiter)
-        cells.append(_Cell(position, end, quoted))
-        position = end
-        if not text.startswith(delimiter, position):
-            break
-        position += len(delimiter)
-    if text.startswith("\r\n", position):
-        position += 2
-    elif position < len(text):
-        position += 1
-    return _Record(start, position, cells)
-
-
-def records(text: str, delimiter: str) -> list[_Record]:
-    """The file's non-blank records with their cells' offsets, the header first."""
-    found: list[_Record] = []
-    position = 0
-    while position < len(text):
-        record = _record(text, position, delimiter)
-        position = record.end
-        if not record.blank(text):
-            found.append(record)
-    return found
+def records(text: str, delimiter: str) -> list[Row]:
+    """The file's non-blank records with their cells' offsets, the header first (the CSV
+    rules' tokenizer: a file that reads strictly is tokenized as the reader reads it)."""
+    return [row for row in scan_rows(text, Dialect(delimiter)) if not is_blank_row(row)]
 
 
 def _row_and_column(data: Any, path: Path) -> tuple[int, int | None]:
@@ -101,24 +41,17 @@ def _row_and_column(data: Any, path: Path) -> tuple[int, int | None]:
     return row, list(data[row]).index(path[1])
 
 
-def _cell_text(value: Any, delimiter: str, quoted: bool) -> str:
-    if isinstance(value, bool):
-        plain = "true" if value else "false"
-    elif isinstance(value, float) and not math.isfinite(value):
+def _cell_text(path: Path, value: Any, delimiter: str, quoted: bool) -> str:
+    if isinstance(value, float) and not math.isfinite(value):
         raise EditRefused(f"CSV has no way to write {value!r} as a number")
-    elif isinstance(value, int | float):
-        plain = repr(value)
-    elif isinstance(value, datetime.date | datetime.time):
-        plain = value.isoformat()
-    else:
-        plain = value
+    plain = cell_text(path, value, Options()) or ""  # as `convert` writes a cell
     special = any(mark in plain for mark in (delimiter, _QUOTE, "\r", "\n"))
     if quoted or special or plain != plain.strip():
         return _QUOTE + plain.replace(_QUOTE, _QUOTE * 2) + _QUOTE
     return plain
 
 
-def _data_record(text: str, row: int) -> tuple[str, _Record]:
+def _data_record(text: str, row: int) -> tuple[str, Row]:
     delimiter = sniff_delimiter(text)
     found = records(text, delimiter)
     if row + 1 >= len(found):
@@ -137,10 +70,12 @@ def set_at(text: str, data: Any, path: Path, value: Any, exists: bool, format: s
     if column is None:
         raise EditRefused(f"{display_path(path)}: set one cell ([{row}].column), not a row")
     delimiter, record = _data_record(text, row)
-    if column >= len(record.cells):
+    if column >= len(record.fields):
         raise EditRefused(f"{display_path(path)}: the row has no such cell in the file")
-    cell = record.cells[column]
-    return apply(text, [Splice(cell.start, cell.end, _cell_text(value, delimiter, cell.quoted))])
+    cell = record.fields[column]
+    return apply(
+        text, [Splice(cell.start, cell.end, _cell_text(path, value, delimiter, cell.quoted))]
+    )
 
 
 def delete_at(text: str, data: Any, path: Path, format: str) -> Edited:

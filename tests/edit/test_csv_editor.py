@@ -35,7 +35,7 @@ def test_delete_removes_the_rows_lines_only() -> None:
 
 def test_a_cell_with_a_line_break_is_one_cell() -> None:
     text = 'k,v\n1,"two\nlines"\n2,z\n'
-    assert [len(record.cells) for record in records(text, ",")] == [2, 2, 2]
+    assert [len(record.fields) for record in records(text, ",")] == [2, 2, 2]
     assert set_in_text(text, "[1].v", "w", "csv").text == 'k,v\n1,"two\nlines"\n2,w\n'
 
 

@@ -22,7 +22,7 @@ from structconv.options import Options
 from structconv.repair.lexicons import PlainLexicon
 from structconv.repair.provenance import Item, Role, Token
 from structconv.repair.rules.csv import ids as rules
-from structconv.repair.rules.csv.lexer import Dialect, _tokens, detect_dialect
+from structconv.repair.rules.csv.lexer import Dialect, detect_dialect, scan_rows
 from structconv.repair.rules.csv.readings import _sep_line
 
 
@@ -50,7 +50,7 @@ class CsvLexicon(PlainLexicon):
         dialect = detect_dialect(text, delimiter) or Dialect(delimiter or ",")
         tokens: list[Token] = []
         header = not options.header  # (True: the header is behind, or there is none)
-        for row in _tokens(text, dialect, start):
+        for row in scan_rows(text, dialect, start):
             if not any(field.value for field in row.fields):
                 tokens.extend(
                     Token(Role.VALUE, "", field.start, field.end, ("",), optional=True)

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from structconv.repair.rules.csv.body import _number_value
-from structconv.repair.rules.csv.lexer import Dialect, _blank_like, _tokens, detect_dialect
+from structconv.repair.rules.csv.lexer import Dialect, detect_dialect, is_blank_row, scan_rows
 from structconv.repair.rules.csv.readings import _sep_line
 
 # --- the entry points -----------------------------------------------------------------------
@@ -18,7 +18,7 @@ def input_values(text: str) -> Iterator[tuple[str, int]]:
     for provenance validation (the text does not parse)."""
     start, delimiter = _sep_line(text)
     dialect = detect_dialect(text, delimiter) or Dialect(delimiter or ",")
-    for row in _tokens(text, dialect, start):
+    for row in scan_rows(text, dialect, start):
         for field in row.fields:
             if field.value:
                 yield field.value, field.start
@@ -58,7 +58,7 @@ def answer_lines_up(text: str, data: Any) -> str | None:
         return None
     start, delimiter = _sep_line(text)
     dialect = detect_dialect(text, delimiter) or Dialect(delimiter or ",")
-    rows = [row for row in _tokens(text, dialect, start) if not _blank_like(row)][1:]
+    rows = [row for row in scan_rows(text, dialect, start) if not is_blank_row(row)][1:]
     if len(rows) != len(data):
         return None
     for number, (row, record) in enumerate(zip(rows, data, strict=True), 1):

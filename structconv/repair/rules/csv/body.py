@@ -27,10 +27,10 @@ from structconv.repair.rules.csv.lexer import (
     MAX_CANDIDATES,
     MAX_CHAIN_LINES,
     CsvRefusal,
-    _blank_like,
     _column_kinds,
     _filled,
     _fits,
+    is_blank_row,
 )
 from structconv.repair.rules.csv.plan import _quote, _shown
 from structconv.repair.search import Change
@@ -274,7 +274,7 @@ def _ragged_rows(
                 "the header row repeated inside the table removed",
                 NO_VALUE_LOST,
             )
-        elif _blank_like(row):
+        elif is_blank_row(row):
             plan.remove_row(
                 row,
                 CSV_EMPTY_ROW,

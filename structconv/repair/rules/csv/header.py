@@ -31,13 +31,13 @@ from structconv.repair.rules.csv.lexer import (
     MAX_PREAMBLE_VALUES,
     REVIEW_ROWS,
     CsvRefusal,
-    _blank_like,
     _column_kinds,
     _filled,
     _fits_kind,
-    _tokens,
     cell_kind,
+    is_blank_row,
     is_label,
+    scan_rows,
 )
 from structconv.repair.rules.csv.plan import _shown, write_row
 from structconv.repair.search import Change
@@ -79,7 +79,7 @@ def _find_header(rows: Sequence[Row]) -> int | None:
     """The index of the header row: the first row with more than MAX_PREAMBLE_VALUES
     values, or with fewer whose width the rows below share. Only titles, `key,value`
     lines and empty rows may stand above it."""
-    candidates = [index for index, row in enumerate(rows) if row.fields and not _blank_like(row)]
+    candidates = [index for index, row in enumerate(rows) if row.fields and not is_blank_row(row)]
     for position, index in enumerate(candidates):
         row = rows[index]
         if _title_like(row):
@@ -155,7 +155,7 @@ def _header_wrapped(text: str, dialect: Dialect, start: int) -> Patched | None:
     """A header line that ends in a delimiter, the next line holding the rest of the
     names: wrapped by an editor or a mail. Joined when the two together have exactly the
     width of the rows below (the first 50 looked at; then no cell can be misplaced)."""
-    rows = list(itertools.islice(_tokens(text, dialect, start), REVIEW_ROWS + 2))
+    rows = list(itertools.islice(scan_rows(text, dialect, start), REVIEW_ROWS + 2))
     if len(rows) < 4:
         return None
     first, second, body = rows[0], rows[1], rows[2:]
@@ -443,10 +443,10 @@ def _second_table(plan: _Plan, rows: Sequence[Row], body: list[int], names: list
     strict reader applies too): its header is no record, and no repair joins two tables.
     A row of empty cells separates tables as a blank line does."""
     after_blank = False
-    filled = [i for i in body if not _blank_like(rows[i])]
+    filled = [i for i in body if not is_blank_row(rows[i])]
     for position, index in enumerate(filled):
         previous = rows[index - 1]
-        after_blank = not previous.fields or _blank_like(previous)
+        after_blank = not previous.fields or is_blank_row(previous)
         cells = [field.value for field in rows[index].fields]
         if not after_blank and len(cells) == len(names) and not is_title_row(cells):
             continue

@@ -90,7 +90,7 @@ class Row(NamedTuple):
         return len(self.fields)
 
 
-def _tokens(text: str, dialect: Dialect, start: int = 0) -> Iterator[Row]:
+def scan_rows(text: str, dialect: Dialect, start: int = 0) -> Iterator[Row]:
     """The rows of `text` from `start`, every field with its offsets. Never fails: what
     the strict reader would refuse is read the way a person reads it, and marked."""
     delimiter, quote, escape = dialect.delimiter, dialect.quote, dialect.escape
@@ -195,7 +195,7 @@ def _filled(row: Row) -> list[int]:
     return [index for index, field in enumerate(row.fields) if field.value.strip()]
 
 
-def _blank_like(row: Row) -> bool:
+def is_blank_row(row: Row) -> bool:
     return not _filled(row)
 
 
@@ -294,7 +294,7 @@ def _dialect_score(sample: str, dialect: Dialect, truncated: bool) -> tuple[floa
     Consistency: the share of rows with the most common width (2 or more), lowered by
     the share of rows with stray quotes. Type score: the share of cells below the first
     such row that look like numbers, dates, booleans or empties."""
-    rows = [row for row in _tokens(sample, dialect) if row.fields]
+    rows = [row for row in scan_rows(sample, dialect) if row.fields]
     if truncated and len(rows) > 1:
         rows.pop()
     widths = Counter(row.width for row in rows if row.width >= 2)

@@ -34,8 +34,8 @@ from structconv.repair.rules.csv.lexer import (
     _body_start,
     _column_kinds,
     _filled,
-    _tokens,
     detect_dialect,
+    scan_rows,
 )
 from structconv.repair.rules.csv.plan import _Plan, _quoting_fixes
 from structconv.repair.search import read_strict
@@ -117,7 +117,7 @@ def _repair(text: str, options: Options) -> RuleOutcome:
             f"Excel's 'sep={sep_delimiter}' line removed (the delimiter is {sep_delimiter!r})",
             COSMETIC,
         )
-    rows = list(_tokens(text, dialect, start))
+    rows = list(scan_rows(text, dialect, start))
     header_index = _find_header(rows)
     if header_index is None:
         return None

@@ -32,10 +32,10 @@ from structconv.repair.rules.csv.lexer import (
     Dialect,
     _body_start,
     _column_kinds,
-    _tokens,
     cell_kind,
     detect_dialect,
     is_label,
+    scan_rows,
 )
 from structconv.repair.rules.csv.plan import write_row
 from structconv.repair.rules.csv.readings import _repair, _repair_or_refuse, _strict_problem
@@ -166,7 +166,7 @@ def _single_column(text: str, options: Options, name: Any) -> RuleOutcome:
     dialect = detect_dialect(sample)
     if dialect is None or dialect.delimiter not in STANDARD_DELIMITERS:
         return None
-    rows = [row for row in _tokens(sample, dialect) if row.fields]
+    rows = [row for row in scan_rows(sample, dialect) if row.fields]
     header = _find_header(rows)
     if not header or not all(_title_like(row) for row in rows[:header]):
         return None
@@ -196,7 +196,7 @@ def _unsniffed_delimiter(text: str, options: Options, name: Any) -> None:
     dialect = detect_dialect(sample, candidates[0])
     if dialect is None:
         return
-    rows = [row for row in _tokens(sample, dialect) if row.fields]
+    rows = [row for row in scan_rows(sample, dialect) if row.fields]
     names = [field.value for field in rows[0].fields] if rows else []
     if (
         len(rows) > EVIDENCE_ROWS
@@ -222,7 +222,7 @@ def _two_header_rows(
     start = _body_start(text)
     delimiter = options.delimiter or sniff_delimiter(text[start:])
     rows = list(
-        itertools.islice((r for r in _tokens(text, Dialect(delimiter), start) if r.fields), 2)
+        itertools.islice((r for r in scan_rows(text, Dialect(delimiter), start) if r.fields), 2)
     )
     if len(rows) < 2 or any(row.width != len(names) for row in rows):
         return None
