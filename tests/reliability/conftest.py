@@ -25,6 +25,17 @@ def run_structconv(
     )
 
 
+def run_structconv_text(*arguments: str) -> subprocess.CompletedProcess[str]:
+    """`structconv ARGUMENTS` in a fresh interpreter; stdout and stderr captured as text."""
+    return subprocess.run(
+        [sys.executable, "-m", "structconv", *arguments],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+
+
 @pytest.fixture
 def structconv() -> Run:
     return run_structconv

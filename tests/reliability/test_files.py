@@ -10,24 +10,17 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+from tests.reliability.conftest import run_structconv_text
 
 UGLY = '{"b":[1,2],\n"a":1}\n'
 NORMALIZED = '{\n  "b": [1, 2],\n  "a": 1\n}\n'
 
 
-def structconv(*arguments: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "structconv", *arguments],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
-    )
+structconv = run_structconv_text
 
 
 @pytest.fixture

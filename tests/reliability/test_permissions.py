@@ -5,24 +5,17 @@ world-readable secret.json)."""
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from tests.reliability.conftest import run_structconv_text
+
 NOBODY = 65534
 
 
-def structconv(*arguments: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "structconv", *arguments],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
-    )
+structconv = run_structconv_text
 
 
 @pytest.fixture
