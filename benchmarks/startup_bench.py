@@ -19,6 +19,10 @@ that does the least the command must do with the same file:
   against a bare parse of FILE (target: at most 1.3x), and, for a look only, against a bare
   load and dump with the library that keeps comments (ruamel.yaml, tomlkit; the stdlib
   json module for JSON), which normalize cannot do without;
+- both hooks twice: as a user runs them again on a file that passed before (the hooks
+  remember it, structconv.hook_cache: "remembered"), and with `--no-cache`, reading the
+  file as on its first run or after a change ("read"); the memory lives in a fresh folder
+  of the benchmark's own;
 - `python -c pass`, `structconv --version`, and remarshal (a peer, when installed) for
   reference.
 
@@ -228,7 +232,15 @@ def plan(paths: dict[str, Path], folder: Path, remarshal: str | None) -> list[Co
         source = paths[f"small.{format}"]
         commands += [
             Command(f"structconv-check small.{format}", script("structconv-check", source)),
+            Command(
+                f"structconv-check --no-cache small.{format}",
+                script("structconv-check", "--no-cache", source),
+            ),
             Command(f"structconv-normalize small.{format}", script("structconv-normalize", source)),
+            Command(
+                f"structconv-normalize --no-cache small.{format}",
+                script("structconv-normalize", "--no-cache", source),
+            ),
             Command(f"floor: parse small.{format}", script(f"floor-parse-{format}", source)),
             Command(
                 f"floor: round trip small.{format}", script(f"floor-round-trip-{format}", source)
@@ -253,26 +265,19 @@ COMPARISONS = (
     ),
     *(
         Comparison(
-            f"structconv-check small.{format} / bare parse",
-            f"structconv-check small.{format}",
+            f"structconv-{hook} small.{format}, {how} / bare parse",
+            f"structconv-{hook}{flag} small.{format}",
             f"floor: parse small.{format}",
             1.3,
         )
+        for hook in ("check", "normalize")
+        for how, flag in (("remembered", ""), ("read", " --no-cache"))
         for format in ("yaml", "json", "toml")
     ),
     *(
         Comparison(
-            f"structconv-normalize small.{format} / bare parse",
-            f"structconv-normalize small.{format}",
-            f"floor: parse small.{format}",
-            1.3,
-        )
-        for format in ("yaml", "json", "toml")
-    ),
-    *(
-        Comparison(
-            f"structconv-normalize small.{format} / round trip",
-            f"structconv-normalize small.{format}",
+            f"structconv-normalize small.{format}, read / round trip",
+            f"structconv-normalize --no-cache small.{format}",
             f"floor: round trip small.{format}",
             None,
         )
@@ -294,6 +299,7 @@ def environment(mode: str, cache: Path, root: Path = ROOT) -> dict[str, str]:
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(root), env.get("PYTHONPATH")]))
     env.pop("PYTHONPYCACHEPREFIX", None)
+    env["STRUCTCONV_CACHE_DIR"] = str(cache.with_name(cache.name + "-hooks"))
     if mode == "source":
         env["PYTHONDONTWRITEBYTECODE"] = "1"
     else:
@@ -440,6 +446,10 @@ def machine_lines(remarshal: str | None) -> list[str]:
     ]
 
 
+def _remembers(checkout: Path) -> bool:
+    return (checkout / "structconv" / "hook_cache.py").is_file()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=20, help="timed rounds (default 20)")
@@ -469,6 +479,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 Command(command.name + BEFORE, command.argv, root=args.before.resolve())
                 for command in commands
                 if command.name.startswith("structconv")
+                # a checkout without the hooks' memory has no --no-cache
+                and ("--no-cache" not in command.argv or _remembers(args.before))
             ]
         environment_check = environment("source", folder / "unused")
         for format in ("yaml", "json", "toml"):  # canonical layout: normalize writes nothing

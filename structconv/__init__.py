@@ -11,9 +11,15 @@ the pre-commit hooks and a conversion load only the modules they need.
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING, Any
 
+from structconv.version import __version__
+
+# Not typing.TYPE_CHECKING: importing typing would double the hooks' start-up on a file
+# they passed before (structconv.hook_cache); mypy reads the name the same way.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from structconv.api import convert, convert_file
     from structconv.edit import (
         Edit,
@@ -39,8 +45,6 @@ if TYPE_CHECKING:
     from structconv.formats.detect import detect_format
     from structconv.options import Options
     from structconv.result import Ambiguity, Candidate, Fix, Result
-
-__version__ = "0.1.0"
 
 # Public name -> the module that defines it.
 _HOMES = {

@@ -105,7 +105,16 @@ def normalize_parser() -> argparse.ArgumentParser:
             )
         else:
             parser.add_argument(flag.name, type=int if flag.kind == "int" else str, help=flag.help)
+    _add_no_cache(parser)
     return parser
+
+
+def _add_no_cache(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="Neither skip nor record the files that passed before (see README, pre-commit).",
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -115,16 +124,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = normalize_parser()
     arguments = parser.parse_args(argv)
     try:
-        return run(arguments.filenames, run_options(vars(arguments)))
+        return run(
+            arguments.filenames,
+            run_options(vars(arguments)),
+            remember=not arguments.no_cache,
+        )
     except UsageError as error:
         parser.error(str(error))  # exits 2
 
 
-def check_file(path: str) -> str | None:
-    """None when `path` parses in its format, else the `path:line:col: message` line."""
+def check_file(path: str, remember: bool = False) -> str | None:
+    """None when `path` parses in its format, else the `path:line:col: message` line;
+    `remember`: record a file that parses in structconv.hook_cache."""
     from pathlib import Path
 
-    from structconv import formats
+    from structconv import formats, hook_cache
     from structconv.encoding import decode
     from structconv.formats.detect import detect_format
     from structconv.options import Options
@@ -143,6 +157,8 @@ def check_file(path: str) -> str | None:
         from structconv.normalize.runner import error_line  # only for a file that fails
 
         return error_line(path, error)
+    if remember:
+        hook_cache.remember("check", path, raw)
     return None
 
 
@@ -153,10 +169,11 @@ def check_main(argv: Sequence[str] | None = None) -> int:
         description="Check that data files parse; report errors as path:line:col: message.",
     )
     parser.add_argument("filenames", nargs="*", help="files to check")
+    _add_no_cache(parser)
     arguments = parser.parse_args(argv)
     failed = 0
     for path in arguments.filenames:
-        problem = check_file(os.fspath(path))
+        problem = check_file(os.fspath(path), remember=not arguments.no_cache)
         if problem is not None:
             print(problem, file=sys.stderr)
             failed += 1

@@ -20,9 +20,9 @@ from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from structconv.config_names import CONFIG_NAMES
 from structconv.errors import UsageError
 
-CONFIG_NAMES: tuple[str, ...] = (".structconv.toml", "pyproject.toml")
 # Keys that list files rather than set a style.
 FILE_LISTS = ("jsonc_files", "jsonc-files")
 

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,6 +14,19 @@ settings.load_profile("structconv")
 
 ROOT = Path(__file__).resolve().parent.parent
 ORACLES = ROOT.parent / "shared" / "oracles"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _hook_cache_of_this_session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The hooks remember files that passed (structconv.hook_cache); the tests, and the
+    commands they start, keep that memory in a folder of their own, never the user's."""
+    previous = os.environ.get("STRUCTCONV_CACHE_DIR")
+    os.environ["STRUCTCONV_CACHE_DIR"] = str(tmp_path_factory.mktemp("hook-cache"))
+    yield
+    if previous is None:
+        del os.environ["STRUCTCONV_CACHE_DIR"]
+    else:
+        os.environ["STRUCTCONV_CACHE_DIR"] = previous
 
 
 @pytest.fixture(scope="session")

@@ -232,7 +232,7 @@ def test_the_package_loads_its_names_and_submodules_on_first_use(tmp_path: Path)
     )
     assert completed.returncode == 0, completed.stderr
     loaded, names, error = json.loads(completed.stdout)
-    assert loaded == ["structconv"]
+    assert loaded == ["structconv", "structconv.version"]
     assert names["convert"] == "function" and names["Options"] == "type"
     assert names["FORMATS"] == "tuple" and names["__version__"] == "str"
     assert error == "ParseError"

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-from structconv import formats
+from structconv import formats, hook_cache
 from structconv.errors import AmbiguousInput, ParseError, RepairRejected, StructconvError
 from structconv.names import RepairMode
 from structconv.normalize import NORMALIZERS, NormalizedFile, normalize_file
@@ -51,8 +51,15 @@ class Tally:
     failed: int = 0
 
     def summary(self, writes: bool) -> str:
-        changed = "reformatted" if writes else "would be reformatted"
-        return f"{self.changed} file(s) {changed}, {self.unchanged} unchanged, {self.failed} failed"
+        return hook_cache.normalize_summary(self.changed, self.unchanged, self.failed, writes)
+
+
+def _bytes(path: str) -> bytes | None:
+    """The file's bytes, or None when it cannot be read (normalize_file says why)."""
+    try:
+        return Path(path).read_bytes()
+    except OSError:
+        return None
 
 
 def _suffixes() -> frozenset[str]:
@@ -103,20 +110,25 @@ def run(
     options: RunOptions,
     out: TextIO | None = None,
     err: TextIO | None = None,
+    remember: bool = False,
 ) -> int:
     """Normalize `paths` per `options`; the exit status (0 or 1).
 
     A wrong explicit config file raises UsageError (the caller's exit status 2);
     every problem with one file is reported and the run goes on with the next.
+    `remember` (the hook): record the files found already normal in structconv.hook_cache
+    when the run's result depends on nothing but the files and their settings files.
     """
     out = out or sys.stdout
     err = err or sys.stderr
     given = {name: value for name, value in options.flags.items() if value is not None}
     NormalizeSettings().updated(given, "command line")  # a bad flag stops the run now
     config: Config | None = None if options.config is None else load_config_file(options.config)
+    remember = remember and not given and config is None and options.repair == "off"
     tally = Tally()
     for path in expand(paths):
         try:
+            before = _bytes(path) if remember else None
             settings = settings_for_file(path, options.flags, config)
             done = normalize_file(path, settings, repair=options.repair)
             if done.changed:
@@ -124,6 +136,8 @@ def run(
                 tally.changed += 1
             else:
                 tally.unchanged += 1
+                if before is not None and not done.fixes and _bytes(path) == before:
+                    hook_cache.remember("normalize", path, before)
         except StructconvError as error:
             err.write(error_line(path, error) + "\n")
             tally.failed += 1
