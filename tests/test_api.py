@@ -126,7 +126,7 @@ def test_korean_stays_korean() -> None:
 def test_modules_for_names_what_the_batch_formats_need() -> None:
     modules = modules_for(["a.csv", "b/c.YML", "notes.txt"], "toml")
     assert modules == [
-        "structconv.comments",  # YAML's comments go to TOML with their keys
+        "structconv.comments.carrying",  # YAML's comments go to TOML with their keys
         "structconv.formats.csv",
         "structconv.formats.toml",
         "structconv.formats.yaml",

@@ -17,7 +17,7 @@ from structconv.formats import read
 from structconv.neutral import Data
 from structconv.notes import collecting_notes, note
 from structconv.options import Options
-from structconv.repair.rules import REVIEWED, RULES
+from structconv.repair.registry import REVIEWED, RULES
 
 if TYPE_CHECKING:
     from structconv.repair.pipeline import Repaired

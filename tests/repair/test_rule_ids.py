@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 import structconv.repair.rules as rules_package
-from structconv.repair.rules import RULES, ruleset
+from structconv.repair.registry import RULES
+from structconv.repair.rules import ruleset
 
 RULES_DIR = Path(rules_package.__file__).parent
 KEBAB = re.compile(r"[a-z]+(?:-[a-z0-9]+)*")

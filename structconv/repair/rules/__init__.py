@@ -19,6 +19,7 @@ from typing import TypeAlias
 from structconv.errors import ParseError
 from structconv.neutral import Data
 from structconv.options import Options
+from structconv.repair.registry import RULES
 from structconv.result import Ambiguity, Fix
 
 
@@ -63,21 +64,6 @@ class RuleSet:
     review: Callable[[str, Data, Options], RuleOutcome] | None = None
     review_head: Callable[[str, Options], bool] | None = None
     answer_lines_up: Callable[[str, Data], str | None] | None = None
-
-
-# Format name -> the module with its rules.
-RULES: dict[str, str] = {
-    "json": "structconv.repair.rules.json",
-    "jsonl": "structconv.repair.rules.jsonl",
-    "yaml": "structconv.repair.rules.yaml",
-    "toml": "structconv.repair.rules.toml",
-    "xml": "structconv.repair.rules.xml",
-    "csv": "structconv.repair.rules.csv",
-}
-
-# The formats whose rules also review input that parsed (kept here so that the API can
-# tell without importing the rules).
-REVIEWED: frozenset[str] = frozenset({"csv"})
 
 
 def ruleset(format: str) -> RuleSet | None:
