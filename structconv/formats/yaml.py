@@ -146,8 +146,11 @@ _STACK_LOCK = threading.Lock()
 def _levels_bound(text: str) -> int:
     """An upper bound on the nesting depth yaml-rs could reach, when it may be large (else 0)."""
     aliases = "&" in text and "*" in text
-    deep = _DEEP_PREFIX.match("\n" + text[:_INLINE_LEVELS]) or (
-        _long_run(text, "[ \t?:-]", _INLINE_LEVELS - _FLOW_LEVELS) and _DEEP_PREFIX.search(text)
+    deep = len(text) >= _INLINE_LEVELS - _FLOW_LEVELS and (
+        _DEEP_PREFIX.match("\n" + text[:_INLINE_LEVELS])
+        or (
+            _long_run(text, "[ \t?:-]", _INLINE_LEVELS - _FLOW_LEVELS) and _DEEP_PREFIX.search(text)
+        )
     )
     if not aliases and not deep:
         return 0
@@ -435,6 +438,8 @@ def _long_run(text: str, character_class: str, length: int) -> bool:
     Such a run covers two consecutive samples taken every length // 2 characters, so only
     the runs through such pairs are measured (a scan of every position took 0.2 s on 20 MB).
     """
+    if len(text) < length:
+        return False  # (and no pattern compiled for a small file)
     pairs, run, tail = _run_patterns(character_class)
     stride = length // 2
     for pair in pairs.finditer(text[::stride]):
