@@ -86,9 +86,11 @@ def convert(
     if encoding not in ("utf-8", "utf-8-sig") and "encoding" not in read_notes:
         notes = (f"read as {encoding}",)
     notes += tuple(read_notes.values()) + tuple(written.values())
-    if comments.may_have_comments(decoded, source_format):
+    if comments.worth_carrying(decoded, source_format, target_format):
+        from structconv.comments import carrying
+
         source_text = decoded if repaired is None else repaired.text
-        output, left_out = comments.carry(
+        output, left_out = carrying.carry(
             source_text, source_format, output, represented, target_format, options
         )
         notes += left_out

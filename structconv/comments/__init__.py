@@ -23,11 +23,6 @@ note, never dropped silently. Targets without comments (JSON, CSV, XML) get none
 from __future__ import annotations
 
 from collections.abc import Set
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from structconv.neutral import Data
-    from structconv.options import Options
 
 COMMENTED: frozenset[str] = frozenset({"yaml", "toml", "jsonc", "json5"})
 # The character every comment of the format starts with (a cheap first look).
@@ -59,22 +54,7 @@ def may_have_comments(text: str, format: str) -> bool:
     return format in COMMENTED and _MARKERS[format] in text
 
 
-def carry(
-    source_text: str,
-    source_format: str,
-    output: str,
-    data: Data,
-    target_format: str,
-    options: Options,
-) -> tuple[str, tuple[str, ...]]:
-    """The output with the source's comments placed, and notes on what was not carried.
-
-    `data` is what `output` holds (the target's representation); the commented text must
-    read back as exactly that, or the output stays as it was. A conversion into a format
-    without comments, or from text without any, loads nothing more.
-    """
-    if target_format not in COMMENTED or not may_have_comments(source_text, source_format):
-        return output, ()
-    from structconv.comments import carrying
-
-    return carrying.carry(source_text, source_format, output, data, target_format, options)
+def worth_carrying(text: str, source_format: str, target_format: str) -> bool:
+    """Whether converting `text` may carry comments: both formats hold them and the text
+    may have one. Only then does the caller import structconv.comments.carrying."""
+    return target_format in COMMENTED and may_have_comments(text, source_format)

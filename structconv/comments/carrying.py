@@ -442,8 +442,8 @@ def carry(
     """The output with the source's comments placed, and notes on what was not carried.
 
     `data` is what `output` holds (the target's representation); the commented text must
-    read back as exactly that, or the output stays as it was. Reached through
-    structconv.comments.carry, which has checked that both formats hold comments.
+    read back as exactly that, or the output stays as it was. Called where
+    structconv.comments.worth_carrying said so.
     """
     from structconv.errors import ParseError
     from structconv.formats import get_codec
