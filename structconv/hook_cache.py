@@ -37,13 +37,15 @@ _ENTRY_FORMAT = "1"
 _installation: bytes | None = None
 
 
-def folder() -> str:
-    """Where the entries live (see the module's docstring)."""
+def folder() -> str | None:
+    """Where the entries live (see the module's docstring); None where no absolute folder
+    is known (no home folder: then nothing is kept, rather than a `~` folder made in the
+    project)."""
     explicit = os.environ.get("STRUCTCONV_CACHE_DIR")
     if explicit:
-        return explicit
+        return os.path.abspath(explicit)
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return os.path.join(base, "structconv")
+    return os.path.join(base, "structconv") if os.path.isabs(base) else None
 
 
 def _modules_signature(package: str) -> list[str]:
@@ -107,20 +109,26 @@ def _digest(command: str, path: str, raw: bytes) -> str:
     return digest.hexdigest()
 
 
-def _entry(command: str, path: str) -> str:
+def _entry(command: str, path: str) -> str | None:
     import hashlib
 
+    where = folder()
+    if where is None:
+        return None
     name = hashlib.blake2b(f"{command}\0{path}".encode(errors="surrogateescape"), digest_size=16)
-    return os.path.join(folder(), "hooks", command, name.hexdigest())
+    return os.path.join(where, "hooks", command, name.hexdigest())
 
 
 def passed_before(command: str, path: str) -> bool:
     """Whether `path`, as it is now, passed `command` before in this installation."""
     path = os.path.abspath(path)
+    entry_path = _entry(command, path)
+    if entry_path is None:
+        return False
     try:
         with open(path, "rb") as source:
             raw = source.read()
-        with open(_entry(command, path), encoding="ascii") as entry:
+        with open(entry_path, encoding="ascii") as entry:
             recorded = entry.read()
     except (OSError, ValueError):
         return False
@@ -131,6 +139,8 @@ def remember(command: str, path: str, raw: bytes) -> None:
     """Record that `path` holding `raw` passed `command` (nothing when it cannot be written)."""
     path = os.path.abspath(path)
     entry = _entry(command, path)
+    if entry is None:
+        return
     try:
         os.makedirs(os.path.dirname(entry), exist_ok=True)
         with open(entry, "w", encoding="ascii") as record:

@@ -124,7 +124,9 @@ def test_an_unwritable_or_spoiled_memory_only_means_the_file_is_checked_again(
     path = str(project / "a.json")
     hook_cache.remember("check", path, (project / "a.json").read_bytes())
     assert hook_cache.passed_before("check", path)
-    entry = Path(hook_cache._entry("check", str(Path(path).absolute())))
+    where = hook_cache._entry("check", str(Path(path).absolute()))
+    assert where is not None
+    entry = Path(where)
     entry.write_text(entry.read_text()[:40])  # a write cut short
     assert not hook_cache.passed_before("check", path)
     assert not hook_cache.passed_before("normalize", path)  # another command's verdict
@@ -150,3 +152,16 @@ def test_the_settings_looked_at_stop_at_the_repository_root(tmp_path: Path) -> N
     assert [entry.split(b"\0")[0].decode() for entry in found] == [
         str(repository / "pyproject.toml")
     ]
+
+
+def test_without_a_home_folder_nothing_is_kept_in_the_project(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("STRUCTCONV_CACHE_DIR", "XDG_CACHE_HOME", "HOME"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(os.path, "expanduser", lambda path: path)  # as with no home at all
+    assert hook_cache.folder() is None
+    monkeypatch.chdir(project)
+    hook_cache.remember("check", "a.json", (project / "a.json").read_bytes())
+    assert not hook_cache.passed_before("check", "a.json")
+    assert sorted(path.name for path in project.iterdir()) == [".git", "a.json", "b.yaml"]
