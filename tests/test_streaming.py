@@ -407,6 +407,45 @@ def test_a_worker_that_gets_no_cpu_does_not_hold_the_conversion_back(
     assert sorted(path.name for path in tmp_path.iterdir()) == ["in.csv", "out.json", "single.json"]
 
 
+class _Spare:
+    """SpareCpus that finds `free` CPUs idle whenever asked."""
+
+    known = True
+
+    def __init__(self, free: float) -> None:
+        self.free = free
+
+    def since_last(self, least_seconds: float) -> float:
+        return self.free
+
+
+@pytest.mark.parametrize(("free", "workers"), [(0.3, 0), (1.2, 1), (3.0, 1)])
+def test_auto_starts_a_worker_only_for_a_cpu_found_idle(
+    tmp_path: Path,
+    attempts: list[int | None],
+    monkeypatch: pytest.MonkeyPatch,
+    free: float,
+    workers: int,
+) -> None:
+    monkeypatch.setattr(ranges, "AUTO_RANGE_BYTES", 1)
+    monkeypatch.setattr(ranges, "_available_cpus", lambda: 2)
+    monkeypatch.setattr(ranges, "SpareCpus", lambda: _Spare(free))
+    started: list[subprocess.Popen[bytes]] = []
+    real_start = ranges._start_worker
+
+    def start() -> subprocess.Popen[bytes]:
+        started.append(real_start())
+        return started[-1]
+
+    monkeypatch.setattr(ranges, "_start_worker", start)
+    source = _tricky_csv(tmp_path / "in.csv", 300)
+    target = tmp_path / "out.json"
+    assert stream_convert(source, target, "csv", "json", Options()) == 300
+    assert len(started) == workers  # at most one per CPU beyond this process's own
+    assert attempts == [300]
+    assert target.read_bytes() == _single(source, "json", {})
+
+
 def test_range_count() -> None:
     big = 100 * ranges.AUTO_RANGE_BYTES
     assert range_count(big, Options(workers=1)) == 1
