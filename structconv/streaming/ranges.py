@@ -7,7 +7,10 @@ beside the target, claiming a range by creating its part file (O_EXCL: one claim
 wins). Where the two meet, this process waits for the workers and joins their parts in
 order. So a worker that gets little CPU (a machine shared with other work) holds the
 conversion back by one range at most, instead of by half of the file as an even split
-did: there this process took 1.3-1.6x the time of converting alone. A run in which
+did. By default (workers=None) the workers start only for CPUs found idle
+(spare_cpus.py) while this process converts its first ranges: on two CPUs busy with
+other sessions' work, a 100 MB CSV file took 1.2-1.6x the time of one process with a
+worker, and takes that of one process now. A run in which
 every range converts cleanly wrote exactly the bytes of converting in one process;
 anything else (a bad record, a bad cut, a worker that could not start) discards the parts
 and converts in one process, which reports the first error with its exact line and
