@@ -6,8 +6,10 @@ import csv
 import dataclasses
 import io
 import json
+import subprocess
 import tempfile
 import tracemalloc
+import warnings
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -206,9 +208,11 @@ def test_memory_stays_flat_in_the_input_size(tmp_path: Path) -> None:
 
 @pytest.fixture
 def attempts(monkeypatch: pytest.MonkeyPatch) -> list[int | None]:
-    """Ranges down to one byte (so that small files split with workers=N); the result of
-    each attempt to convert in ranges (None: it fell back to one process) is recorded."""
+    """Ranges down to one byte (so that small files split with workers=N), and more ranges
+    than processes (which take them as they come); the result of each attempt to convert
+    in ranges (None: it fell back to one process) is recorded."""
     monkeypatch.setattr(ranges, "MIN_RANGE_BYTES", 1)
+    monkeypatch.setattr(ranges, "CHUNK_BYTES", 1500)
     monkeypatch.setattr(ranges, "_parallel_broken", False)
     results: list[int | None] = []
     real = planning.convert_in_ranges
@@ -221,6 +225,29 @@ def attempts(monkeypatch: pytest.MonkeyPatch) -> list[int | None]:
 
     monkeypatch.setattr(planning, "convert_in_ranges", spy)
     return results
+
+
+@pytest.fixture(params=["parent first", "workers first"])
+def turns(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Which process converts the ranges after the first: this one, whose claims come
+    first on a small file (the workers are still booting), or the workers, when this
+    process waits for them to end before it claims its second range."""
+    if request.param == "workers first":
+        started: list[subprocess.Popen[bytes]] = []
+        real_start, real_take = ranges._start_worker, ranges._Claims.take
+
+        def start() -> subprocess.Popen[bytes]:
+            started.append(real_start())
+            return started[-1]
+
+        def take(claims: Any, number: int) -> bool:
+            for worker in started:
+                worker.wait()
+            return real_take(claims, number)
+
+        monkeypatch.setattr(ranges, "_start_worker", start)
+        monkeypatch.setattr(ranges._Claims, "take", take)
+    return str(request.param)
 
 
 def _tricky_csv(path: Path, rows: int, *, newline: str = "\r\n", bom: bool = False) -> Path:
@@ -259,6 +286,7 @@ def _single(source: Path, target_format: str, settings: dict[str, Any]) -> bytes
 def test_ranges_write_the_same_bytes_as_one_process(
     tmp_path: Path,
     attempts: list[int | None],
+    turns: str,
     target_format: str,
     rows: int,
     newline: str,
@@ -343,6 +371,14 @@ def test_a_worker_that_cannot_start_leaves_one_process_doing_the_work(
     tmp_path: Path, attempts: list[int | None], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(ranges, "_BOOT", "raise SystemExit('no interpreter here')")
+    real_start = ranges._start_worker
+
+    def start_and_fail() -> subprocess.Popen[bytes]:
+        worker = real_start()
+        worker.wait()  # failed before this process converted its first range
+        return worker
+
+    monkeypatch.setattr(ranges, "_start_worker", start_and_fail)
     source = _tricky_csv(tmp_path / "in.csv", 200)
     target = tmp_path / "out.json"
     with pytest.warns(RuntimeWarning, match="no interpreter here"):
@@ -350,7 +386,64 @@ def test_a_worker_that_cannot_start_leaves_one_process_doing_the_work(
     assert target.read_bytes() == _single(source, "json", {})
     assert ranges._parallel_broken
     stream_convert(source, target, "csv", "json", Options(workers=2))  # no second try
-    assert attempts == [None, None]
+    # This process took every range itself, then noticed the worker's end.
+    assert attempts == [200, None]
+
+
+def test_a_worker_that_gets_no_cpu_does_not_hold_the_conversion_back(
+    tmp_path: Path, attempts: list[int | None], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A worker that has not claimed a range yet (here: never will) is not waited for:
+    # this process converts the ranges it reaches first, and ends the worker.
+    monkeypatch.setattr(ranges, "_BOOT", "import time\ntime.sleep(60)\n")
+    source = _tricky_csv(tmp_path / "in.csv", 300)
+    target = tmp_path / "out.json"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert stream_convert(source, target, "csv", "json", Options(workers=2)) == 300
+    assert attempts == [300]
+    assert not ranges._parallel_broken
+    assert target.read_bytes() == _single(source, "json", {})
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["in.csv", "out.json", "single.json"]
+
+
+class _Spare:
+    """SpareCpus that finds `free` CPUs idle whenever asked."""
+
+    known = True
+
+    def __init__(self, free: float) -> None:
+        self.free = free
+
+    def since_last(self, least_seconds: float) -> float:
+        return self.free
+
+
+@pytest.mark.parametrize(("free", "workers"), [(0.3, 0), (1.2, 1), (3.0, 1)])
+def test_auto_starts_a_worker_only_for_a_cpu_found_idle(
+    tmp_path: Path,
+    attempts: list[int | None],
+    monkeypatch: pytest.MonkeyPatch,
+    free: float,
+    workers: int,
+) -> None:
+    monkeypatch.setattr(ranges, "AUTO_RANGE_BYTES", 1)
+    monkeypatch.setattr(ranges, "_available_cpus", lambda: 2)
+    monkeypatch.setattr(ranges, "SpareCpus", lambda: _Spare(free))
+    started: list[subprocess.Popen[bytes]] = []
+    real_start = ranges._start_worker
+
+    def start() -> subprocess.Popen[bytes]:
+        started.append(real_start())
+        return started[-1]
+
+    monkeypatch.setattr(ranges, "_start_worker", start)
+    source = _tricky_csv(tmp_path / "in.csv", 300)
+    target = tmp_path / "out.json"
+    assert stream_convert(source, target, "csv", "json", Options()) == 300
+    assert len(started) == workers  # at most one per CPU beyond this process's own
+    assert attempts == [300]
+    assert target.read_bytes() == _single(source, "json", {})
 
 
 def test_range_count() -> None:

@@ -118,8 +118,9 @@ _DESTINATION_OPTIONS = (
     click.option(
         "--workers",
         type=click.IntRange(1),
-        help="Processes for one big CSV file converted to json or jsonl, each taking a part of "
-        "it (default: one per free CPU for files of 8 MiB per process and up; 1 with --jobs > 1).",
+        help="Processes for one big CSV file converted to json or jsonl, each taking parts of "
+        "it (default: one more per CPU found idle, for files of 8 MiB per process and up; 1 "
+        "with --jobs > 1).",
     ),
     click.option(
         "--report", type=click.Path(dir_okay=False), help="Write a JSON report of every file."

@@ -10,7 +10,7 @@ Each format reads and writes its own records (formats/records.py says the contra
 formats/csv_records.py, json_records.py, jsonl_records.py and xml_records.py keep it);
 this package only moves them: planning.py decides what streams and runs the conversion,
 sources.py opens the source, targets.py writes the target atomically, ranges.py converts
-one big CSV file on several cores.
+one big CSV file on several cores, as many as spare_cpus.py finds idle.
 
 XML -> JSON writes exactly the in-memory text of a record-like document
 (formats/xml_records.py); XML -> JSON Lines writes one line per record element holding

@@ -1,12 +1,20 @@
 """One file in byte ranges, on several cores (a format whose record codec has `parts`: CSV).
 
-A file of many megabytes is cut into byte ranges where its record codec says a range may
-end; this process converts the first range, worker processes the others, each into a
-part file beside the target, and the parts are joined in order into the (atomic) target.
-A run in which every range converts cleanly wrote exactly the bytes of converting in one
-process; anything else (a bad record, a bad cut, a worker that could not start) discards
-the parts and converts in one process, which reports the first error with its exact line
-and column, as always.
+A file of many megabytes is cut into ranges of a few megabytes where its record codec
+says a range may end. This process converts ranges from the front, straight into the
+(atomic) target; worker processes convert ranges from the back, each into a part file
+beside the target, claiming a range by creating its part file (O_EXCL: one claimant
+wins). Where the two meet, this process waits for the workers and joins their parts in
+order. So a worker that gets little CPU (a machine shared with other work) holds the
+conversion back by one range at most, instead of by half of the file as an even split
+did. By default (workers=None) the workers start only for CPUs found idle
+(spare_cpus.py) while this process converts its first ranges: on two CPUs busy with
+other sessions' work, a 100 MB CSV file took 1.2-1.6x the time of one process with a
+worker, and takes that of one process now. A run in which
+every range converts cleanly wrote exactly the bytes of converting in one process;
+anything else (a bad record, a bad cut, a worker that could not start) discards the parts
+and converts in one process, which reports the first error with its exact line and
+column, as always.
 """
 
 from __future__ import annotations
@@ -19,20 +27,30 @@ import subprocess
 import sys
 import tempfile
 import warnings
+from collections.abc import Sequence
 from pathlib import Path
+from typing import IO, Any
 
 from structconv.atomic import temporary_prefix
 from structconv.errors import ParseError, RoundTripError
-from structconv.formats.records import EncodingMismatch, StartOver, WriterPlan
+from structconv.formats.records import EncodingMismatch, RecordWriter, StartOver, WriterPlan
 from structconv.options import Options
 from structconv.streaming.sources import TextFile, records_of
-from structconv.streaming.targets import Output, write_pieces
+from structconv.streaming.spare_cpus import SpareCpus
+from structconv.streaming.targets import Output, Sink, write_pieces
 
-# A range below this size is not worth a worker process (its start-up is ~0.1 s; a range of
-# 8 MB converts in ~0.4 s). `workers=N` given explicitly splits ranges down to
-# MIN_RANGE_BYTES.
+# A file below this size per process is not worth a worker (its start-up is ~0.1 s; 8 MB
+# converts in ~0.4 s). `workers=N` given explicitly splits down to MIN_RANGE_BYTES.
 AUTO_RANGE_BYTES = 8 << 20
 MIN_RANGE_BYTES = 1 << 20
+# The size of one range: what this process may wait for where it meets the workers (a
+# range of 2 MB converts in ~0.1 s), against a range's own cost (a file created, the
+# first batch read again).
+CHUNK_BYTES = 2 << 20
+MAX_CHUNKS = 1024
+# How long this process converts before it looks whether a CPU is idle (enough clock
+# ticks of /proc/stat to tell).
+SPARE_WINDOW = 0.1
 _WORKER_FAILED = 3  # a worker's exit status for an input it cannot convert
 _BOOT = (
     "import sys\n"
@@ -61,11 +79,12 @@ def _available_cpus() -> int:
 
 
 def range_count(size: int, options: Options) -> int:
-    """How many ranges a file of `size` bytes is converted in (1: in this process).
+    """How many processes convert a file of `size` bytes (1: this one alone).
 
-    workers=None (auto): one per available CPU, each at least AUTO_RANGE_BYTES, and one in
-    a process of a pool (multiprocessing, e.g. `structconv convert --jobs N`), whose
-    siblings already use the other CPUs. workers=N: up to N, each at least MIN_RANGE_BYTES.
+    workers=None (auto): one per available CPU, each with at least AUTO_RANGE_BYTES, and
+    one in a process of a pool (multiprocessing, e.g. `structconv convert --jobs N`),
+    whose siblings already use the other CPUs. workers=N: up to N, each with at least
+    MIN_RANGE_BYTES.
     """
     if options.workers is not None:
         return max(1, min(options.workers, size // MIN_RANGE_BYTES))
@@ -75,6 +94,53 @@ def range_count(size: int, options: Options) -> int:
     import multiprocessing
 
     return 1 if multiprocessing.parent_process() is not None else count
+
+
+def chunk_count(size: int, processes: int) -> int:
+    """How many ranges `processes` processes share: CHUNK_BYTES each, at least one each."""
+    return max(processes, min(size // CHUNK_BYTES, MAX_CHUNKS))
+
+
+class _Claims:
+    """The part files of the ranges, `.<target>.<token>_<number>.part` beside the target
+    (removed as leftovers like any temporary file of it): whoever creates one first
+    converts that range. The first range is this process's, never claimed."""
+
+    def __init__(self, output: Output) -> None:
+        target = Path(output.path)
+        try:
+            descriptor, name = tempfile.mkstemp(
+                prefix=temporary_prefix(target.name), suffix=".part", dir=target.parent
+            )
+        except OSError as error:
+            raise output.failed(error) from None
+        os.close(descriptor)
+        self.reserved = Path(name)  # keeps the token this run's alone
+        self.template = name.removesuffix(".part") + "_{}.part"
+
+    def path(self, number: int) -> Path:
+        return Path(self.template.format(number))
+
+    def take(self, number: int) -> bool:
+        descriptor = _claim(self.template, number)
+        if descriptor is None:
+            return False
+        os.close(descriptor)
+        return True
+
+    def remove(self, count: int) -> None:
+        for number in range(1, count):
+            with contextlib.suppress(FileNotFoundError):
+                self.path(number).unlink()
+        self.reserved.unlink(missing_ok=True)
+
+
+def _claim(template: str, number: int) -> int | None:
+    """An open descriptor of range `number`'s new part file, or None: claimed already."""
+    try:
+        return os.open(template.format(number), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return None
 
 
 def convert_in_ranges(
@@ -91,54 +157,53 @@ def convert_in_ranges(
     ):
         return None
     size = source.path.stat().st_size
-    parts = range_count(size, options)
-    if parts < 2:
+    processes = range_count(size, options)
+    if processes < 2:
         return None
     started: list[subprocess.Popen[bytes]] = []
-    part_paths: list[Path] = []
+    claims: _Claims | None = None
+    bounds: list[int] = []
+    # workers=N starts N - 1 workers now (they boot while this process plans the ranges);
+    # auto starts one for each CPU found idle while this process converts its first ones.
+    spare = SpareCpus() if options.workers is None else None
+    waiting = processes - 1
     try:
-        # Start the interpreters first: they boot while this process plans the ranges.
-        for _ in range(parts - 1):
-            started.append(_start_worker())
+        if spare is None or not spare.known:
+            started = [_start_worker() for _ in range(waiting)]
+            waiting = 0
         head = parts_reader.head(source, options)
         if head is None:
             return None
         plan, records_start = head
-        cuts = parts_reader.cuts(source.path, records_start, size, parts)
+        cuts = parts_reader.cuts(
+            source.path, records_start, size, chunk_count(size - records_start, processes)
+        )
         if not cuts:
             return None
-        workers = started[: len(cuts)]
         bounds = [0, *cuts, size]
-        for index, worker in enumerate(workers, start=1):
-            part = _part_path(output)
-            part_paths.append(part)
-            task = (
-                str(source.path),
-                (bounds[index], bounds[index + 1]),
-                source_format,
-                plan,
-                options,
-                target_format,
-                str(part),
-                os.getpid(),
-            )
-            assert worker.stdin is not None
-            with contextlib.suppress(BrokenPipeError), worker.stdin:
-                pickle.dump(task, worker.stdin)
-            worker.stdin = None  # sent: communicate() must not flush it
-        first = TextFile(source.path, source.newline, None, (0, cuts[0]))
-        stream = parts_reader.read(first, options, plan, True)
-        writer_of = records_of(target_format).writer
-        assert writer_of is not None
-        writer = writer_of(options, WriterPlan(stream.frame, stream.plain))
+        claims = _Claims(output)
+        formats = (source_format, target_format)
+        task = (str(source.path), bounds, *formats, plan, options, claims.template, os.getpid())
+        _send(started, task)
+        ranges = len(bounds) - 1
         with output.writing() as out:
-            count = write_pieces(out, iter(stream), writer, 0)
-            for worker, part in zip(workers, part_paths, strict=True):
-                records = _worker_result(worker)
-                if records:
-                    out.write(writer.separator if count else writer.opening)
-                    out.append(part)
-                    count += records
+            first = TextFile(source.path, source.newline, None, (0, bounds[1]))
+            count, writer = _convert_here(out, first, formats, options, plan, 0)
+            number = 1
+            while number < ranges and claims.take(number):
+                if waiting and spare is not None:
+                    more = _start_on_spare(spare, waiting, task)
+                    started += more or []
+                    waiting = 0 if more is None else waiting - len(more)
+                span = (bounds[number], bounds[number + 1])
+                later = TextFile(source.path, source.newline, None, span)
+                count, _ = _convert_here(out, later, formats, options, plan, count)
+                number += 1
+            if number < ranges:
+                numbers = range(number, ranges)
+                count = _join_parts(out, writer, claims, numbers, started, count)
+            else:
+                _notice_failed_starts(started)
             out.write(writer.closing(count))
         return count
     except (_SplitFailed, *_RANGE_FAILS):
@@ -147,11 +212,72 @@ def convert_in_ranges(
         _give_up_ranges(str(error))
         return None
     finally:
-        _stop(started, part_paths)
+        _stop(started, claims, len(bounds) - 1)
 
 
-def _stop(started: list[subprocess.Popen[bytes]], part_paths: list[Path]) -> None:
-    """End the workers (those without a range too: they wait for one on stdin) and
+def _send(workers: Sequence[subprocess.Popen[bytes]], task: tuple[Any, ...]) -> None:
+    for worker in workers:
+        assert worker.stdin is not None
+        with contextlib.suppress(BrokenPipeError), worker.stdin:
+            pickle.dump(task, worker.stdin)
+        worker.stdin = None  # sent: communicate() must not flush it
+
+
+def _start_on_spare(
+    spare: SpareCpus, most: int, task: tuple[Any, ...]
+) -> list[subprocess.Popen[bytes]] | None:
+    """Up to `most` workers, one per CPU left idle since the last look (none before
+    SPARE_WINDOW seconds passed), given the task; None when none can start."""
+    free = spare.since_last(SPARE_WINDOW)
+    if free is None or free < 0.5:
+        return []
+    try:
+        workers = [_start_worker() for _ in range(min(most, int(free + 0.5)))]
+    except _NoInterpreterError as error:
+        _give_up_ranges(str(error))
+        return None
+    _send(workers, task)
+    return workers
+
+
+def _convert_here(
+    out: Sink, source: TextFile, formats: tuple[str, str], options: Options, plan: Any, count: int
+) -> tuple[int, RecordWriter]:
+    """Convert one range in this process after the `count` records written (the first
+    range, from the file's start, with its header row): the new count, and the writer."""
+    parts_reader = records_of(formats[0]).parts
+    writer_of = records_of(formats[1]).writer
+    assert parts_reader is not None and writer_of is not None
+    stream = parts_reader.read(source, options, plan, source.span is None or source.span[0] == 0)
+    writer = writer_of(options, WriterPlan(stream.frame, stream.plain))
+    return write_pieces(out, iter(stream), writer, count), writer
+
+
+def _join_parts(
+    out: Sink,
+    writer: RecordWriter,
+    claims: _Claims,
+    numbers: range,
+    started: Sequence[subprocess.Popen[bytes]],
+    count: int,
+) -> int:
+    """Wait for the workers, then append the parts of the ranges `numbers` (all claimed by
+    workers) in order; the new count."""
+    records: dict[int, int] = {}
+    for worker in started:
+        records.update(_worker_result(worker))
+    for number in numbers:
+        if number not in records:
+            raise _SplitFailed
+        if records[number]:
+            out.write(writer.separator if count else writer.opening)
+            out.append(claims.path(number))
+            count += records[number]
+    return count
+
+
+def _stop(started: Sequence[subprocess.Popen[bytes]], claims: _Claims | None, ranges: int) -> None:
+    """End the workers (those still booting, or waiting for ranges on stdin, too) and
     remove the parts."""
     for worker in started:
         if worker.poll() is None:
@@ -161,21 +287,8 @@ def _stop(started: list[subprocess.Popen[bytes]], part_paths: list[Path]) -> Non
             if stream is not None:
                 with contextlib.suppress(OSError):
                     stream.close()
-    for part in part_paths:
-        with contextlib.suppress(FileNotFoundError):
-            part.unlink()
-
-
-def _part_path(output: Output) -> Path:
-    target = Path(output.path)
-    try:
-        descriptor, name = tempfile.mkstemp(
-            prefix=temporary_prefix(target.name), suffix=".part", dir=target.parent
-        )
-    except OSError as error:
-        raise output.failed(error) from None
-    os.close(descriptor)
-    return Path(name)
+    if claims is not None:
+        claims.remove(ranges)
 
 
 def _start_worker() -> subprocess.Popen[bytes]:
@@ -201,48 +314,95 @@ def _give_up_ranges(reason: str) -> None:
     )
 
 
-def _worker_result(worker: subprocess.Popen[bytes]) -> int:
-    """The record count a worker wrote; _SplitFailed when it did not convert its range.
-    A worker that failed for another reason than its input turns ranges off for this
-    process, with a warning (the conversion itself goes on in one process)."""
+def _failure(worker: subprocess.Popen[bytes], errors: bytes) -> str:
+    reason = errors.decode("utf-8", "replace").strip().splitlines()[-1:]
+    return reason[0] if reason else f"exit status {worker.returncode}"
+
+
+def _worker_result(worker: subprocess.Popen[bytes]) -> dict[int, int]:
+    """The record counts of the ranges a worker converted, by range number; _SplitFailed
+    when it did not convert one. A worker that failed for another reason than its input
+    turns ranges off for this process, with a warning (the conversion itself goes on in
+    one process)."""
     output, errors = worker.communicate()
     if worker.returncode == _WORKER_FAILED:
         raise _SplitFailed
-    if worker.returncode == 0 and output.isdigit():
-        return int(output)
-    reason = errors.decode("utf-8", "replace").strip().splitlines()[-1:]
-    _give_up_ranges(reason[0] if reason else f"exit status {worker.returncode}")
+    try:
+        if worker.returncode == 0:
+            pairs = (line.split() for line in output.decode("ascii").splitlines())
+            return {int(number): int(count) for number, count in pairs}
+    except ValueError:
+        pass
+    _give_up_ranges(_failure(worker, errors))
     raise _SplitFailed
 
 
+def _notice_failed_starts(started: Sequence[subprocess.Popen[bytes]]) -> None:
+    """This process converted every range: a worker that has ended by now without being
+    told its input failed anyway (an interpreter that cannot start), so turn ranges off;
+    the others are ended unheard (one still booting does not hold the output back)."""
+    for worker in started:
+        if worker.poll() not in (None, 0, _WORKER_FAILED):
+            _, errors = worker.communicate()
+            _give_up_ranges(_failure(worker, errors))
+            return
+
+
 def run_worker() -> None:
-    """A worker process: convert the range described on stdin into its part file, print
-    its record count; exit with _WORKER_FAILED when the input is refused. Ctrl-C reaches
-    the parent too, which stops the workers: here it is ignored."""
+    """A worker process: claim ranges from the last one down (the parent converts them from
+    the first one up), convert each into its part file, and print `number count` for each;
+    exit with _WORKER_FAILED when the input is refused. Ctrl-C reaches the parent too,
+    which stops the workers: here it is ignored."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         task = pickle.load(sys.stdin.buffer)
     except EOFError:
-        return  # no range for this worker
-    path, span, source_format, plan, options, target_format, part, parent = task
-    reader = records_of(source_format)
-    writer_of = records_of(target_format).writer
-    assert reader.parts is not None and writer_of is not None
+        return  # not needed
+    path, bounds, source_format, target_format, plan, options, template, parent = task
+    done: list[str] = []
+    for number in range(len(bounds) - 2, 0, -1):
+        descriptor = _claim(template, number)
+        if descriptor is None:
+            continue  # the parent's, or another worker's
+        span = (bounds[number], bounds[number + 1])
+        try:
+            with open(descriptor, "wb") as out:  # noqa: PTH123 (a descriptor)
+                count = _convert_part(
+                    TextFile(Path(path), records_of(source_format).newline, None, span),
+                    out,
+                    (source_format, target_format),
+                    options,
+                    plan,
+                    parent,
+                )
+        except (_SplitFailed, *_RANGE_FAILS):
+            if os.getppid() != parent:  # nobody joins or removes the part
+                Path(template.format(number)).unlink(missing_ok=True)
+            sys.exit(_WORKER_FAILED)
+        done.append(f"{number} {count}")
+    sys.stdout.write("\n".join(done))
+
+
+def _convert_part(
+    source: TextFile,
+    out: IO[bytes],
+    formats: tuple[str, str],
+    options: Options,
+    plan: Any,
+    parent: int,
+) -> int:
+    """One range (records only) into its part file; the record count."""
+    parts_reader = records_of(formats[0]).parts
+    writer_of = records_of(formats[1]).writer
+    assert parts_reader is not None and writer_of is not None
+    stream = parts_reader.read(source, options, plan, False)
+    writer = writer_of(options, WriterPlan(stream.frame, stream.plain))
     count = 0
-    try:
-        source = TextFile(Path(path), reader.newline, None, span)
-        stream = reader.parts.read(source, options, plan, False)
-        writer = writer_of(options, WriterPlan(stream.frame, stream.plain))
-        with Path(part).open("wb") as out:
-            for batch in stream:
-                if os.getppid() != parent:  # the parent was killed: nobody joins the part
-                    raise _SplitFailed
-                if count:
-                    out.write(writer.separator)
-                out.write(writer.piece(batch))
-                count += len(batch)
-    except (_SplitFailed, *_RANGE_FAILS):
-        if os.getppid() != parent:
-            Path(part).unlink(missing_ok=True)
-        sys.exit(_WORKER_FAILED)
-    sys.stdout.write(str(count))
+    for batch in stream:
+        if os.getppid() != parent:  # the parent was killed: nobody joins the part
+            raise _SplitFailed
+        if count:
+            out.write(writer.separator)
+        out.write(writer.piece(batch))
+        count += len(batch)
+    return count
