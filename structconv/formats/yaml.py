@@ -28,7 +28,8 @@ lacks, and what this module adds:
   past about 11,000 levels, so text that could nest that deep is parsed in a
   thread with a stack sized for it.
 
-Writing: yaml-rs output is reread and compared; where it would change the data
+Writing: yaml-rs output is proven exact by scans (structconv.formats.yaml_exact), or
+else reread and compared; where it would change the data
 (it writes the string "2024-01-01" unquoted, quotes naive datetimes, a tag mapping
 as a mapping) libyaml's emitter writes it instead, quoting exactly the strings a
 YAML 1.2 reader would type (the resolver is yaml-rs itself), writing the tag
@@ -64,6 +65,7 @@ from structconv.formats.yaml_events import (
     read_events,
     unused_characters,
 )
+from structconv.formats.yaml_exact import written_exactly
 from structconv.formats.yaml_tags import CORE
 from structconv.neutral import (
     Data,
@@ -635,10 +637,11 @@ def _typed_bytes(data: Data) -> bytes:
 def fast_write(data: Data, options: Options) -> str | None:
     """yaml-rs's text of data that YAML holds as it is, when `loads` (the codec's reread)
     gives back exactly `data`; else None, and the general path (the depth check, represent,
-    `dumps`, verify) writes it, the same text where this gives one. The comparison is at C
-    speed, `==` and then the typed bytes (taken first: orjson bounds the depth before
-    yaml-rs, which would crash on deep data, is called), so no Python walk, copy or second
-    read runs."""
+    `dumps`, verify) writes it, the same text where this gives one. For data of the JSON
+    types, scans of the text and of the typed bytes tell (structconv.formats.yaml_exact);
+    elsewhere the text is read back and compared at C speed, `==` and then the typed bytes
+    (taken first: orjson bounds the depth before yaml-rs, which would crash on deep data,
+    is called), so no Python walk or copy runs."""
     if options.indent != 2 or options.sort_keys or options.multi_document:
         return None
     if options.max_depth < _ORJSON_LEVELS and depth(data) > options.max_depth:
@@ -650,6 +653,8 @@ def fast_write(data: Data, options: Options) -> str | None:
         return None  # not held by orjson, or not by yaml-rs's writer
     if options.yaml_merge == "keep" and "<<" in text:
         return None  # yaml-rs quotes a `<<` key, which --yaml-merge keep writes as a merge key
+    if written_exactly(data, typed, text):
+        return text
     try:
         again = loads(text, options)
         same = bool(again == data) and _typed_bytes(again) == typed

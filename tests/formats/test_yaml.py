@@ -908,10 +908,11 @@ def test_the_fast_path_leaves_what_yaml_rs_cannot_write_exactly() -> None:
 
 
 def test_the_fast_path_compares_types_not_only_values(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A read-back equal under == (1.0 == 1 == True) but of other types is no match."""
+    """A read-back equal under == (1.0 == 1 == True) but of other types is no match (a
+    literal block makes fast_write read back instead of vouching from scans)."""
     from structconv.formats import yaml as yaml_format
 
-    monkeypatch.setattr(yaml_format, "loads", lambda text, options: [1, 1, 0.0])
-    assert yaml_format.fast_write([1.0, True, -0.0], Options()) is None
-    monkeypatch.setattr(yaml_format, "loads", lambda text, options: [1.0, True, -0.0])
-    assert yaml_format.fast_write([1.0, True, -0.0], Options()) is not None
+    monkeypatch.setattr(yaml_format, "loads", lambda text, options: [1, 1, 0.0, "a\nb"])
+    assert yaml_format.fast_write([1.0, True, -0.0, "a\nb"], Options()) is None
+    monkeypatch.setattr(yaml_format, "loads", lambda text, options: [1.0, True, -0.0, "a\nb"])
+    assert yaml_format.fast_write([1.0, True, -0.0, "a\nb"], Options()) is not None
