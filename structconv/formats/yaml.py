@@ -65,7 +65,6 @@ from structconv.formats.yaml_events import (
     read_events,
     unused_characters,
 )
-from structconv.formats.yaml_exact import written_exactly
 from structconv.formats.yaml_tags import CORE
 from structconv.neutral import (
     Data,
@@ -624,14 +623,17 @@ def _dump_yaml_rs(documents: list[Any], options: Options) -> str | None:
 _ORJSON_LEVELS = 254
 
 
-def _typed_bytes(data: Data) -> bytes:
+def _typed_bytes(data: Data, json_only: bool = False) -> bytes:
     """orjson's bytes of `data`, which tell 1 from 1.0 and True, -0.0 from 0.0, a date from
     its text and one offset from another where `==` does not. Raises TypeError for what
     orjson does not hold (nesting past _ORJSON_LEVELS, big integers, subclasses, tuples as
-    keys)."""
+    keys), and with `json_only` for dates and keys other than strings too."""
     import orjson  # only a write needs it (a check of YAML does not)
 
-    return orjson.dumps(data, option=orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROUGH_SUBCLASS)
+    from structconv.formats.yaml_exact import JSON_IMAGE
+
+    option = JSON_IMAGE if json_only else orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROUGH_SUBCLASS
+    return orjson.dumps(data, option=option)
 
 
 def fast_write(data: Data, options: Options) -> str | None:
@@ -647,17 +649,22 @@ def fast_write(data: Data, options: Options) -> str | None:
     if options.max_depth < _ORJSON_LEVELS and depth(data) > options.max_depth:
         return None  # the general path names the limit
     try:
-        typed = _typed_bytes(data)
+        try:
+            json_only, typed = True, _typed_bytes(data, json_only=True)
+        except TypeError:
+            json_only, typed = False, _typed_bytes(data)
         text = yaml_rs.dumps(data).removeprefix("---\n") + "\n"
     except Exception:
         return None  # not held by orjson, or not by yaml-rs's writer
     if options.yaml_merge == "keep" and "<<" in text:
         return None  # yaml-rs quotes a `<<` key, which --yaml-merge keep writes as a merge key
-    if written_exactly(data, typed, text):
+    from structconv.formats.yaml_exact import written_exactly  # (imports orjson)
+
+    if json_only and written_exactly(data, typed, text):
         return text
     try:
         again = loads(text, options)
-        same = bool(again == data) and _typed_bytes(again) == typed
+        same = bool(again == data) and _typed_bytes(again, json_only) == typed
     except (ParseError, TypeError):
         return None
     return text if same else None

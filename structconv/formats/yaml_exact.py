@@ -5,15 +5,15 @@ For data of the JSON types, whether yaml-rs's writer (saphyr's emitter) is exact
 from the strings alone, and scans at C speed over two texts decide it:
 
 - the data's orjson bytes, which hold every key and string as a JSON token `"..."`
-  (proven an image of the data: they read back as equal data, which also rules out
-  tuples, dates, NaN and keys other than strings; orjson refuses subclasses, sets, big
-  integers and lone surrogates);
+  (with options that refuse dates, subclasses and keys other than strings, orjson and
+  yaml-rs both take only data of the JSON types and tuples; a walk at C speed rules
+  out tuples);
 - the YAML text itself.
 
 What yaml-rs writes and how it reads, where the two can disagree:
 
 - Numbers, booleans and null are written as such and read back as the same type and
-  value (floats as Python's shortest repr, .inf, .nan).
+  value (floats as Python's shortest repr, .inf, .nan; integers past int64 as digits).
 - A string is written plain unless it looks like a number, a boolean or null (then it
   is double-quoted) or holds characters that need quotes or escapes. A plain scalar is
   typed only if it starts with a digit, a sign or a dot (numbers, timestamps), or spells
@@ -34,16 +34,20 @@ Anything refused here is still written by yaml-rs where its read-back matches.
 
 from __future__ import annotations
 
+import gc
+from typing import Any
+
 import orjson
 
 from structconv.neutral import Data
 from structconv.patterns import lazy_compile
 
 # A string token that yaml-rs may write so that it reads back as another type: one that
-# starts with a sign, a dot or a "!"; or with a digit and is a timestamp's start or made of
-# number characters only (an exponent's sign after e/E) but for digits that fit an int64.
+# starts with a sign, a dot or a "!", or is "<<"; or one that starts with a digit and is a
+# timestamp's start or made of number characters only (an exponent's sign after e/E), but
+# for digits that fit an int64.
 _MAY_BE_TYPED = lazy_compile(
-    rb'"(?:[-+.!]|\d(?:\d{3}-\d\d-\d\d|\d:\d\d:\d\d'
+    rb'"(?:[-+.!]|<<"|\d(?:\d{3}-\d\d-\d\d|\d:\d\d:\d\d'
     rb'|(?!\d{0,17}")[0-9A-Za-z_.]*(?:(?<=[eE])[-+][0-9_]*)?"))'
 )
 # A line this long may hold a key past YAML's 1024 characters.
@@ -52,19 +56,36 @@ _NOT_CHARACTERS = ("\ufffe", "\uffff")
 _BLOCKS = ("|-\n", "|2-\n")
 
 
+# orjson's options for `written_exactly`'s image of the data: they refuse keys other than
+# strings, dates and subclasses. With yaml-rs, which wrote the text and refuses sets, big
+# integers, lone surrogates and Decimal, what both take is of the JSON types, or a tuple.
+JSON_IMAGE = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_SUBCLASS
+
+
 def written_exactly(data: Data, image: bytes, text: str) -> bool:
     """Whether `text`, yaml-rs's text of `data`, reads back as exactly `data`, types
     included; False when that takes a read-back to tell. `image` is orjson's bytes of
-    `data` (any options): where they read back as equal data, they show its every
-    string, and the data is of the JSON types only (a tuple, a date, a key of another
-    type than str or a NaN would not compare equal)."""
-    if not isinstance(data, dict | list) or b"<<" in image:
-        return False
-    if _MAY_BE_TYPED.search(image) is not None or orjson.loads(image) != data:
+    `data` with the options JSON_IMAGE: every key and string as a JSON token."""
+    if not isinstance(data, dict | list) or _MAY_BE_TYPED.search(image) is not None:
         return False
     if any(block in text for block in _BLOCKS) or any(bad in text for bad in _NOT_CHARACTERS):
         return False
-    return not _has_long_line(text)
+    return not _has_long_line(text) and _holds_no_tuple(data)
+
+
+def _holds_no_tuple(data: Data) -> bool:
+    """Whether no value in `data` is a tuple (which yaml-rs and orjson write as a list).
+    A breadth-first walk at C speed: gc.get_referents gives the items of a level's lists
+    and the values (and keys other than strings) of its dicts, scalars have none."""
+    level: list[Any] = [data]
+    while level:
+        kinds = set(map(type, level))
+        if tuple in kinds:
+            return False
+        if dict not in kinds and list not in kinds:
+            return True
+        level = gc.get_referents(*level)
+    return True
 
 
 def _has_long_line(text: str) -> bool:
