@@ -93,7 +93,6 @@ _NOT_PRINTABLE = lazy_compile(
 )
 # At column 0 these are always document markers in YAML 1.2 (c-forbidden).
 _DOCUMENT_MARKER = lazy_compile(r"^(?:---|\.\.\.)(?=[ \t\r\n]|\Z)", re.MULTILINE)
-_MARKER_HINT = lazy_compile(r"\n(?:---|\.\.\.)")
 _CONTENT_LINE = lazy_compile(r"^(?:[ \t]*[^\s#%]|[ \t]+%)", re.MULTILINE)
 _TIMESTAMP = r"(?:\d{4}-\d\d-\d\d|\d\d?:\d\d:\d\d)"
 # Quoted, escaped or block scalars that yaml-rs would type as timestamps; separate
@@ -129,6 +128,7 @@ _LONG_HEX = 3500
 _NODE_EVENTS = frozenset(("ScalarEvent", "AliasEvent", "MappingStartEvent", "SequenceStartEvent"))
 _TOKEN_BEFORE = " \t\n[{,"
 _TOKEN_AFTER = " \t\r\n]},#"
+_TOKEN_END = lazy_compile(r"[ \t\r\n\]},#]")
 
 # Stack depth: yaml-rs refuses flow nesting past 256 levels; a block level needs a
 # column of indentation or an indicator ("- ", "? ", ": ") in front of it.
@@ -280,19 +280,24 @@ def _may_have_tags(text: str) -> bool:
 
 
 def _numbers_yaml_rs_would_type(text: str) -> Iterator[int]:
-    """Where plain scalars like `1_000`, `_80` or `0b101` start (strings in YAML 1.2)."""
-    text = "\n" + text  # so that a token at the very start has a separator before it
-    for pattern in _NUMBER_HINTS:
-        for hint in pattern.finditer(text):
-            start = hint.start()
-            while start > 0 and text[start - 1] not in _TOKEN_BEFORE:
-                start -= 1
-            end = hint.end()
-            while end < len(text) and text[end] not in _TOKEN_AFTER:
-                end += 1
-            token = text[start:end].removesuffix(":")
-            if NOT_A_YAML_1_2_NUMBER.fullmatch(token) and not token.startswith("\\"):
-                yield start - 1
+    """Where plain scalars like `1_000`, `_80` or `0b101` start (strings in YAML 1.2).
+
+    The hints need a separator before them: the first token is scanned again behind a
+    line break of its own (a copy of the whole text took as long as the scans)."""
+    first_end = _TOKEN_END.search(text)
+    head = "\n" + text[: len(text) if first_end is None else first_end.start()]
+    for scanned, offset in ((head, -1), (text, 0)):
+        for pattern in _NUMBER_HINTS:
+            for hint in pattern.finditer(scanned):
+                start = hint.start()
+                while start > 0 and scanned[start - 1] not in _TOKEN_BEFORE:
+                    start -= 1
+                end = hint.end()
+                while end < len(scanned) and scanned[end] not in _TOKEN_AFTER:
+                    end += 1
+                token = scanned[start:end].removesuffix(":")
+                if NOT_A_YAML_1_2_NUMBER.fullmatch(token) and not token.startswith("\\"):
+                    yield start + offset
 
 
 def _mark_strings_yaml_rs_would_type(text: str) -> tuple[str, str | None]:
@@ -354,7 +359,8 @@ def _strip_marker(data: Data, marker: str) -> Any:
 
 def _document_lines(text: str) -> list[int]:
     """The line on which each document of the stream starts (an empty stream has none)."""
-    hinted = text.startswith(("---", "...")) or _MARKER_HINT.search(text)
+    # str.find, not a regex: it skips ahead where a regex stops at every line break
+    hinted = text.startswith(("---", "...")) or "\n---" in text or "\n..." in text
     if not hinted or _DOCUMENT_MARKER.search(text) is None:
         content = _CONTENT_LINE.search(text)
         return [] if content is None else [line_column(text, content.start())[0]]
