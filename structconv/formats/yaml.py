@@ -93,6 +93,7 @@ _NOT_PRINTABLE = lazy_compile(
 )
 # At column 0 these are always document markers in YAML 1.2 (c-forbidden).
 _DOCUMENT_MARKER = lazy_compile(r"^(?:---|\.\.\.)(?=[ \t\r\n]|\Z)", re.MULTILINE)
+_MARKER_HINT = lazy_compile(r"\n(?:---|\.\.\.)")
 _CONTENT_LINE = lazy_compile(r"^(?:[ \t]*[^\s#%]|[ \t]+%)", re.MULTILINE)
 _TIMESTAMP = r"(?:\d{4}-\d\d-\d\d|\d\d?:\d\d:\d\d)"
 # Quoted, escaped or block scalars that yaml-rs would type as timestamps; separate
@@ -359,8 +360,7 @@ def _strip_marker(data: Data, marker: str) -> Any:
 
 def _document_lines(text: str) -> list[int]:
     """The line on which each document of the stream starts (an empty stream has none)."""
-    # str.find, not a regex: it skips ahead where a regex stops at every line break
-    hinted = text.startswith(("---", "...")) or "\n---" in text or "\n..." in text
+    hinted = text.startswith(("---", "...")) or _MARKER_HINT.search(text)
     if not hinted or _DOCUMENT_MARKER.search(text) is None:
         content = _CONTENT_LINE.search(text)
         return [] if content is None else [line_column(text, content.start())[0]]
