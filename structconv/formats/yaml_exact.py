@@ -53,7 +53,8 @@ _MAY_BE_TYPED = lazy_compile(
 # A line this long may hold a key past YAML's 1024 characters.
 _LONG_LINE = 1000
 _NOT_CHARACTERS = ("\ufffe", "\uffff")
-_BLOCKS = ("|-\n", "|2-\n")
+# A literal block's header (a regex: "|" is rare, where a search for "|-\n" stops at "-").
+_BLOCK = lazy_compile(r"\|2?-\n")
 
 
 # orjson's options for `written_exactly`'s image of the data: they refuse keys other than
@@ -68,7 +69,7 @@ def written_exactly(data: Data, image: bytes, text: str) -> bool:
     `data` with the options JSON_IMAGE: every key and string as a JSON token."""
     if not isinstance(data, dict | list) or _MAY_BE_TYPED.search(image) is not None:
         return False
-    if any(block in text for block in _BLOCKS) or any(bad in text for bad in _NOT_CHARACTERS):
+    if _BLOCK.search(text) is not None or any(bad in text for bad in _NOT_CHARACTERS):
         return False
     return not _has_long_line(text) and _holds_no_tuple(data)
 
