@@ -16,12 +16,12 @@ What yaml-rs writes and how it reads, where the two can disagree:
   value (floats as Python's shortest repr, .inf, .nan; integers past int64 as digits).
 - A string is written plain unless it looks like a number, a boolean or null (then it
   is double-quoted) or holds characters that need quotes or escapes. A plain scalar is
-  typed only if it starts with a digit, a sign or a dot (numbers, timestamps), or spells
-  a boolean or null (always quoted). So every string starting with a sign, a dot, or a
-  digit and made only of number characters is refused here (`1_000`, `0o17`, `+.inf`
-  are written plain and typed), as are timestamp-shaped ones (`2024-01-01` is written
-  plain; quoted ones are also typed by yaml-rs), except plain digit strings that fit an
-  int64 (the writer quotes them).
+  typed only if it starts with a digit, "_", a sign or a dot (numbers, timestamps), or
+  spells a boolean or null (always quoted). So every string starting with a sign or a
+  dot, or with a digit or "_" and made only of number characters, is refused here
+  (`1_000`, `_.0`, `0o17`, `+.inf` are written plain and typed), as are
+  timestamp-shaped ones (`2024-01-01` is written plain; quoted ones are also typed by
+  yaml-rs), except plain digit strings that fit an int64 (the writer quotes them).
 - A multi-line string not ending in a line break is a literal block (`|-`, `|2-`); as a
   key that is broken text, so any block in the text is left to the read-back.
 - An implicit key holds at most 1024 characters: a line that long is left to it too.
@@ -43,12 +43,14 @@ from structconv.neutral import Data
 from structconv.patterns import lazy_compile
 
 # A string token that yaml-rs may write so that it reads back as another type: one that
-# starts with a sign, a dot or a "!", or is "<<"; or one that starts with a digit and is a
-# timestamp's start or made of number characters only (an exponent's sign after e/E), but
-# for digits that fit an int64.
+# starts with a sign, a dot or a "!", or is "<<"; one that starts with "_" or a digit and
+# is made of number characters only (yaml-rs skips "_" anywhere in a number; hexadecimal
+# digits and the prefixes 0x, 0o, 0b after a digit; an exponent's sign after e/E), but
+# for digits that fit an int64 (quoted by the writer); or a timestamp's start.
 _MAY_BE_TYPED = lazy_compile(
-    rb'"(?:[-+.!]|<<"|\d(?:\d{3}-\d\d-\d\d|\d:\d\d:\d\d'
-    rb'|(?!\d{0,17}")[0-9A-Za-z_.]*(?:(?<=[eE])[-+][0-9_]*)?"))'
+    rb'"(?:[-+.!]|<<"|_[0-9_.eE]*(?:(?<=[eE])[-+][0-9_]*)?"'
+    rb"|\d(?:\d{3}-\d\d-\d\d|\d:\d\d:\d\d"
+    rb'|(?!\d{0,17}")[0-9a-fA-FxXoO_.]*(?:(?<=[eE])[-+][0-9_]*)?"))'
 )
 # A line this long may hold a key past YAML's 1024 characters.
 _LONG_LINE = 1000

@@ -80,6 +80,10 @@ QUOTED_OR_PLAIN = [
     "1 2",
     "1+2",
     "1.5e-3x",
+    "1st",
+    "_id",
+    "_links",
+    "0xZ",
     "a: b",
     "a:b",
     "#x",
@@ -138,6 +142,8 @@ INEXACT = [
     {"2024-01-01": 1},
     {"k": "0o17"},
     {"k": "+.inf"},
+    {"k": "_.0"},
+    {"_.5e3": "x"},
     {"k": "\ufffe"},
     {"a\nb": 1},
     {"a" * 1100: 1},
@@ -162,6 +168,8 @@ LEFT_TO_THE_READ_BACK = [
     {"k": "-1"},
     {"k": ".5"},
     {"k": "---x"},
+    {"k": "_"},
+    {"_1": "x"},
     {"k": "..."},
     {"k": "12:30:00"},
     {"k": "1234567890123456789"},
@@ -226,7 +234,14 @@ _ALPHABET = st.characters(codec="utf-8") | st.sampled_from(
     list("0123456789+-.:_eExXoObB !#&*?|<>=%@`'\"\\{}[],~\t\n\r\x85\u2028\ufffe\uffff")
 )
 _PIECES = st.sampled_from([*QUOTED_OR_PLAIN, "2024-01-01", "12:30:00", "0o17", "1_0", "<<", "!a"])
-_STRINGS = st.text(_ALPHABET, max_size=8) | _PIECES | st.tuples(_PIECES, _PIECES).map("".join)
+# Spellings near numbers: what a reader may type
+_NUMBERISH = st.text(st.sampled_from(list("0123456789_.eE+-xXoObBaf:T ")), min_size=1, max_size=6)
+_STRINGS = (
+    st.text(_ALPHABET, max_size=8)
+    | _PIECES
+    | _NUMBERISH
+    | st.tuples(_PIECES | _NUMBERISH, _PIECES | _NUMBERISH).map("".join)
+)
 _INTEGERS = st.integers() | st.integers(min_value=-(2**64), max_value=2**64)
 _SCALARS = st.none() | st.booleans() | _INTEGERS | st.floats() | _STRINGS
 _JSON_LIKE = st.recursive(
