@@ -143,7 +143,20 @@ def without_gc() -> Iterator[None]:
         yield
     finally:
         if enabled:
+            _promote_to_oldest_generation()
             gc.enable()
+
+
+def _promote_to_oldest_generation() -> None:
+    """Move what the pause let pile up in the youngest generation to the oldest one, as
+    if it had survived collections: else the first allocation after the pause collects
+    the youngest generation, walking every object just built (0.1-0.4 s for 20 MB of
+    YAML, more than the pause saved). freeze and unfreeze move whole lists (constant
+    time). The process's other young objects go along: a cycle among them waits for the
+    next full collection. Where the process keeps frozen objects of its own, nothing moves."""
+    if gc.get_freeze_count() == 0:
+        gc.freeze()
+        gc.unfreeze()
 
 
 def read(text: str, format: str, options: Options) -> Data:

@@ -20,7 +20,16 @@ _YAML_KEY = lazy_compile(r"""(?:[^\s#:'"\[\]{},][^:#]*|"[^"]*"|'[^']*')\s*:(\s|$
 _YAML_MARK = lazy_compile(r"(---|\.\.\.|%YAML|- |-$)")
 # What JSONC has and JSON has not: `//`, `/*`, a comma before a closing bracket (or text
 # that merely looks so: `//` in a URL). Here, so that ordinary JSON imports nothing more.
-MAYBE_JSONC = lazy_compile(r"/[/*]|,\s*[\]}]")
+_COMMENT_START = lazy_compile(r"/[/*]")
+_TRAILING_COMMA = lazy_compile(r",\s*[\]}]")
+
+
+def maybe_jsonc(text: str) -> bool:
+    """Whether `text` may hold what JSONC has and JSON has not. Two searches, the first
+    only where a "/" is (a memchr), take half the time of one search for either."""
+    return ("/" in text and _COMMENT_START.search(text) is not None) or (
+        _TRAILING_COMMA.search(text) is not None
+    )
 
 
 def _meaningful_lines(text: str, limit: int = 20) -> list[str]:
@@ -98,7 +107,7 @@ def detect_format(text: str, name: str | PurePath | None = None) -> Format:
 
 
 def _is_jsonc_file(text: str, name: str | PurePath) -> bool:
-    if MAYBE_JSONC.search(text) is None:
+    if not maybe_jsonc(text):
         return False  # ordinary JSON: nothing more is read or imported
     from structconv.formats import jsonc
 

@@ -25,7 +25,7 @@ from pathlib import PurePath
 from structconv.errors import ParseError
 from structconv.formats import Codec
 from structconv.formats import json as strict_json
-from structconv.formats.detect import MAYBE_JSONC
+from structconv.formats.detect import maybe_jsonc
 from structconv.neutral import Data
 from structconv.options import Options
 from structconv.patterns import lazy_compile
@@ -97,7 +97,7 @@ def as_json(text: str) -> tuple[str, bool]:
 
     A comma is blanked only after a value: `[,]` and `{,}` stay invalid, as in JSONC.
     """
-    if MAYBE_JSONC.search(text) is None:
+    if not maybe_jsonc(text):
         return text, False
     pieces: list[str] = []
     position = 0

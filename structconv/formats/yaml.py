@@ -28,7 +28,8 @@ lacks, and what this module adds:
   past about 11,000 levels, so text that could nest that deep is parsed in a
   thread with a stack sized for it.
 
-Writing: yaml-rs output is reread and compared; where it would change the data
+Writing: yaml-rs output is proven exact by scans (structconv.formats.yaml_exact), or
+else reread and compared; where it would change the data
 (it writes the string "2024-01-01" unquoted, quotes naive datetimes, a tag mapping
 as a mapping) libyaml's emitter writes it instead, quoting exactly the strings a
 YAML 1.2 reader would type (the resolver is yaml-rs itself), writing the tag
@@ -128,6 +129,7 @@ _LONG_HEX = 3500
 _NODE_EVENTS = frozenset(("ScalarEvent", "AliasEvent", "MappingStartEvent", "SequenceStartEvent"))
 _TOKEN_BEFORE = " \t\n[{,"
 _TOKEN_AFTER = " \t\r\n]},#"
+_TOKEN_END = lazy_compile(r"[ \t\r\n\]},#]")
 
 # Stack depth: yaml-rs refuses flow nesting past 256 levels; a block level needs a
 # column of indentation or an indicator ("- ", "? ", ": ") in front of it.
@@ -279,19 +281,24 @@ def _may_have_tags(text: str) -> bool:
 
 
 def _numbers_yaml_rs_would_type(text: str) -> Iterator[int]:
-    """Where plain scalars like `1_000`, `_80` or `0b101` start (strings in YAML 1.2)."""
-    text = "\n" + text  # so that a token at the very start has a separator before it
-    for pattern in _NUMBER_HINTS:
-        for hint in pattern.finditer(text):
-            start = hint.start()
-            while start > 0 and text[start - 1] not in _TOKEN_BEFORE:
-                start -= 1
-            end = hint.end()
-            while end < len(text) and text[end] not in _TOKEN_AFTER:
-                end += 1
-            token = text[start:end].removesuffix(":")
-            if NOT_A_YAML_1_2_NUMBER.fullmatch(token) and not token.startswith("\\"):
-                yield start - 1
+    """Where plain scalars like `1_000`, `_80` or `0b101` start (strings in YAML 1.2).
+
+    The hints need a separator before them: the first token is scanned again behind a
+    line break of its own (a copy of the whole text took as long as the scans)."""
+    first_end = _TOKEN_END.search(text)
+    head = "\n" + text[: len(text) if first_end is None else first_end.start()]
+    for scanned, offset in ((head, -1), (text, 0)):
+        for pattern in _NUMBER_HINTS:
+            for hint in pattern.finditer(scanned):
+                start = hint.start()
+                while start > 0 and scanned[start - 1] not in _TOKEN_BEFORE:
+                    start -= 1
+                end = hint.end()
+                while end < len(scanned) and scanned[end] not in _TOKEN_AFTER:
+                    end += 1
+                token = scanned[start:end].removesuffix(":")
+                if NOT_A_YAML_1_2_NUMBER.fullmatch(token) and not token.startswith("\\"):
+                    yield start + offset
 
 
 def _mark_strings_yaml_rs_would_type(text: str) -> tuple[str, str | None]:
@@ -622,37 +629,48 @@ def _dump_yaml_rs(documents: list[Any], options: Options) -> str | None:
 _ORJSON_LEVELS = 254
 
 
-def _typed_bytes(data: Data) -> bytes:
+def _typed_bytes(data: Data, json_only: bool = False) -> bytes:
     """orjson's bytes of `data`, which tell 1 from 1.0 and True, -0.0 from 0.0, a date from
     its text and one offset from another where `==` does not. Raises TypeError for what
     orjson does not hold (nesting past _ORJSON_LEVELS, big integers, subclasses, tuples as
-    keys)."""
+    keys), and with `json_only` for dates and keys other than strings too."""
     import orjson  # only a write needs it (a check of YAML does not)
 
-    return orjson.dumps(data, option=orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROUGH_SUBCLASS)
+    from structconv.formats.yaml_exact import JSON_IMAGE
+
+    option = JSON_IMAGE if json_only else orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROUGH_SUBCLASS
+    return orjson.dumps(data, option=option)
 
 
 def fast_write(data: Data, options: Options) -> str | None:
     """yaml-rs's text of data that YAML holds as it is, when `loads` (the codec's reread)
     gives back exactly `data`; else None, and the general path (the depth check, represent,
-    `dumps`, verify) writes it, the same text where this gives one. The comparison is at C
-    speed, `==` and then the typed bytes (taken first: orjson bounds the depth before
-    yaml-rs, which would crash on deep data, is called), so no Python walk, copy or second
-    read runs."""
+    `dumps`, verify) writes it, the same text where this gives one. For data of the JSON
+    types, scans of the text and of the typed bytes tell (structconv.formats.yaml_exact);
+    elsewhere the text is read back and compared at C speed, `==` and then the typed bytes
+    (taken first: orjson bounds the depth before yaml-rs, which would crash on deep data,
+    is called), so no Python walk or copy runs."""
     if options.indent != 2 or options.sort_keys or options.multi_document:
         return None
     if options.max_depth < _ORJSON_LEVELS and depth(data) > options.max_depth:
         return None  # the general path names the limit
     try:
-        typed = _typed_bytes(data)
+        try:
+            json_only, typed = True, _typed_bytes(data, json_only=True)
+        except TypeError:
+            json_only, typed = False, _typed_bytes(data)
         text = yaml_rs.dumps(data).removeprefix("---\n") + "\n"
     except Exception:
         return None  # not held by orjson, or not by yaml-rs's writer
     if options.yaml_merge == "keep" and "<<" in text:
         return None  # yaml-rs quotes a `<<` key, which --yaml-merge keep writes as a merge key
+    from structconv.formats.yaml_exact import written_exactly  # (imports orjson)
+
+    if json_only and written_exactly(data, typed, text):
+        return text
     try:
         again = loads(text, options)
-        same = bool(again == data) and _typed_bytes(again) == typed
+        same = bool(again == data) and _typed_bytes(again, json_only) == typed
     except (ParseError, TypeError):
         return None
     return text if same else None
