@@ -41,6 +41,10 @@ from typing import Any
 
 HERE = Path(__file__).resolve().parent
 DATA = HERE / "data" / "batch"
+sys.path.insert(0, str(HERE))
+
+from convert_bench import BYTECODE_LINE, installed_bytecode  # noqa: E402
+
 SEED = 20251126
 GENERATOR_VERSION = "1"
 STRUCTCONV = [sys.executable, "-m", "structconv"]
@@ -335,6 +339,7 @@ def report(
         f"- input: {mix}; {size / 1e6:.1f} MB; best and median of {repeat} rounds "
         "(the command's wall time, start-up included)",
         f"- Dask: {note}",
+        *([BYTECODE_LINE] if os.environ.get("PYTHONPYCACHEPREFIX") else []),
         "",
         "| command | best (s) | median (s) | files/s (best) |",
         "| --- | --- | --- | --- |",
@@ -407,8 +412,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     files = generate(args.files)
     load = os.getloadavg()[0]
-    rows, note, ceilings = measure(files, args.to, args.repeat, args.jobs_max, args.work)
-    text = report(rows, files, args.to, args.repeat, note, load, ceilings)
+    with installed_bytecode():
+        rows, note, ceilings = measure(files, args.to, args.repeat, args.jobs_max, args.work)
+        text = report(rows, files, args.to, args.repeat, note, load, ceilings)
     print(text)
     if args.out is not None:
         args.out.write_text(text, encoding="utf-8")

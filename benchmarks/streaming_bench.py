@@ -54,6 +54,7 @@ from convert_bench import (  # noqa: E402
     _tool_version,
     _xml_record,
     gen_csv,
+    installed_bytecode,
     machine_info,
     make_record,
     measure_row,
@@ -584,6 +585,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         WORKERS[name](src, dst)
         return 0
 
+    with installed_bytecode():
+        return _measure_all(args)
+
+
+def _measure_all(args: argparse.Namespace) -> int:
     _progress("generating inputs ...")
     inputs = generate_inputs(args.quick, args.regenerate)
     miller = shutil.which("mlr")
