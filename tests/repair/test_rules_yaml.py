@@ -673,3 +673,17 @@ def test_a_first_key_that_lost_its_colon_before_a_value_with_a_colon_is_a_readin
     text = "services:\n  db:\n    image mongo:4.2\n    restart: always\n"
     assert {"services": {"db": {"image": "mongo:4.2", "restart": "always"}}} in readings(text)
     assert {"services": {"db": "image mongo:4.2", "restart": "always"}} in readings(text)
+
+
+def test_a_value_over_a_less_indented_line_is_no_key_that_lost_its_colon() -> None:
+    """Found by tests/property/test_provenance_properties.py (a `- ` deleted): `- - a`
+    over `0`, indented past the outer dash but not past `a`, was read as `- - a: 0`,
+    the value `a` made a key. A lost colon is a reading only for lines below the key."""
+    text = (
+        "_:\n  - - a\n    - 0\n    - -0.0\n__:\n  _:\n    - _: 0\n      __: ~\n    - - a\n     0\n"
+    )
+    try:
+        result = convert(text, src="yaml", to="json", repair="rules")
+    except (ParseError, AmbiguousInput):
+        return
+    assert "missing-colon" not in [fix.rule for fix in result.fixes], result.data

@@ -256,6 +256,8 @@ def _or_missing_colon(text: str, scan: _Scan, offset: int | None, proposal: _Pro
         match = _KEY_AND_VALUE_WITHOUT_COLON.fullmatch(content)
     else:  # `b` above more indented lines: `b:` holding them
         match = _KEY_ALONE.fullmatch(content)
+        if match is not None and line.lead <= previous.lead + len(match.group(1)):
+            match = None  # `- - a` over ` 0`: not below the key, so `a:` could not hold it
         earlier = next(
             (
                 scan.lines[number]
