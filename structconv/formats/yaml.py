@@ -42,7 +42,6 @@ starts with one.
 from __future__ import annotations
 
 import datetime
-import functools
 import math
 import re
 import threading
@@ -77,7 +76,7 @@ from structconv.neutral import (
     rebuild,
 )
 from structconv.options import Options
-from structconv.patterns import lazy_compile
+from structconv.patterns import lazy_compile, long_run
 
 if TYPE_CHECKING:
     from structconv.formats.yaml_emitter import Untaggable
@@ -150,9 +149,7 @@ def _levels_bound(text: str) -> int:
     aliases = "&" in text and "*" in text
     deep = len(text) >= _INLINE_LEVELS - _FLOW_LEVELS and (
         _DEEP_PREFIX.match("\n" + text[:_INLINE_LEVELS])
-        or (
-            _long_run(text, "[ \t?:-]", _INLINE_LEVELS - _FLOW_LEVELS) and _DEEP_PREFIX.search(text)
-        )
+        or (long_run(text, "[ \t?:-]", _INLINE_LEVELS - _FLOW_LEVELS) and _DEEP_PREFIX.search(text))
     )
     if not aliases and not deep:
         return 0
@@ -408,8 +405,8 @@ def _may_have_inexact_numbers(text: str) -> bool:
             for pattern in _BIG_EXPONENT
             for hint in pattern.finditer(text)
         )
-        or _long_run(text, "[0-9]", LONG_NUMBER)
-        or _long_run(text, "[0-9A-Fa-f]", _LONG_HEX)
+        or long_run(text, "[0-9]", LONG_NUMBER)
+        or long_run(text, "[0-9A-Fa-f]", _LONG_HEX)
     )
 
 
@@ -427,37 +424,6 @@ def _overflows(text: str, exponent: int, end: int) -> bool:
         return math.isinf(float(text[start:end]))
     except ValueError:
         return False
-
-
-@functools.cache
-def _run_patterns(character_class: str) -> tuple[re.Pattern[str], ...]:
-    """Where two such characters start, a run of them, a run of them at the end."""
-    return (
-        re.compile(f"(?={character_class}{{2}})"),
-        re.compile(f"{character_class}+"),
-        re.compile(rf"{character_class}*\Z"),
-    )
-
-
-def _long_run(text: str, character_class: str, length: int) -> bool:
-    """Whether `text` holds `length` characters of a class in a row.
-
-    Such a run covers two consecutive samples taken every length // 2 characters, so only
-    the runs through such pairs are measured (a scan of every position took 0.2 s on 20 MB).
-    """
-    if len(text) < length:
-        return False  # (and no pattern compiled for a small file)
-    pairs, run, tail = _run_patterns(character_class)
-    stride = length // 2
-    for pair in pairs.finditer(text[::stride]):
-        at = pair.start() * stride
-        forward = run.match(text, at)
-        if forward is None or forward.end() < at + stride:
-            continue  # a long enough run reaches the next sample
-        backward = tail.search(text, max(0, at - length), at)
-        if backward and forward.end() - backward.start() >= length:
-            return True
-    return False
 
 
 def _final_block_scalar(text: str, data: Data) -> Any:

@@ -140,3 +140,51 @@ def test_nan_never_becomes_null_on_the_fast_path() -> None:
     with pytest.raises(UnrepresentableError, match="nan is not a JSON number"):
         convert("a: .nan\n", src="yaml", to="json")
     assert convert("a: 2026-01-02\n", src="yaml", to="json").text == '{\n  "a": "2026-01-02"\n}\n'
+
+
+# --- reading: orjson first where it gives the strict reader's data ---------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"a": 1, "a": 2}',
+        '{"a:b": "c:d", "a:b": 1}',  # colons inside the repeated member's strings
+        '{"x": {"k": 1, "y": 2, "k": {"z": ":"}}}',
+        '[{"k": 1}, {"k": 1, "k": 1}]',
+        '{"a": "\\u003a", "a": 1}',  # an escaped colon: the strict reader decides
+        '{"a": 1, "a": "\\u003a"}',  # ... which would make the counts agree here
+        '{"t\\u003a": 1, "t:": 2}',  # the same key spelled twice two ways
+        '{"": 1, "": 2}',
+    ],
+)
+def test_a_repeated_key_is_refused_with_its_position(text: str) -> None:
+    with pytest.raises(ParseError) as caught:
+        convert(text, src="json", to="yaml")
+    assert "duplicate key" in str(caught.value)
+    assert caught.value.line == 1 and caught.value.column > 1
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "18446744073709551616",
+        "-9223372036854775809",
+        "[1, 123456789012345678901234567890, -99999999999999999999]",
+        '{"id": 9223372036854775808}',
+    ],
+)
+def test_integers_past_64_bits_stay_exact(text: str) -> None:
+    import json as stdlib_json
+
+    assert convert(text, src="json", to="json").data == stdlib_json.loads(text)
+
+
+def test_orjson_reads_first_only_where_it_gives_the_strict_readers_data() -> None:
+    from structconv.formats.json import _read_with_orjson
+
+    assert _read_with_orjson('{"a": [1, 2.5, "x:y", {"b": null}]}') == {
+        "a": [1, 2.5, "x:y", {"b": None}]
+    }
+    for doubtful in ('{"a": 1, "a": 2}', "12345678901234567890", '"\\u003A"', "[1,]", "NaN"):
+        assert _read_with_orjson(doubtful) is None
