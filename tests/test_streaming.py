@@ -1211,3 +1211,18 @@ def test_csv_tables_and_headerless_rows_give_the_in_memory_result(tmp_path: Path
     written = tmp_path / "rows.csv"
     structconv.convert_file(arrays, to="csv", out=written)
     assert written.read_text().startswith("0,name 0\n1,name 1\n")
+
+
+@pytest.mark.parametrize("text", ["a,b\n1,2\n3,4\r5,6", "a,b\n1,2\r3,4\r", "a\n1\r\r2"])
+def test_lone_carriage_returns_after_the_last_line_feed_end_lines(
+    tmp_path: Path, text: str
+) -> None:
+    """The text after a file's last \\n went to csv as one line: a \\r in it was "a new-line
+    character seen in unquoted field" to the streaming reader (convert_file then read the
+    file again in memory)."""
+    source = tmp_path / "in.csv"
+    source.write_bytes(text.encode())
+    target = tmp_path / "out.json"
+    expected = structconv.convert(text, src="csv", to="json")
+    assert stream_convert(source, target, "csv", "json", Options()) == len(expected.data)
+    assert target.read_bytes() == expected.text.encode()

@@ -68,10 +68,10 @@ def line_chunks(stream: IO[str]) -> Iterator[list[str]]:
     while True:
         chunk = stream.read(records.CHUNK_CHARS)
         if not chunk:
-            rest = "".join(pending)
+            rest = "".join(pending)  # may hold a lone \r after the last \n: split it too
             if rest:
                 check_nul(rest, line)
-                yield [rest]
+                yield io.StringIO(rest, newline="").readlines()
             return
         # A \r at the end may be the first half of \r\n: not a cut before the next chunk.
         cut = chunk.rfind("\n") + 1 or chunk.rfind("\r", 0, len(chunk) - 1) + 1
