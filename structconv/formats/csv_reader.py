@@ -320,18 +320,21 @@ def iter_batches(
             rows = list(islice(reader, batch_rows))
             if not rows:
                 break
-            widths = set(map(len, rows))
-            if widths != {width} or (named and (header in rows or _title_row_in(rows, width))):
+            # The columns of rows as wide as the header (so none blank): the checks look
+            # at them first, and type inference reads them.
+            columns = list(zip(*rows, strict=True)) if set(map(len, rows)) == {width} else None
+            if columns is None or (named and _header_or_title_in(rows, columns, header)):
                 rows += islice(reader, LOOKAHEAD_ROWS + 1)  # the rows a check looks at
                 _check_body(rows, header, body, consumed, source, delimiter, named)
+                columns = None  # the rows changed
             consumed += len(rows)
             body.after_blank = not any(rows[-1])
             if not all(rows):  # (in C; the rows looked ahead at may hold blank ones too)
                 rows = [row for row in rows if row]
             body.records += len(rows)
             if rows:
-                batch = _records(rows, layout, options)
-                del rows  # freed before the caller (csv_records) lets the collector run
+                batch = _records(rows, layout, options, columns)
+                del rows, columns  # freed before the caller (csv_records) lets the collector run
                 yield batch
     except csv.Error as error:
         message = str(error)
@@ -370,12 +373,15 @@ def _rows_to(
     return rows, before
 
 
-def _title_row_in(rows: list[list[str]], width: int) -> bool:
-    """Whether a row of the batch holds one cell and empty ones after it (a title line):
-    a test in C, over the second and the last column first."""
-    if width < 2 or "" not in map(itemgetter(1), rows):
-        return False
-    if "" not in map(itemgetter(width - 1), rows):
+def _header_or_title_in(
+    rows: list[list[str]], columns: list[tuple[str, ...]], header: list[str]
+) -> bool:
+    """Whether a row of the batch (`columns` are its columns) repeats the header or holds
+    one cell and empty ones after it (a title line): tests in C, over the columns first."""
+    if header[0] in columns[0] and header in rows:
+        return True
+    width = len(header)
+    if width < 2 or "" not in columns[1] or "" not in columns[width - 1]:
         return False
     return [""] * (width - 1) in map(itemgetter(slice(1, None)), rows)
 
@@ -438,14 +444,21 @@ def read_header(lines: Iterator[str], delimiter: str, options: Options) -> list[
     return None
 
 
-def _records(rows: list[list[str]], layout: Layout | None, options: Options) -> list[Any]:
-    """The rows as records under `layout`, or as lists without one (no header)."""
+def _records(
+    rows: list[list[str]],
+    layout: Layout | None,
+    options: Options,
+    columns: list[tuple[str, ...]] | None = None,
+) -> list[Any]:
+    """The rows as records under `layout`, or as lists without one (no header); `columns`
+    are the rows' columns, when the caller has them."""
     build: Callable[[Iterable[Sequence[Any]]], list[Any]] = (
         layout.build if layout is not None else lambda typed: list(map(list, typed))
     )
     if not options.infer_types:
         return rows if layout is None else layout.build(rows)
-    columns = list(zip(*rows, strict=True))
+    if columns is None:
+        columns = list(zip(*rows, strict=True))
     typed = [infer_column(cells) for cells in columns]
     if all(new is old for new, old in zip(typed, columns, strict=True)):
         return rows if layout is None else layout.build(rows)
