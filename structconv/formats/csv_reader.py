@@ -142,14 +142,15 @@ _MAKER_COLUMNS = 1024
 
 def _record_maker(names: Sequence[str]) -> Callable[..., dict[str, Any]]:
     """A function of a row's cells that returns its record, as `lambda _0, _1: {"a": _0,
-    "b": _1}` does: a dict display of constant keys is built in one step, twice as fast
-    as dict(zip(names, row)) (which built most of the time of reading a CSV file). Each
-    name is written as its repr(), which reads back as that very string. Too few or too
-    many cells raise TypeError."""
+    "b": _1}` does: a dict display of constant keys is built in one step, about 1.5x as
+    fast as dict(zip(names, row)), which was a fifth of the time of reading a CSV file.
+    Each name is written as its str.__repr__(), which reads back as that very string. Too
+    few or too many cells raise TypeError."""
     if not names:
         return dict
     cells = [f"_{index}" for index in range(len(names))]
-    entries = ", ".join(f"{name!r}: {cell}" for name, cell in zip(names, cells, strict=True))
+    spelled = map(str.__repr__, names)  # (never a subclass's own __repr__)
+    entries = ", ".join(f"{name}: {cell}" for name, cell in zip(spelled, cells, strict=True))
     maker: Callable[..., dict[str, Any]] = eval(f"lambda {', '.join(cells)}: {{{entries}}}")
     return maker
 
