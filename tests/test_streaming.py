@@ -23,6 +23,7 @@ import structconv
 from structconv import streaming
 from structconv.cli import main
 from structconv.errors import ParseError, UnrepresentableError, UsageError
+from structconv.formats import csv_records
 from structconv.formats import records as formats_records
 from structconv.formats.csv_records import line_chunks, split_points
 from structconv.options import Options
@@ -496,6 +497,29 @@ def test_cuts_fall_on_row_boundaries(rows: list[list[str]], newline: str, parts:
     assert len(cuts) < parts
     assert cuts == sorted(set(cuts))
     assert all(0 < cut < len(data) and cut in ends for cut in cuts)
+
+
+@given(
+    st.lists(st.lists(_FIELDS, min_size=1, max_size=4), min_size=1, max_size=60),
+    st.integers(2, 7),
+    st.integers(1, 17),
+)
+def test_cuts_do_not_depend_on_the_size_of_the_reads(
+    rows: list[list[str]], parts: int, scan_bytes: int
+) -> None:
+    """split_points reads into one buffer: quotes and line feeds are counted across its
+    refills, wherever they fall."""
+    data, _ = _boundaries(rows, "\r\n")
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "in.csv"
+        path.write_bytes(data)
+        whole = split_points(path, 0, len(data), parts)
+        saved = csv_records.SCAN_BYTES
+        csv_records.SCAN_BYTES = scan_bytes
+        try:
+            assert split_points(path, 0, len(data), parts) == whole
+        finally:
+            csv_records.SCAN_BYTES = saved
 
 
 def test_a_quoted_line_break_across_the_middle_moves_the_cut(tmp_path: Path) -> None:
@@ -1211,3 +1235,18 @@ def test_csv_tables_and_headerless_rows_give_the_in_memory_result(tmp_path: Path
     written = tmp_path / "rows.csv"
     structconv.convert_file(arrays, to="csv", out=written)
     assert written.read_text().startswith("0,name 0\n1,name 1\n")
+
+
+@pytest.mark.parametrize("text", ["a,b\n1,2\n3,4\r5,6", "a,b\n1,2\r3,4\r", "a\n1\r\r2"])
+def test_lone_carriage_returns_after_the_last_line_feed_end_lines(
+    tmp_path: Path, text: str
+) -> None:
+    """The text after a file's last \\n went to csv as one line: a \\r in it was "a new-line
+    character seen in unquoted field" to the streaming reader (convert_file then read the
+    file again in memory)."""
+    source = tmp_path / "in.csv"
+    source.write_bytes(text.encode())
+    target = tmp_path / "out.json"
+    expected = structconv.convert(text, src="csv", to="json")
+    assert stream_convert(source, target, "csv", "json", Options()) == len(expected.data)
+    assert target.read_bytes() == expected.text.encode()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from itertools import repeat
+from itertools import compress, repeat
 from typing import Any
 
 from structconv.patterns import lazy_compile
@@ -109,12 +109,11 @@ def _plain_decimals(cells: Sequence[str]) -> list[Any]:
     zero that is not right after the point ("7.30" stays text; "7.0" is a float).
     """
     numbers: list[Any] = list(map(float, cells))
-    if not any(map(str.endswith, cells, repeat("0"))):
-        return numbers
-    return [
-        cell if cell[-1] == "0" and cell[-2] != "." else number
-        for number, cell in zip(numbers, cells, strict=True)
-    ]
+    zeros = list(map(str.endswith, cells, repeat("0")))
+    for index in compress(range(len(cells)), zeros):  # only the cells ending in a zero
+        if cells[index][-2] != ".":
+            numbers[index] = cells[index]
+    return numbers
 
 
 def _may_hold_a_number(cells: Sequence[str], joined: str) -> bool:

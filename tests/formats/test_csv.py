@@ -772,3 +772,27 @@ def test_rows_looked_ahead_at_may_be_blank() -> None:
         {"a": "y", "b": 2},
         {"a": "z", "b": 3},
     ]
+
+
+_NAMES = st.one_of(
+    st.text(max_size=8),
+    st.sampled_from(["'", '"', "\\", "'\"\\", "\ud800", "x\x00y", "\n", "{", "}: 1, 'a'", "_0"]),
+)
+
+
+@given(st.lists(_NAMES, min_size=1, max_size=12), st.data())
+def test_flat_records_are_what_dict_of_zip_gives(names: list[str], data: st.DataObject) -> None:
+    """Layout.build makes a flat header's records with a compiled dict display (names
+    spelled by repr); the oracle is dict(zip()), key order and repeated names included."""
+    rows = data.draw(st.lists(st.lists(st.integers(), min_size=len(names), max_size=len(names))))
+    records = csv_format.Layout(names, unflatten=False).build(rows)
+    expected = [dict(zip(names, row, strict=True)) for row in rows]
+    assert [list(record.items()) for record in records] == [
+        list(record.items()) for record in expected
+    ]
+
+
+def test_a_header_too_wide_for_a_compiled_maker_builds_the_same_records() -> None:
+    names = [f"c{index}" for index in range(3000)]
+    (record,) = csv_format.Layout(names, unflatten=False).build([list(range(3000))])
+    assert list(record.items()) == list(zip(names, range(3000), strict=True))
