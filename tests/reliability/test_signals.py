@@ -136,3 +136,30 @@ def test_ctrl_c_while_a_command_starts_exits_130_without_a_traceback(tmp_path: P
     )
     assert completed.returncode == 130
     assert "Traceback" not in completed.stderr
+
+
+def test_an_interrupt_inside_generated_code_still_exits_130_under_python_m(
+    tmp_path: Path,
+) -> None:
+    """A KeyboardInterrupt raised in code compiled from a string (as in namedtuple's
+    creation during an import) left CPython's "unhandled KeyboardInterrupt" mark set, and
+    `python -m structconv` ended killed by SIGINT (-2) after printing that it exits 130."""
+    (tmp_path / "interrupted_cli.py").write_text(
+        "from structconv.cli import main\n"
+        "@main.command('stop')\n"
+        "def stop() -> None:\n"
+        "    eval('(_ for _ in ()).throw(KeyboardInterrupt)')\n"
+        "main()\n",
+        encoding="utf-8",
+    )
+    completed = subprocess.run(
+        [sys.executable, "-m", "interrupted_cli", "stop"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path), *sys.path])},
+        check=False,
+        timeout=60,
+    )
+    assert completed.returncode == 130, completed.stderr
+    assert completed.stderr.strip().startswith("structconv: interrupted")
