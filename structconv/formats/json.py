@@ -148,9 +148,16 @@ def _read_with_orjson(text: str) -> Data | None:
 
 
 def loads(text: str, options: Options) -> Data:
+    """The strict reader's data of `text` (see the module's docstring), or its ParseError."""
     data = _read_with_orjson(text)
     if data is not None:
-        return data
+        return data  # (orjson refuses lone surrogate escapes itself)
+    data = _read_with_stdlib(text, options)
+    _reject_lone_surrogates(text, data)
+    return data
+
+
+def _read_with_stdlib(text: str, options: Options) -> Data:
     try:
         return json.loads(
             text,
@@ -219,12 +226,6 @@ def _parse_float(spelling: str) -> float:
     if math.isinf(value):
         raise ValueError(spelling)
     return value
-
-
-def _loads_strict(text: str, options: Options) -> Data:
-    data = loads(text, options)
-    _reject_lone_surrogates(text, data)
-    return data
 
 
 def represent_scalar(path: list[PathPart], value: Any) -> Any:
@@ -372,9 +373,9 @@ def fast_write(data: Data, options: Options) -> str | None:
 CODEC = Codec(
     name="json",
     suffixes=(".json",),
-    loads=_loads_strict,
+    loads=loads,
     represent=represent,
     dumps=dumps,
-    reread=_loads_strict,
+    reread=loads,
     fast_write=fast_write,
 )

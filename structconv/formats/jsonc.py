@@ -145,7 +145,6 @@ def loads(text: str, options: Options) -> Data:
     plain, _ = as_json(text)
     try:
         data = strict_json.loads(plain, options)
-        strict_json._reject_lone_surrogates(plain, data)
     except ParseError as error:
         raise _renamed(error, text) from None
     return data
