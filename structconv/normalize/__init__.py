@@ -179,6 +179,8 @@ class NormalizedFile:
     text: str
     # What the repair pipeline changed before normalizing (only with repair on).
     fixes: tuple[Fix, ...] = ()
+    # The file's bytes as read: what a verdict on it is about (structconv.hook_cache).
+    raw: bytes = b""
 
     @property
     def changed(self) -> bool:
@@ -260,4 +262,4 @@ def normalize_file(
         raise NormalizationRefused(
             name, f"the result holds {error.object[error.start]!r}, which {encoding} cannot encode"
         ) from None
-    return NormalizedFile(source, name, encoding, text, normalized, fixes)
+    return NormalizedFile(source, name, encoding, text, normalized, fixes, raw)

@@ -54,14 +54,6 @@ class Tally:
         return hook_cache.normalize_summary(self.changed, self.unchanged, self.failed, writes)
 
 
-def _bytes(path: str) -> bytes | None:
-    """The file's bytes, or None when it cannot be read (normalize_file says why)."""
-    try:
-        return Path(path).read_bytes()
-    except OSError:
-        return None
-
-
 def _suffixes() -> frozenset[str]:
     return frozenset(suffix for suffix, name in formats.SUFFIXES.items() if name in NORMALIZERS)
 
@@ -128,7 +120,6 @@ def run(
     tally = Tally()
     for path in expand(paths):
         try:
-            before = _bytes(path) if remember else None
             settings = settings_for_file(path, options.flags, config)
             done = normalize_file(path, settings, repair=options.repair)
             if done.changed:
@@ -136,8 +127,8 @@ def run(
                 tally.changed += 1
             else:
                 tally.unchanged += 1
-                if before is not None and not done.fixes and _bytes(path) == before:
-                    hook_cache.remember("normalize", path, before)
+                if remember and not done.fixes:
+                    hook_cache.remember("normalize", path, done.raw)
         except StructconvError as error:
             err.write(error_line(path, error) + "\n")
             tally.failed += 1
