@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,13 +19,9 @@ ORACLES = ROOT.parent / "shared" / "oracles"
 def _hook_cache_of_this_session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """The hooks remember files that passed (structconv.hook_cache); the tests, and the
     commands they start, keep that memory in a folder of their own, never the user's."""
-    previous = os.environ.get("STRUCTCONV_CACHE_DIR")
-    os.environ["STRUCTCONV_CACHE_DIR"] = str(tmp_path_factory.mktemp("hook-cache"))
-    yield
-    if previous is None:
-        del os.environ["STRUCTCONV_CACHE_DIR"]
-    else:
-        os.environ["STRUCTCONV_CACHE_DIR"] = previous
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("STRUCTCONV_CACHE_DIR", str(tmp_path_factory.mktemp("hook-cache")))
+        yield
 
 
 @pytest.fixture(scope="session")
