@@ -1143,6 +1143,25 @@ import lxml.etree, orjson, ruamel.yaml, tomlkit, tomli_w, toml_rs, yaml, yaml_rs
 
 
 @contextlib.contextmanager
+def environment_set(values: dict[str, str | None]) -> Iterator[None]:
+    """os.environ with `values` (None: unset) for the processes started meanwhile."""
+    saved = {name: os.environ.get(name) for name in values}
+
+    def apply(settings: dict[str, str | None]) -> None:
+        for name, value in settings.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+    apply(values)
+    try:
+        yield
+    finally:
+        apply(saved)
+
+
+@contextlib.contextmanager
 def installed_bytecode() -> Iterator[str]:
     """The measured processes read bytecode, as from an installed structconv (pip compiles
     it), instead of compiling structconv's modules in every process, as this machine's
@@ -1150,24 +1169,16 @@ def installed_bytecode() -> Iterator[str]:
     libraries have their bytecode). PYTHONPYCACHEPREFIX names a fresh folder for it all
     (structconv compiled first, then what the imports above load); startup_bench.py
     measures start-up both ways."""
-    names = ("PYTHONPYCACHEPREFIX", "PYTHONDONTWRITEBYTECODE")
-    saved = {name: os.environ.get(name) for name in names}
-    with tempfile.TemporaryDirectory(prefix="bench-bytecode-") as prefix:
-        os.environ["PYTHONPYCACHEPREFIX"] = prefix
-        os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
-        try:
-            subprocess.run(
-                [sys.executable, "-m", "compileall", "-q", str(HERE.parent / "structconv")],
-                check=True,
-            )
-            subprocess.run([sys.executable, "-c", _WARM_IMPORTS], check=True)
-            yield prefix
-        finally:
-            for name, value in saved.items():
-                if value is None:
-                    os.environ.pop(name, None)
-                else:
-                    os.environ[name] = value
+    with (
+        tempfile.TemporaryDirectory(prefix="bench-bytecode-") as prefix,
+        environment_set({"PYTHONPYCACHEPREFIX": prefix, "PYTHONDONTWRITEBYTECODE": None}),
+    ):
+        subprocess.run(
+            [sys.executable, "-m", "compileall", "-q", str(HERE.parent / "structconv")],
+            check=True,
+        )
+        subprocess.run([sys.executable, "-c", _WARM_IMPORTS], check=True)
+        yield prefix
 
 
 BYTECODE_LINE = (

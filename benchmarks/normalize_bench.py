@@ -39,6 +39,10 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 DATA = HERE / "data" / "normalize"
+sys.path.insert(0, str(HERE))
+
+from convert_bench import environment_set  # noqa: E402
+
 SEED = 20251125
 GENERATOR_VERSION = "1"
 BIN = Path(sys.executable).parent
@@ -316,16 +320,11 @@ def hook_rows(repeat: int, source: Path) -> list[Row]:
 def own_hook_memory() -> Iterator[None]:
     """The hooks remember files that passed (structconv.hook_cache): in a folder of the
     benchmark's own, fresh, never the user's."""
-    saved = os.environ.get("STRUCTCONV_CACHE_DIR")
-    with tempfile.TemporaryDirectory(prefix="normalize-hook-cache-") as folder:
-        os.environ["STRUCTCONV_CACHE_DIR"] = folder
-        try:
-            yield
-        finally:
-            if saved is None:
-                os.environ.pop("STRUCTCONV_CACHE_DIR", None)
-            else:
-                os.environ["STRUCTCONV_CACHE_DIR"] = saved
+    with (
+        tempfile.TemporaryDirectory(prefix="normalize-hook-cache-") as folder,
+        environment_set({"STRUCTCONV_CACHE_DIR": folder}),
+    ):
+        yield
 
 
 def main(argv: Sequence[str] | None = None) -> int:
