@@ -114,6 +114,19 @@ def test_ctrl_c_on_an_in_place_batch_loses_no_file(inputs: list[str], tmp_path: 
     assert any(name.endswith(".yaml") for name in names)  # it was stopped mid-batch
 
 
+def python_in(folder: Path, *arguments: str) -> subprocess.CompletedProcess[str]:
+    """Python run in `folder`, which its imports search first."""
+    return subprocess.run(
+        [sys.executable, *arguments],
+        capture_output=True,
+        text=True,
+        cwd=folder,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join([str(folder), *sys.path])},
+        check=False,
+        timeout=60,
+    )
+
+
 def test_ctrl_c_while_a_command_starts_exits_130_without_a_traceback(tmp_path: Path) -> None:
     # A module whose import is interrupted stands in for the command's own imports.
     (tmp_path / "slow_start.py").write_text(
@@ -121,18 +134,8 @@ def test_ctrl_c_while_a_command_starts_exits_130_without_a_traceback(tmp_path: P
         "def main():\n    return 0\n",
         encoding="utf-8",
     )
-    completed = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "from structconv import console; console.load('slow_start', 'main')",
-        ],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        env={**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path), *sys.path])},
-        check=False,
-        timeout=60,
+    completed = python_in(
+        tmp_path, "-c", "from structconv import console; console.load('slow_start', 'main')"
     )
     assert completed.returncode == 130
     assert "Traceback" not in completed.stderr
@@ -152,14 +155,6 @@ def test_an_interrupt_inside_generated_code_still_exits_130_under_python_m(
         "main()\n",
         encoding="utf-8",
     )
-    completed = subprocess.run(
-        [sys.executable, "-m", "interrupted_cli", "stop"],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        env={**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path), *sys.path])},
-        check=False,
-        timeout=60,
-    )
+    completed = python_in(tmp_path, "-m", "interrupted_cli", "stop")
     assert completed.returncode == 130, completed.stderr
     assert completed.stderr.strip().startswith("structconv: interrupted")
