@@ -17,6 +17,7 @@ from structconv.errors import (
     RepairRejected,
     UsageError,
 )
+from structconv.facts import keeping_facts
 from structconv.formats import write
 from structconv.formats.detect import detect_format
 from structconv.names import Format
@@ -76,10 +77,11 @@ def convert(
     options = Options.from_settings(settings)
     target_format = formats.canonical_name(to)
     try:
-        with collecting_notes() as read_notes:
-            decoded, encoding, source_format, data, repaired = _read(text, src, name, options)
-        with collecting_notes() as written:
-            output, represented = write(data, target_format, options, source_format)
+        with keeping_facts():  # what the reader proves of `data`, the writer need not check
+            with collecting_notes() as read_notes:
+                decoded, encoding, source_format, data, repaired = _read(text, src, name, options)
+            with collecting_notes() as written:
+                output, represented = write(data, target_format, options, source_format)
     except (ParseError, RepairRejected, AmbiguousInput) as error:
         raise error.with_source(os.fspath(name)) if name is not None else error from None
     notes: tuple[str, ...] = ()

@@ -21,6 +21,7 @@ from typing import Any
 
 import orjson
 
+from structconv import facts
 from structconv.errors import ParseError, UnrepresentableError
 from structconv.formats import Codec, too_deep
 from structconv.neutral import Data, PathPart, format_path, lone_surrogate, rebuild
@@ -356,13 +357,19 @@ def _exact_scalar(value: Any) -> bool:
 
 
 def fast_write(data: Data, options: Options) -> str | None:
-    """orjson's text when it holds exactly `data` (see `orjson_writes_exactly`), else None:
-    the general path then writes it, with its precise errors for NaN, dates and the rest."""
-    if options.indent not in (0, 2) or not orjson_writes_exactly(data):
+    """orjson's text when it holds exactly `data`, else None: the general path then writes
+    it, with its precise errors for NaN, dates and the rest. Exactly: the walk of
+    `orjson_writes_exactly` says so, or, where the reader proved that the data holds only
+    JSON's types and dates (structconv.facts), orjson refuses the dates itself."""
+    if options.indent not in (0, 2):
         return None
     flags = (orjson.OPT_INDENT_2 if options.indent == 2 else 0) | (
         orjson.OPT_SORT_KEYS if options.sort_keys else 0
     )
+    if facts.proven(data, facts.JSON_TYPES_OR_DATES):
+        flags |= orjson.OPT_PASSTHROUGH_DATETIME  # (and no `default`: a date raises)
+    elif not orjson_writes_exactly(data):
+        return None
     try:
         raw = orjson.dumps(data, option=flags | orjson.OPT_APPEND_NEWLINE)
     except orjson.JSONEncodeError:

@@ -50,6 +50,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import yaml_rs
 
+from structconv import facts
 from structconv.errors import SURROGATE_HINT, SURROGATE_WHY, ParseError, UnrepresentableError
 from structconv.formats import Codec
 from structconv.formats.yaml_events import (
@@ -64,6 +65,7 @@ from structconv.formats.yaml_events import (
     read_events,
     unused_characters,
 )
+from structconv.formats.yaml_finite import may_spell_non_finite
 from structconv.formats.yaml_tags import CORE
 from structconv.neutral import (
     Data,
@@ -493,6 +495,22 @@ def _stream_error(text: str, count: int, second_line: int) -> ParseError:
 
 
 def loads(text: str, options: Options) -> Data:
+    """The data of `text`; where yaml-rs read it and the text has no tag and spells no NaN or
+    infinity (structconv.formats.yaml_finite), a proof that it holds JSON's types or dates
+    (structconv.facts: the JSON writer then need not walk it)."""
+    data, plain = _load(text, options)
+    if plain and facts.wanted() and not _may_have_tags(text) and not may_spell_non_finite(text):
+        facts.prove(data, facts.JSON_TYPES_OR_DATES)
+    return data
+
+
+def _reread(text: str, options: Options) -> Data:
+    """`loads` without the proof, for reading back what a writer wrote."""
+    return _load(text, options)[0]
+
+
+def _load(text: str, options: Options) -> tuple[Data, bool]:
+    """The data of `text`, and whether yaml-rs read it (not the event reader)."""
     bad = _NOT_PRINTABLE.search(text)
     if bad is not None:
         line, column = line_column(text, bad.start())
@@ -505,7 +523,7 @@ def loads(text: str, options: Options) -> Data:
         )
     if _may_need_events(text):
         try:
-            return _read_events(text, options)
+            return _read_events(text, options), False
         except _FastPath:
             pass
     levels = _levels_bound(text)
@@ -519,15 +537,15 @@ def loads(text: str, options: Options) -> Data:
             _yaml_rs_loads(text, levels)  # the error with the positions of the text as given
             # A marker broke the text (put after a closing quote, as in `"a": \`): the
             # event reader sees each scalar's style and needs no marker.
-            return _read_events(text, options, parse_events(text))
+            return _read_events(text, options, parse_events(text)), False
     if text and not text.endswith(("\n", "\r")):
         data = _final_block_scalar(text, data)
     starts = _document_lines(text)
     if options.multi_document:
-        return data if len(starts) > 1 else [data][: len(starts)]
+        return (data if len(starts) > 1 else [data][: len(starts)]), True
     if len(starts) > 1:
         raise _stream_error(text, len(starts), starts[1])
-    return data
+    return data, True
 
 
 # --- writing -------------------------------------------------------------------------
@@ -584,7 +602,7 @@ def _dump_yaml_rs(documents: list[Any], options: Options) -> str | None:
     if options.yaml_merge == "keep" and "<<" in text:
         return None  # yaml-rs quotes a `<<` key, which --yaml-merge keep writes as a merge key
     try:
-        again = loads(text, options)
+        again = _reread(text, options)
     except ParseError:
         return None
     expected = documents if options.multi_document else documents[0]
@@ -635,7 +653,7 @@ def fast_write(data: Data, options: Options) -> str | None:
     if json_only and written_exactly(data, typed, text):
         return text
     try:
-        again = loads(text, options)
+        again = _reread(text, options)
         same = bool(again == data) and _typed_bytes(again, json_only) == typed
     except (ParseError, TypeError):
         return None
@@ -689,6 +707,6 @@ CODEC = Codec(
     loads=loads,
     represent=represent,
     dumps=dumps,
-    reread=loads,
+    reread=_reread,
     fast_write=fast_write,
 )

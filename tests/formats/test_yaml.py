@@ -913,7 +913,7 @@ def test_the_fast_path_compares_types_not_only_values(monkeypatch: pytest.Monkey
     literal block makes fast_write read back instead of vouching from scans)."""
     from structconv.formats import yaml as yaml_format
 
-    monkeypatch.setattr(yaml_format, "loads", lambda text, options: [1, 1, 0.0, "a\nb"])
+    monkeypatch.setattr(yaml_format, "_reread", lambda text, options: [1, 1, 0.0, "a\nb"])
     assert yaml_format.fast_write([1.0, True, -0.0, "a\nb"], Options()) is None
-    monkeypatch.setattr(yaml_format, "loads", lambda text, options: [1.0, True, -0.0, "a\nb"])
+    monkeypatch.setattr(yaml_format, "_reread", lambda text, options: [1.0, True, -0.0, "a\nb"])
     assert yaml_format.fast_write([1.0, True, -0.0, "a\nb"], Options()) is not None

@@ -1,0 +1,60 @@
+"""What a reader proved about the data it returned, told to the writer that follows.
+
+A writer that cannot trust its library with some values walks the data to rule them
+out (the JSON writer: orjson writes NaN and the infinities as null). A reader that can
+rule them out from its text, more cheaply, says so here, and the writer skips its walk.
+
+A proof is about one object as its reader returned it: `convert` hands that object to
+the writer unchanged, inside `keeping_facts`. Outside that, or for any other object (a
+copy, the data after `represent`), nothing is proven and the writer walks as before.
+Only the latest proof is kept (it holds its object alive until the context ends).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from contextvars import ContextVar
+from typing import Literal
+
+# Every value is a dict, a list, a str, an int, a bool, None, a finite float or a date,
+# datetime or time, none of them a subclass (keys may be anything): what orjson writes
+# exactly, dates apart (which orjson.OPT_PASSTHROUGH_DATETIME makes it refuse).
+Fact = Literal["json-types-or-dates"]
+JSON_TYPES_OR_DATES: Fact = "json-types-or-dates"
+
+# The latest proof: the object and its facts (an empty list before the first one).
+_PROOF: ContextVar[list[tuple[object, frozenset[Fact]]] | None] = ContextVar(
+    "structconv_facts", default=None
+)
+
+
+@contextlib.contextmanager
+def keeping_facts() -> Iterator[None]:
+    """Keep the latest proof given inside (see `prove`), for the writers called inside."""
+    token = _PROOF.set([])
+    try:
+        yield
+    finally:
+        _PROOF.reset(token)
+
+
+def wanted() -> bool:
+    """Whether a proof would be kept: a reader need not look for facts otherwise."""
+    return _PROOF.get() is not None
+
+
+def prove(data: object, *facts: Fact) -> None:
+    """Record that `data`, as it is now, has these facts (dropped outside `keeping_facts`)."""
+    proof = _PROOF.get()
+    if proof is not None:
+        proof[:] = [(data, frozenset(facts))]
+
+
+def proven(data: object, fact: Fact) -> bool:
+    """Whether the latest proof is about this very object and holds `fact`."""
+    proof = _PROOF.get()
+    if not proof:
+        return False
+    ((proven_data, proven_facts),) = proof
+    return proven_data is data and fact in proven_facts
