@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from structconv import comments, formats
 from structconv.atomic import write_atomic
+from structconv.encoded import keeping_bytes, utf8
 from structconv.encoding import decode
 from structconv.errors import (
     AmbiguousInput,
@@ -221,10 +222,11 @@ def convert_file(
         raise UsageError(f"{source}: cannot read: {error.strerror}") from None
     except ParseError as error:
         raise error.with_source(os.fspath(source)) from None
-    result = convert(raw, to=to, src=src, name=source, **settings)
-    if out is not None:
-        try:
-            write_atomic(out, result.text)
-        except OSError as error:
-            raise UsageError(f"{out}: cannot write: {error.strerror}") from None
+    with keeping_bytes():  # the writer's bytes of result.text, not encoded again
+        result = convert(raw, to=to, src=src, name=source, **settings)
+        if out is not None:
+            try:
+                write_atomic(out, utf8(result.text))
+            except OSError as error:
+                raise UsageError(f"{out}: cannot write: {error.strerror}") from None
     return result

@@ -368,15 +368,20 @@ _BUFFER = 1 << 16
 
 
 def write_atomic(
-    target: str | os.PathLike[str], text: str, encoding: str = "utf-8", *, sync: bool = True
+    target: str | os.PathLike[str],
+    text: str | bytes,
+    encoding: str = "utf-8",
+    *,
+    sync: bool = True,
 ) -> None:
-    """`text` as the whole content of `target`, atomically (no text stream: one write).
+    """`text` as the whole content of `target`, atomically (no text stream: one write);
+    bytes are written as they are (already encoded).
 
     `sync=False` skips the fsync before the rename: readers still see the old file or the
     new one, but a crash of the machine may leave it empty (normalize, whose files version
     control holds, where fsync was 70% of the time: benchmarks/normalize_bench.py)."""
     path = os.fspath(target)
-    data = text.encode(encoding)
+    data = text if isinstance(text, bytes) else text.encode(encoding)
     like = _permissions(path)
     descriptor, temporary = _temporary_beside(path, like[0])
     try:

@@ -12,6 +12,7 @@ from structconv import (
     Result,
     RoundTripError,
     UsageError,
+    api,
     convert,
     convert_file,
 )
@@ -87,6 +88,18 @@ def test_convert_file_writes_atomically_and_names_the_file_in_errors(tmp_path: P
         convert_file(bad, to="json", out=out)
     assert caught.value.source == str(bad)
     assert out.read_text() == "previous"
+
+
+def test_convert_file_writes_the_json_writers_bytes_without_encoding_the_text_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = tmp_path / "in.yaml"
+    source.write_text("名前: 山田\nscore: 1.5\n", encoding="utf-8")
+    written: list[str | bytes] = []
+    monkeypatch.setattr(api, "write_atomic", lambda target, text: written.append(text))
+    result = convert_file(source, to="json", out=tmp_path / "out.json")
+    assert written == [result.text.encode()]
+    assert isinstance(written[0], bytes)  # the writer's own bytes, not an encode of the text
 
 
 def test_missing_file_is_a_usage_error(tmp_path: Path) -> None:

@@ -18,6 +18,12 @@ def test_replaces_whole_and_keeps_permissions(tmp_path: Path) -> None:
     assert [path.name for path in tmp_path.iterdir()] == ["out.json"]
 
 
+def test_bytes_are_written_as_they_are(tmp_path: Path) -> None:
+    target = tmp_path / "out.txt"
+    write_atomic(target, "é".encode("latin-1"))
+    assert target.read_bytes() == b"\xe9"
+
+
 def test_a_new_file_gets_the_umask_permissions_of_any_new_file(tmp_path: Path) -> None:
     previous = os.umask(0o027)
     try:

@@ -21,7 +21,7 @@ from typing import Any
 
 import orjson
 
-from structconv import facts
+from structconv import encoded, facts
 from structconv.errors import ParseError, UnrepresentableError
 from structconv.formats import Codec, too_deep
 from structconv.neutral import Data, PathPart, format_path, lone_surrogate, rebuild
@@ -374,7 +374,9 @@ def fast_write(data: Data, options: Options) -> str | None:
         raw = orjson.dumps(data, option=flags | orjson.OPT_APPEND_NEWLINE)
     except orjson.JSONEncodeError:
         return None  # keys that are not strings, integers past 64 bits, deep nesting
-    return raw.decode()
+    text = raw.decode()
+    encoded.keep(text, raw)  # a file write takes these bytes instead of encoding it again
+    return text
 
 
 CODEC = Codec(
