@@ -65,7 +65,7 @@ from structconv.formats.yaml_events import (
     read_events,
     unused_characters,
 )
-from structconv.formats.yaml_finite import may_spell_non_finite
+from structconv.formats.yaml_finite import exponents, may_spell_non_finite
 from structconv.formats.yaml_tags import CORE
 from structconv.neutral import (
     Data,
@@ -115,13 +115,12 @@ _NUMBER_HINTS = (
 )
 # Hints of what only the event reader keeps (structconv.formats.yaml_events): an alias
 # (`*` after a separator), a quoted key starting with "!" (the tag convention), an explicit
-# key `? ` (which may be a block scalar), a float exponent of 3 digits.
+# key `? ` (which may be a block scalar), a float exponent of 3 digits (where
+# yaml_finite.exponents found one: this tells those that may overflow).
 _ALIAS = lazy_compile(r"\*(?<=[ \t\r\n\[{,:]\*)[^ \t\r\n\]},]")
 _ESCAPED_BANG = lazy_compile(r"\\(?:x21|u0021|U00000021)")
 _EXPLICIT_KEY = lazy_compile(r"\?(?<=[ \t\r\n\[{,]\?)[ \t\r\n]")
-_BIG_EXPONENT = tuple(
-    lazy_compile(rf"{e}(?<=\d{e})\+?\d{{3,}}(?=[ \t\r\n,\]}}#:]|\Z)") for e in "eE"
-)
+_BIG_EXPONENT = lazy_compile(r"[eE](?<=\d[eE])\+?\d{3,}(?=[ \t\r\n,\]}#:]|\Z)")
 # The mantissa before such an exponent, looked for this far back (a longer one is a hint).
 _MANTISSA_END = lazy_compile(r"[-+]?[0-9.]*\Z")
 _MANTISSA_WINDOW = 40
@@ -382,11 +381,11 @@ def _document_lines(text: str) -> list[int]:
     return [line_column(text, offset)[0] for offset in starts]
 
 
-def _may_need_events(text: str) -> bool:
+def _may_need_events(text: str, exponents: list[tuple[int, int]]) -> bool:
     """Whether the text may use what only the event reader keeps (cheap scans, then a parse
     decides): tags, merge keys, aliases, a quoted key that spells a tag, a number that
     cannot be kept exactly. Single characters are looked for first (memchr is 10 times
-    faster than a search for two)."""
+    faster than a search for two). `exponents`: yaml_finite.exponents(text)."""
     return (
         _may_have_tags(text)
         or ("<" in text and "<<" in text)
@@ -395,17 +394,17 @@ def _may_need_events(text: str) -> bool:
         or ("!" in text and ("'!" in text or '"!' in text))
         or ("\\" in text and _ESCAPED_BANG.search(text) is not None)
         or ("?" in text and _EXPLICIT_KEY.search(text) is not None)
-        or _may_have_inexact_numbers(text)
+        or _may_have_inexact_numbers(text, exponents)
     )
 
 
-def _may_have_inexact_numbers(text: str) -> bool:
+def _may_have_inexact_numbers(text: str, exponents: list[tuple[int, int]]) -> bool:
     """A float token with a 3-digit exponent that overflows, or a long run of digits."""
     return (
         any(
             _overflows(text, hint.start(), hint.end())
-            for pattern in _BIG_EXPONENT
-            for hint in pattern.finditer(text)
+            for start, _ in exponents
+            if (hint := _BIG_EXPONENT.match(text, start)) is not None
         )
         or long_run(text, "[0-9]", LONG_NUMBER)
         or long_run(text, "[0-9A-Fa-f]", _LONG_HEX)
@@ -498,8 +497,13 @@ def loads(text: str, options: Options) -> Data:
     """The data of `text`; where yaml-rs read it and the text has no tag and spells no NaN or
     infinity (structconv.formats.yaml_finite), a proof that it holds JSON's types or dates
     (structconv.facts: the JSON writer then need not walk it)."""
-    data, plain = _load(text, options)
-    if plain and facts.wanted() and not _may_have_tags(text) and not may_spell_non_finite(text):
+    data, read_by_yaml_rs, found = _load(text, options)
+    if (
+        read_by_yaml_rs
+        and facts.wanted()
+        and not _may_have_tags(text)
+        and not may_spell_non_finite(text, found)
+    ):
         facts.prove(data, facts.JSON_TYPES_OR_DATES)
     return data
 
@@ -509,8 +513,9 @@ def _reread(text: str, options: Options) -> Data:
     return _load(text, options)[0]
 
 
-def _load(text: str, options: Options) -> tuple[Data, bool]:
-    """The data of `text`, and whether yaml-rs read it (not the event reader)."""
+def _load(text: str, options: Options) -> tuple[Data, bool, list[tuple[int, int]]]:
+    """The data of `text`, whether yaml-rs read it (not the event reader), and the
+    text's `yaml_finite.exponents`."""
     bad = _NOT_PRINTABLE.search(text)
     if bad is not None:
         line, column = line_column(text, bad.start())
@@ -521,9 +526,10 @@ def _load(text: str, options: Options) -> tuple[Data, bool]:
             column,
             "write it as an escape in a double-quoted string",
         )
-    if _may_need_events(text):
+    found = exponents(text)
+    if _may_need_events(text, found):
         try:
-            return _read_events(text, options), False
+            return _read_events(text, options), False, found
         except _FastPath:
             pass
     levels = _levels_bound(text)
@@ -537,15 +543,15 @@ def _load(text: str, options: Options) -> tuple[Data, bool]:
             _yaml_rs_loads(text, levels)  # the error with the positions of the text as given
             # A marker broke the text (put after a closing quote, as in `"a": \`): the
             # event reader sees each scalar's style and needs no marker.
-            return _read_events(text, options, parse_events(text)), False
+            return _read_events(text, options, parse_events(text)), False, found
     if text and not text.endswith(("\n", "\r")):
         data = _final_block_scalar(text, data)
     starts = _document_lines(text)
     if options.multi_document:
-        return (data if len(starts) > 1 else [data][: len(starts)]), True
+        return (data if len(starts) > 1 else [data][: len(starts)]), True, found
     if len(starts) > 1:
         raise _stream_error(text, len(starts), starts[1])
-    return data, True
+    return data, True, found
 
 
 # --- writing -------------------------------------------------------------------------

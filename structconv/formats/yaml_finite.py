@@ -50,16 +50,21 @@ _MANTISSA_WINDOW = 400
 _LETTERS = frozenset(string.ascii_letters)
 
 
-def may_spell_non_finite(text: str) -> bool:
+def exponents(text: str) -> list[tuple[int, int]]:
+    """Where an exponent of 3 digits or more (after `+` or no sign) may stand in a float:
+    its letter, and the end of its digits. The YAML reader's check for floats that
+    overflow (yaml._may_have_inexact_numbers) looks at these too: one scan for both."""
+    return [
+        (found.start(), found.end()) for pattern in _EXPONENT for found in pattern.finditer(text)
+    ]
+
+
+def may_spell_non_finite(text: str, exponents: list[tuple[int, int]]) -> bool:
     """Whether a plain scalar of `text` may be read by yaml-rs as NaN or an infinity
-    (False: it cannot, provided the text has no tags)."""
+    (False: it cannot, provided the text has no tags); `exponents` are `exponents(text)`."""
     return (
         _SPECIAL.search(text) is not None
-        or any(
-            not _inside_a_word(text, found.start())
-            for pattern in _EXPONENT
-            for found in pattern.finditer(text)
-        )
+        or any(not _inside_a_word(text, start) for start, _ in exponents)
         or long_run(text, "[0-9_]", _LONG_MANTISSA)
     )
 

@@ -11,6 +11,7 @@ import contextlib
 import datetime
 import itertools
 import math
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -21,12 +22,17 @@ from hypothesis import strategies as st
 
 from structconv import api, convert, facts
 from structconv.errors import StructconvError
+from structconv.formats import yaml as yaml_format
 from structconv.formats.yaml import CODEC
-from structconv.formats.yaml_finite import may_spell_non_finite
+from structconv.formats.yaml_finite import exponents, may_spell_non_finite
 from structconv.options import Options
 
 FACT = facts.JSON_TYPES_OR_DATES
 _EXACT_TYPES = (str, int, bool, type(None), datetime.date, datetime.time)  # datetime is a date
+
+
+def _flagged(text: str) -> bool:
+    return may_spell_non_finite(text, exponents(text))
 
 
 def _spellings(word: str) -> Iterator[str]:
@@ -81,7 +87,7 @@ OVERFLOWING = [
 )
 def test_every_spelling_of_nan_or_infinity_is_flagged(spelling: str, template: str) -> None:
     text = template.format(spelling)
-    assert may_spell_non_finite(text)
+    assert _flagged(text)
 
 
 @pytest.mark.parametrize("spelling", SPECIAL + OVERFLOWING[:12])
@@ -107,7 +113,7 @@ def test_the_flagged_spellings_are_what_yaml_rs_reads_as_nan_or_infinity(spellin
     ],
 )
 def test_ordinary_text_is_not_flagged(text: str) -> None:
-    assert not may_spell_non_finite(text)
+    assert not _flagged(text)
 
 
 # ------------------------------------------------------------- the proof, against yaml-rs
@@ -279,7 +285,7 @@ def test_a_scalar_yaml_rs_reads_as_nan_or_infinity_is_flagged(token: str) -> Non
             data.values() if isinstance(data, dict) else data if isinstance(data, list) else [data]
         )
         if any(isinstance(value, float) and not math.isfinite(value) for value in values):
-            assert may_spell_non_finite(text), text
+            assert _flagged(text), text
 
 
 # ----------------------------------------------- the JSON writer, with and without proof
@@ -322,3 +328,23 @@ def test_a_proven_date_still_reaches_the_general_path() -> None:
     assert convert("a: 2024-01-02 10:00:00\n", src="yaml", to="json").text == (
         '{\n  "a": "2024-01-02T10:00:00"\n}\n'
     )
+
+
+# ------------------------------------------ one exponent scan for the reader's two checks
+
+# The reader's own scan for floats that overflow, as it was before it shared this one.
+_OWN_SCAN = tuple(re.compile(rf"{e}(?<=\d{e})\+?\d{{3,}}(?=[ \t\r\n,\]}}#:]|\Z)") for e in "eE")
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text("0123456789_.+-eEx :,]\n\r#", max_size=30))
+@example("1e400 2E123\n")
+@example("a1e999,1_e999 1e9_99 1.e999")
+def test_the_shared_scan_finds_every_exponent_the_readers_own_scan_found(text: str) -> None:
+    own = {(hint.start(), hint.end()) for pattern in _OWN_SCAN for hint in pattern.finditer(text)}
+    shared = {
+        (hint.start(), hint.end())
+        for start, _ in exponents(text)
+        if (hint := yaml_format._BIG_EXPONENT.match(text, start)) is not None
+    }
+    assert shared == own
