@@ -65,7 +65,7 @@ from structconv.formats.yaml_events import (
     read_events,
     unused_characters,
 )
-from structconv.formats.yaml_finite import exponents, may_spell_non_finite
+from structconv.formats.yaml_finite import Numbers, may_spell_non_finite, numbers
 from structconv.formats.yaml_tags import CORE
 from structconv.neutral import (
     Data,
@@ -116,7 +116,7 @@ _NUMBER_HINTS = (
 # Hints of what only the event reader keeps (structconv.formats.yaml_events): an alias
 # (`*` after a separator), a quoted key starting with "!" (the tag convention), an explicit
 # key `? ` (which may be a block scalar), a float exponent of 3 digits (where
-# yaml_finite.exponents found one: this tells those that may overflow).
+# yaml_finite.numbers found one: this tells those that may overflow).
 _ALIAS = lazy_compile(r"\*(?<=[ \t\r\n\[{,:]\*)[^ \t\r\n\]},]")
 _ESCAPED_BANG = lazy_compile(r"\\(?:x21|u0021|U00000021)")
 _EXPLICIT_KEY = lazy_compile(r"\?(?<=[ \t\r\n\[{,]\?)[ \t\r\n]")
@@ -381,11 +381,11 @@ def _document_lines(text: str) -> list[int]:
     return [line_column(text, offset)[0] for offset in starts]
 
 
-def _may_need_events(text: str, exponents: list[tuple[int, int]]) -> bool:
+def _may_need_events(text: str, found: Numbers) -> bool:
     """Whether the text may use what only the event reader keeps (cheap scans, then a parse
     decides): tags, merge keys, aliases, a quoted key that spells a tag, a number that
     cannot be kept exactly. Single characters are looked for first (memchr is 10 times
-    faster than a search for two). `exponents`: yaml_finite.exponents(text)."""
+    faster than a search for two). `found`: yaml_finite.numbers(text)."""
     return (
         _may_have_tags(text)
         or ("<" in text and "<<" in text)
@@ -394,19 +394,20 @@ def _may_need_events(text: str, exponents: list[tuple[int, int]]) -> bool:
         or ("!" in text and ("'!" in text or '"!' in text))
         or ("\\" in text and _ESCAPED_BANG.search(text) is not None)
         or ("?" in text and _EXPLICIT_KEY.search(text) is not None)
-        or _may_have_inexact_numbers(text, exponents)
+        or _may_have_inexact_numbers(text, found)
     )
 
 
-def _may_have_inexact_numbers(text: str, exponents: list[tuple[int, int]]) -> bool:
+def _may_have_inexact_numbers(text: str, found: Numbers) -> bool:
     """A float token with a 3-digit exponent that overflows, or a long run of digits."""
     return (
         any(
             _overflows(text, hint.start(), hint.end())
-            for start, _ in exponents
+            for start, _ in found.exponents
             if (hint := _BIG_EXPONENT.match(text, start)) is not None
         )
-        or long_run(text, "[0-9]", LONG_NUMBER)
+        # (LONG_NUMBER >= LONG_DIGITS: without a run of LONG_DIGITS there is none as long)
+        or (found.long_digits and long_run(text, "[0-9]", LONG_NUMBER))
         or long_run(text, "[0-9A-Fa-f]", _LONG_HEX)
     )
 
@@ -513,9 +514,9 @@ def _reread(text: str, options: Options) -> Data:
     return _load(text, options)[0]
 
 
-def _load(text: str, options: Options) -> tuple[Data, bool, list[tuple[int, int]]]:
+def _load(text: str, options: Options) -> tuple[Data, bool, Numbers]:
     """The data of `text`, whether yaml-rs read it (not the event reader), and the
-    text's `yaml_finite.exponents`."""
+    text's `yaml_finite.numbers`."""
     bad = _NOT_PRINTABLE.search(text)
     if bad is not None:
         line, column = line_column(text, bad.start())
@@ -526,7 +527,7 @@ def _load(text: str, options: Options) -> tuple[Data, bool, list[tuple[int, int]
             column,
             "write it as an escape in a double-quoted string",
         )
-    found = exponents(text)
+    found = numbers(text)
     if _may_need_events(text, found):
         try:
             return _read_events(text, options), False, found

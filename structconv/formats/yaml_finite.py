@@ -18,7 +18,7 @@ yaml-rs 0.1.6 (src/load/scalar.rs and loads.rs) makes a float of a scalar in two
     with the underscores removed, infinite when it overflows. A value of k digits before
     the point (leading zeros aside) and exponent E is below 10**(k + E), and an infinity
     is above 10**308, so k + E >= 309: k >= 155 (a run of 155 digits and underscores,
-    `long_run`) or E >= 155 (an exponent of 3 digits or more, with `+` or none:
+    `LONG_DIGITS`) or E >= 155 (an exponent of 3 digits or more, with `+` or none:
     `_EXPONENT`; leading zeros and underscores make it match more, never less).
   No other spelling gives a NaN (a NaN needs the letters n, a, n).
 
@@ -34,6 +34,7 @@ run on the text as given.
 from __future__ import annotations
 
 import string
+from typing import NamedTuple
 
 from structconv.patterns import lazy_compile, long_run
 
@@ -44,28 +45,41 @@ _EXPONENT = tuple(
     lazy_compile(rf"{e}(?<=[\d._]{e})\+?(?:_*\d){{3}}[\d_]*+(?![A-Za-z.+-])") for e in "eE"
 )
 _MANTISSA = frozenset("0123456789_.+-")
-_LONG_MANTISSA = 155
 # How far back a mantissa is followed; a longer one counts as a float.
 _MANTISSA_WINDOW = 400
 _LETTERS = frozenset(string.ascii_letters)
 
 
-def exponents(text: str) -> list[tuple[int, int]]:
-    """Where an exponent of 3 digits or more (after `+` or no sign) may stand in a float:
-    its letter, and the end of its digits. The YAML reader's check for floats that
-    overflow (yaml._may_have_inexact_numbers) looks at these too: one scan for both."""
-    return [
-        (found.start(), found.end()) for pattern in _EXPONENT for found in pattern.finditer(text)
-    ]
+class Numbers(NamedTuple):
+    """What one scan of a text found of its numbers, for the two checks that need it: this
+    module's, and the YAML reader's for numbers that cannot be kept exactly
+    (yaml._may_have_inexact_numbers), which looks at the same exponents and runs."""
+
+    # Where an exponent of 3 digits or more (after `+` or no sign) may stand in a float:
+    # its letter, and the end of its digits.
+    exponents: list[tuple[int, int]]
+    # Whether a run of LONG_DIGITS digits and underscores stands somewhere (none: no
+    # longer run of digits either).
+    long_digits: bool
 
 
-def may_spell_non_finite(text: str, exponents: list[tuple[int, int]]) -> bool:
+LONG_DIGITS = 155
+
+
+def numbers(text: str) -> Numbers:
+    return Numbers(
+        [(found.start(), found.end()) for pattern in _EXPONENT for found in pattern.finditer(text)],
+        long_run(text, "[0-9_]", LONG_DIGITS),
+    )
+
+
+def may_spell_non_finite(text: str, found: Numbers) -> bool:
     """Whether a plain scalar of `text` may be read by yaml-rs as NaN or an infinity
-    (False: it cannot, provided the text has no tags); `exponents` are `exponents(text)`."""
+    (False: it cannot, provided the text has no tags); `found` is `numbers(text)`."""
     return (
-        _SPECIAL.search(text) is not None
-        or any(not _inside_a_word(text, start) for start, _ in exponents)
-        or long_run(text, "[0-9_]", _LONG_MANTISSA)
+        found.long_digits
+        or _SPECIAL.search(text) is not None
+        or any(not _inside_a_word(text, start) for start, _ in found.exponents)
     )
 
 

@@ -24,7 +24,8 @@ from structconv import api, convert, facts
 from structconv.errors import StructconvError
 from structconv.formats import yaml as yaml_format
 from structconv.formats.yaml import CODEC
-from structconv.formats.yaml_finite import exponents, may_spell_non_finite
+from structconv.formats.yaml_events import LONG_NUMBER
+from structconv.formats.yaml_finite import LONG_DIGITS, may_spell_non_finite, numbers
 from structconv.options import Options
 
 FACT = facts.JSON_TYPES_OR_DATES
@@ -32,7 +33,7 @@ _EXACT_TYPES = (str, int, bool, type(None), datetime.date, datetime.time)  # dat
 
 
 def _flagged(text: str) -> bool:
-    return may_spell_non_finite(text, exponents(text))
+    return may_spell_non_finite(text, numbers(text))
 
 
 def _spellings(word: str) -> Iterator[str]:
@@ -344,7 +345,15 @@ def test_the_shared_scan_finds_every_exponent_the_readers_own_scan_found(text: s
     own = {(hint.start(), hint.end()) for pattern in _OWN_SCAN for hint in pattern.finditer(text)}
     shared = {
         (hint.start(), hint.end())
-        for start, _ in exponents(text)
+        for start, _ in numbers(text).exponents
         if (hint := yaml_format._BIG_EXPONENT.match(text, start)) is not None
     }
     assert shared == own
+
+
+def test_the_run_the_shared_scan_looks_for_is_no_longer_than_the_readers() -> None:
+    """The reader looks for its run of LONG_NUMBER digits only where the shared scan found
+    one of LONG_DIGITS digits and underscores: sound only while LONG_DIGITS is no longer."""
+    assert LONG_DIGITS <= LONG_NUMBER
+    assert numbers("a: " + "1" * LONG_DIGITS + "\n").long_digits
+    assert not numbers("a: " + "1" * (LONG_DIGITS - 1) + "\n").long_digits
