@@ -41,10 +41,11 @@ if TYPE_CHECKING:
         UnrepresentableError,
         UsageError,
     )
+    from structconv.fixes import Ambiguity, Candidate, Fix
     from structconv.formats import FORMATS
     from structconv.formats.detect import detect_format
     from structconv.options import Options
-    from structconv.result import Ambiguity, Candidate, Fix, Result
+    from structconv.result import Result
 
 # Public name -> the module that defines it.
 _HOMES = {
@@ -71,7 +72,8 @@ _HOMES = {
     "FORMATS": "structconv.formats",
     "detect_format": "structconv.formats.detect",
     "Options": "structconv.options",
-    **dict.fromkeys(("Ambiguity", "Candidate", "Fix", "Result"), "structconv.result"),
+    **dict.fromkeys(("Ambiguity", "Candidate", "Fix"), "structconv.fixes"),
+    "Result": "structconv.result",
 }
 
 

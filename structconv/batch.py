@@ -256,8 +256,7 @@ def _settled(
             error = unlink_error
     if error is None:
         return outcome
-    return replace(
-        outcome,
+    return outcome._replace(
         ok=False,
         output=None if output in failed else outcome.output,
         error=str(error),
@@ -308,7 +307,7 @@ def _as_given(outcome: FileOutcome, job: Job) -> FileOutcome:
     output = job.output if outcome.output else None
     if outcome.source == job.source and outcome.output == output:
         return outcome
-    return replace(outcome, source=job.source, output=output)
+    return outcome._replace(source=job.source, output=output)
 
 
 def remove_leftovers(jobs: Sequence[Job]) -> int:

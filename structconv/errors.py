@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from structconv.result import Ambiguity, Fix
+    from structconv.fixes import Ambiguity, Fix
 
 
 class StructconvError(Exception):

@@ -19,8 +19,12 @@ YAML_TAG_POLICIES = ("keep", "drop", "refuse")
 YAML_MERGE_POLICIES = ("expand", "keep")
 
 
+# The docstring also spares dataclass building one from the signature of these fields,
+# which every start of the command would pay.
 @dataclass(frozen=True)
 class Options:
+    """The settings of one conversion, each described beside it; checked when made."""
+
     indent: int = 2
     sort_keys: bool = False
     # None where the target has no null (TOML, XML, CSV): refuse, leave the key out, or write "".

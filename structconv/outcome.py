@@ -9,8 +9,8 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, fields
-from typing import Any
+from dataclasses import asdict
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from structconv.atomic import write_atomic
 from structconv.errors import (
@@ -19,11 +19,15 @@ from structconv.errors import (
     RepairRejected,
     StructconvError,
 )
-from structconv.result import Fix, Result
+from structconv.result import Result
+
+if TYPE_CHECKING:
+    from structconv.fixes import Fix
 
 
-@dataclass(frozen=True)
-class FileOutcome:
+# NamedTuple, not a dataclass, as for every record a one-file command defines at start-up:
+# a dataclass compiles its methods there (0.5-2 ms each, DESIGN.md "Start-up").
+class FileOutcome(NamedTuple):
     """What happened to one file; `line`/`column` are 0 when the error has no position."""
 
     source: str
@@ -51,13 +55,10 @@ class FileOutcome:
 
     def to_json(self) -> dict[str, Any]:
         """The outcome as JSON-ready data (asdict's deep copies cost 0.1 ms a file)."""
-        record = {name: getattr(self, name) for name in _OUTCOME_FIELDS}
+        record = self._asdict()
         record["fixes"] = [fix.__dict__.copy() for fix in self.fixes]
         record["notes"] = list(self.notes)
         return record
-
-
-_OUTCOME_FIELDS = tuple(field.name for field in fields(FileOutcome))
 
 
 def save_for_review(source: str, refused: RepairRejected) -> str | None:

@@ -1,48 +1,15 @@
-"""Plain records returned by the API: frozen, no logic."""
+"""The record a conversion returns: frozen, no logic (a repair's records: structconv.fixes)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from structconv.names import Format
 from structconv.neutral import Data
 
-
-@dataclass(frozen=True)
-class Fix:
-    """One change a repair made to the input, with where and why."""
-
-    rule: str
-    line: int
-    column: int
-    before: str
-    after: str
-    message: str
-
-
-@dataclass(frozen=True)
-class Candidate:
-    """One reading of ambiguous input: the repaired source text, its data, and how it got there."""
-
-    description: str
-    text: str
-    data: Data
-    fixes: tuple[Fix, ...]
-
-
-@dataclass(frozen=True)
-class Ambiguity:
-    """Input the rules can read in more than one way, each giving different data.
-
-    The rules never guess between candidates: "auto" lets the model rank them,
-    "rules" reports them as an AmbiguousInput error.
-    """
-
-    format: str
-    line: int
-    column: int
-    message: str
-    candidates: tuple[Candidate, ...]
+if TYPE_CHECKING:
+    from structconv.fixes import Fix
 
 
 @dataclass(frozen=True)

@@ -14,9 +14,8 @@ import gc
 import importlib
 import sys
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import PurePath
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from structconv.errors import ParseError, RoundTripError, UsageError
 from structconv.names import Format
@@ -27,8 +26,7 @@ if TYPE_CHECKING:
     from structconv.formats.records import RecordCodec
 
 
-@dataclass(frozen=True)
-class Codec:
+class Codec(NamedTuple):
     """What a format module provides.
 
     loads:     text -> neutral data (raises ParseError with line and column).

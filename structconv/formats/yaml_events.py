@@ -26,8 +26,7 @@ from __future__ import annotations
 
 import math
 import sys
-from dataclasses import dataclass, field
-from typing import Any, NoReturn
+from typing import Any, NamedTuple, NoReturn
 
 import yaml_rs
 
@@ -111,12 +110,11 @@ def unused_characters(text: str, count: int) -> list[str]:
     return found
 
 
-@dataclass(frozen=True)
-class Parsed:
+class Parsed(NamedTuple):
     """A text's parse events; `swaps` maps each stand-in character back to the original."""
 
     events: list[Any]
-    swaps: dict[str, str] = field(default_factory=dict)
+    swaps: dict[str, str]
 
 
 def parse_events(text: str) -> Parsed:
@@ -224,17 +222,19 @@ def _inexact_number(text: str) -> bool:
 # --- building ------------------------------------------------------------------------
 
 
-@dataclass
 class _Collection:
     """A mapping or sequence being read: its start event and what it holds so far."""
 
-    start: Any
-    is_mapping: bool
-    items: list[Any] = field(default_factory=list)
-    # Mappings: (key, key mark, is a merge key, value) per entry, and the key read last.
-    entries: list[tuple[Any, Any, bool, Any]] = field(default_factory=list)
-    key: tuple[Any, Any, bool] | None = None
-    size: int = 2
+    __slots__ = ("entries", "is_mapping", "items", "key", "size", "start")
+
+    def __init__(self, start: Any, is_mapping: bool) -> None:
+        self.start = start
+        self.is_mapping = is_mapping
+        self.items: list[Any] = []
+        # Mappings: (key, key mark, is a merge key, value) per entry, and the key read last.
+        self.entries: list[tuple[Any, Any, bool, Any]] = []
+        self.key: tuple[Any, Any, bool] | None = None
+        self.size = 2
 
 
 class _Reader:

@@ -42,13 +42,13 @@ from structconv.errors import (
     StructconvError,
     UsageError,
 )
+from structconv.fixes import Fix
 from structconv.formats.detect import detect_format
 from structconv.names import RepairMode
 from structconv.neutral import Data, PathPart, first_difference, format_path
 from structconv.normalize.settings import NormalizeSettings
 from structconv.options import Options
 from structconv.repair import read_or_repair
-from structconv.result import Fix
 
 # Format name -> the module that defines its `normalize`.
 NORMALIZERS: dict[str, str] = {

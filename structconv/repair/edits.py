@@ -17,7 +17,7 @@ from collections import deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from structconv.result import Fix
+from structconv.fixes import Fix
 
 
 @dataclass(frozen=True)

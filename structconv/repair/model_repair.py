@@ -28,13 +28,13 @@ from structconv.errors import (
     RepairRejected,
     StructconvError,
 )
+from structconv.fixes import Ambiguity, Fix
 from structconv.neutral import Data, first_difference
 from structconv.options import Options
 from structconv.repair import guesses, provenance
 from structconv.repair.grammar import grammar_for
 from structconv.repair.rules import ruleset
 from structconv.repair.windows import MODEL_INPUT_CHARS, Window, window_for
-from structconv.result import Ambiguity, Fix
 
 # The longest answer the model may write: about 30 s on 2 cores at 30 tokens/s, and
 # more than twice the longest it was trained on (prompt and answer in 512 tokens).

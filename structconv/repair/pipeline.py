@@ -18,12 +18,12 @@ from typing import Any
 
 from structconv import formats
 from structconv.errors import AmbiguousInput, ModelUnavailable, ParseError, RepairRejected
+from structconv.fixes import Ambiguity, Candidate, Fix
 from structconv.names import RepairMode
 from structconv.neutral import Data
 from structconv.options import Options
 from structconv.repair import provenance
 from structconv.repair.rules import RuleOutcome, ruleset
-from structconv.result import Ambiguity, Candidate, Fix
 
 
 @dataclass(frozen=True)

@@ -47,12 +47,12 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
+from structconv.fixes import Fix
 from structconv.neutral import Data, PathPart, format_path, same_scalar
 from structconv.options import Options
 from structconv.repair.containers import unopened_container
 from structconv.repair.edits import LineIndex
 from structconv.repair.spelling import unescape_backslashes
-from structconv.result import Fix
 
 
 class Role(enum.Enum):

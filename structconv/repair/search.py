@@ -25,10 +25,10 @@ from dataclasses import dataclass, field, replace
 from typing import Generic, TypeAlias, TypeVar
 
 from structconv.errors import ParseError
+from structconv.fixes import Ambiguity, Candidate, Fix
 from structconv.neutral import Data, same_data
 from structconv.options import Options
 from structconv.repair.edits import Edit
-from structconv.result import Ambiguity, Candidate, Fix
 
 T = TypeVar("T")
 

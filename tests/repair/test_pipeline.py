@@ -19,11 +19,11 @@ from structconv import (
 )
 from structconv.cli import main
 from structconv.errors import ParseError as ParseErrorClass
+from structconv.fixes import Ambiguity, Candidate
 from structconv.options import Options
 from structconv.repair import pipeline
 from structconv.repair.edits import Edit, apply_edits
 from structconv.repair.rules import Patched, RuleSet
-from structconv.result import Ambiguity, Candidate
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 BROKEN = '{"a": 1, "b": [1, 2,],}'

@@ -15,12 +15,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from structconv import AmbiguousInput, ParseError, RepairRejected, Result, convert
+from structconv.fixes import Ambiguity
 from structconv.formats import read
 from structconv.options import Options
 from structconv.repair.rules import Patched
 from structconv.repair.rules import csv as rules
 from structconv.repair.rules.csv import answer_lines_up, ids
-from structconv.result import Ambiguity
 from tests.conftest import ORACLES
 
 ROOT = Path(__file__).resolve().parents[2]

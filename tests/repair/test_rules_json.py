@@ -11,11 +11,12 @@ import pytest
 
 from structconv import AmbiguousInput, ParseError, RepairRejected, StructconvError, convert
 from structconv.errors import ParseError as StrictParseError
+from structconv.fixes import Ambiguity
 from structconv.options import Options
 from structconv.repair.rules import Patched
 from structconv.repair.rules import json as rules
 from structconv.repair.rules.json import ids
-from structconv.result import Ambiguity, Result
+from structconv.result import Result
 
 
 def repaired(text: str) -> Result:

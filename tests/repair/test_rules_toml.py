@@ -13,11 +13,12 @@ from typing import Any
 import pytest
 
 from structconv import AmbiguousInput, ParseError, RepairRejected, convert
+from structconv.fixes import Ambiguity
 from structconv.formats import toml as toml_format
 from structconv.options import Options
 from structconv.repair.rules import Patched
 from structconv.repair.rules import toml as rules
-from structconv.result import Ambiguity, Result
+from structconv.result import Result
 
 
 def repaired(text: str, **settings: Any) -> Result:

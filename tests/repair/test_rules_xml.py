@@ -13,12 +13,13 @@ from typing import Any
 import pytest
 
 from structconv import AmbiguousInput, ParseError, RepairRejected, convert
+from structconv.fixes import Ambiguity
 from structconv.formats import xml as xml_format
 from structconv.options import Options
 from structconv.repair.rules import Patched
 from structconv.repair.rules import xml as rules
 from structconv.repair.rules.xml.walk import _walks
-from structconv.result import Ambiguity, Result
+from structconv.result import Result
 from tests.conftest import ORACLES
 
 NBSP = "\u00a0"

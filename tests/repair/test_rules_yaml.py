@@ -13,12 +13,12 @@ from typing import Any
 import pytest
 
 from structconv import AmbiguousInput, ParseError, convert
+from structconv.fixes import Ambiguity, Fix
 from structconv.formats.yaml import CODEC
 from structconv.options import Options
 from structconv.repair.rules import Patched
 from structconv.repair.rules import yaml as rules
 from structconv.repair.rules.yaml import ids
-from structconv.result import Ambiguity, Fix
 
 
 def strict_error(text: str, **settings: Any) -> ParseError:

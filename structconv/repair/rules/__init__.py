@@ -17,10 +17,10 @@ from dataclasses import dataclass
 from typing import TypeAlias
 
 from structconv.errors import ParseError
+from structconv.fixes import Ambiguity, Fix
 from structconv.neutral import Data
 from structconv.options import Options
 from structconv.repair.registry import RULES
-from structconv.result import Ambiguity, Fix
 
 
 @dataclass(frozen=True)

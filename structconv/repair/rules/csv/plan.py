@@ -9,6 +9,7 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from structconv.fixes import Ambiguity, Candidate, Fix
 from structconv.repair.edits import LineIndex, apply_edits
 from structconv.repair.rules import Patched, RuleOutcome
 from structconv.repair.rules.csv.ids import (
@@ -20,7 +21,6 @@ from structconv.repair.rules.csv.ids import (
 )
 from structconv.repair.rules.csv.lexer import MAX_CANDIDATES, CsvRefusal
 from structconv.repair.search import Change
-from structconv.result import Ambiguity, Candidate, Fix
 
 if TYPE_CHECKING:
     from structconv.repair.rules.csv.lexer import Dialect, Row

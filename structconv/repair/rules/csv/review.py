@@ -9,6 +9,7 @@ import itertools
 from typing import Any
 
 from structconv.errors import ParseError
+from structconv.fixes import Ambiguity, Candidate
 from structconv.formats.csv import SAMPLE_CHARS, is_title_row, sniff_delimiter
 from structconv.options import Options
 from structconv.repair.edits import Edit, apply_edits
@@ -40,7 +41,6 @@ from structconv.repair.rules.csv.lexer import (
 from structconv.repair.rules.csv.plan import write_row
 from structconv.repair.rules.csv.readings import _repair, _repair_or_refuse, _strict_problem
 from structconv.repair.search import read_strict
-from structconv.result import Ambiguity, Candidate
 
 # --- review: input that parsed ------------------------------------------------------------
 

@@ -9,6 +9,7 @@ import yaml as pyyaml
 import yaml_rs
 
 from structconv.errors import ParseError
+from structconv.fixes import Fix
 from structconv.repair.edits import LineIndex
 from structconv.repair.rules.yaml.ids import (
     COSMETIC,
@@ -18,7 +19,6 @@ from structconv.repair.rules.yaml.ids import (
     STRAY_INDENT,
 )
 from structconv.repair.rules.yaml.proposals import _Alternative, _shown, _single
-from structconv.result import Fix
 
 if TYPE_CHECKING:
     from structconv.repair.rules.yaml.proposals import _Proposal

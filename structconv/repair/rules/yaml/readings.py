@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from structconv.errors import ParseError
+from structconv.fixes import Fix
 from structconv.options import Options
 from structconv.repair import provenance
 from structconv.repair.edits import EditSession, LineIndex
@@ -49,7 +50,6 @@ from structconv.repair.search import (
     passes,
     read_strict,
 )
-from structconv.result import Fix
 
 
 @dataclass
