@@ -69,8 +69,33 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
 }
 
 
+class _Formatter(argparse.RawDescriptionHelpFormatter):
+    """argparse's help layout at most 80 columns wide (as click's), without argparse's
+    own measure of the terminal: it imports shutil (and zlib, bz2, lzma) for each parser,
+    2 ms of every command's start."""
+
+    def __init__(self, prog: str, indent_increment: int = 2, max_help_position: int = 24) -> None:
+        super().__init__(prog, indent_increment, max_help_position, width=_help_width())
+
+
+def _help_width() -> int:
+    try:
+        columns = int(os.environ.get("COLUMNS", "")) or os.get_terminal_size().columns
+    except (ValueError, OSError):  # no number, or not a terminal
+        columns = 80
+    return max(min(columns, 80) - 2, 50)
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse's parser, whose usage errors also say where the help is."""
+
+    def __init__(self, prog: str, description: str) -> None:
+        super().__init__(
+            prog=prog,
+            description=description,
+            formatter_class=_Formatter,
+            allow_abbrev=False,  # as before: `--in` is no flag, nor a guess at one
+        )
 
     def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
@@ -108,12 +133,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _dispatch(argv: list[str]) -> int:
-    name, rest = _pick("structconv", DESCRIPTION, {n: c[2] for n, c in COMMANDS.items()}, argv)
+    listed = {name: summary for name, (_, _, summary) in COMMANDS.items()}
+    version = f"structconv, version {__version__}"
+    name, rest = _pick("structconv", DESCRIPTION, listed, argv, version=version)
     module, attribute, summary = COMMANDS[name]
     entry: Command | Group = getattr(importlib.import_module(module), attribute)
     prog = f"structconv {name}"
     if isinstance(entry, Group):
-        summaries = {sub: listed[0] for sub, listed in entry.commands.items()}
+        summaries = {sub: summary for sub, (summary, _) in entry.commands.items()}
         sub, rest = _pick(prog, summary, summaries, rest)
         summary, entry = entry.commands[sub]
         prog = f"{prog} {sub}"
@@ -121,18 +148,26 @@ def _dispatch(argv: list[str]) -> int:
 
 
 def _pick(
-    prog: str, description: str, summaries: Mapping[str, str], argv: list[str]
+    prog: str,
+    description: str,
+    summaries: Mapping[str, str],
+    argv: list[str],
+    version: str | None = None,
 ) -> tuple[str, list[str]]:
     """The command named in `argv` (its first argument not a flag) and the arguments
     after it; -h, --version and a missing or unknown name end here, as argparse does."""
-    parser = _Parser(prog=prog, description=description, allow_abbrev=False)
-    if prog == "structconv":
-        parser.add_argument(
-            "--version", action="version", version=f"structconv, version {__version__}"
-        )
+    if argv and argv[0] in summaries:
+        return argv[0], argv[1:]  # the usual case: no listing or version asked for
+    parser = _Parser(prog, description)
+    if version is not None:
+        parser.add_argument("--version", action="version", version=version)
     # Listed, never parsed with: the chosen command's own parser reads its arguments.
     commands = parser.add_subparsers(
-        title="commands", dest="command", metavar="COMMAND", required=True
+        title="commands",
+        dest="command",
+        metavar="COMMAND",
+        required=True,
+        parser_class=argparse.ArgumentParser,
     )
     for name, summary in summaries.items():
         commands.add_parser(name, help=summary, add_help=False)
@@ -146,12 +181,7 @@ def _pick(
 
 def _run(prog: str, summary: str, command: Command, argv: list[str]) -> int:
     description = f"{summary}\n\n{command.details}" if command.details else summary
-    parser = _Parser(
-        prog=prog,
-        description=description,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-        allow_abbrev=False,  # as before: `--in` is no flag, nor a guess at one
-    )
+    parser = _Parser(prog, description)
     command.add_arguments(parser)
     # Intermixed: files and flags in any order (`convert a.json --to yaml b.json`).
     arguments = parser.parse_intermixed_args(argv)
