@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from structconv.errors import StructconvError, UsageError
+from structconv.help_layout import HelpLayout
 
 if TYPE_CHECKING:
     from structconv.normalize.runner import RunOptions
@@ -113,6 +114,7 @@ def normalize_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="structconv-normalize",
         description="Rewrite data files in their canonical layout; the data never changes.",
+        formatter_class=HelpLayout,
     )
     parser.add_argument("filenames", nargs="*", help="files to normalize")
     add_normalize_flags(parser)
@@ -178,6 +180,7 @@ def check_main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="structconv-check",
         description="Check that data files parse; report errors as path:line:col: message.",
+        formatter_class=HelpLayout,
     )
     parser.add_argument("filenames", nargs="*", help="files to check")
     _add_no_cache(parser)

@@ -91,6 +91,8 @@ ALLOWED = {"structconv.repair.registry"}
 RUAMEL, TOMLKIT, PYYAML = "ruamel", "tomlkit", "yaml"
 # For --diff (click, no longer used, loaded it to suggest an option for `-o`).
 DIFFLIB = "difflib"
+# argparse's own help layout loads it (with zlib, bz2, lzma) for every parser.
+SHUTIL = "shutil"
 CONVERSION = ("structconv.api", "structconv.comments", "structconv.outcome")
 
 CASES: dict[str, tuple[str, list[str], tuple[str, ...]]] = {
@@ -109,13 +111,24 @@ CASES: dict[str, tuple[str, list[str], tuple[str, ...]]] = {
             DIFFLIB,
             "structconv.fixes",  # a repair's records: clean input makes none
             "queue",  # only batches commit their writes on a thread
+            SHUTIL,
         ),
     ),
     "version": ("main", ["--version"], (RUAMEL, TOMLKIT, PYYAML, "structconv.api", "yaml_rs")),
     "check yaml": (
         "check",
         ["{yaml}"],
-        (RUAMEL, TOMLKIT, PYYAML, "click", DIFFLIB, "json", "structconv.normalize", *CONVERSION),
+        (
+            RUAMEL,
+            TOMLKIT,
+            PYYAML,
+            "click",
+            DIFFLIB,
+            SHUTIL,
+            "json",
+            "structconv.normalize",
+            *CONVERSION,
+        ),
     ),
     "check json": (
         "check",

@@ -22,6 +22,7 @@ from typing import NoReturn
 from structconv import __version__
 from structconv.cli.shared import Command, Failure, Group, ReaderGone
 from structconv.errors import UsageError
+from structconv.help_layout import HelpLayout
 
 INTERRUPTED = 130  # 128 + SIGINT, as shells report a command stopped by Ctrl-C
 
@@ -69,23 +70,6 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
 }
 
 
-class _Formatter(argparse.RawDescriptionHelpFormatter):
-    """argparse's help layout at most 80 columns wide (as click's), without argparse's
-    own measure of the terminal: it imports shutil (and zlib, bz2, lzma) for each parser,
-    2 ms of every command's start."""
-
-    def __init__(self, prog: str, indent_increment: int = 2, max_help_position: int = 24) -> None:
-        super().__init__(prog, indent_increment, max_help_position, width=_help_width())
-
-
-def _help_width() -> int:
-    try:
-        columns = int(os.environ.get("COLUMNS", "")) or os.get_terminal_size().columns
-    except (ValueError, OSError):  # no number, or not a terminal
-        columns = 80
-    return max(min(columns, 80) - 2, 50)
-
-
 class _Parser(argparse.ArgumentParser):
     """argparse's parser, whose usage errors also say where the help is."""
 
@@ -93,7 +77,7 @@ class _Parser(argparse.ArgumentParser):
         super().__init__(
             prog=prog,
             description=description,
-            formatter_class=_Formatter,
+            formatter_class=HelpLayout,
             allow_abbrev=False,  # as before: `--in` is no flag, nor a guess at one
         )
 
