@@ -1,5 +1,7 @@
 """`python -m structconv` runs the CLI."""
 
+import sys
+
 from structconv.cli import main
 
-main()
+sys.exit(main())

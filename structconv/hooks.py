@@ -1,7 +1,8 @@
 """pre-commit entry points: `structconv-normalize` (rewrites) and `structconv-check` (parses).
 
-Both follow pre-commit-hooks' shape, `main(argv) -> int`, with argparse rather than
-click: a hook starts once per commit, so its start-up time is the user's wait. Only
+Both follow pre-commit-hooks' shape, `main(argv) -> int`, with argparse, as the
+`structconv` command: a hook starts once per commit, so its start-up time is the user's
+wait. Only
 the readers of the formats actually staged get imported (ruamel.yaml for YAML files,
 lxml for XML, tomlkit for TOML), never the repair model.
 
@@ -21,6 +22,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from structconv.errors import StructconvError, UsageError
+from structconv.help_layout import HelpLayout
 
 if TYPE_CHECKING:
     from structconv.normalize.runner import RunOptions
@@ -28,7 +30,7 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Flag:
-    """One flag of the normalize command, for both of its front ends."""
+    """One flag of the normalize command (`structconv normalize`, the hook)."""
 
     name: str  # "--sort-keys"
     help: str
@@ -42,8 +44,8 @@ class Flag:
         return self.name.removeprefix("--").replace("-", "_")
 
 
-# The flags of `structconv normalize` (click, cli.py) and `structconv-normalize` (argparse,
-# below), declared once.
+# The flags of `structconv normalize` (cli/normalize.py) and `structconv-normalize`
+# (below), declared once.
 NORMALIZE_FLAGS: tuple[Flag, ...] = (
     Flag("--check", "Write nothing; exit 1 if a file would change.", "switch", (), False, False),
     Flag(
@@ -84,12 +86,8 @@ def run_options(values: Mapping[str, Any]) -> RunOptions:
     )
 
 
-def normalize_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="structconv-normalize",
-        description="Rewrite data files in their canonical layout; the data never changes.",
-    )
-    parser.add_argument("filenames", nargs="*", help="files to normalize")
+def add_normalize_flags(parser: argparse.ArgumentParser) -> None:
+    """NORMALIZE_FLAGS, in their order, as `parser`'s options."""
     for flag in NORMALIZE_FLAGS:
         if flag.kind == "switch":
             parser.add_argument(
@@ -101,10 +99,25 @@ def normalize_parser() -> argparse.ArgumentParser:
             )
         elif flag.kind == "choice":
             parser.add_argument(
-                flag.name, choices=flag.choices, default=flag.default, help=flag.help
+                flag.name,
+                choices=flag.choices,
+                default=flag.default,
+                help=f"{flag.help} Default: %(default)s.",
             )
+        elif flag.kind == "path":  # read (or refused, exit 2) by normalize.settings
+            parser.add_argument(flag.name, metavar="FILE", help=flag.help)
         else:
-            parser.add_argument(flag.name, type=int if flag.kind == "int" else str, help=flag.help)
+            parser.add_argument(flag.name, type=int, metavar="N", help=flag.help)
+
+
+def normalize_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="structconv-normalize",
+        description="Rewrite data files in their canonical layout; the data never changes.",
+        formatter_class=HelpLayout,
+    )
+    parser.add_argument("filenames", nargs="*", help="files to normalize")
+    add_normalize_flags(parser)
     _add_no_cache(parser)
     return parser
 
@@ -167,6 +180,7 @@ def check_main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="structconv-check",
         description="Check that data files parse; report errors as path:line:col: message.",
+        formatter_class=HelpLayout,
     )
     parser.add_argument("filenames", nargs="*", help="files to check")
     _add_no_cache(parser)

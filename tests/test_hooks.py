@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+import argparse
 import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
 
 import pytest
 import yaml
@@ -222,20 +222,21 @@ def _hook_flags() -> dict[str, str | None]:
     }
 
 
-def _command() -> Any:
-    from structconv.cli import main as command_line
+def _command_parser() -> argparse.ArgumentParser:
+    """The parser `structconv normalize` runs with (structconv.cli)."""
+    from structconv.cli.normalize import normalize_command
 
-    return command_line.commands["normalize"]
+    parser = argparse.ArgumentParser(prog="structconv normalize")
+    normalize_command.add_arguments(parser)
+    return parser
 
 
 def _command_flags() -> dict[str, str | None]:
-    import click
-
     return {
-        option: parameter.help
-        for parameter in _command().params
-        if isinstance(parameter, click.Option)
-        for option in (*parameter.opts, *parameter.secondary_opts)
+        option: action.help
+        for action in _command_parser()._actions
+        for option in action.option_strings
+        if option not in ("-h", "--help")
     }
 
 
@@ -255,6 +256,6 @@ def test_the_hook_and_the_command_take_the_same_normalize_flags(given: list[str]
     assert hook_flags == _command_flags()
     hook = vars(normalize_parser().parse_args(given))
     del hook["filenames"], hook["no_cache"]
-    command = _command().make_context("normalize", [*given, "file"]).params
+    command = vars(_command_parser().parse_args([*given, "file"]))
     del command["files"]
     assert hook == command

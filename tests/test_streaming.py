@@ -15,13 +15,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
 
 import structconv
 from structconv import streaming
-from structconv.cli import main
 from structconv.errors import ParseError, UnrepresentableError, UsageError
 from structconv.formats import csv_records
 from structconv.formats import records as formats_records
@@ -29,6 +27,7 @@ from structconv.formats.csv_records import line_chunks, split_points
 from structconv.options import Options
 from structconv.streaming import can_stream, planning, ranges, stream_convert
 from structconv.streaming.ranges import range_count
+from tests.cli.run import run_cli
 
 PAIRS = [("csv", "json"), ("csv", "jsonl"), ("jsonl", "csv"), ("jsonl", "json")]
 
@@ -537,14 +536,11 @@ def test_a_quoted_line_break_across_the_middle_moves_the_cut(tmp_path: Path) -> 
 def test_the_command_line_takes_workers(tmp_path: Path, attempts: list[int | None]) -> None:
     source = _tricky_csv(tmp_path / "in.csv", 300)
     target = tmp_path / "out.jsonl"
-    runner = CliRunner()
-    done = runner.invoke(
-        main, ["convert", str(source), "--to", "jsonl", "-o", str(target), "--workers", "2"]
-    )
-    assert done.exit_code == 0, done.output
+    done = run_cli(["convert", str(source), "--to", "jsonl", "-o", str(target), "--workers", "2"])
+    assert done.exit_code == 0, done.stderr
     assert attempts == [300]
     assert target.read_bytes() == _single(source, "jsonl", {})
-    help_text = runner.invoke(main, ["convert", "--help"]).output
+    help_text = run_cli(["convert", "--help"]).stdout
     assert "--workers" in help_text and "--jobs" in help_text
 
 
@@ -1168,11 +1164,8 @@ def test_convert_file_streams_json_and_xml(tmp_path: Path, monkeypatch: pytest.M
         {"id": "2", "name": "Bob", "addr": {"city": "Köln"}},
     ]
     assert structconv.convert_file(source, to="jsonl", out=tmp_path / "out.jsonl").records == 2
-    runner = CliRunner()
-    done = runner.invoke(
-        main, ["convert", str(source), "--to", "jsonl", "-o", str(tmp_path / "out.jsonl")]
-    )
-    assert done.exit_code == 0, done.output
+    done = run_cli(["convert", str(source), "--to", "jsonl", "-o", str(tmp_path / "out.jsonl")])
+    assert done.exit_code == 0, done.stderr
     assert (tmp_path / "out.jsonl").read_text(encoding="utf-8") == (
         '{"@x":"1","#text":"t"}\n{"b":["1","2"],"c":""}\n'
     )

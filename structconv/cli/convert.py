@@ -2,19 +2,30 @@
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import click
 import orjson
 
 from structconv import __version__
 from structconv.api import convert, convert_file, modules_for
 from structconv.atomic import write_atomic
-from structconv.cli.shared import FORMAT_CHOICE, given_settings, model_options, uninterrupted
+from structconv.cli.shared import (
+    Command,
+    FlagError,
+    ReaderGone,
+    add_model_options,
+    file_path,
+    folder_path,
+    format_argument,
+    given_settings,
+    int_range,
+    uninterrupted,
+)
 from structconv.errors import UsageError
 from structconv.names import REPAIR_MODES
 from structconv.options import YAML_MERGE_POLICIES, YAML_TAG_POLICIES, Options
@@ -41,14 +52,14 @@ def _report_folder_ready(path: str) -> None:
     """The report is written after the batch: its folder must be there before it starts."""
     folder = os.path.dirname(path) or "."  # noqa: PTH120 - str in, str out
     if not Path(folder).is_dir():
-        raise click.BadParameter(
+        raise FlagError(
+            "--report",
             f"{path}: the folder {folder} does not exist; create it, or write the report elsewhere",
-            param_hint="'--report'",
         )
     if not os.access(folder, os.W_OK | os.X_OK):
-        raise click.BadParameter(
+        raise FlagError(
+            "--report",
             f"{path}: cannot write into {folder} (permission denied); write the report elsewhere",
-            param_hint="'--report'",
         )
 
 
@@ -80,190 +91,214 @@ def _convert_single(
         else:
             result = convert_file(source, to=to, out=target, src=src, **settings)
         if target is None:
-            sys.stdout.write(result.text)
-            sys.stdout.flush()
+            try:
+                sys.stdout.write(result.text)
+                sys.stdout.flush()
+            except BrokenPipeError as error:
+                raise ReaderGone from error
         return result
 
     return attempt(source, target, to, action)
 
 
-# Where the outputs go, and how the batch runs.
-_DESTINATION_OPTIONS = (
-    click.option("--to", "to", required=True, type=FORMAT_CHOICE, help="Target format."),
-    click.option("--from", "src", type=FORMAT_CHOICE, help="Source format (default: detected)."),
-    click.option(
+def _add_destination_arguments(parser: argparse.ArgumentParser) -> None:
+    """Where the outputs go, and how the batch runs."""
+    format_argument(parser, "--to", dest="to", required=True, help="Target format.")
+    format_argument(parser, "--from", dest="src", help="Source format (default: detected).")
+    parser.add_argument(
         "-o", "--output", help="Output file for a single input ('-' = stdout, the default)."
-    ),
-    click.option("--out-dir", type=click.Path(file_okay=False), help="Write each output here."),
-    click.option("--in-place", is_flag=True, help="Replace each input by its conversion."),
-    click.option(
+    )
+    parser.add_argument(
+        "--out-dir", type=folder_path(), metavar="DIR", help="Write each output here."
+    )
+    parser.add_argument(
+        "--in-place", action="store_true", help="Replace each input by its conversion."
+    )
+    parser.add_argument(
         "--force",
-        is_flag=True,
+        action="store_true",
         help="With --in-place: overwrite an existing file of the output's name (a.json for a.yaml).",
-    ),
-    click.option(
-        "--jobs",
+    )
+    parser.add_argument(
         "-j",
+        "--jobs",
         default=1,
-        show_default=True,
-        type=click.IntRange(1),
-        help="Files converted at once, each in a process of its own (for many files).",
-    ),
-    click.option(
+        type=int_range(1),
+        metavar="N",
+        help="Files converted at once, each in a process of its own (for many files). "
+        "Default: %(default)s.",
+    )
+    parser.add_argument(
         "--scheduler",
         metavar="ADDRESS",
         help="Convert the files on a Dask cluster: its scheduler's address (tcp://host:8786). "
         "The workers must see the files at the same paths. Needs structconv[dask].",
-    ),
-    click.option(
+    )
+    parser.add_argument(
         "--workers",
-        type=click.IntRange(1),
+        type=int_range(1),
+        metavar="N",
         help="Processes for one big CSV file converted to json or jsonl, each taking parts of "
         "it (default: one more per CPU found idle, for files of 8 MiB per process and up; 1 "
         "with --jobs > 1).",
-    ),
-    click.option(
-        "--report", type=click.Path(dir_okay=False), help="Write a JSON report of every file."
-    ),
+    )
+    parser.add_argument(
+        "--report", type=file_path(), metavar="FILE", help="Write a JSON report of every file."
+    )
+
+
+# The flags that become the conversion's settings (Options), given only when set.
+SETTINGS = (
+    "schema",
+    "null",
+    "root",
+    "item",
+    "multi_document",
+    "yaml_tags",
+    "yaml_merge",
+    "stringify_keys",
+    "infer_types",
+    "unflatten",
+    "header",
+    "table",
+    "delimiter",
+    "toml_version",
+    "escape_formulas",
+    "indent",
+    "sort_keys",
+    "max_depth",
+    "max_bytes",
+    "max_alias_bytes",
+    "verify",
+    "repair",
+    "workers",
+    "model",
+    "min_confidence",
 )
 
-# The conversion's settings (Options), given only when set.
-_SETTING_OPTIONS = (
-    click.option(
-        "--schema", type=click.Path(exists=True, dir_okay=False), help="XML Schema (.xsd) for XML."
-    ),
-    click.option(
-        "--null",
-        type=click.Choice(["error", "drop", "empty"]),
-        help="Nulls where the target has none.",
-    ),
-    click.option(
+
+def _add_setting_arguments(parser: argparse.ArgumentParser) -> None:
+    """The conversion's settings (Options): a flag not given is None, Options' default."""
+    switch: dict[str, Any] = {"action": "store_true", "default": None}
+    toggle: dict[str, Any] = {"action": argparse.BooleanOptionalAction, "default": None}
+    parser.add_argument(
+        "--schema",
+        type=file_path(must_exist=True),
+        metavar="FILE",
+        help="XML Schema (.xsd) for XML.",
+    )
+    parser.add_argument(
+        "--null", choices=["error", "drop", "empty"], help="Nulls where the target has none."
+    )
+    parser.add_argument(
         "--root", help="Element (XML) or key (TOML) that wraps data without a single root."
-    ),
-    click.option("--item", help="XML element name for unnamed list items (default: item)."),
-    click.option(
-        "--multi-document", is_flag=True, default=None, help="YAML streams as a list of documents."
-    ),
-    click.option(
+    )
+    parser.add_argument("--item", help="XML element name for unnamed list items (default: item).")
+    parser.add_argument("--multi-document", **switch, help="YAML streams as a list of documents.")
+    parser.add_argument(
         "--yaml-tags",
-        type=click.Choice(YAML_TAG_POLICIES),
+        choices=YAML_TAG_POLICIES,
         help='YAML tags (!Ref x): keep (default; {"!Ref": "x"} in other formats and back), '
         "drop (the value alone), refuse.",
-    ),
-    click.option(
+    )
+    parser.add_argument(
         "--yaml-merge",
-        type=click.Choice(YAML_MERGE_POLICIES),
+        choices=YAML_MERGE_POLICIES,
         help="YAML merge keys (<<: *base): expand (default) or keep as an ordinary key.",
-    ),
-    click.option(
-        "--stringify-keys", is_flag=True, default=None, help="Write non-string keys as strings."
-    ),
-    click.option(
-        "--infer-types/--no-infer-types",
-        default=None,
-        help="CSV: read 7, 1.5, true as typed (default on).",
-    ),
-    click.option(
-        "--unflatten/--no-unflatten",
-        default=None,
+    )
+    parser.add_argument("--stringify-keys", **switch, help="Write non-string keys as strings.")
+    parser.add_argument(
+        "--infer-types", **toggle, help="CSV: read 7, 1.5, true as typed (default on)."
+    )
+    parser.add_argument(
+        "--unflatten",
+        **toggle,
         help="CSV: read dotted columns (a.b) as nested records (default on).",
-    ),
-    click.option(
-        "--header/--no-header",
-        default=None,
+    )
+    parser.add_argument(
+        "--header",
+        **toggle,
         help="CSV: --no-header reads every row as a list of cells (the file has no header row).",
-    ),
-    click.option(
+    )
+    parser.add_argument(
         "--table",
         metavar="N|all",
         help="CSV holding several tables: read table N (from 1), or all as a list of tables "
         "(default: such a file is refused at the line where its second table starts).",
-    ),
-    click.option(
+    )
+    parser.add_argument(
         "--delimiter", help="CSV delimiter (default: sniffed on reading, ',' on writing)."
-    ),
-    click.option(
+    )
+    parser.add_argument(
         "--toml-version",
-        type=click.Choice(["1.0", "1.1"]),
+        choices=["1.0", "1.1"],
         help="TOML read as 1.1 (default) or strictly as 1.0.",
-    ),
-    click.option(
+    )
+    parser.add_argument(
         "--escape-formulas",
-        is_flag=True,
-        default=None,
+        **switch,
         help="CSV: write text cells starting with = + - @ TAB or CR with a leading ' so that "
         "spreadsheets show them as text instead of running them (default: as they are, with a note).",
-    ),
-    click.option("--indent", type=click.IntRange(0, 16), help="Indentation (default 2)."),
-    click.option("--sort-keys", is_flag=True, default=None, help="Sort mapping keys."),
-    click.option("--max-depth", type=click.IntRange(1), help="Nesting limit (default 512)."),
-    click.option("--max-bytes", type=click.IntRange(1), help="Input size limit (default 1 GiB)."),
-    click.option(
+    )
+    parser.add_argument(
+        "--indent", type=int_range(0, 16), metavar="0..16", help="Indentation (default 2)."
+    )
+    parser.add_argument("--sort-keys", **switch, help="Sort mapping keys.")
+    parser.add_argument(
+        "--max-depth", type=int_range(1), metavar="N", help="Nesting limit (default 512)."
+    )
+    parser.add_argument(
+        "--max-bytes", type=int_range(1), metavar="N", help="Input size limit (default 1 GiB)."
+    )
+    parser.add_argument(
         "--max-alias-bytes",
-        type=click.IntRange(0),
+        type=int_range(0),
+        metavar="N",
         help="Characters YAML aliases may add by repeating their nodes (default 64 MiB).",
-    ),
-    click.option(
-        "--verify/--no-verify", default=None, help="Re-read each output and compare (default on)."
-    ),
-    click.option(
+    )
+    parser.add_argument("--verify", **toggle, help="Re-read each output and compare (default on).")
+    parser.add_argument(
         "--repair",
-        type=click.Choice(REPAIR_MODES),
+        choices=REPAIR_MODES,
         help="Broken input: off (refuse), rules, auto (rules, then the model; default), llm.",
-    ),
-)
+    )
+    add_model_options(parser)
 
 
-def _with(options: Sequence[Callable[[Any], Any]]) -> Callable[[Any], Any]:
-    """A decorator that applies `options` (click shows them in this order)."""
-
-    def decorate(command: Any) -> Any:
-        for option in reversed(options):
-            command = option(command)
-        return command
-
-    return decorate
+def _add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("files", nargs="+", metavar="FILES")
+    _add_destination_arguments(parser)
+    _add_setting_arguments(parser)
 
 
-@click.command("convert")
-@click.argument("files", nargs=-1, required=True)
-@_with(_DESTINATION_OPTIONS)
-@_with(_SETTING_OPTIONS)
-@model_options
-def convert_command(
-    files: tuple[str, ...],
-    to: str,
-    src: str | None,
-    output: str | None,
-    out_dir: str | None,
-    in_place: bool,
-    force: bool,
-    jobs: int,
-    scheduler: str | None,
-    report: str | None,
-    **flags: Any,
-) -> None:
-    """Convert FILES (or '-' for stdin) to the format given by --to."""
-    settings = given_settings(**flags)
-    try:
-        Options.from_settings(settings)
-    except UsageError as error:
-        raise click.UsageError(str(error)) from None
+def _run(arguments: argparse.Namespace) -> int:
+    files: list[str] = arguments.files
+    to: str = arguments.to
+    src: str | None = arguments.src
+    output: str | None = arguments.output
+    out_dir: str | None = arguments.out_dir
+    in_place: bool = arguments.in_place
+    force: bool = arguments.force
+    jobs: int = arguments.jobs
+    scheduler: str | None = arguments.scheduler
+    report: str | None = arguments.report
+    settings = given_settings(**{name: getattr(arguments, name) for name in SETTINGS})
+    Options.from_settings(settings)  # a UsageError here: before any work
     if force and not in_place:
-        raise click.UsageError("--force goes with --in-place (other outputs are replaced anyway)")
+        raise UsageError("--force goes with --in-place (other outputs are replaced anyway)")
     if scheduler is not None and jobs > 1:
-        raise click.UsageError("use --jobs N (processes here) or --scheduler (Dask), not both")
+        raise UsageError("use --jobs N (processes here) or --scheduler (Dask), not both")
     destinations = sum([output is not None, out_dir is not None, in_place])
     if destinations > 1:
-        raise click.UsageError("use only one of -o/--output, --out-dir and --in-place")
+        raise UsageError("use only one of -o/--output, --out-dir and --in-place")
     if len(files) > 1 and output is not None:
-        raise click.UsageError("-o/--output takes a single input; use --out-dir for several")
+        raise UsageError("-o/--output takes a single input; use --out-dir for several")
     if len(files) > 1 and destinations == 0:
-        raise click.UsageError("several inputs need --out-dir DIR or --in-place")
+        raise UsageError("several inputs need --out-dir DIR or --in-place")
     if "-" in files and (len(files) > 1 or in_place or out_dir):
-        raise click.UsageError("'-' (stdin) converts alone, to stdout or -o FILE")
+        raise UsageError("'-' (stdin) converts alone, to stdout or -o FILE")
     if scheduler is not None and not (out_dir or in_place):
-        raise click.UsageError("--scheduler runs a batch: give --out-dir DIR or --in-place")
+        raise UsageError("--scheduler runs a batch: give --out-dir DIR or --in-place")
     if report is not None:
         _report_folder_ready(report)
 
@@ -276,11 +311,11 @@ def convert_command(
             try:
                 output_folder_ready(out_dir)
             except UsageError as error:
-                raise click.BadParameter(str(error), param_hint="'--out-dir'") from None
+                raise FlagError("--out-dir", str(error)) from None
 
         def plan() -> list[Job]:
             return plan_jobs(
-                list(files),
+                files,
                 to=to,
                 src=src,
                 out_dir=out_dir,
@@ -293,22 +328,25 @@ def convert_command(
 
     for outcome in outcomes:
         if not outcome.ok:
-            click.echo(outcome.error_line(), err=True)
+            print(outcome.error_line(), file=sys.stderr)
         elif outcome.fixes:
-            click.echo(
+            print(
                 f"{outcome.source}: repaired with {len(outcome.fixes)} fix(es), "
                 f"confidence {outcome.confidence:.2f}; `structconv repair {outcome.source}` "
                 "shows them",
-                err=True,
+                file=sys.stderr,
             )
         for note in outcome.notes:
-            click.echo(f"{outcome.source}: note: {note}", err=True)
+            print(f"{outcome.source}: note: {note}", file=sys.stderr)
     if report is not None:
         _write_report(report, outcomes)
     failed = sum(not outcome.ok for outcome in outcomes)
     if len(outcomes) > 1 or (destinations and not output):
-        click.echo(f"{len(outcomes) - failed} converted, {failed} failed", err=True)
-    sys.exit(1 if failed else 0)
+        print(f"{len(outcomes) - failed} converted, {failed} failed", file=sys.stderr)
+    return 1 if failed else 0
+
+
+convert_command = Command(_add_arguments, _run)
 
 
 def _run_batch(
@@ -335,10 +373,7 @@ def _run_batch(
     bar = None
     planned: list[Job] = []
     try:
-        try:
-            planned = plan()
-        except UsageError as error:
-            raise click.UsageError(str(error)) from None
+        planned = plan()
         bar = _progress(len(planned))
         return convert_many(
             planned, executor=executor, on_done=(lambda _: bar.update(1)) if bar else None

@@ -3,16 +3,15 @@
 
 from __future__ import annotations
 
+import argparse
 import sys
-from collections.abc import Callable
 from typing import Any
 
-import click
 import orjson
 
 from structconv import formats
 from structconv.atomic import write_atomic
-from structconv.cli.shared import FORMAT_CHOICE
+from structconv.cli.shared import Command, file_path, format_argument
 from structconv.errors import ParseError, UsageError
 from structconv.options import Options
 
@@ -32,77 +31,79 @@ def _scalar_line(value: Any) -> str | None:
     return str(value)
 
 
-def _edit_usage(error: Exception) -> click.UsageError:
-    return click.UsageError(str(error))
+def _add_get_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("file", metavar="FILE")
+    parser.add_argument("path", nargs="?", metavar="PATH")
+    parser.add_argument(
+        "-q", "--query", help="A JMESPath expression instead of PATH (wildcards, filters)."
+    )
+    format_argument(
+        parser, "--to", dest="to", help="Print a mapping or list in FMT (default JSON)."
+    )
+    format_argument(parser, "--from", dest="src", help="FILE's format (default: detected).")
 
 
-@click.command("get")
-@click.argument("file")
-@click.argument("path", required=False)
-@click.option("--query", "-q", help="A JMESPath expression instead of PATH (wildcards, filters).")
-@click.option(
-    "--to", "to", type=FORMAT_CHOICE, help="Print a mapping or list in FMT (default JSON)."
-)
-@click.option("--from", "src", type=FORMAT_CHOICE, help="FILE's format (default: detected).")
-def get_command(
-    file: str, path: str | None, query: str | None, to: str | None, src: str | None
-) -> None:
-    """Print the value at PATH in FILE (spec.containers[0].image, tool."my.key", root.@id).
-
-    A scalar prints as plain text, a mapping or list as JSON (or --to FMT). Exit codes:
-    0 found, 1 not found or unreadable (the message names the nearest existing part),
-    2 usage (a malformed PATH or query).
-    """
+def _get(arguments: argparse.Namespace) -> int:
     from structconv import edit
     from structconv.errors import StructconvError
 
+    file: str = arguments.file
+    path: str | None = arguments.path
+    query: str | None = arguments.query
+    to: str | None = arguments.to
+    src: str | None = arguments.src
     if (path is None) == (query is None):
-        raise click.UsageError("give PATH or --query EXPR (one of them)")
+        raise UsageError("give PATH or --query EXPR (one of them)")
     try:
         if query is not None:
             value = edit.search(file, query, format=src)
         else:
             value = edit.get(file, path or "", format=src)
-    except UsageError as error:
-        raise _edit_usage(error) from None
+    except UsageError:
+        raise  # a malformed PATH or query: exit 2, not 1 as below
     except ParseError as error:
         where = f"{file}:{error.line}:{error.column}" if error.line else file
-        click.echo(f"{where}: {error.brief}", err=True)
-        sys.exit(1)
+        print(f"{where}: {error.brief}", file=sys.stderr)
+        return 1
     except StructconvError as error:
-        click.echo(str(error), err=True)
-        sys.exit(1)
+        print(error, file=sys.stderr)
+        return 1
     line = _scalar_line(value)
     if line is not None:
-        click.echo(line)
+        print(line)
     elif to is None:
-        click.echo(orjson.dumps(value, option=orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS))
+        print(orjson.dumps(value, option=orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS).decode())
     else:
         text, _ = formats.write(value, formats.canonical_name(to), Options())
-        click.echo(text, nl=not text.endswith("\n"))
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    return 0
 
 
-def _run_edits(
-    files: tuple[str, ...],
-    action: str,
-    path: str,
-    value: Any,
-    src: str | None,
-    check: bool,
-    diff: bool,
-    report: str | None,
-) -> None:
+get_command = Command(
+    _add_get_arguments,
+    _get,
+    details="A scalar prints as plain text, a mapping or list as JSON (or --to FMT). Exit codes:\n"
+    "0 found, 1 not found or unreadable (the message names the nearest existing part),\n"
+    "2 usage (a malformed PATH or query).",
+)
+
+
+def _run_edits(arguments: argparse.Namespace, action: str, value: Any) -> int:
+    """Set or delete: each file in turn, then a summary; the exit status."""
     from structconv import edit
 
-    try:
-        parsed = edit.parse_path(path)
-        outcomes = edit.edit_files(files, action, parsed, value, format=src, check=check or diff)
-    except UsageError as error:
-        raise _edit_usage(error) from None
+    files: list[str] = arguments.files
+    path: str = arguments.path
+    src: str | None = arguments.src
+    check: bool = arguments.check
+    diff: bool = arguments.diff
+    report: str | None = arguments.report
+    parsed = edit.parse_path(path)
+    outcomes = edit.edit_files(files, action, parsed, value, format=src, check=check or diff)
     for outcome in outcomes:
-        click.echo(outcome.line(), err=True)
+        print(outcome.line(), file=sys.stderr)
         if diff and outcome.diff:
-            click.echo(outcome.diff, nl=False)
+            sys.stdout.write(outcome.diff)
     changed = sum(o.status in ("changed", "would change") for o in outcomes)
     failed = sum(not o.ok for o in outcomes)
     if report is not None:
@@ -113,76 +114,71 @@ def _run_edits(
     if len(outcomes) > 1:
         verb = "would change" if check or diff else "changed"
         unchanged = len(outcomes) - changed - failed
-        click.echo(f"{changed} {verb}, {unchanged} unchanged, {failed} failed", err=True)
-    sys.exit(1 if failed or ((check or diff) and changed) else 0)
+        print(f"{changed} {verb}, {unchanged} unchanged, {failed} failed", file=sys.stderr)
+    return 1 if failed or ((check or diff) and changed) else 0
 
 
-def edit_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    """The options that set and delete share."""
-    for option in reversed(
-        [
-            click.option(
-                "--from", "src", type=FORMAT_CHOICE, help="The files' format (default: detected)."
-            ),
-            click.option(
-                "--check", is_flag=True, help="Write nothing; exit 1 if a file would change."
-            ),
-            click.option(
-                "--diff", is_flag=True, help="Write nothing; print the diff of each change."
-            ),
-            click.option(
-                "--report",
-                type=click.Path(dir_okay=False),
-                help="Write a JSON report of every file.",
-            ),
-        ]
-    ):
-        command = option(command)
-    return command
+def _add_edit_arguments(parser: argparse.ArgumentParser) -> None:
+    """What set and delete share: FILES PATH, then their options."""
+    parser.add_argument("files", nargs="+", metavar="FILES")
+    parser.add_argument("path", metavar="PATH")
 
 
-@click.command("set")
-@click.argument("files", nargs=-1, required=True)
-@click.argument("path")
-@click.argument("value")
-@click.option("--string", "as_string", is_flag=True, help="VALUE is text, as it is.")
-@click.option("--json", "as_json", is_flag=True, help="VALUE is JSON (objects and arrays too).")
-@edit_options
-def set_command(
-    files: tuple[str, ...],
-    path: str,
-    value: str,
-    as_string: bool,
-    as_json: bool,
-    **flags: Any,
-) -> None:
-    """Set PATH to VALUE in each of FILES (or 'deploy/*.yaml'), every other byte kept.
+def _add_edit_options(parser: argparse.ArgumentParser) -> None:
+    format_argument(parser, "--from", dest="src", help="The files' format (default: detected).")
+    parser.add_argument(
+        "--check", action="store_true", help="Write nothing; exit 1 if a file would change."
+    )
+    parser.add_argument(
+        "--diff", action="store_true", help="Write nothing; print the diff of each change."
+    )
+    parser.add_argument(
+        "--report", type=file_path(), metavar="FILE", help="Write a JSON report of every file."
+    )
 
-    VALUE is read as a YAML scalar: 3 is a number, true a boolean, '"3"' a string
-    (--string, --json say otherwise). A missing last key is added at the end of its
-    mapping. Each result is read back and compared before it is written: only PATH
-    may change, and only the lines that hold it. Exit codes: 0 done, 1 a file failed
-    (not found, refused, unreadable) or would change (--check, --diff), 2 usage.
-    """
+
+def _add_set_arguments(parser: argparse.ArgumentParser) -> None:
+    _add_edit_arguments(parser)
+    parser.add_argument("value", metavar="VALUE")
+    parser.add_argument(
+        "--string", dest="as_string", action="store_true", help="VALUE is text, as it is."
+    )
+    parser.add_argument(
+        "--json",
+        dest="as_json",
+        action="store_true",
+        help="VALUE is JSON (objects and arrays too).",
+    )
+    _add_edit_options(parser)
+
+
+def _set(arguments: argparse.Namespace) -> int:
     from structconv import edit
 
-    if as_string and as_json:
-        raise click.UsageError("use --string or --json, not both")
-    kind = "string" if as_string else "json" if as_json else "yaml"
-    try:
-        parsed_value = edit.read_value(value, kind)
-    except UsageError as error:
-        raise _edit_usage(error) from None
-    _run_edits(files, "set", path, parsed_value, **flags)
+    if arguments.as_string and arguments.as_json:
+        raise UsageError("use --string or --json, not both")
+    kind = "string" if arguments.as_string else "json" if arguments.as_json else "yaml"
+    return _run_edits(arguments, "set", edit.read_value(arguments.value, kind))
 
 
-@click.command("delete")
-@click.argument("files", nargs=-1, required=True)
-@click.argument("path")
-@edit_options
-def delete_command(files: tuple[str, ...], path: str, **flags: Any) -> None:
-    """Remove the key or item at PATH from each of FILES, every other byte kept.
+set_command = Command(
+    _add_set_arguments,
+    _set,
+    details="VALUE is read as a YAML scalar: 3 is a number, true a boolean, '\"3\"' a string\n"
+    "(--string, --json say otherwise). A missing last key is added at the end of its\n"
+    "mapping. Each result is read back and compared before it is written: only PATH\n"
+    "may change, and only the lines that hold it. Exit codes: 0 done, 1 a file failed\n"
+    "(not found, refused, unreadable) or would change (--check, --diff), 2 usage.",
+)
 
-    Exit codes: 0 done, 1 a file failed or would change (--check, --diff), 2 usage.
-    """
-    _run_edits(files, "delete", path, None, **flags)
+
+def _add_delete_arguments(parser: argparse.ArgumentParser) -> None:
+    _add_edit_arguments(parser)
+    _add_edit_options(parser)
+
+
+delete_command = Command(
+    _add_delete_arguments,
+    lambda arguments: _run_edits(arguments, "delete", None),
+    details="Exit codes: 0 done, 1 a file failed or would change (--check, --diff), 2 usage.",
+)

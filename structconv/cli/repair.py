@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import argparse
 import sys
-
-import click
 
 from structconv import formats
 from structconv.api import convert
 from structconv.atomic import in_place_target, permissions_from, write_atomic
-from structconv.cli.shared import FORMAT_CHOICE, given_settings, model_options
+from structconv.cli.shared import (
+    Command,
+    Failure,
+    add_model_options,
+    format_argument,
+    given_settings,
+)
 from structconv.encoding import decode
 from structconv.errors import AmbiguousInput, InputChanged, ParseError, RepairRejected, UsageError
 from structconv.formats.detect import detect_format
@@ -42,39 +47,35 @@ def _fix_report(name: str, original: str, result: Result) -> str:
     return "\n".join(lines) + "\n" + "".join(diff)
 
 
-@click.command("repair")
-@click.argument("file")
-@click.option("--to", "to", type=FORMAT_CHOICE, help="Also convert the repaired data to FMT.")
-@click.option("--from", "src", type=FORMAT_CHOICE, help="Source format (default: detected).")
-@click.option(
-    "--mode",
-    type=click.Choice([mode for mode in REPAIR_MODES if mode != "off"]),
-    default="auto",
-    show_default=True,
-    help="rules only, auto (rules, then the model), or llm (the model only).",
-)
-@model_options
-@click.option("--write", is_flag=True, help="Replace FILE by its repaired text (atomic).")
-@click.option(
-    "-o", "--output", help="Write the repaired text (or, with --to, the conversion) here."
-)
-def repair_command(
-    file: str,
-    to: str | None,
-    src: str | None,
-    mode: RepairMode,
-    model: str | None,
-    min_confidence: float | None,
-    write: bool,
-    output: str | None,
-) -> None:
-    """Show how FILE would be repaired: every fix, the confidence and a diff.
+def _add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("file", metavar="FILE")
+    format_argument(parser, "--to", dest="to", help="Also convert the repaired data to FMT.")
+    format_argument(parser, "--from", dest="src", help="Source format (default: detected).")
+    parser.add_argument(
+        "--mode",
+        choices=[mode for mode in REPAIR_MODES if mode != "off"],
+        default="auto",
+        help="rules only, auto (rules, then the model), or llm (the model only). "
+        "Default: %(default)s.",
+    )
+    add_model_options(parser)
+    parser.add_argument(
+        "--write", action="store_true", help="Replace FILE by its repaired text (atomic)."
+    )
+    parser.add_argument(
+        "-o", "--output", help="Write the repaired text (or, with --to, the conversion) here."
+    )
 
-    Nothing is written unless --write or -o asks for it. Exit codes: 0 repaired or
-    nothing to repair, 1 not repairable (refused or ambiguous), 2 usage.
-    """
+
+def _run(arguments: argparse.Namespace) -> int:
+    file: str = arguments.file
+    to: str | None = arguments.to
+    src: str | None = arguments.src
+    mode: RepairMode = arguments.mode
+    write: bool = arguments.write
+    output: str | None = arguments.output
     if write and (output is not None or file == "-"):
-        raise click.UsageError("--write replaces FILE; it does not go with -o or stdin")
+        raise UsageError("--write replaces FILE; it does not go with -o or stdin")
     limit, format_name = Options.max_bytes, src or "input"
     try:
         if file == "-":
@@ -82,40 +83,39 @@ def repair_command(
         else:
             raw = read_input(file, limit, format_name)
     except OSError as error:
-        raise click.UsageError(f"{file}: cannot read: {error.strerror}") from None
+        raise UsageError(f"{file}: cannot read: {error.strerror}") from None
     except (ParseError, InputChanged) as error:
-        click.echo(f"{file}: {error}", err=True)
-        sys.exit(1)
+        print(f"{file}: {error}", file=sys.stderr)
+        return 1
     name = None if file == "-" else file
     try:
         hinted = src or (formats.format_from_suffix(file) if name else None)
         original, encoding = decode(raw, None if hinted is None else formats.canonical_name(hinted))
         source_format = formats.canonical_name(src) if src else detect_format(original, name)
-        settings = given_settings(model=model, min_confidence=min_confidence)
+        settings = given_settings(model=arguments.model, min_confidence=arguments.min_confidence)
         result = convert(
             original, to=to or source_format, src=source_format, repair=mode, **settings
         )
     except (ParseError, RepairRejected, AmbiguousInput) as error:
         located = error.with_source(file)
         where = f"{file}:{located.line}:{located.column}" if located.line else file
-        click.echo(f"{where}: {located}", err=True)
+        print(f"{where}: {located}", file=sys.stderr)
         if isinstance(error, RepairRejected) and error.fixes:
-            click.echo(
-                f"{file}: the refused repair attempted {len(error.fixes)} fix(es):", err=True
+            print(
+                f"{file}: the refused repair attempted {len(error.fixes)} fix(es):",
+                file=sys.stderr,
             )
             for fix in error.fixes:
-                click.echo(f"  {fix.line}:{fix.column}: {fix.rule}: {fix.message}", err=True)
+                print(f"  {fix.line}:{fix.column}: {fix.rule}: {fix.message}", file=sys.stderr)
         if isinstance(error, RepairRejected):
             review = save_for_review(file, error)
             if review is not None:
-                click.echo(f"{file}: the candidate is saved for review in {review}", err=True)
-        sys.exit(1)
-    except UsageError as error:
-        raise click.UsageError(str(error)) from None
+                print(f"{file}: the candidate is saved for review in {review}", file=sys.stderr)
+        return 1
     if result.repaired is None:
-        click.echo(f"{file}: nothing to repair: it parses as {source_format}")
+        print(f"{file}: nothing to repair: it parses as {source_format}")
     else:
-        click.echo(_fix_report(file, original, result), nl=False)
+        sys.stdout.write(_fix_report(file, original, result))
     repaired_text = result.repaired or original
     if write and result.repaired is not None:
         try:
@@ -123,14 +123,23 @@ def repair_command(
             with permissions_from(target):
                 write_atomic(target, repaired_text, encoding=encoding)
         except UsageError as error:
-            raise click.ClickException(f"{file}: not rewritten: {error}") from None
+            raise Failure(f"{file}: not rewritten: {error}") from None
         except OSError as error:
-            raise click.ClickException(f"{file}: cannot write: {error.strerror}") from None
-        click.echo(f"{file}: rewritten")
+            raise Failure(f"{file}: cannot write: {error.strerror}") from None
+        print(f"{file}: rewritten")
     if output is not None:
         text = result.text if to else repaired_text
         if output == "-":
             sys.stdout.write(text)
         else:
             write_atomic(output, text)
-            click.echo(f"{output}: written")
+            print(f"{output}: written")
+    return 0
+
+
+repair_command = Command(
+    _add_arguments,
+    _run,
+    details="Nothing is written unless --write or -o asks for it. Exit codes: 0 repaired or\n"
+    "nothing to repair, 1 not repairable (refused or ambiguous), 2 usage.",
+)

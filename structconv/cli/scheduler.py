@@ -6,7 +6,8 @@ from __future__ import annotations
 from concurrent.futures import Executor
 from typing import Any
 
-import click
+from structconv.cli.shared import FlagError
+from structconv.errors import UsageError
 
 # Dask's schemes that reach another machine (inproc is within one process).
 _SCHEDULER_SCHEMES = ("tcp", "tls", "ws", "wss", "ucx")
@@ -17,8 +18,8 @@ _CONNECT_SECONDS = 3.0
 
 
 def _scheduler_host_port(address: str) -> tuple[str, str, int]:
-    """The scheme, host and port of a scheduler's address; click.BadParameter when it is
-    not `SCHEME://HOST:PORT` (or `HOST:PORT`, Dask's default scheme tcp)."""
+    """The scheme, host and port of a scheduler's address; FlagError when it is not
+    `SCHEME://HOST:PORT` (or `HOST:PORT`, Dask's default scheme tcp)."""
     import urllib.parse  # here: 2 ms of every command's start otherwise
 
     scheme, separator, rest = address.partition("://")
@@ -37,16 +38,16 @@ def _scheduler_host_port(address: str) -> tuple[str, str, int]:
         or parsed.path not in ("", "/")
         or any(character.isspace() for character in address)
     ):
-        raise click.BadParameter(
+        raise FlagError(
+            "--scheduler",
             f"{address!r} is not a scheduler address; give SCHEME://HOST:PORT, "
             f"such as tcp://scheduler:8786 (schemes: {', '.join(_SCHEDULER_SCHEMES)})",
-            param_hint="'--scheduler'",
         )
     return scheme, host, port
 
 
 def _reachable_scheduler(address: str) -> None:
-    """Refuse (click.UsageError), within seconds, an address where nothing accepts a
+    """Refuse (UsageError, exit 2), within seconds, an address where nothing accepts a
     connection, or (tcp) where what answers is not a Dask scheduler, before a Client is
     made: one that cannot connect takes 30 s to say so, and a minute more to close."""
     import socket
@@ -60,7 +61,7 @@ def _reachable_scheduler(address: str) -> None:
             pass
     except OSError as error:
         why = "no answer" if isinstance(error, TimeoutError) else error.strerror or str(error)
-        raise click.UsageError(
+        raise UsageError(
             f"{where}: cannot reach {host}:{port} ({why}, tried for up to "
             f"{_CONNECT_SECONDS:g} s); start the scheduler there, or check the address"
         ) from None
@@ -73,7 +74,7 @@ def _reachable_scheduler(address: str) -> None:
     except Exception as error:  # a server that is not Dask's answers anything
         kind = f"an answer Dask cannot read: {type(error).__name__}"
     if kind != "Scheduler":
-        raise click.UsageError(
+        raise UsageError(
             f"{where}: {host}:{port} accepts connections but is not a Dask scheduler "
             f"({kind}); check the address and port (a scheduler listens on 8786 by default)"
         )
@@ -101,14 +102,14 @@ def dask_executor(address: str) -> tuple[Executor, Any]:
     try:
         distributed: Any = importlib.import_module("distributed")  # untyped: Any
     except ImportError:
-        raise click.UsageError(
+        raise UsageError(
             "--scheduler needs dask.distributed: pip install 'structconv[dask]'"
         ) from None
     _reachable_scheduler(address)
     try:
         client = distributed.Client(address, timeout="10s", set_as_default=False)
     except (OSError, TimeoutError, ValueError) as error:
-        raise click.UsageError(
+        raise UsageError(
             f"--scheduler {address}: cannot connect to a Dask scheduler there ({error})"
         ) from None
     # pure=False: a conversion writes a file; Dask must neither skip nor merge repeats.

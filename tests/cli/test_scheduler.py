@@ -8,9 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
 
-from structconv.cli import main
+from tests.cli.run import run_cli
 
 
 @pytest.mark.parametrize(
@@ -24,7 +23,7 @@ from structconv.cli import main
 def test_scheduler_usage_errors(arguments: list[str], message: str) -> None:
     if "--scheduler" not in arguments:
         arguments = [*arguments, "--scheduler", "tcp://127.0.0.1:1"]
-    result = CliRunner().invoke(main, ["convert", *arguments, "--to", "json"])
+    result = run_cli(["convert", *arguments, "--to", "json"])
     assert result.exit_code == 2
     assert message in result.stderr
 
@@ -35,8 +34,7 @@ def test_without_dask_the_error_says_what_to_install(
     monkeypatch.setitem(sys.modules, "distributed", None)  # import distributed fails
     source = tmp_path / "a.json"
     source.write_text("[1]")
-    result = CliRunner().invoke(
-        main,
+    result = run_cli(
         ["convert", str(source), "--to", "jsonl", "--out-dir", str(tmp_path / "o")]
         + ["--scheduler", "tcp://127.0.0.1:1"],
     )
@@ -61,9 +59,7 @@ def test_a_batch_through_the_command_line_on_a_local_cluster(tmp_path: Path) -> 
         path.write_text(f'[{{"i": {index}}},]' if index % 4 == 0 else f'[{{"i": {index}}}]')
         sources.append(str(path))
     (tmp_path / "f05.json").write_text('{"a": NaN}')
-    runner = CliRunner()
-    here = runner.invoke(
-        main,
+    here = run_cli(
         ["convert", *sources, "--to", "jsonl", "--out-dir", str(tmp_path / "here")]
         + ["--report", str(tmp_path / "here.json")],
     )
@@ -74,12 +70,11 @@ def test_a_batch_through_the_command_line_on_a_local_cluster(tmp_path: Path) -> 
         host="127.0.0.1",
         dashboard_address=None,
     ) as cluster:
-        done = runner.invoke(
-            main,
+        done = run_cli(
             ["convert", *sources, "--to", "jsonl", "--out-dir", str(tmp_path / "dask")]
             + ["--report", str(tmp_path / "dask.json"), "--scheduler", cluster.scheduler_address],
         )
-    assert done.exit_code == here.exit_code == 1, done.output
+    assert done.exit_code == here.exit_code == 1, done.stderr
     assert done.stderr == here.stderr.replace("/here", "/dask")
     assert f"{tmp_path / 'f05.json'}:1:7: json: NaN is not a finite JSON number" in done.stderr
     assert "11 converted, 1 failed" in done.stderr

@@ -467,16 +467,13 @@ def test_toml_version_is_checked() -> None:
 
 
 def test_the_cli_reads_strict_toml_1_0(tmp_path: Path) -> None:
-    from click.testing import CliRunner
-
-    from structconv.cli import main
+    from tests.cli.run import run_cli
 
     source = tmp_path / "config.toml"
     source.write_text(TOML_1_1, encoding="utf-8")
-    runner = CliRunner()
-    assert runner.invoke(main, ["convert", str(source), "--to", "json"]).exit_code == 0
-    strict = runner.invoke(
-        main, ["convert", str(source), "--to", "json", "--toml-version", "1.0", "--repair", "off"]
+    assert run_cli(["convert", str(source), "--to", "json"]).exit_code == 0
+    strict = run_cli(
+        ["convert", str(source), "--to", "json", "--toml-version", "1.0", "--repair", "off"]
     )
     assert strict.exit_code == 1
 

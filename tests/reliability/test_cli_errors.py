@@ -12,9 +12,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from structconv.cli import main
+from tests.cli.run import run_cli
 
 
 def structconv(*arguments: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
@@ -52,8 +51,8 @@ def test_a_report_into_a_missing_folder_fails_before_the_work(
     )
     assert done.returncode == 2
     assert error_line(done) == (
-        f"Error: Invalid value for '--report': {report}: the folder {report.parent} does not "
-        "exist; create it, or write the report elsewhere"
+        f"structconv convert: error: argument --report: {report}: the folder {report.parent} "
+        "does not exist; create it, or write the report elsewhere"
     )
     assert not out.exists()  # nothing was converted
 
@@ -64,8 +63,8 @@ def test_an_out_dir_that_cannot_be_created_is_one_line(inputs: list[str], tmp_pa
     done = structconv("convert", *inputs, "--to", "yaml", "--out-dir", str(blocker / "sub"))
     assert done.returncode == 2
     assert error_line(done) == (
-        f"Error: Invalid value for '--out-dir': {blocker / 'sub'}: cannot create the output "
-        "folder: Not a directory; choose a folder you can write to"
+        f"structconv convert: error: argument --out-dir: {blocker / 'sub'}: cannot create the "
+        "output folder: Not a directory; choose a folder you can write to"
     )
 
 
@@ -82,7 +81,7 @@ def as_unprivileged(arguments: list[str]) -> tuple[int, str]:
         try:
             os.setgid(65534)
             os.setuid(65534)
-            result = CliRunner().invoke(main, arguments)
+            result = run_cli(arguments)
             os.write(writer, f"{result.exit_code}\n{result.stderr}".encode())
         finally:
             os._exit(0)
@@ -108,8 +107,8 @@ def test_an_out_dir_without_write_permission_fails_before_the_work() -> None:
     assert status == 2, stderr
     assert "Traceback" not in stderr
     assert stderr.strip().splitlines()[-1] == (
-        f"Error: Invalid value for '--out-dir': {locked}: cannot write outputs into it: "
-        "permission denied; choose a folder you can write to, or change its permissions"
+        f"structconv convert: error: argument --out-dir: {locked}: cannot write outputs into "
+        "it: permission denied; choose a folder you can write to, or change its permissions"
     )
 
 
@@ -119,7 +118,7 @@ def test_tune_train_without_the_tune_extra_says_what_to_install(tmp_path: Path) 
     blocked = (
         "import sys\nfor name in ('torch', 'transformers', 'peft'):\n    sys.modules[name] = None\n"
     )
-    command = blocked + "from structconv.cli import main\nmain()\n"
+    command = blocked + "import sys\nfrom structconv.cli import main\nsys.exit(main())\n"
     done = subprocess.run(
         [sys.executable, "-c", command, "tune", "train", "--data", str(tmp_path)]
         + ["--out", str(tmp_path / "run")],
@@ -130,7 +129,7 @@ def test_tune_train_without_the_tune_extra_says_what_to_install(tmp_path: Path) 
     )
     assert done.returncode == 1
     assert error_line(done) == (
-        "Error: structconv tune train needs the [tune] extra (torch, transformers, peft not "
+        "structconv tune train needs the [tune] extra (torch, transformers, peft not "
         "installed): pip install 'structconv[tune]'"
     )
 
@@ -189,7 +188,8 @@ def test_an_empty_delimiter_is_a_usage_error(tmp_path: Path) -> None:
     done = structconv("convert", str(source), "--to", "csv", "--delimiter", "")
     assert done.returncode == 2
     assert error_line(done) == (
-        "Error: delimiter must be one character other than a quote or a line break, not ''"
+        "structconv convert: error: delimiter must be one character other than a quote or a "
+        "line break, not ''"
     )
     assert done.stdout == ""
 

@@ -148,11 +148,14 @@ def test_an_interrupt_inside_generated_code_still_exits_130_under_python_m(
     creation during an import) left CPython's "unhandled KeyboardInterrupt" mark set, and
     `python -m structconv` ended killed by SIGINT (-2) after printing that it exits 130."""
     (tmp_path / "interrupted_cli.py").write_text(
-        "from structconv.cli import main\n"
-        "@main.command('stop')\n"
-        "def stop() -> None:\n"
+        "import sys\n"
+        "from structconv import cli\n"
+        "from structconv.cli.shared import Command\n"
+        "def stop(arguments):\n"
         "    eval('(_ for _ in ()).throw(KeyboardInterrupt)')\n"
-        "main()\n",
+        "stop_command = Command(lambda parser: None, stop)\n"
+        "cli.COMMANDS['stop'] = ('__main__', 'stop_command', 'Raise KeyboardInterrupt.')\n"
+        "sys.exit(cli.main())\n",
         encoding="utf-8",
     )
     completed = python_in(tmp_path, "-m", "interrupted_cli", "stop")

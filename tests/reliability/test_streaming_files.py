@@ -120,16 +120,14 @@ def test_a_file_replaced_while_it_streams_fails(
 def test_the_command_line_reports_a_changed_input_as_a_failed_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from click.testing import CliRunner
-
-    from structconv.cli import main
+    from tests.cli.run import run_cli
 
     source = _csv(tmp_path / "growing.csv")
     _append_after_first_batch(monkeypatch, "csv", source, "late,row\n")
     out = tmp_path / "out.jsonl"
-    result = CliRunner().invoke(main, ["convert", str(source), "--to", "jsonl", "-o", str(out)])
+    result = run_cli(["convert", str(source), "--to", "jsonl", "-o", str(out)])
     assert result.exit_code == 1
-    assert f"{source}: the file changed while it was read; nothing was written" in result.output
+    assert f"{source}: the file changed while it was read; nothing was written" in result.stderr
     assert not out.exists()
 
 

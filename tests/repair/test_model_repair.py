@@ -11,12 +11,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from structconv import AmbiguousInput, RepairRejected, convert
-from structconv.cli import main
 from structconv.repair import model_repair, prompts, windows
 from structconv.repair.llm import Generation, Ranking
+from tests.cli.run import run_cli
 
 # `memory` is indented to no level: under `requests`, beside it, or at the top (the rules ask).
 AMBIGUOUS_YAML = "resources:\n  limits:\n    cpu: 500m\n  requests:\n memory: 128Mi\n"
@@ -217,9 +216,7 @@ def test_the_cli_keeps_a_held_repair_for_review_and_writes_nothing(
     source = tmp_path / "broken.json"
     source.write_text(UNRULY_JSON)
     target = tmp_path / "out.yaml"
-    result = CliRunner().invoke(
-        main, ["convert", str(source), "--to", "yaml", "-o", str(target), "--repair", "llm"]
-    )
+    result = run_cli(["convert", str(source), "--to", "yaml", "-o", str(target), "--repair", "llm"])
     assert result.exit_code == 1
     assert "held for review" in result.stderr
     assert not target.exists() and source.read_text() == UNRULY_JSON
@@ -234,6 +231,6 @@ def test_the_cli_keeps_no_review_file_for_a_wrong_answer(
     use(monkeypatch, FakeModel(answer='{"name":"Eve","langs":["en","ja"]}'))
     source = tmp_path / "broken.json"
     source.write_text(UNRULY_JSON)
-    result = CliRunner().invoke(main, ["repair", str(source), "--mode", "llm"])
+    result = run_cli(["repair", str(source), "--mode", "llm"])
     assert result.exit_code == 1 and "refused" in result.stderr
     assert not (tmp_path / "broken.json.review.json").exists()

@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
 
 from structconv import (
     AmbiguousInput,
@@ -17,13 +16,13 @@ from structconv import (
     RepairRejected,
     convert,
 )
-from structconv.cli import main
 from structconv.errors import ParseError as ParseErrorClass
 from structconv.fixes import Ambiguity, Candidate
 from structconv.options import Options
 from structconv.repair import pipeline
 from structconv.repair.edits import Edit, apply_edits
 from structconv.repair.rules import Patched, RuleSet
+from tests.cli.run import run_cli
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 BROKEN = '{"a": 1, "b": [1, 2,],}'
@@ -222,13 +221,13 @@ def test_cli_repair_shows_fixes_and_a_diff_and_writes_nothing(
     use_rules(monkeypatch, drop_trailing_commas)
     broken = tmp_path / "broken.json"
     broken.write_text(BROKEN + "\n")
-    result = CliRunner().invoke(main, ["repair", str(broken), "--mode", "rules"])
-    assert result.exit_code == 0, result.output
+    result = run_cli(["repair", str(broken), "--mode", "rules"])
+    assert result.exit_code == 0, result.stderr
     assert f"{broken}:1:20: trailing-comma: trailing comma removed" in result.stdout
     assert "confidence 0.99" in result.stdout
     assert '+{"a": 1, "b": [1, 2]}' in result.stdout
     assert broken.read_text() == BROKEN + "\n"
-    written = CliRunner().invoke(main, ["repair", str(broken), "--mode", "rules", "--write"])
+    written = run_cli(["repair", str(broken), "--mode", "rules", "--write"])
     assert written.exit_code == 0
     assert broken.read_text() == '{"a": 1, "b": [1, 2]}\n'
 
@@ -240,8 +239,8 @@ def test_cli_refused_repair_exits_1_and_writes_nothing(
     broken = tmp_path / "broken.json"
     broken.write_text(BROKEN)
     target = tmp_path / "out.yaml"
-    result = CliRunner().invoke(
-        main, ["convert", str(broken), "--to", "yaml", "-o", str(target), "--repair", "rules"]
+    result = run_cli(
+        ["convert", str(broken), "--to", "yaml", "-o", str(target), "--repair", "rules"]
     )
     assert result.exit_code == 1
     assert "repair was refused" in result.stderr
@@ -255,8 +254,7 @@ def test_cli_convert_reports_fixes_in_the_report(
     (tmp_path / "a.json").write_text(BROKEN)
     (tmp_path / "b.json").write_text("[1]")
     report = tmp_path / "report.json"
-    result = CliRunner().invoke(
-        main,
+    result = run_cli(
         [
             "convert",
             str(tmp_path / "a.json"),
@@ -269,7 +267,7 @@ def test_cli_convert_reports_fixes_in_the_report(
             str(report),
         ],
     )
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 0, result.stderr
     assert "repaired with 2 fix(es), confidence 0.99" in result.stderr
     import json
 
