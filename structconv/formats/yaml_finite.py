@@ -33,7 +33,6 @@ run on the text as given.
 
 from __future__ import annotations
 
-import string
 from typing import NamedTuple
 
 from structconv.patterns import lazy_compile, long_run
@@ -47,7 +46,7 @@ _EXPONENT = tuple(
 _MANTISSA = frozenset("0123456789_.+-")
 # How far back a mantissa is followed; a longer one counts as a float.
 _MANTISSA_WINDOW = 400
-_LETTERS = frozenset(string.ascii_letters)
+_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 
 
 class Numbers(NamedTuple):
