@@ -17,11 +17,14 @@ from collections.abc import Iterator
 from contextvars import ContextVar
 from typing import Literal
 
+Fact = Literal["json-types-or-dates", "json-types"]
 # Every value is a dict, a list, a str, an int, a bool, None, a finite float or a date,
 # datetime or time, none of them a subclass (keys may be anything): what orjson writes
 # exactly, dates apart (which orjson.OPT_PASSTHROUGH_DATETIME makes it refuse).
-Fact = Literal["json-types-or-dates"]
 JSON_TYPES_OR_DATES: Fact = "json-types-or-dates"
+# Every value is a dict, a list, a str, an int, a bool, None or a finite float, none of
+# them a subclass, every key a str (so no tuple, no date): what orjson.loads returns.
+JSON_TYPES: Fact = "json-types"
 
 # The latest proof: the object and its facts (an empty list before the first one).
 _PROOF: ContextVar[list[tuple[object, frozenset[Fact]]] | None] = ContextVar(

@@ -152,6 +152,9 @@ def loads(text: str, options: Options) -> Data:
     """The strict reader's data of `text` (see the module's docstring), or its ParseError."""
     data = _read_with_orjson(text)
     if data is not None:
+        # orjson returns only JSON's types, its floats finite (it refuses NaN, Infinity
+        # and 1e400); the writers need not walk the data to rule out the rest.
+        facts.prove(data, facts.JSON_TYPES, facts.JSON_TYPES_OR_DATES)
         return data  # (orjson refuses lone surrogate escapes itself)
     data = _read_with_stdlib(text, options)
     _reject_lone_surrogates(text, data)

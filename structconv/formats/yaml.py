@@ -657,7 +657,7 @@ def fast_write(data: Data, options: Options) -> str | None:
         return None  # yaml-rs quotes a `<<` key, which --yaml-merge keep writes as a merge key
     from structconv.formats.yaml_exact import written_exactly  # (imports orjson)
 
-    if json_only and written_exactly(data, typed, text):
+    if json_only and written_exactly(data, typed, text, facts.proven(data, facts.JSON_TYPES)):
         return text
     try:
         again = _reread(text, options)

@@ -65,15 +65,17 @@ _BLOCK = lazy_compile(r"\|2?-\n")
 JSON_IMAGE = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_SUBCLASS
 
 
-def written_exactly(data: Data, image: bytes, text: str) -> bool:
+def written_exactly(data: Data, image: bytes, text: str, holds_json_types: bool) -> bool:
     """Whether `text`, yaml-rs's text of `data`, reads back as exactly `data`, types
     included; False when that takes a read-back to tell. `image` is orjson's bytes of
-    `data` with the options JSON_IMAGE: every key and string as a JSON token."""
+    `data` with the options JSON_IMAGE: every key and string as a JSON token.
+    `holds_json_types`: its reader proved that `data` holds no tuple (structconv.facts),
+    so no walk need look for one."""
     if not isinstance(data, dict | list) or _MAY_BE_TYPED.search(image) is not None:
         return False
     if _BLOCK.search(text) is not None or any(bad in text for bad in _NOT_CHARACTERS):
         return False
-    return not _has_long_line(text) and _holds_no_tuple(data)
+    return not _has_long_line(text) and (holds_json_types or _holds_no_tuple(data))
 
 
 def _holds_no_tuple(data: Data) -> bool:

@@ -1,11 +1,17 @@
 from __future__ import annotations
 
+import contextlib
 import datetime
+import json
+from collections.abc import Iterator
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from structconv import ParseError, UnrepresentableError, convert
-from structconv.formats.json import orjson_writes_exactly
+from structconv import ParseError, StructconvError, UnrepresentableError, api, convert, facts
+from structconv.formats.json import CODEC, orjson_writes_exactly
+from structconv.options import Options
 
 
 def to_json(text: str, **settings: object) -> str:
@@ -188,3 +194,67 @@ def test_orjson_reads_first_only_where_it_gives_the_strict_readers_data() -> Non
     }
     for doubtful in ('{"a": 1, "a": 2}', "12345678901234567890", '"\\u003A"', "[1,]", "NaN"):
         assert _read_with_orjson(doubtful) is None
+
+
+# ------------------------------ what the reader proves of orjson's data (structconv.facts)
+
+_JSON_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(2**70), max_value=2**70)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=12),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=6), inner, max_size=4)
+    ),
+    max_leaves=20,
+)
+
+
+@contextlib.contextmanager
+def _no_proofs() -> Iterator[None]:
+    yield
+
+
+def _outcome(text: str, to: str) -> tuple[str, str]:
+    try:
+        return "text", convert(text, src="json", to=to, repair="off").text
+    except StructconvError as failure:
+        return type(failure).__name__, str(failure)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_JSON_VALUES, st.sampled_from(["yaml", "json"]))
+def test_the_writers_give_the_same_with_the_json_readers_proof_as_without(
+    data: object, to: str
+) -> None:
+    """The proof only skips the writers' walks (YAML: for tuples; JSON: for NaN and dates):
+    the text, or the error, is what the walk gives."""
+    text = json.dumps(data)
+    with_proof = _outcome(text, to)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(api, "keeping_facts", _no_proofs)
+        assert _outcome(text, to) == with_proof
+
+
+def test_the_yaml_writer_skips_its_walk_for_tuples_for_data_orjson_read(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def walk(data: object) -> bool:
+        raise AssertionError("walked")
+
+    monkeypatch.setattr("structconv.formats.yaml_exact._holds_no_tuple", walk)
+    monkeypatch.setattr("structconv.formats.json.orjson_writes_exactly", walk)
+    assert convert('{"a": [1, 2.5, "x"]}', src="json", to="yaml").text == (
+        "a:\n  - 1\n  - 2.5\n  - x\n"
+    )
+    assert convert('{"a": [1, 2.5]}', src="json", to="json", indent=0).text == '{"a":[1,2.5]}\n'
+
+
+def test_data_the_strict_reader_read_is_not_proven() -> None:
+    """Integers past 64 bits go to the strict reader, whose data orjson cannot vouch for."""
+    with facts.keeping_facts():
+        data = CODEC.loads('{"big": 123456789012345678901234567890}', Options())
+        assert not facts.proven(data, facts.JSON_TYPES)
+        data = CODEC.loads('{"small": 1}', Options())
+        assert facts.proven(data, facts.JSON_TYPES)

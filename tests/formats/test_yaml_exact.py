@@ -35,7 +35,7 @@ def _vouched(data: Any) -> bool:
         image = orjson.dumps(data, option=JSON_IMAGE)
     except TypeError:
         return False
-    return written_exactly(data, image, _text(data))
+    return written_exactly(data, image, _text(data), holds_json_types=False)
 
 
 def _reads_back_exactly(data: Any) -> bool:
