@@ -167,6 +167,7 @@ def _run(prog: str, summary: str, command: Command, argv: list[str]) -> int:
     description = f"{summary}\n\n{command.details}" if command.details else summary
     parser = _Parser(prog, description)
     command.add_arguments(parser)
+    parser.usage = _short_usage(parser)
     # Intermixed: files and flags in any order (`convert a.json --to yaml b.json`).
     arguments = parser.parse_intermixed_args(argv)
     try:
@@ -176,6 +177,16 @@ def _run(prog: str, summary: str, command: Command, argv: list[str]) -> int:
     except Failure as error:
         print(error, file=sys.stderr)
         return 1
+
+
+def _short_usage(parser: argparse.ArgumentParser) -> str:
+    """`PROG [options] --to {...} FILES [FILES ...]`: the flags a command requires and its
+    arguments. argparse's own usage lists every flag (20 lines for convert, printed above
+    each usage error), and parse_intermixed_args lays it out anew at every start."""
+    shown = [action for action in parser._actions if action.required or not action.option_strings]
+    layout = HelpLayout(prog="")
+    layout.add_usage(None, shown, [], prefix="")
+    return " ".join(["%(prog)s", "[options]", *layout.format_help().split()])
 
 
 def _silence_stdout() -> None:

@@ -73,7 +73,9 @@ def format_argument(parser: argparse.ArgumentParser, *names: str, **settings: An
     from structconv import formats  # here: `structconv --version` needs none
 
     choices = sorted(set(formats.FORMATS) | set(formats.ALIASES))
-    parser.add_argument(*names, type=str.lower, choices=choices, **settings)
+    # FMT in the usage line, the names once, in the flag's help (and in the error a wrong one gets).
+    settings["help"] = f"{settings.get('help', '')} FMT: {', '.join(choices)}.".lstrip()
+    parser.add_argument(*names, type=str.lower, choices=choices, metavar="FMT", **settings)
 
 
 def int_range(low: int, high: int | None = None) -> Callable[[str], int]:

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from structconv import __version__
+from structconv.formats import ALIASES, FORMATS
 from tests.cli.run import run_cli
 
 
@@ -251,6 +252,25 @@ def test_an_unknown_or_misspelt_flag_is_a_usage_error_naming_it(tmp_path: Path) 
         )
         assert "Try 'structconv convert --help' for help." in ran.stderr
         assert ran.stdout == ""
+
+
+def test_a_usage_error_shows_the_short_usage_not_every_flag(tmp_path: Path) -> None:
+    """Three lines: the command's required flags and arguments, where the help is, what
+    is wrong; argparse's own usage would list all 30 flags of convert first."""
+    source = tmp_path / "a.json"
+    source.write_text("[1]")
+    ran = run_cli(["convert", str(source), "--to", "jsn"])
+    assert ran.exit_code == 2
+    assert ran.stderr.splitlines() == [
+        "usage: structconv convert [options] --to FMT FILES [FILES ...]",
+        "Try 'structconv convert --help' for help.",
+        "structconv convert: error: argument --to: invalid choice: 'jsn' (choose from "
+        + ", ".join(f"'{name}'" for name in sorted(set(FORMATS) | set(ALIASES)))
+        + ")",
+    ]
+    assert run_cli(["set", str(source)]).stderr.startswith(
+        "usage: structconv set [options] FILES [FILES ...] PATH VALUE\n"
+    )
 
 
 def test_format_names_are_taken_in_any_case(tmp_path: Path) -> None:
