@@ -116,7 +116,7 @@ _NON_PLAIN_TIMESTAMP = (
 # their rare parts (fast literal scans), then checked as whole tokens.
 # The look-behind comes after the literal, so the scan still jumps from "_" to "_".
 _NUMBER_HINTS = (
-    lazy_compile(r"_(?<=[\d_ \t\r\n\[{,:+-]_)"),
+    lazy_compile(r"_(?<=[\d \t\r\n\[{,:+-]_)"),
     lazy_compile(r"0(?<=[ \t\r\n\[{,:+-]0)(?:[bB][01]|[xX][\dA-Fa-f]*_|[oO][0-7]*_)"),
 )
 # Hints of what only the event reader keeps (structconv.formats.yaml_events): an alias
@@ -423,6 +423,12 @@ def _may_overflow(text: str, exponent: int, end: int) -> bool:
         return False
     if start > 0 and start == exponent - MANTISSA_WINDOW:
         return True
+    # Below 10**(k + E) for k characters before the point and exponent E: finite while
+    # k + E <= 308 (most floats with 3-digit exponents; yaml-rs is not asked about them).
+    digits = text[exponent + 1 : end].lstrip("+").replace("_", "")
+    whole = text.find(".", start, exponent)
+    if len(digits) < 4 and (whole if whole != -1 else exponent) - start + int(digits) <= 308:
+        return False
     return inexact_number(text[start:end])
 
 

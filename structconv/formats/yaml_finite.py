@@ -29,7 +29,8 @@ digits, `_`, `.` and signs: the hexadecimal digits of a UUID (`...4e123`) have a
 there, and are passed over (`_inside_a_word`).
 
 The marks that keep some scalars strings (yaml._mark_strings_yaml_rs_would_type) only
-put a character in, always after a quote, a space, a line break or a flow indicator, so
+put a character in, always after a quote, a space, a line break, a colon or a flow
+indicator, so
 never inside or right after a float's spelling: the floats of the marked text are spelled
 the same in the text, and the scans run on the text as given.
 """
