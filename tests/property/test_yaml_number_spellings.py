@@ -137,20 +137,19 @@ def test_no_number_spelling_becomes_an_infinity_silently(
     fast = _read(text)
     events = _read(text + _TAGGED_LINE + "\n")
     if isinstance(fast, ParseError):
-        assert isinstance(events, ParseError), (text, fast, events)
-        assert (fast.line, fast.column) == (events.line, events.column), (text, fast, events)
-        if overflowing:
-            assert (fast.line, fast.column) in overflowing, (text, fast)
+        if (fast.line, fast.column) in overflowing:
             assert "too large for a float" in fast.message, (text, fast)
             assert "quote it" in fast.hint, (text, fast)
-        else:
-            # Refused for something else (a lone "-"): yaml-rs refuses it as well.
-            try:
-                yaml_rs.loads(text)
-            except Exception:
-                return
-            raise AssertionError((text, fast))
-        return
+            assert isinstance(events, ParseError), (text, fast, events)
+            assert (fast.line, fast.column) == (events.line, events.column), (text, fast, events)
+            return
+        # Refused for something else, which yaml-rs refuses as well (a lone "-" in a flow
+        # sequence, which libyaml, under the event reader, takes as a string).
+        try:
+            yaml_rs.loads(text)
+        except Exception:
+            return
+        raise AssertionError((text, fast))
     assert isinstance(events, dict), (text, events)
     del events["zz"]
     assert first_difference(fast, events) is None, (text, fast, events)
