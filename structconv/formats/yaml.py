@@ -42,7 +42,6 @@ starts with one.
 from __future__ import annotations
 
 import datetime
-import math
 import re
 import threading
 from collections.abc import Callable, Iterator
@@ -59,13 +58,20 @@ from structconv.formats.yaml_events import (
     Parsed,
     error,
     error_at_mark,
+    inexact_number,
     line_column,
     needs_event_reader,
     parse_events,
     read_events,
     unused_characters,
 )
-from structconv.formats.yaml_finite import Numbers, may_spell_non_finite, numbers
+from structconv.formats.yaml_finite import (
+    MANTISSA_WINDOW,
+    Numbers,
+    float_start,
+    may_spell_non_finite,
+    numbers,
+)
 from structconv.formats.yaml_tags import CORE
 from structconv.neutral import (
     Data,
@@ -110,24 +116,20 @@ _NON_PLAIN_TIMESTAMP = (
 # their rare parts (fast literal scans), then checked as whole tokens.
 # The look-behind comes after the literal, so the scan still jumps from "_" to "_".
 _NUMBER_HINTS = (
-    lazy_compile(r"_(?<=[\d \t\n\[{,+-]_)\d"),
-    lazy_compile(r"0(?<=[ \t\n\[{,:+-]0)(?:[bB][01]|[xX][\dA-Fa-f]*_|[oO][0-7]*_)"),
+    lazy_compile(r"_(?<=[\d \t\r\n\[{,:+-]_)"),
+    lazy_compile(r"0(?<=[ \t\r\n\[{,:+-]0)(?:[bB][01]|[xX][\dA-Fa-f]*_|[oO][0-7]*_)"),
 )
 # Hints of what only the event reader keeps (structconv.formats.yaml_events): an alias
 # (`*` after a separator), a quoted key starting with "!" (the tag convention), an explicit
-# key `? ` (which may be a block scalar), a float exponent of 3 digits (where
-# yaml_finite.numbers found one: this tells those that may overflow).
+# key `? ` (which may be a block scalar); a float exponent of 3 digits is where
+# yaml_finite.numbers found one (_may_overflow tells those that may overflow).
 _ALIAS = lazy_compile(r"\*(?<=[ \t\r\n\[{,:]\*)[^ \t\r\n\]},]")
 _ESCAPED_BANG = lazy_compile(r"\\(?:x21|u0021|U00000021)")
 _EXPLICIT_KEY = lazy_compile(r"\?(?<=[ \t\r\n\[{,]\?)[ \t\r\n]")
-_BIG_EXPONENT = lazy_compile(r"[eE](?<=\d[eE])\+?\d{3,}(?=[ \t\r\n,\]}#:]|\Z)")
-# The mantissa before such an exponent, looked for this far back (a longer one is a hint).
-_MANTISSA_END = lazy_compile(r"[-+]?[0-9.]*\Z")
-_MANTISSA_WINDOW = 40
 # Hexadecimal digits of an integer past Python's 4,300 decimal digits (a hint only).
 _LONG_HEX = 3500
 _NODE_EVENTS = frozenset(("ScalarEvent", "AliasEvent", "MappingStartEvent", "SequenceStartEvent"))
-_TOKEN_BEFORE = " \t\n[{,"
+_TOKEN_BEFORE = " \t\r\n[{,:"
 _TOKEN_AFTER = " \t\r\n]},#"
 _TOKEN_END = lazy_compile(r"[ \t\r\n\]},#]")
 
@@ -287,7 +289,9 @@ def _numbers_yaml_rs_would_type(text: str) -> Iterator[int]:
     head = "\n" + text[: len(text) if first_end is None else first_end.start()]
     for scanned, offset in ((head, -1), (text, 0)):
         for pattern in _NUMBER_HINTS:
-            for hint in pattern.finditer(scanned):
+            # From one token's end to the next hint: a run of hints is one token, looked at once.
+            hint = pattern.search(scanned)
+            while hint is not None:
                 start = hint.start()
                 while start > 0 and scanned[start - 1] not in _TOKEN_BEFORE:
                     start -= 1
@@ -297,6 +301,7 @@ def _numbers_yaml_rs_would_type(text: str) -> Iterator[int]:
                 token = scanned[start:end].removesuffix(":")
                 if NOT_A_YAML_1_2_NUMBER.fullmatch(token) and not token.startswith("\\"):
                     yield start + offset
+                hint = pattern.search(scanned, end)
 
 
 def _mark_strings_yaml_rs_would_type(text: str) -> tuple[str, str | None]:
@@ -399,33 +404,32 @@ def _may_need_events(text: str, found: Numbers) -> bool:
 
 
 def _may_have_inexact_numbers(text: str, found: Numbers) -> bool:
-    """A float token with a 3-digit exponent that overflows, or a long run of digits."""
+    """A float with a 3-digit exponent that overflows, or a long run of digits."""
     return (
-        any(
-            _overflows(text, hint.start(), hint.end())
-            for start, _ in found.exponents
-            if (hint := _BIG_EXPONENT.match(text, start)) is not None
-        )
+        any(_may_overflow(text, exponent, end) for exponent, end in found.exponents)
         # (LONG_NUMBER >= LONG_DIGITS: without a run of LONG_DIGITS there is none as long)
         or (found.long_digits and long_run(text, "[0-9]", LONG_NUMBER))
         or long_run(text, "[0-9A-Fa-f]", _LONG_HEX)
     )
 
 
-def _overflows(text: str, exponent: int, end: int) -> bool:
-    """Whether the token around the exponent at text[exponent:end] is a float that overflows
-    (or has a mantissa too long to look at here)."""
-    window = max(0, exponent - _MANTISSA_WINDOW)
-    mantissa = _MANTISSA_END.search(text, window, exponent)
-    start = mantissa.start() if mantissa else exponent
-    if start == window and window > 0:
+def _may_overflow(text: str, exponent: int, end: int) -> bool:
+    """Whether the float spelled up to the exponent at text[exponent:end] overflows, as
+    yaml-rs reads the spelling from where its mantissa starts (a scalar that starts earlier,
+    at some other character, is no float; one whose mantissa is too long to look at here
+    goes to the event reader). The event reader then decides on the scalars themselves."""
+    start = float_start(text, exponent)
+    if start is None:
+        return False
+    if start > 0 and start == exponent - MANTISSA_WINDOW:
         return True
-    if start > 0 and text[start - 1] not in _TOKEN_BEFORE:
+    # Below 10**(k + E) for k characters before the point and exponent E: finite while
+    # k + E <= 308 (most floats with 3-digit exponents; yaml-rs is not asked about them).
+    digits = text[exponent + 1 : end].lstrip("+").replace("_", "")
+    whole = text.find(".", start, exponent)
+    if len(digits) < 4 and (whole if whole != -1 else exponent) - start + int(digits) <= 308:
         return False
-    try:
-        return math.isinf(float(text[start:end]))
-    except ValueError:
-        return False
+    return inexact_number(text[start:end])
 
 
 def _final_block_scalar(text: str, data: Data) -> Any:

@@ -49,9 +49,13 @@ NOT_A_YAML_1_2_NUMBER = lazy_compile(
     r"[-+]?(?:[\d_]*_[\d_]*(?:\.[\d_]*)?(?:[eE][-+]?[\d_]+)?"
     r"|0[xX][\dA-Fa-f]*_[\dA-Fa-f_]*|0[oO][0-7]*_[0-7_]*|0[bB][01_]+)"
 )
-_INFINITY = lazy_compile(r"[-+]?\.(?:inf|Inf|INF)")
-# A float spelling that may overflow: a mantissa digit, then an exponent of 3 digits.
-_BIG_EXPONENT = lazy_compile(r"\d[eE]\+?\d{3}")
+# A spelling of digits and a float's marks: a float read from it is finite unless it
+# overflows (yaml-rs reads `.inf`, `.iNf` and, with !!float, `inf` and `Infinity` as
+# infinity: spellings of it, kept).
+_NUMERIC = lazy_compile(r"[-+0-9_.eE]+")
+# A float spelling that may overflow: an exponent of 3 digits, as yaml-rs reads one (after
+# a digit, `.` or `_`, with `+` or no sign, underscores anywhere in it).
+_BIG_EXPONENT = lazy_compile(r"(?<=[\d._])[eE]\+?(?:_*\d){3}")
 # An integer part this long may overflow a float, or an int's conversion to text.
 LONG_NUMBER = 210
 _ESCAPED_CODE = lazy_compile(r"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8}))")
@@ -192,7 +196,7 @@ def _needs_event_reader(event: Any, is_key: bool, keep_tags: bool, expand: bool)
     if event.tag in _NUMBER_TAGS or (is_plain(event) and event.tag is None):
         if value == "<<":
             return expand and is_key and event.tag is None
-        return value[:1] in MAYBE_TYPED and _may_be_inexact(value) and _inexact_number(value)
+        return value[:1] in MAYBE_TYPED and _may_be_inexact(value) and inexact_number(value)
     return keep_tags and is_key and value.startswith("!") and tag_of_key(value) is not None
 
 
@@ -206,15 +210,16 @@ def _int_bits_limit() -> int:
     return math.floor(digits * math.log2(10)) if digits else 0
 
 
-def _inexact_number(text: str) -> bool:
-    """Whether a plain scalar reads as a number that cannot be kept (see the module doc)."""
+def inexact_number(text: str) -> bool:
+    """Whether yaml-rs reads a plain scalar as a number that cannot be kept (see the module
+    doc), before YAML 1.2's strings (`1_e400`) are taken out: the event reader decides."""
     try:
         value = yaml_rs.loads("k: " + text)
     except Exception:
         return False
     number = value.get("k") if isinstance(value, dict) else None
     if isinstance(number, float):
-        return math.isinf(number) and _INFINITY.fullmatch(text) is None
+        return math.isinf(number) and _NUMERIC.fullmatch(text) is not None
     limit = _int_bits_limit()
     return isinstance(number, int) and bool(limit) and abs(number).bit_length() > limit
 
@@ -260,7 +265,7 @@ class _Reader:
         raise error_at_mark(self.text, message, mark, hint, repairable)
 
     def check_number(self, value: Any, spelling: str, mark: Any) -> None:
-        if isinstance(value, float) and math.isinf(value) and not _INFINITY.fullmatch(spelling):
+        if isinstance(value, float) and math.isinf(value) and _NUMERIC.fullmatch(spelling):
             self.fail(
                 f"the number {spelling[:40]} is too large for a float (it would read as infinity)",
                 mark,

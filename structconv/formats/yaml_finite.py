@@ -29,7 +29,8 @@ digits, `_`, `.` and signs: the hexadecimal digits of a UUID (`...4e123`) have a
 there, and are passed over (`_inside_a_word`).
 
 The marks that keep some scalars strings (yaml._mark_strings_yaml_rs_would_type) only
-put a character in, always after a quote, a space, a line break or a flow indicator, so
+put a character in, always after a quote, a space, a line break, a colon or a flow
+indicator, so
 never inside or right after a float's spelling: the floats of the marked text are spelled
 the same in the text, and the scans run on the text as given.
 """
@@ -48,7 +49,7 @@ _EXPONENT = tuple(
 )
 _MANTISSA = frozenset("0123456789_.+-")
 # How far back a mantissa is followed; a longer one counts as a float.
-_MANTISSA_WINDOW = 400
+MANTISSA_WINDOW = 400
 _LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 
 
@@ -89,8 +90,17 @@ def _inside_a_word(text: str, exponent: int) -> bool:
     """Whether the exponent letter at `exponent` follows a letter, back over the characters
     a float's mantissa has: then its scalar is no float (a plain scalar runs on through
     letters, and no other token ends in one directly before a scalar)."""
+    return float_start(text, exponent) is None
+
+
+def float_start(text: str, exponent: int) -> int | None:
+    """Where a float whose exponent letter is at `exponent` starts: back over the characters
+    a mantissa has, MANTISSA_WINDOW at most (a start that far back may go on further).
+    None where a letter stands before them: that scalar is a word, not a float."""
     start = exponent - 1
-    stop = max(0, exponent - _MANTISSA_WINDOW)
+    stop = max(0, exponent - MANTISSA_WINDOW)
     while start >= stop and text[start] in _MANTISSA:
         start -= 1
-    return start >= stop and text[start] in _LETTERS
+    if start >= stop and text[start] in _LETTERS:
+        return None
+    return start + 1
