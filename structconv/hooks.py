@@ -111,23 +111,25 @@ def add_normalize_flags(parser: argparse.ArgumentParser) -> None:
 
 
 def normalize_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="structconv-normalize",
-        description="Rewrite data files in their canonical layout; the data never changes.",
-        formatter_class=HelpLayout,
+    parser = _hook_parser(
+        "structconv-normalize",
+        "Rewrite data files in their canonical layout; the data never changes.",
+        "files to normalize",
     )
-    parser.add_argument("filenames", nargs="*", help="files to normalize")
     add_normalize_flags(parser)
-    _add_no_cache(parser)
     return parser
 
 
-def _add_no_cache(parser: argparse.ArgumentParser) -> None:
+def _hook_parser(prog: str, description: str, files: str) -> argparse.ArgumentParser:
+    """A hook's parser: the files pre-commit passes, and --no-cache."""
+    parser = argparse.ArgumentParser(prog=prog, description=description, formatter_class=HelpLayout)
+    parser.add_argument("filenames", nargs="*", help=files)
     parser.add_argument(
         "--no-cache",
         action="store_true",
         help="Neither skip nor record the files that passed before (see README, pre-commit).",
     )
+    return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -177,13 +179,11 @@ def check_file(path: str, remember: bool = False) -> str | None:
 
 def check_main(argv: Sequence[str] | None = None) -> int:
     """`structconv-check`: parse each file with the strict reader; 1 when one does not parse."""
-    parser = argparse.ArgumentParser(
-        prog="structconv-check",
-        description="Check that data files parse; report errors as path:line:col: message.",
-        formatter_class=HelpLayout,
+    parser = _hook_parser(
+        "structconv-check",
+        "Check that data files parse; report errors as path:line:col: message.",
+        "files to check",
     )
-    parser.add_argument("filenames", nargs="*", help="files to check")
-    _add_no_cache(parser)
     arguments = parser.parse_args(argv)
     failed = 0
     for path in arguments.filenames:
