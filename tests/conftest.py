@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import signal
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -49,3 +50,10 @@ def _model_only_where_asked(
         from structconv.repair import model_repair
 
         monkeypatch.setattr(model_repair, "_load", _no_model)
+
+
+def with_sigint_at_default() -> None:
+    """A child's SIGINT at its default, as a terminal starts a command (a `preexec_fn`).
+    A shell starts a background job (`pytest ... &`, some CI runners) with SIGINT ignored,
+    which its children inherit, and the tests that press Ctrl-C would then test nothing."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)

@@ -19,6 +19,8 @@ from typing import Any
 
 import pytest
 
+from tests.conftest import with_sigint_at_default
+
 # Runs `structconv.console.<entry>()` with the given arguments; prints the modules loaded
 # and where structconv compiled a pattern in a module's body (at import).
 PROBE = r"""
@@ -235,6 +237,7 @@ def test_ctrl_c_while_a_command_starts_exits_130_quietly(tmp_path: Path) -> None
         stderr=subprocess.PIPE,
         text=True,
         cwd=tmp_path,
+        preexec_fn=with_sigint_at_default,
     )
     assert process.stdout is not None
     assert process.stdout.readline().strip() == "importing"
