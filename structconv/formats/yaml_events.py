@@ -31,6 +31,7 @@ from typing import Any, NamedTuple, NoReturn
 import yaml_rs
 
 from structconv.errors import ParseError
+from structconv.formats.yaml_finite import EXPONENT
 from structconv.formats.yaml_tags import (
     CORE,
     CORE_TAGS,
@@ -53,9 +54,6 @@ NOT_A_YAML_1_2_NUMBER = lazy_compile(
 # overflows (yaml-rs reads `.inf`, `.iNf` and, with !!float, `inf` and `Infinity` as
 # infinity: spellings of it, kept).
 _NUMERIC = lazy_compile(r"[-+0-9_.eE]+")
-# A float spelling that may overflow: an exponent of 3 digits, as yaml-rs reads one (after
-# a digit, `.` or `_`, with `+` or no sign, underscores anywhere in it).
-_BIG_EXPONENT = lazy_compile(r"(?<=[\d._])[eE]\+?(?:_*\d){3}")
 # An integer part this long may overflow a float, or an int's conversion to text.
 LONG_NUMBER = 210
 _ESCAPED_CODE = lazy_compile(r"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8}))")
@@ -201,7 +199,11 @@ def _needs_event_reader(event: Any, is_key: bool, keep_tags: bool, expand: bool)
 
 
 def _may_be_inexact(value: str) -> bool:
-    return len(value) >= LONG_NUMBER or _BIG_EXPONENT.search(value) is not None
+    """Whether a plain scalar may spell a number too large to keep: a long one, or one with
+    an exponent of 3 digits as the whole-text scan finds them (yaml_finite.EXPONENT)."""
+    return len(value) >= LONG_NUMBER or any(
+        pattern.search(value) is not None for pattern in EXPONENT
+    )
 
 
 def _int_bits_limit() -> int:

@@ -20,7 +20,7 @@ yaml-rs 0.1.6 (src/load/scalar.rs and loads.rs) makes a float of a scalar in two
     the point (leading zeros aside) and exponent E is below 10**(k + E), and an infinity
     is above 10**308, so k + E >= 309: k >= 155 (a run of 155 digits and underscores,
     `LONG_DIGITS`) or E >= 155 (an exponent of 3 digits or more, with `+` or none:
-    `_EXPONENT`; leading zeros and underscores make it match more, never less).
+    `EXPONENT`; leading zeros and underscores make it match more, never less).
   No other spelling gives a NaN (a NaN needs the letters n, a, n).
 
 An exponent match stands in a float only if what follows it is no letter, `.` or sign
@@ -44,7 +44,7 @@ from structconv.patterns import lazy_compile, long_run
 _SPECIAL = lazy_compile(r"\.(?:[iI][nN][fF]|[nN][aA][nN])")
 # A literal first: the scan jumps from one "e" to the next (a class [eE] first is 6 times
 # slower); the look-behind, after it, keeps only the "e" that follows what a float has there.
-_EXPONENT = tuple(
+EXPONENT = tuple(
     lazy_compile(rf"{e}(?<=[\d._]{e})\+?(?:_*\d){{3}}[\d_]*+(?![A-Za-z.+-])") for e in "eE"
 )
 _MANTISSA = frozenset("0123456789_.+-")
@@ -71,7 +71,7 @@ LONG_DIGITS = 155
 
 def numbers(text: str) -> Numbers:
     return Numbers(
-        [(found.start(), found.end()) for pattern in _EXPONENT for found in pattern.finditer(text)],
+        [(found.start(), found.end()) for pattern in EXPONENT for found in pattern.finditer(text)],
         long_run(text, "[0-9_]", LONG_DIGITS),
     )
 
