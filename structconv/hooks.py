@@ -18,8 +18,7 @@ import argparse
 import os
 import sys
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from structconv.errors import StructconvError, UsageError
 from structconv.help_layout import HelpLayout
@@ -28,8 +27,7 @@ if TYPE_CHECKING:
     from structconv.normalize.runner import RunOptions
 
 
-@dataclass(frozen=True)
-class Flag:
+class Flag(NamedTuple):  # not a dataclass: both hooks define it at start-up (DESIGN.md)
     """One flag of the normalize command (`structconv normalize`, the hook)."""
 
     name: str  # "--sort-keys"
