@@ -10,33 +10,23 @@ carried over) is encoded as before.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
-from contextvars import ContextVar
 
-# The latest text and its bytes (an empty list before the first).
-_KEPT: ContextVar[list[tuple[str, bytes]] | None] = ContextVar("structconv_encoded", default=None)
+from structconv.handoff import Handoff
+
+_KEPT: Handoff[str, bytes] = Handoff("structconv_encoded")
 
 
-@contextlib.contextmanager
-def keeping_bytes() -> Iterator[None]:
+def keeping_bytes() -> contextlib.AbstractContextManager[None]:
     """Keep the latest text's bytes given inside (see `keep`)."""
-    token = _KEPT.set([])
-    try:
-        yield
-    finally:
-        _KEPT.reset(token)
+    return _KEPT.scope()
 
 
 def keep(text: str, raw: bytes) -> None:
     """Record that `raw` is `text` encoded as UTF-8 (dropped outside `keeping_bytes`)."""
-    kept = _KEPT.get()
-    if kept is not None:
-        kept[:] = [(text, raw)]
+    _KEPT.give(text, raw)
 
 
 def utf8(text: str) -> bytes:
     """`text` encoded as UTF-8: the kept bytes where they are this very text's."""
-    kept = _KEPT.get()
-    if kept and kept[0][0] is text:
-        return kept[0][1]
-    return text.encode("utf-8")
+    raw = _KEPT.about(text)
+    return text.encode("utf-8") if raw is None else raw

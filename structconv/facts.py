@@ -13,9 +13,9 @@ Only the latest proof is kept (it holds its object alive until the context ends)
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
-from contextvars import ContextVar
 from typing import Literal
+
+from structconv.handoff import Handoff
 
 Fact = Literal["json-types-or-dates", "json-types"]
 # Every value is a dict, a list, a str, an int, a bool, None, a finite float or a date,
@@ -26,38 +26,25 @@ JSON_TYPES_OR_DATES: Fact = "json-types-or-dates"
 # them a subclass, every key a str (so no tuple, no date): what orjson.loads returns.
 JSON_TYPES: Fact = "json-types"
 
-# The latest proof: the object and its facts (an empty list before the first one).
-_PROOF: ContextVar[list[tuple[object, frozenset[Fact]]] | None] = ContextVar(
-    "structconv_facts", default=None
-)
+_PROOFS: Handoff[object, frozenset[Fact]] = Handoff("structconv_facts")
 
 
-@contextlib.contextmanager
-def keeping_facts() -> Iterator[None]:
+def keeping_facts() -> contextlib.AbstractContextManager[None]:
     """Keep the latest proof given inside (see `prove`), for the writers called inside."""
-    token = _PROOF.set([])
-    try:
-        yield
-    finally:
-        _PROOF.reset(token)
+    return _PROOFS.scope()
 
 
 def wanted() -> bool:
     """Whether a proof would be kept: a reader need not look for facts otherwise."""
-    return _PROOF.get() is not None
+    return _PROOFS.wanted()
 
 
 def prove(data: object, *facts: Fact) -> None:
     """Record that `data`, as it is now, has these facts (dropped outside `keeping_facts`)."""
-    proof = _PROOF.get()
-    if proof is not None:
-        proof[:] = [(data, frozenset(facts))]
+    _PROOFS.give(data, frozenset(facts))
 
 
 def proven(data: object, fact: Fact) -> bool:
     """Whether the latest proof is about this very object and holds `fact`."""
-    proof = _PROOF.get()
-    if not proof:
-        return False
-    ((proven_data, proven_facts),) = proof
-    return proven_data is data and fact in proven_facts
+    held = _PROOFS.about(data)
+    return held is not None and fact in held
