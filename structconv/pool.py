@@ -27,18 +27,18 @@ import importlib
 import multiprocessing
 import os
 import signal
-import sys
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
-from pathlib import Path
+
+from structconv.forking import can_fork, interrupts_held
 
 
 def process_pool(workers: int, preload: Sequence[str] = ()) -> ProcessPoolExecutor:
     """A pool of `workers` processes, started (or starting) before this returns, whose
     workers have imported `preload` (module names) before their first task."""
     names = tuple(preload)
-    fork = _can_fork()
+    fork = can_fork()
     method = "fork" if fork else "forkserver"
     if method not in multiprocessing.get_all_start_methods():
         method = "spawn"
@@ -51,7 +51,7 @@ def process_pool(workers: int, preload: Sequence[str] = ()) -> ProcessPoolExecut
         max_workers=workers, mp_context=context, initializer=_worker_start, initargs=(names,)
     )
     if fork:
-        with _interrupts_held():  # a fork inherits it: no Ctrl-C before SIGINT is ignored
+        with interrupts_held():  # a fork inherits it: no Ctrl-C before SIGINT is ignored
             _start(pool, workers)  # now, while this process has one thread
     else:
         starter = threading.Thread(
@@ -59,18 +59,6 @@ def process_pool(workers: int, preload: Sequence[str] = ()) -> ProcessPoolExecut
         )
         starter.start()
     return pool
-
-
-def _can_fork() -> bool:
-    """Linux, one thread in this process (native ones too: a fork copies a lock another
-    thread holds, held forever), and no llama.cpp loaded (its worker refuses to run in a
-    fork of a process that ran it; see structconv.repair.llm)."""
-    if sys.platform != "linux" or "llama_cpp" in sys.modules:
-        return False
-    try:
-        return sum(1 for _ in Path("/proc/self/task").iterdir()) == 1
-    except OSError:
-        return False
 
 
 def stop_now(pool: ProcessPoolExecutor) -> None:
@@ -87,21 +75,6 @@ def stop_now(pool: ProcessPoolExecutor) -> None:
         process.terminate()
     for process in processes:
         process.join()
-
-
-@contextlib.contextmanager
-def _interrupts_held() -> Iterator[None]:
-    """SIGINT blocked in this thread (and the processes forked meanwhile) until the end,
-    then delivered; nothing where the system has no signal masks."""
-    mask = getattr(signal, "pthread_sigmask", None)
-    if mask is None:
-        yield
-        return
-    mask(signal.SIG_BLOCK, {signal.SIGINT})
-    try:
-        yield
-    finally:
-        mask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
 
 def _worker_start(names: tuple[str, ...]) -> None:

@@ -6,7 +6,7 @@ import csv
 import dataclasses
 import io
 import json
-import subprocess
+import os
 import tempfile
 import tracemalloc
 import warnings
@@ -227,25 +227,48 @@ def attempts(monkeypatch: pytest.MonkeyPatch) -> list[int | None]:
     return results
 
 
+@pytest.fixture(params=["fork", "spawn"])
+def start_method(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """How the workers start: forks of this process (where structconv.forking allows it,
+    as in a test run on one thread), or new interpreters (elsewhere, e.g. under xdist)."""
+    monkeypatch.setattr(ranges, "can_fork", lambda: request.param == "fork")
+    return str(request.param)
+
+
+@pytest.fixture
+def started(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+    """The workers started, of either kind."""
+    workers: list[Any] = []
+    real_spawn, real_fork = ranges._start_worker, ranges._fork_worker
+
+    def spawn() -> Any:
+        workers.append(real_spawn())
+        return workers[-1]
+
+    def fork(task: Any) -> Any:
+        workers.append(real_fork(task))
+        return workers[-1]
+
+    monkeypatch.setattr(ranges, "_start_worker", spawn)
+    monkeypatch.setattr(ranges, "_fork_worker", fork)
+    return workers
+
+
 @pytest.fixture(params=["parent first", "workers first"])
-def turns(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+def turns(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch, started: list[Any]
+) -> str:
     """Which process converts the ranges after the first: this one, whose claims come
-    first on a small file (the workers are still booting), or the workers, when this
+    first on a small file (the workers are still starting), or the workers, when this
     process waits for them to end before it claims its second range."""
     if request.param == "workers first":
-        started: list[subprocess.Popen[bytes]] = []
-        real_start, real_take = ranges._start_worker, ranges._Claims.take
-
-        def start() -> subprocess.Popen[bytes]:
-            started.append(real_start())
-            return started[-1]
+        real_take = ranges._Claims.take
 
         def take(claims: Any, number: int) -> bool:
             for worker in started:
                 worker.wait()
             return real_take(claims, number)
 
-        monkeypatch.setattr(ranges, "_start_worker", start)
         monkeypatch.setattr(ranges._Claims, "take", take)
     return str(request.param)
 
@@ -286,6 +309,8 @@ def _single(source: Path, target_format: str, settings: dict[str, Any]) -> bytes
 def test_ranges_write_the_same_bytes_as_one_process(
     tmp_path: Path,
     attempts: list[int | None],
+    start_method: str,
+    started: list[Any],
     turns: str,
     target_format: str,
     rows: int,
@@ -297,6 +322,8 @@ def test_ranges_write_the_same_bytes_as_one_process(
     target = tmp_path / f"out.{target_format}"
     count = stream_convert(source, target, "csv", target_format, Options(workers=3, **settings))
     assert attempts == [count] and count == rows  # converted in ranges, no fallback
+    kind = ranges._Forked if start_method == "fork" else ranges._Spawned
+    assert len(started) == 2 and all(isinstance(worker, kind) for worker in started)
     assert target.read_bytes() == _single(source, target_format, settings)
     expected = structconv.convert(source.read_bytes(), src="csv", to=target_format, **settings)
     assert target.read_bytes() == expected.text.encode()
@@ -370,10 +397,11 @@ def test_an_error_in_a_later_range_has_its_file_line_and_leaves_no_file(
 def test_a_worker_that_cannot_start_leaves_one_process_doing_the_work(
     tmp_path: Path, attempts: list[int | None], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr(ranges, "can_fork", lambda: False)  # new interpreters
     monkeypatch.setattr(ranges, "_BOOT", "raise SystemExit('no interpreter here')")
     real_start = ranges._start_worker
 
-    def start_and_fail() -> subprocess.Popen[bytes]:
+    def start_and_fail() -> Any:
         worker = real_start()
         worker.wait()  # failed before this process converted its first range
         return worker
@@ -395,6 +423,7 @@ def test_a_worker_that_gets_no_cpu_does_not_hold_the_conversion_back(
 ) -> None:
     # A worker that has not claimed a range yet (here: never will) is not waited for:
     # this process converts the ranges it reaches first, and ends the worker.
+    monkeypatch.setattr(ranges, "can_fork", lambda: False)  # new interpreters
     monkeypatch.setattr(ranges, "_BOOT", "import time\ntime.sleep(60)\n")
     source = _tricky_csv(tmp_path / "in.csv", 300)
     target = tmp_path / "out.json"
@@ -403,6 +432,31 @@ def test_a_worker_that_gets_no_cpu_does_not_hold_the_conversion_back(
         assert stream_convert(source, target, "csv", "json", Options(workers=2)) == 300
     assert attempts == [300]
     assert not ranges._parallel_broken
+    assert target.read_bytes() == _single(source, "json", {})
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["in.csv", "out.json", "single.json"]
+
+
+def test_a_fork_that_fails_leaves_one_process_doing_the_work(
+    tmp_path: Path, attempts: list[int | None], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A failure that is not the input's (here: raised in the fork alone) comes back on the
+    # fork's pipe: this process warns, converts in one process, and forks no more.
+    monkeypatch.setattr(ranges, "can_fork", lambda: True)
+    parent = os.getpid()
+
+    def fail_in_the_fork(task: Any) -> list[str]:
+        if os.getpid() != parent:
+            raise MemoryError("out of memory in the fork")
+        raise AssertionError("only a fork converts claimed ranges")
+
+    monkeypatch.setattr(ranges, "_convert_claimed", fail_in_the_fork)
+    monkeypatch.setattr(ranges._Claims, "take", lambda claims, number: False)  # the fork's
+    source = _tricky_csv(tmp_path / "in.csv", 300)
+    target = tmp_path / "out.json"
+    with pytest.warns(RuntimeWarning, match="MemoryError: out of memory in the fork"):
+        assert stream_convert(source, target, "csv", "json", Options(workers=2)) == 300
+    assert ranges._parallel_broken
+    assert attempts == [None]
     assert target.read_bytes() == _single(source, "json", {})
     assert sorted(path.name for path in tmp_path.iterdir()) == ["in.csv", "out.json", "single.json"]
 
@@ -423,6 +477,8 @@ class _Spare:
 def test_auto_starts_a_worker_only_for_a_cpu_found_idle(
     tmp_path: Path,
     attempts: list[int | None],
+    start_method: str,
+    started: list[Any],
     monkeypatch: pytest.MonkeyPatch,
     free: float,
     workers: int,
@@ -430,14 +486,6 @@ def test_auto_starts_a_worker_only_for_a_cpu_found_idle(
     monkeypatch.setattr(ranges, "AUTO_RANGE_BYTES", 1)
     monkeypatch.setattr(ranges, "_available_cpus", lambda: 2)
     monkeypatch.setattr(ranges, "SpareCpus", lambda: _Spare(free))
-    started: list[subprocess.Popen[bytes]] = []
-    real_start = ranges._start_worker
-
-    def start() -> subprocess.Popen[bytes]:
-        started.append(real_start())
-        return started[-1]
-
-    monkeypatch.setattr(ranges, "_start_worker", start)
     source = _tricky_csv(tmp_path / "in.csv", 300)
     target = tmp_path / "out.json"
     assert stream_convert(source, target, "csv", "json", Options()) == 300
@@ -458,10 +506,11 @@ def test_range_count() -> None:
 
 
 def test_a_small_file_starts_no_worker(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    def refuse() -> None:
+    def refuse(*task: Any) -> None:
         raise AssertionError("a worker was started")
 
     monkeypatch.setattr(ranges, "_start_worker", refuse)
+    monkeypatch.setattr(ranges, "_fork_worker", refuse)
     source = _tricky_csv(tmp_path / "in.csv", 100)
     assert stream_convert(source, tmp_path / "out.json", "csv", "json", Options()) == 100
 

@@ -64,16 +64,19 @@ class Sink:
         except OSError as error:
             raise self.output.failed(error) from None
 
+    def flush(self) -> None:
+        try:
+            self.stream.flush()
+        except OSError as error:
+            raise self.output.failed(error) from None
+
     def append(self, part: Path) -> None:
         """Copy the file `part` to the end of the output, in the kernel where it can."""
         out = self.stream
         with part.open("rb") as source:
             size = os.fstat(source.fileno()).st_size
             copied = 0
-            try:
-                out.flush()
-            except OSError as error:
-                raise self.output.failed(error) from None
+            self.flush()
             try:
                 while copied < size:
                     step = os.copy_file_range(source.fileno(), out.fileno(), size - copied)
