@@ -37,7 +37,7 @@ def test_an_interrupt_while_held_arrives_after() -> None:
     previous = signal.signal(signal.SIGINT, lambda number, frame: arrived.append("after"))
     try:
         with forking.interrupts_held():
-            os.kill(os.getpid(), signal.SIGINT)
+            signal.pthread_kill(threading.get_ident(), signal.SIGINT)  # to this thread
             arrived.append("held")
         assert arrived == ["held", "after"]
     finally:
