@@ -1,8 +1,13 @@
 from __future__ import annotations
 
+import re
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from structconv import UsageError, detect_format
+from structconv.formats.detect import maybe_jsonc
 
 
 @pytest.mark.parametrize(
@@ -36,3 +41,11 @@ def test_extension_wins_over_content() -> None:
 def test_undetectable_input_asks_for_the_format(text: str) -> None:
     with pytest.raises(UsageError, match="format"):
         detect_format(text)
+
+
+@given(st.text(alphabet=',]} \t\r\n\u00a0\u2028/*x"', max_size=40))
+def test_the_jsonc_look_matches_its_plain_rule(text: str) -> None:
+    # maybe_jsonc's possessive pattern (fast) against the rule it stands for: `//` or `/*`,
+    # or a comma before a closing bracket with only whitespace between.
+    plain = re.search(r"/[/*]", text) is not None or re.search(r",\s*[\]}]", text) is not None
+    assert maybe_jsonc(text) is plain
