@@ -95,6 +95,8 @@ RUAMEL, TOMLKIT, PYYAML = "ruamel", "tomlkit", "yaml"
 DIFFLIB = "difflib"
 # argparse's own help layout loads it (with zlib, bz2, lzma) for every parser.
 SHUTIL = "shutil"
+# The console caught Ctrl-C at start with a handler; it catches KeyboardInterrupt now.
+SIGNAL = "signal"
 CONVERSION = ("structconv.api", "structconv.comments", "structconv.outcome")
 
 CASES: dict[str, tuple[str, list[str], tuple[str, ...]]] = {
@@ -127,6 +129,7 @@ CASES: dict[str, tuple[str, list[str], tuple[str, ...]]] = {
             "click",
             DIFFLIB,
             SHUTIL,
+            SIGNAL,
             "json",
             "structconv.normalize",
             *CONVERSION,
@@ -135,12 +138,14 @@ CASES: dict[str, tuple[str, list[str], tuple[str, ...]]] = {
     "check json": (
         "check",
         ["{json}"],
-        (RUAMEL, TOMLKIT, PYYAML, "click", "yaml_rs", DIFFLIB, "structconv.normalize", *CONVERSION),
+        (RUAMEL, TOMLKIT, PYYAML, "click", "yaml_rs", DIFFLIB, SIGNAL, "structconv.normalize")
+        + CONVERSION,
     ),
     "check toml": (
         "check",
         ["{toml}"],
-        (RUAMEL, TOMLKIT, PYYAML, "click", "yaml_rs", DIFFLIB, "structconv.normalize", *CONVERSION),
+        (RUAMEL, TOMLKIT, PYYAML, "click", "yaml_rs", DIFFLIB, SIGNAL, "structconv.normalize")
+        + CONVERSION,
     ),
     "normalize json": (
         "normalize",
