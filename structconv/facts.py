@@ -13,7 +13,7 @@ Only the latest proof is kept (it holds its object alive until the context ends)
 from __future__ import annotations
 
 import contextlib
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from structconv.handoff import Handoff
 
@@ -26,7 +26,13 @@ JSON_TYPES_OR_DATES: Fact = "json-types-or-dates"
 # them a subclass, every key a str (so no tuple, no date): what orjson.loads returns.
 JSON_TYPES: Fact = "json-types"
 
-_PROOFS: Handoff[object, frozenset[Fact]] = Handoff("structconv_facts")
+
+class _Proof(NamedTuple):
+    facts: frozenset[Fact]
+    image: bytes | None  # orjson.dumps(data), where the reader made it
+
+
+_PROOFS: Handoff[object, _Proof] = Handoff("structconv_facts")
 
 
 def keeping_facts() -> contextlib.AbstractContextManager[None]:
@@ -39,12 +45,21 @@ def wanted() -> bool:
     return _PROOFS.wanted()
 
 
-def prove(data: object, *facts: Fact) -> None:
-    """Record that `data`, as it is now, has these facts (dropped outside `keeping_facts`)."""
-    _PROOFS.give(data, frozenset(facts))
+def prove(data: object, *facts: Fact, image: bytes | None = None) -> None:
+    """Record that `data`, as it is now, has these facts (dropped outside `keeping_facts`);
+    `image`: orjson's compact bytes of it (`orjson.dumps(data)`), made by the reader."""
+    _PROOFS.give(data, _Proof(frozenset(facts), image))
 
 
 def proven(data: object, fact: Fact) -> bool:
     """Whether the latest proof is about this very object and holds `fact`."""
     held = _PROOFS.about(data)
-    return held is not None and fact in held
+    return held is not None and fact in held.facts
+
+
+def image(data: object) -> bytes | None:
+    """orjson's compact bytes of this very object, where its reader gave them: a writer
+    that needs them need not make them again (the JSON reader makes them to count the
+    data's members; for JSON_TYPES data, orjson's PASSTHROUGH options change nothing)."""
+    held = _PROOFS.about(data)
+    return None if held is None else held.image

@@ -72,31 +72,37 @@ def lazy_compile(source: AnyStr, flags: int | re.RegexFlag = 0) -> re.Pattern[An
 
 
 @functools.cache
-def _run_patterns(character_class: str) -> tuple[re.Pattern[str], ...]:
-    """Where two such characters start, a run of them, a run of them at the end."""
-    return (
-        re.compile(f"(?={character_class}{{2}})"),
-        re.compile(f"{character_class}+"),
-        re.compile(rf"{character_class}*\Z"),
-    )
+def _run_patterns(character_class: str) -> tuple[bytes, re.Pattern[str], re.Pattern[str]]:
+    """A translation table (the ASCII characters of the class to "0", any other byte to
+    " "), a run of the class, and a run of it at the end."""
+    member = re.compile(character_class)
+    table = bytes(48 if byte < 128 and member.fullmatch(chr(byte)) else 32 for byte in range(256))
+    return table, re.compile(f"{character_class}+"), re.compile(rf"{character_class}*\Z")
 
 
 def long_run(text: str, character_class: str, length: int) -> bool:
-    """Whether `text` holds `length` characters of a class in a row.
+    """Whether `text` holds `length` (at least 2) characters of a class (of ASCII
+    characters) in a row.
 
     Such a run covers two consecutive samples taken every length // 2 characters, so only
     the runs through such pairs are measured (a scan of every position took 0.2 s on 20 MB).
+    The pairs are found in the samples as ASCII bytes, translated so that the class reads
+    "0" ("00": two in a row), with bytes.find at C speed (a regex over the samples took
+    twice as long). A character outside ASCII becomes "?" there: a pair it makes look
+    like one of the class (where "?" is in it) is only measured for nothing.
     """
     if len(text) < length:
         return False  # (and no pattern compiled for a small file)
-    pairs, run, tail = _run_patterns(character_class)
+    table, run, tail = _run_patterns(character_class)
     stride = length // 2
-    for pair in pairs.finditer(text[::stride]):
-        at = pair.start() * stride
+    samples = text[::stride].encode("ascii", "replace").translate(table)
+    pair = samples.find(b"00")
+    while pair != -1:
+        at = pair * stride
         forward = run.match(text, at)
-        if forward is None or forward.end() < at + stride:
-            continue  # a long enough run reaches the next sample
-        backward = tail.search(text, max(0, at - length), at)
-        if backward and forward.end() - backward.start() >= length:
-            return True
+        if forward is not None and forward.end() >= at + stride:
+            backward = tail.search(text, max(0, at - length), at)
+            if backward and forward.end() - backward.start() >= length:
+                return True
+        pair = samples.find(b"00", pair + 1)
     return False

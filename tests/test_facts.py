@@ -47,3 +47,14 @@ def test_contexts_nest_without_leaking() -> None:
         with facts.keeping_facts():
             assert not facts.proven(data, FACT)
         assert facts.proven(data, FACT)
+
+
+def test_an_image_goes_with_its_proof() -> None:
+    data, other = {"a": 1}, {"a": 1}
+    with facts.keeping_facts():
+        facts.prove(data, facts.JSON_TYPES, image=b'{"a":1}')
+        assert facts.image(data) == b'{"a":1}'
+        assert facts.image(other) is None
+        facts.prove(data, facts.JSON_TYPES)  # a later proof without one
+        assert facts.image(data) is None
+    assert facts.image(data) is None

@@ -125,8 +125,9 @@ def strict_decoder() -> json.JSONDecoder:
 _SAFE_DIGITS = 18
 
 
-def _read_with_orjson(text: str) -> Data | None:
-    """orjson's data of `text` where it is the strict reader's, else None.
+def _read_with_orjson(text: str) -> tuple[Data, bytes] | None:
+    """orjson's data of `text` where it is the strict reader's, and its compact bytes;
+    else None.
 
     Duplicate keys: in JSON text every ':' outside a string separates a member's name
     from its value, so the ':' characters of the text number its members plus those
@@ -140,21 +141,23 @@ def _read_with_orjson(text: str) -> Data | None:
         return None
     try:
         data = orjson.loads(text)
-        members = orjson.dumps(data).count(b":")
+        image = orjson.dumps(data)
     except orjson.JSONDecodeError:
         return None  # invalid, or past orjson's nesting limit: the strict reader says where
     except orjson.JSONEncodeError:
         return None  # nested past what orjson writes
-    return data if members == text.count(":") else None
+    return (data, image) if image.count(b":") == text.count(":") else None
 
 
 def loads(text: str, options: Options) -> Data:
     """The strict reader's data of `text` (see the module's docstring), or its ParseError."""
-    data = _read_with_orjson(text)
-    if data is not None:
+    read = _read_with_orjson(text)
+    if read is not None:
+        data, image = read
         # orjson returns only JSON's types, its floats finite (it refuses NaN, Infinity
-        # and 1e400); the writers need not walk the data to rule out the rest.
-        facts.prove(data, facts.JSON_TYPES, facts.JSON_TYPES_OR_DATES)
+        # and 1e400); the writers need not walk the data to rule out the rest, and the
+        # YAML writer's check takes the bytes made for the member count.
+        facts.prove(data, facts.JSON_TYPES, facts.JSON_TYPES_OR_DATES, image=image)
         return data  # (orjson refuses lone surrogate escapes itself)
     data = _read_with_stdlib(text, options)
     _reject_lone_surrogates(text, data)

@@ -633,6 +633,10 @@ def _typed_bytes(data: Data, json_only: bool = False) -> bytes:
 
     from structconv.formats.yaml_exact import JSON_IMAGE
 
+    if json_only and facts.proven(data, facts.JSON_TYPES):
+        image = facts.image(data)  # the JSON reader's: the same bytes for such data
+        if image is not None:
+            return image
     option = JSON_IMAGE if json_only else orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROUGH_SUBCLASS
     return orjson.dumps(data, option=option)
 

@@ -189,9 +189,10 @@ def test_integers_past_64_bits_stay_exact(text: str) -> None:
 def test_orjson_reads_first_only_where_it_gives_the_strict_readers_data() -> None:
     from structconv.formats.json import _read_with_orjson
 
-    assert _read_with_orjson('{"a": [1, 2.5, "x:y", {"b": null}]}') == {
-        "a": [1, 2.5, "x:y", {"b": None}]
-    }
+    assert _read_with_orjson('{"a": [1, 2.5, "x:y", {"b": null}]}') == (
+        {"a": [1, 2.5, "x:y", {"b": None}]},
+        b'{"a":[1,2.5,"x:y",{"b":null}]}',
+    )
     for doubtful in ('{"a": 1, "a": 2}', "12345678901234567890", '"\\u003A"', "[1,]", "NaN"):
         assert _read_with_orjson(doubtful) is None
 

@@ -7,10 +7,12 @@ import json
 import math
 from typing import Any
 
+import orjson
 from hypothesis import given
 from hypothesis import strategies as st
 
 from structconv.formats import json as json_format
+from structconv.formats.yaml_exact import JSON_IMAGE
 from structconv.options import Options
 
 KEYS = st.sampled_from(["a", "a:b", ":", "k", "\u003a", "x\\y", "é", ""])
@@ -77,7 +79,9 @@ def test_the_reader_gives_the_strict_readers_data_or_refuses(text: str) -> None:
     kind, expected = _strict(text)
     fast = json_format._read_with_orjson(text)
     if fast is not None:
-        assert kind == "data" and _same(fast, expected), text
+        data, image = fast
+        assert kind == "data" and _same(data, expected), text
+        assert image == orjson.dumps(data, option=JSON_IMAGE), text  # what yaml_exact scans
     try:
         data = json_format.loads(text, Options())
     except Exception:
