@@ -2,9 +2,8 @@
 
 Both follow pre-commit-hooks' shape, `main(argv) -> int`, with argparse, as the
 `structconv` command: a hook starts once per commit, so its start-up time is the user's
-wait. Only
-the readers of the formats actually staged get imported (ruamel.yaml for YAML files,
-lxml for XML, tomlkit for TOML), never the repair model.
+wait. Only the readers of the formats actually staged get imported (ruamel.yaml for YAML
+files, lxml for XML, tomlkit for TOML), never the repair model.
 
 `structconv-normalize` returns 1 when it rewrote a file (pre-commit then reports
 "files were modified by this hook" and the commit stops, so the user can look at the
@@ -27,7 +26,7 @@ if TYPE_CHECKING:
     from structconv.normalize.runner import RunOptions
 
 
-class Flag(NamedTuple):  # not a dataclass: both hooks define it at start-up (DESIGN.md)
+class Flag(NamedTuple):  # not a dataclass: both hooks define it at start-up (docs/architecture.md)
     """One flag of the normalize command (`structconv normalize`, the hook)."""
 
     name: str  # "--sort-keys"

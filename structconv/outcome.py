@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 
 # NamedTuple, not a dataclass, as for every record a one-file command defines at start-up:
-# a dataclass compiles its methods there (0.5-2 ms each, DESIGN.md "Start-up").
+# a dataclass compiles its methods there (0.5-2 ms each; docs/architecture.md, layers).
 class FileOutcome(NamedTuple):
     """What happened to one file; `line`/`column` are 0 when the error has no position."""
 
