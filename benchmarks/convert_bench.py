@@ -39,7 +39,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, NamedTuple, TextIO
 from xml.sax.saxutils import escape, quoteattr
 
 HERE = Path(__file__).resolve().parent
@@ -841,20 +841,34 @@ def same_output(path: Path, reference: Path, target_format: str) -> bool:
         return False
 
 
-def measure_row(
-    row: Row, argv: list[str], dst: Path, repeat: int, repeat_budget: float, timeout: float
-) -> None:
-    """Run `argv` up to `repeat` times into `dst` (a fresh file each time; its stdout when the
-    variant writes there), adding the runs to `row`; stop at an error or once the runs took
-    `repeat_budget` seconds."""
+class Planned(NamedTuple):
+    """One row to measure: the command that writes `dst` (or whose stdout is written there)."""
+
+    row: Row
+    argv: list[str]
+    dst: Path
+
+
+def measure_rows(planned: list[Planned], repeat: int, repeat_budget: float, timeout: float) -> None:
+    """Run the rows of one case in rounds, each row once per round, up to `repeat` rounds,
+    adding the runs to each row; a row leaves at its first error.
+
+    Rounds, not one row's runs after another's, and the same number of runs for every row:
+    a ratio of two rows is then a best of N against a best of N taken over the same
+    minutes, so a machine whose speed drifts (a shared one does, by 15-50 % in an hour)
+    moves both alike. After the first, no round starts once the case has taken
+    `repeat_budget` seconds per row."""
     spent = 0.0
-    for _ in range(repeat):
-        dst.unlink(missing_ok=True)
-        run = measure(argv, dst if row.variant.stdout_to_output else None, timeout)
-        row.runs.append(run)
-        spent += run.seconds
-        if run.error or spent + run.seconds > repeat_budget:
-            break
+    for round_number in range(repeat):
+        active = [plan for plan in planned if not any(run.error for run in plan.row.runs)]
+        if not active or (round_number and spent >= repeat_budget * len(planned)):
+            return
+        for plan in active:
+            plan.dst.unlink(missing_ok=True)
+            output = plan.dst if plan.row.variant.stdout_to_output else None
+            run = measure(plan.argv, output, timeout)
+            plan.row.runs.append(run)
+            spent += run.seconds
 
 
 def print_row(key: str, row: Row) -> None:
@@ -867,23 +881,29 @@ def print_row(key: str, row: Row) -> None:
 
 
 def run_case(case: Case, repeat: int, repeat_budget: float, timeout: float) -> list[Row]:
+    """Measure every variant (benchmarks.convert_bench.measure_rows), then compare each
+    output with the first structconv output's data."""
     out_dir = case.source.parent / "out"
     out_dir.mkdir(exist_ok=True)
-    rows: list[Row] = []
+    rows = [Row(case.title, variant) for variant in case.variants]
+    outputs = [out_dir / f"{case.key}-{number}.{case.target_format}" for number in range(len(rows))]
+    measure_rows(
+        [
+            Planned(row, argv_for(row.variant, case.source, dst), dst)
+            for row, dst in zip(rows, outputs, strict=True)
+            if not row.variant.missing
+        ],
+        repeat,
+        repeat_budget,
+        timeout,
+    )
     reference: Path | None = None
-    for number, variant in enumerate(case.variants):
-        row = Row(case.title, variant)
-        rows.append(row)
-        if variant.missing:
-            print_row(case.key, row)
-            continue
-        dst = out_dir / f"{case.key}-{number}.{case.target_format}"
-        measure_row(row, argv_for(variant, case.source, dst), dst, repeat, repeat_budget, timeout)
+    for row, dst in zip(rows, outputs, strict=True):
         print_row(case.key, row)
         if not row.ok or not dst.exists():
             continue
         row.output_mb = dst.stat().st_size / MB
-        if variant.compare and case.target_format in ("json", "jsonl", "yaml", "toml"):
+        if row.variant.compare and case.target_format in ("json", "jsonl", "yaml", "toml"):
             if reference is None:
                 try:
                     load_output(dst, case.target_format)
@@ -895,6 +915,7 @@ def run_case(case: Case, repeat: int, repeat_budget: float, timeout: float) -> l
                 row.same = True
                 continue
             row.same = same_output(dst, reference, case.target_format)
+    for dst in outputs:
         dst.unlink(missing_ok=True)
     if reference is not None:
         reference.unlink(missing_ok=True)
@@ -1434,7 +1455,8 @@ def report(rows: list[Row], info: list[str], quick: bool) -> str:
         "",
         *info,
         "",
-        "Time: wall seconds, process start-up included, best of the runs. CPU: user + system"
+        "Time: wall seconds, process start-up included, best of the runs; the rows of a conversion run in"
+        " rounds, each once per round, so each has as many runs, taken over the same minutes. CPU: user + system"
         " seconds of that process and its children (above its time where a tool uses several"
         " cores). Peak RSS: the process's maximum resident set, largest over the runs; for a"
         " command that runs several processes (processes > 1), the sum of each one's peak."

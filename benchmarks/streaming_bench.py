@@ -48,6 +48,7 @@ from convert_bench import (  # noqa: E402
     INSTALL_MLR,
     MB,
     SEED,
+    Planned,
     Row,
     Variant,
     _element_data,
@@ -57,7 +58,7 @@ from convert_bench import (  # noqa: E402
     installed_bytecode,
     machine_info,
     make_record,
-    measure_row,
+    measure_rows,
     print_row,
     records,
     results_table,
@@ -376,25 +377,24 @@ def build_cases(inputs: Inputs, miller: str | None) -> list[Case]:
 
 
 def run_case(case: Case, repeat: int, repeat_budget: float, timeout: float) -> list[Row]:
-    """Measure every variant; keep the first structconv output as the case's reference."""
+    """Measure every variant (benchmarks.convert_bench.measure_rows), then check each
+    output; the first structconv output that passes is the case's reference."""
     out_dir = DATA / "out"
     out_dir.mkdir(parents=True, exist_ok=True)
+    rows = [Row(case.title, variant) for variant in case.variants]
+    outputs = [out_dir / f"{case.key}-{number}.{case.target}" for number in range(len(rows))]
+    planned = []
+    for row, dst in zip(rows, outputs, strict=True):
+        if row.variant.command is not None and not row.variant.missing:
+            planned.append(Planned(row, row.variant.command(case.source, dst), dst))
+    measure_rows(planned, repeat, repeat_budget, timeout)
     reference: Path | None = None
-    rows: list[Row] = []
-    for number, variant in enumerate(case.variants):
-        row = Row(case.title, variant)
-        rows.append(row)
-        if variant.missing:
-            print_row(case.key, row)
-            continue
-        assert variant.command is not None
-        dst = out_dir / f"{case.key}-{number}.{case.target}"
-        measure_row(row, variant.command(case.source, dst), dst, repeat, repeat_budget, timeout)
+    for row, dst in zip(rows, outputs, strict=True):
         print_row(case.key, row)
         if not row.ok or not dst.exists():
             continue
         row.output_mb = dst.stat().st_size / MB
-        ours_row = variant.label.startswith("structconv")
+        ours_row = row.variant.label.startswith("structconv")
         problem = check_output(dst, case.target, case.records, reference, ours_row)
         row.same = problem is None
         if problem:
@@ -519,7 +519,8 @@ def report(measured: list[Measured], info: list[str], quick: bool) -> str:
         *info,
         "",
         "Every structconv row is `structconv convert SRC --to FMT -o DST` in a fresh process."
-        " Time: wall seconds, start-up included, best of the runs. CPU: user + system seconds"
+        " Time: wall seconds, start-up included, best of the runs; the rows of a conversion run in"
+        " rounds, each once per round, so each has as many runs, taken over the same minutes. CPU: user + system seconds"
         " of the process and its children. Peak RSS: the largest over the runs; for a command"
         " that runs several processes, the sum of each one's peak. 'same data': the output"
         " holds the input's record count (its lines; CSV: its rows) and a structconv row"

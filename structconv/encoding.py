@@ -7,7 +7,6 @@ XML follows its own declaration.
 from __future__ import annotations
 
 import codecs
-import unicodedata
 
 from structconv.errors import ParseError
 from structconv.notes import note
@@ -112,6 +111,8 @@ def _western_punctuation(raw: bytes) -> tuple[str, str] | None:
         return None
     if not _plausible(text, "cp1252"):
         return None
+    import unicodedata  # only for a file that is not UTF-8
+
     marks = {character for character in text if ord(character) > 127}
     if all(unicodedata.category(character)[0] in "PSZ" for character in marks):
         return text, "cp1252"

@@ -17,8 +17,9 @@ Where: $STRUCTCONV_CACHE_DIR, else $XDG_CACHE_HOME/structconv, else ~/.cache/str
 `--no-cache` on either hook neither reads nor writes it. A folder that cannot be written
 is passed over silently: the cache speeds a run up, it never decides one.
 
-This module imports nothing of structconv's but its version and a list of names: its
-callers run it before they load anything else, so its cost is the whole run on a hit.
+This module imports nothing of structconv's but its version, a list of names and the
+reading of a plain hook line: its callers run it before they load anything else, so
+its cost is the whole run on a hit.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ import os
 import sys
 
 from structconv.config_names import CONFIG_NAMES
+from structconv.hook_arguments import plain_line
 from structconv.version import __version__
 
 TYPE_CHECKING = False
@@ -163,10 +165,10 @@ def known_result(command: str, arguments: Sequence[str]) -> int | None:
     """The exit status of a hook run whose every file passed before, printing what the
     run would print; None when the run must go ahead (a file is new or changed, a folder
     or an option other than --check/--diff is given, or nothing is)."""
-    flags = {argument for argument in arguments if argument.startswith("-")}
-    paths = [argument for argument in arguments if not argument.startswith("-")]
-    if not paths or not flags <= _NEUTRAL_FLAGS[command]:
+    plain = plain_line(arguments, _NEUTRAL_FLAGS[command])
+    if plain is None or not plain[0]:
         return None
+    paths, flags = plain
     if not all(passed_before(command, path) for path in paths):
         return None
     if command == "normalize":

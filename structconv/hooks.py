@@ -2,7 +2,8 @@
 
 Both follow pre-commit-hooks' shape, `main(argv) -> int`, with argparse, as the
 `structconv` command: a hook starts once per commit, so its start-up time is the user's
-wait. Only the readers of the formats actually staged get imported (ruamel.yaml for YAML
+wait. A plain line (file names after switches; structconv.hook_arguments) is read
+without importing argparse. Only the readers of the formats actually staged get imported (ruamel.yaml for YAML
 files, lxml for XML, tomlkit for TOML), never the repair model.
 
 `structconv-normalize` returns 1 when it rewrote a file (pre-commit then reports
@@ -13,16 +14,17 @@ repairs unless `--repair rules|auto` is in the hook's args.
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from structconv.errors import StructconvError, UsageError
-from structconv.help_layout import HelpLayout
+from structconv.hook_arguments import plain_line
 
 if TYPE_CHECKING:
+    import argparse
+
     from structconv.normalize.runner import RunOptions
 
 
@@ -85,6 +87,8 @@ def run_options(values: Mapping[str, Any]) -> RunOptions:
 
 def add_normalize_flags(parser: argparse.ArgumentParser) -> None:
     """NORMALIZE_FLAGS, in their order, as `parser`'s options."""
+    import argparse
+
     for flag in NORMALIZE_FLAGS:
         if flag.kind == "switch":
             parser.add_argument(
@@ -119,6 +123,10 @@ def normalize_parser() -> argparse.ArgumentParser:
 
 def _hook_parser(prog: str, description: str, files: str) -> argparse.ArgumentParser:
     """A hook's parser: the files pre-commit passes, and --no-cache."""
+    import argparse
+
+    from structconv.help_layout import HelpLayout
+
     parser = argparse.ArgumentParser(prog=prog, description=description, formatter_class=HelpLayout)
     parser.add_argument("filenames", nargs="*", help=files)
     parser.add_argument(
@@ -129,20 +137,30 @@ def _hook_parser(prog: str, description: str, files: str) -> argparse.ArgumentPa
     return parser
 
 
+# The switches a plain line may hold (structconv.hook_arguments), by their `dest`.
+_NO_CACHE = "--no-cache"
+_NORMALIZE_SWITCHES = {flag.name: flag.dest for flag in NORMALIZE_FLAGS if flag.kind == "switch"}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """`structconv-normalize`: 0 nothing changed, 1 rewrote or failed, 2 usage."""
     from structconv.normalize.runner import run
 
-    parser = normalize_parser()
-    arguments = parser.parse_args(argv)
+    arguments = sys.argv[1:] if argv is None else list(argv)
+    plain = plain_line(arguments, {_NO_CACHE, *_NORMALIZE_SWITCHES})
+    if plain is None:
+        parser = normalize_parser()
+        values = vars(parser.parse_args(arguments))
+        paths, no_cache = values["filenames"], values["no_cache"]
+    else:
+        paths, given = plain
+        values = {flag.dest: flag.default for flag in NORMALIZE_FLAGS}
+        values.update({dest: True for name, dest in _NORMALIZE_SWITCHES.items() if name in given})
+        no_cache = _NO_CACHE in given
     try:
-        return run(
-            arguments.filenames,
-            run_options(vars(arguments)),
-            remember=not arguments.no_cache,
-        )
+        return run(paths, run_options(values), remember=not no_cache)
     except UsageError as error:
-        parser.error(str(error))  # exits 2
+        normalize_parser().error(str(error))  # exits 2
 
 
 def check_file(path: str, remember: bool = False) -> str | None:
@@ -176,15 +194,20 @@ def check_file(path: str, remember: bool = False) -> str | None:
 
 def check_main(argv: Sequence[str] | None = None) -> int:
     """`structconv-check`: parse each file with the strict reader; 1 when one does not parse."""
-    parser = _hook_parser(
-        "structconv-check",
-        "Check that data files parse; report errors as path:line:col: message.",
-        "files to check",
-    )
-    arguments = parser.parse_args(argv)
+    arguments = sys.argv[1:] if argv is None else list(argv)
+    plain = plain_line(arguments, {_NO_CACHE})
+    if plain is None:
+        parsed = _hook_parser(
+            "structconv-check",
+            "Check that data files parse; report errors as path:line:col: message.",
+            "files to check",
+        ).parse_args(arguments)
+        paths, no_cache = parsed.filenames, parsed.no_cache
+    else:
+        paths, no_cache = plain[0], _NO_CACHE in plain[1]
     failed = 0
-    for path in arguments.filenames:
-        problem = check_file(os.fspath(path), remember=not arguments.no_cache)
+    for path in paths:
+        problem = check_file(os.fspath(path), remember=not no_cache)
         if problem is not None:
             print(problem, file=sys.stderr)
             failed += 1

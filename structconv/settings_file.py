@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import fnmatch
 import os
-import tomllib
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
@@ -29,6 +28,8 @@ FILE_LISTS = ("jsonc_files", "jsonc-files")
 
 def read_table(path: Path) -> dict[str, Any] | None:
     """The structconv table of a settings file, or None when a pyproject.toml has none."""
+    import tomllib  # only where a settings file is found
+
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as error:

@@ -98,6 +98,10 @@ SHUTIL = "shutil"
 # The console caught Ctrl-C at start with a handler; it catches KeyboardInterrupt now.
 SIGNAL = "signal"
 CONVERSION = ("structconv.api", "structconv.comments", "structconv.outcome")
+# normalize on a clean file, with no settings file: a repair's records, the settings' reader.
+NO_REPAIR_NOR_SETTINGS = ("structconv.fixes", "tomllib")
+# A hook reads a plain line (file names after switches) without it: structconv.hook_arguments.
+ARGPARSE = ("argparse", "gettext", "locale")
 
 CASES: dict[str, tuple[str, list[str], tuple[str, ...]]] = {
     "convert yaml to json": (
@@ -133,19 +137,22 @@ CASES: dict[str, tuple[str, list[str], tuple[str, ...]]] = {
             "json",
             "structconv.normalize",
             *CONVERSION,
+            *ARGPARSE,
         ),
     ),
     "check json": (
         "check",
         ["{json}"],
         (RUAMEL, TOMLKIT, PYYAML, "click", "yaml_rs", DIFFLIB, SIGNAL, "structconv.normalize")
-        + CONVERSION,
+        + CONVERSION
+        + ARGPARSE,
     ),
     "check toml": (
         "check",
         ["{toml}"],
         (RUAMEL, TOMLKIT, PYYAML, "click", "yaml_rs", DIFFLIB, SIGNAL, "structconv.normalize")
-        + CONVERSION,
+        + CONVERSION
+        + ARGPARSE,
     ),
     "normalize json": (
         "normalize",
@@ -159,17 +166,38 @@ CASES: dict[str, tuple[str, list[str], tuple[str, ...]]] = {
             DIFFLIB,
             "structconv.api",
             "structconv.outcome",
+            *ARGPARSE,
+            *NO_REPAIR_NOR_SETTINGS,
         ),
     ),
     "normalize yaml": (
         "normalize",
         ["{yaml}"],
-        (TOMLKIT, PYYAML, "click", DIFFLIB, "structconv.api", "structconv.outcome"),
+        (
+            TOMLKIT,
+            PYYAML,
+            "click",
+            DIFFLIB,
+            "structconv.api",
+            "structconv.outcome",
+            *ARGPARSE,
+            *NO_REPAIR_NOR_SETTINGS,
+        ),
     ),
     "normalize toml": (
         "normalize",
         ["{toml}"],
-        (RUAMEL, PYYAML, "click", "yaml_rs", DIFFLIB, "structconv.api", "structconv.outcome"),
+        (
+            RUAMEL,
+            PYYAML,
+            "click",
+            "yaml_rs",
+            DIFFLIB,
+            "structconv.api",
+            "structconv.outcome",
+            *ARGPARSE,
+            "structconv.fixes",
+        ),
     ),
 }
 

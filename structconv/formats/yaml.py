@@ -41,9 +41,9 @@ starts with one.
 
 from __future__ import annotations
 
+import _thread
 import datetime
 import re
-import threading
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -141,7 +141,7 @@ _LINE_PREFIX = lazy_compile(r"^[ \t?:-]+", re.MULTILINE)
 # A line starting with that many of them; searched from its "\n" (a literal first
 # character keeps the search fast), the first line checked on its own.
 _DEEP_PREFIX = lazy_compile(rf"\n[ \t?:-]{{{_INLINE_LEVELS - _FLOW_LEVELS}}}")
-_STACK_LOCK = threading.Lock()
+_STACK_LOCK = _thread.allocate_lock()  # threading loads only for a deep document
 
 
 # --- reading -------------------------------------------------------------------------
@@ -164,6 +164,8 @@ def _levels_bound(text: str) -> int:
 
 def _on_big_stack(function: Callable[[], _T], levels: int) -> _T:
     """Run `function` in a thread whose stack holds `levels` levels of yaml-rs recursion."""
+    import threading
+
     results: list[_T] = []
     failures: list[BaseException] = []
 

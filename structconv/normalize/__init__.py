@@ -28,7 +28,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from structconv import formats
 from structconv.atomic import in_place_target, permissions_from, write_atomic
@@ -42,13 +42,15 @@ from structconv.errors import (
     StructconvError,
     UsageError,
 )
-from structconv.fixes import Fix
 from structconv.formats.detect import detect_format
 from structconv.names import RepairMode
 from structconv.neutral import Data, PathPart, first_difference, format_path
 from structconv.normalize.settings import NormalizeSettings
 from structconv.options import Options
 from structconv.repair import read_or_repair
+
+if TYPE_CHECKING:
+    from structconv.fixes import Fix  # a repair's records: loaded only by a repair
 
 # Format name -> the module that defines its `normalize`.
 NORMALIZERS: dict[str, str] = {
