@@ -43,6 +43,10 @@ from typing import Any, NamedTuple, TextIO
 from xml.sax.saxutils import escape, quoteattr
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import workers  # noqa: E402  (benchmarks/workers.py: the conversions timed in their own process)
+
 DATA = HERE / "data"
 SEED = 20251125
 # Bump when the generators change, so stale inputs are rebuilt.
@@ -489,152 +493,6 @@ def generate_inputs(quick: bool, force: bool) -> Inputs:
 
 
 # --------------------------------------------------------------------------------------
-# Workers: each runs in its own fresh process (`--worker NAME SRC DST SETTINGS`)
-# --------------------------------------------------------------------------------------
-
-
-def _w_structconv(src: str, dst: str, settings: dict[str, Any]) -> None:
-    from structconv import convert_file
-
-    to = settings.pop("to")
-    convert_file(src, to=to, out=dst, **settings)
-
-
-def _w_stream_convert(src: str, dst: str, settings: dict[str, Any]) -> None:
-    from structconv.options import Options
-    from structconv.streaming import stream_convert
-
-    to = settings.pop("to")
-    source_format = settings.pop("src")
-    stream_convert(Path(src), Path(dst), source_format, to, Options.from_settings(settings))
-
-
-def _w_yaml_rs_orjson(src: str, dst: str, settings: dict[str, Any]) -> None:
-    import orjson
-    import yaml_rs
-
-    data = yaml_rs.loads(Path(src).read_text(encoding="utf-8"))
-    Path(dst).write_bytes(orjson.dumps(data, option=orjson.OPT_INDENT_2))
-
-
-def _w_pyyaml_json(src: str, dst: str, settings: dict[str, Any]) -> None:
-    import yaml
-
-    with Path(src).open("rb") as handle:
-        data = yaml.load(handle, Loader=yaml.CSafeLoader)
-    with Path(dst).open("w", encoding="utf-8") as out:
-        json.dump(data, out, ensure_ascii=False, indent=2)
-
-
-def _w_orjson_yaml_rs(src: str, dst: str, settings: dict[str, Any]) -> None:
-    import orjson
-    import yaml_rs
-
-    data = orjson.loads(Path(src).read_bytes())
-    Path(dst).write_text(yaml_rs.dumps(data), encoding="utf-8")
-
-
-def _w_json_pyyaml(src: str, dst: str, settings: dict[str, Any]) -> None:
-    import yaml
-
-    data = json.loads(Path(src).read_bytes())
-    with Path(dst).open("w", encoding="utf-8") as out:
-        yaml.dump(data, out, Dumper=yaml.CSafeDumper, allow_unicode=True, sort_keys=False)
-
-
-def _w_tomllib_orjson(src: str, dst: str, settings: dict[str, Any]) -> None:
-    import tomllib
-
-    import orjson
-
-    data = tomllib.loads(Path(src).read_text(encoding="utf-8"))
-    Path(dst).write_bytes(orjson.dumps(data, option=orjson.OPT_INDENT_2))
-
-
-def _w_yaml_rs_tomlkit(src: str, dst: str, settings: dict[str, Any]) -> None:
-    import tomlkit
-    import yaml_rs
-
-    data = yaml_rs.loads(Path(src).read_text(encoding="utf-8"))
-    Path(dst).write_text(tomlkit.dumps(data), encoding="utf-8")
-
-
-def _w_yaml_rs_tomli_w(src: str, dst: str, settings: dict[str, Any]) -> None:
-    import tomli_w
-    import yaml_rs
-
-    data = yaml_rs.loads(Path(src).read_text(encoding="utf-8"))
-    Path(dst).write_text(tomli_w.dumps(data), encoding="utf-8")
-
-
-def _element_data(element: Any) -> Any:
-    """xmltodict's mapping: attributes as @name, text as #text, repeats as lists."""
-    result: dict[str, Any] = {f"@{name}": value for name, value in element.attrib.items()}
-    for child in element:
-        value = _element_data(child)
-        if child.tag in result:
-            existing = result[child.tag]
-            if isinstance(existing, list):
-                existing.append(value)
-            else:
-                result[child.tag] = [existing, value]
-        else:
-            result[child.tag] = value
-    text = (element.text or "").strip()
-    if not result:
-        return text or None
-    if text:
-        result["#text"] = text
-    return result
-
-
-def _w_lxml_orjson(src: str, dst: str, settings: dict[str, Any]) -> None:
-    import orjson
-    from lxml import etree
-
-    root = etree.parse(src).getroot()
-    data = {root.tag: _element_data(root)}
-    Path(dst).write_bytes(orjson.dumps(data, option=orjson.OPT_INDENT_2))
-
-
-def _w_csv_json(src: str, dst: str, settings: dict[str, Any]) -> None:
-    with Path(src).open(encoding="utf-8", newline="") as handle:
-        rows = list(csv.DictReader(handle))
-    with Path(dst).open("w", encoding="utf-8") as out:
-        json.dump(rows, out, ensure_ascii=False, indent=2)
-
-
-def _w_csv_jsonl(src: str, dst: str, settings: dict[str, Any]) -> None:
-    with (
-        Path(src).open(encoding="utf-8", newline="") as handle,
-        Path(dst).open("w", encoding="utf-8") as out,
-    ):
-        for row in csv.DictReader(handle):
-            out.write(json.dumps(row, ensure_ascii=False) + "\n")
-
-
-WORKERS: dict[str, Callable[[str, str, dict[str, Any]], None]] = {
-    "structconv": _w_structconv,
-    "stream_convert": _w_stream_convert,
-    "yaml_rs_orjson": _w_yaml_rs_orjson,
-    "pyyaml_json": _w_pyyaml_json,
-    "orjson_yaml_rs": _w_orjson_yaml_rs,
-    "json_pyyaml": _w_json_pyyaml,
-    "tomllib_orjson": _w_tomllib_orjson,
-    "yaml_rs_tomlkit": _w_yaml_rs_tomlkit,
-    "yaml_rs_tomli_w": _w_yaml_rs_tomli_w,
-    "lxml_orjson": _w_lxml_orjson,
-    "csv_json": _w_csv_json,
-    "csv_jsonl": _w_csv_jsonl,
-}
-
-
-def run_worker(name: str, src: str, dst: str, settings_json: str) -> int:
-    WORKERS[name](src, dst, json.loads(settings_json))
-    return 0
-
-
-# --------------------------------------------------------------------------------------
 # Measuring
 # --------------------------------------------------------------------------------------
 
@@ -650,7 +508,7 @@ class Run:
 
 @dataclass
 class Variant:
-    """One way of doing a conversion: a worker of this script, or an external command."""
+    """One way of doing a conversion: a worker (benchmarks/workers.py), or an external command."""
 
     label: str
     worker: str | None = None
@@ -799,15 +657,7 @@ def argv_for(variant: Variant, src: Path, dst: Path) -> list[str]:
     if variant.command is not None:
         return variant.command(src, dst)
     assert variant.worker is not None
-    return [
-        sys.executable,
-        str(Path(__file__).resolve()),
-        "--worker",
-        variant.worker,
-        str(src),
-        str(dst),
-        json.dumps(variant.settings),
-    ]
+    return workers.command(variant.worker, str(src), str(dst), variant.settings)
 
 
 def load_output(path: Path, target_format: str) -> Any:
@@ -856,11 +706,15 @@ def measure_rows(planned: list[Planned], repeat: int, repeat_budget: float, time
     Rounds, not one row's runs after another's, and the same number of runs for every row:
     a ratio of two rows is then a best of N against a best of N taken over the same
     minutes, so a machine whose speed drifts (a shared one does, by 15-50 % in an hour)
-    moves both alike. After the first, no round starts once the case has taken
-    `repeat_budget` seconds per row."""
+    moves both alike. Each round starts one row further on: here a run right after a long
+    one was slow (the JSON -> YAML floor took 0.33-0.41 s, and 0.69-0.72 s after PyYAML's
+    4 s), and a row that always came next would have only such runs. After the first, no
+    round starts once the case has taken `repeat_budget` seconds per row."""
     spent = 0.0
     for round_number in range(repeat):
-        active = [plan for plan in planned if not any(run.error for run in plan.row.runs)]
+        turn = round_number % len(planned) if planned else 0
+        rotated = planned[turn:] + planned[:turn]
+        active = [plan for plan in rotated if not any(run.error for run in plan.row.runs)]
         if not active or (round_number and spent >= repeat_budget * len(planned)):
             return
         for plan in active:
@@ -1491,7 +1345,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="run only these cases (yaml2json, csv2json, csv2jsonl, toml2json, "
         "xml2json, json2yaml, yaml2toml); repeatable",
     )
-    parser.add_argument("--repeat", type=int, default=3, help="runs per measurement (best of)")
+    parser.add_argument("--repeat", type=int, default=5, help="rounds of runs (best of)")
     parser.add_argument(
         "--repeat-budget",
         type=float,
@@ -1503,12 +1357,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--regenerate", action="store_true", help="rebuild the inputs")
     parser.add_argument("--remarshal", help="path of the remarshal command (default: PATH)")
-    parser.add_argument(
-        "--worker", nargs=4, metavar=("NAME", "SRC", "DST", "SETTINGS"), help=argparse.SUPPRESS
-    )
     args = parser.parse_args(argv)
-    if args.worker:
-        return run_worker(*args.worker)
 
     with installed_bytecode():
         return _measure_all(args, parser)

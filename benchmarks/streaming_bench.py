@@ -35,7 +35,7 @@ import re
 import shutil
 import sys
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from itertools import zip_longest
 from pathlib import Path
@@ -44,6 +44,7 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
+import workers  # noqa: E402
 from convert_bench import (  # noqa: E402
     INSTALL_MLR,
     MB,
@@ -51,7 +52,6 @@ from convert_bench import (  # noqa: E402
     Planned,
     Row,
     Variant,
-    _element_data,
     _tool_version,
     _xml_record,
     gen_csv,
@@ -196,28 +196,6 @@ def generate_inputs(quick: bool, force: bool) -> Inputs:
 
 
 # --------------------------------------------------------------------------------------
-# The floor: a worker of this script, in a fresh process (`--worker NAME SRC DST`)
-# --------------------------------------------------------------------------------------
-
-
-def _w_xml_jsonl(src: str, dst: str) -> None:
-    """lxml iterparse + orjson: each <record> child of the root as one line, then freed."""
-    import orjson
-    from lxml import etree
-
-    with Path(dst).open("wb") as out:
-        for _, element in etree.iterparse(src, events=("end",), tag="record"):
-            out.write(orjson.dumps(_element_data(element)) + b"\n")
-            element.clear(keep_tail=True)
-            parent = element.getparent()
-            while parent is not None and element.getprevious() is not None:
-                del parent[0]
-
-
-WORKERS: dict[str, Callable[[str, str], None]] = {"xml_jsonl": _w_xml_jsonl}
-
-
-# --------------------------------------------------------------------------------------
 # Checking the outputs
 # --------------------------------------------------------------------------------------
 
@@ -322,14 +300,7 @@ def mlr(binary: str | None, flags: str) -> Variant:
 
 def floor(worker: str, label: str) -> Variant:
     def command(src: Path, dst: Path) -> list[str]:
-        return [
-            sys.executable,
-            str(Path(__file__).resolve()),
-            "--worker",
-            worker,
-            str(src),
-            str(dst),
-        ]
+        return workers.command(worker, str(src), str(dst))
 
     return Variant(label, command=command, compare=False)
 
@@ -350,7 +321,7 @@ def build_cases(inputs: Inputs, miller: str | None) -> list[Case]:
         )
     ]
     for path in inputs.xml:
-        floor_row = floor("xml_jsonl", "floor: lxml iterparse + orjson per record")
+        floor_row = floor("lxml_iterparse_jsonl", "floor: lxml iterparse + orjson per record")
         cases.append(
             Case(
                 "xml2jsonl",
@@ -579,12 +550,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--timeout", type=float, default=600.0, help="seconds before one run is killed"
     )
     parser.add_argument("--regenerate", action="store_true", help="rebuild the inputs")
-    parser.add_argument("--worker", nargs=3, metavar=("NAME", "SRC", "DST"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    if args.worker:
-        name, src, dst = args.worker
-        WORKERS[name](src, dst)
-        return 0
 
     with installed_bytecode():
         return _measure_all(args)

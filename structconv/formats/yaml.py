@@ -660,7 +660,8 @@ def fast_write(data: Data, options: Options) -> str | None:
             json_only, typed = True, _typed_bytes(data, json_only=True)
         except TypeError:
             json_only, typed = False, _typed_bytes(data)
-        text = yaml_rs.dumps(data).removeprefix("---\n") + "\n"
+        text = yaml_rs.dumps(data).removeprefix("---\n")
+        text += "\n"  # in place: CPython grows a string no other name holds
     except Exception:
         return None  # not held by orjson, or not by yaml-rs's writer
     if options.yaml_merge == "keep" and "<<" in text:
