@@ -3,8 +3,9 @@
 Both follow pre-commit-hooks' shape, `main(argv) -> int`, with argparse, as the
 `structconv` command: a hook starts once per commit, so its start-up time is the user's
 wait. A plain line (file names after switches; structconv.hook_arguments) is read
-without importing argparse. Only the readers of the formats actually staged get imported (ruamel.yaml for YAML
-files, lxml for XML, tomlkit for TOML), never the repair model.
+without importing argparse. Only the readers of the formats actually staged get
+imported (ruamel.yaml for YAML files, lxml for XML, tomlkit for TOML), never the repair
+model.
 
 `structconv-normalize` returns 1 when it rewrote a file (pre-commit then reports
 "files were modified by this hook" and the commit stops, so the user can look at the
