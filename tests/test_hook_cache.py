@@ -103,6 +103,14 @@ def test_options_that_change_the_result_always_run(project: Path) -> None:
     assert hook("normalize", "a.json", "sub", cwd=project)[1]  # a missing path: the run says so
 
 
+def test_a_line_argparse_refuses_is_not_answered_from_memory(project: Path) -> None:
+    """Names, a switch, names: argparse takes one run of names and exits 2, even when
+    every file passed before."""
+    assert hook("normalize", "a.json", "b.yaml", cwd=project)[:2] == (0, True)
+    code, ran, err = hook("normalize", "a.json", "--check", "b.yaml", cwd=project)
+    assert (code, ran) == (2, True) and "unrecognized arguments: b.yaml" in err
+
+
 def test_no_cache_neither_reads_nor_writes(project: Path) -> None:
     folder = Path(os.environ["STRUCTCONV_CACHE_DIR"]) / "hooks" / "check"
     before = set(folder.iterdir()) if folder.is_dir() else set()
