@@ -691,7 +691,7 @@ def same_output(path: Path, reference: Path, target_format: str) -> bool:
         return False
 
 
-class Planned(NamedTuple):
+class _Planned(NamedTuple):
     """One row to measure: the command that writes `dst` (or whose stdout is written there)."""
 
     row: Row
@@ -699,9 +699,17 @@ class Planned(NamedTuple):
     dst: Path
 
 
-def measure_rows(planned: list[Planned], repeat: int, repeat_budget: float, timeout: float) -> None:
-    """Run the rows of one case in rounds, each row once per round, up to `repeat` rounds,
-    adding the runs to each row; a row leaves at its first error.
+def measure_rows(
+    rows: list[Row],
+    outputs: list[Path],
+    source: Path,
+    repeat: int,
+    repeat_budget: float,
+    timeout: float,
+) -> None:
+    """Run each row (but those whose tool is missing) on `source` into its output, in
+    rounds, each row once per round, up to `repeat` rounds, adding the runs to each row;
+    a row leaves at its first error.
 
     Rounds, not one row's runs after another's, and the same number of runs for every row:
     a ratio of two rows is then a best of N against a best of N taken over the same
@@ -710,6 +718,11 @@ def measure_rows(planned: list[Planned], repeat: int, repeat_budget: float, time
     one was slow (the JSON -> YAML floor took 0.33-0.41 s, and 0.69-0.72 s after PyYAML's
     4 s), and a row that always came next would have only such runs. After the first, no
     round starts once the case has taken `repeat_budget` seconds per row."""
+    planned = [
+        _Planned(row, argv_for(row.variant, source, dst), dst)
+        for row, dst in zip(rows, outputs, strict=True)
+        if not row.variant.missing
+    ]
     spent = 0.0
     for round_number in range(repeat):
         turn = round_number % len(planned) if planned else 0
@@ -741,16 +754,7 @@ def run_case(case: Case, repeat: int, repeat_budget: float, timeout: float) -> l
     out_dir.mkdir(exist_ok=True)
     rows = [Row(case.title, variant) for variant in case.variants]
     outputs = [out_dir / f"{case.key}-{number}.{case.target_format}" for number in range(len(rows))]
-    measure_rows(
-        [
-            Planned(row, argv_for(row.variant, case.source, dst), dst)
-            for row, dst in zip(rows, outputs, strict=True)
-            if not row.variant.missing
-        ],
-        repeat,
-        repeat_budget,
-        timeout,
-    )
+    measure_rows(rows, outputs, case.source, repeat, repeat_budget, timeout)
     reference: Path | None = None
     for row, dst in zip(rows, outputs, strict=True):
         print_row(case.key, row)

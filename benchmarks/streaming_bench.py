@@ -49,7 +49,6 @@ from convert_bench import (  # noqa: E402
     INSTALL_MLR,
     MB,
     SEED,
-    Planned,
     Row,
     Variant,
     _tool_version,
@@ -354,11 +353,7 @@ def run_case(case: Case, repeat: int, repeat_budget: float, timeout: float) -> l
     out_dir.mkdir(parents=True, exist_ok=True)
     rows = [Row(case.title, variant) for variant in case.variants]
     outputs = [out_dir / f"{case.key}-{number}.{case.target}" for number in range(len(rows))]
-    planned = []
-    for row, dst in zip(rows, outputs, strict=True):
-        if row.variant.command is not None and not row.variant.missing:
-            planned.append(Planned(row, row.variant.command(case.source, dst), dst))
-    measure_rows(planned, repeat, repeat_budget, timeout)
+    measure_rows(rows, outputs, case.source, repeat, repeat_budget, timeout)
     reference: Path | None = None
     for row, dst in zip(rows, outputs, strict=True):
         print_row(case.key, row)

@@ -7,6 +7,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pytest
 
@@ -25,29 +26,35 @@ def _appending(log: Path, name: str, code: int = 0) -> list[str]:
     return [sys.executable, "-c", script]
 
 
-def _plan(bench: ModuleType, tmp_path: Path, name: str, argv: list[str]) -> object:
-    return bench.Planned(bench.Row("case", bench.Variant(name)), argv, tmp_path / f"{name}.out")
+def _row(bench: ModuleType, name: str, argv: list[str]) -> Any:
+    return bench.Row("case", bench.Variant(name, command=lambda src, dst: argv))
+
+
+def _measure(bench: ModuleType, tmp_path: Path, rows: list[Any], **settings: float) -> None:
+    outputs = [tmp_path / f"{number}.out" for number in range(len(rows))]
+    bench.measure_rows(rows, outputs, tmp_path / "source", timeout=60.0, **settings)
 
 
 def test_rows_run_in_rotated_rounds_and_one_that_fails_leaves(
     bench: ModuleType, tmp_path: Path
 ) -> None:
     log = tmp_path / "log"
-    planned = [
-        _plan(bench, tmp_path, "a", _appending(log, "a")),
-        _plan(bench, tmp_path, "b", _appending(log, "b", code=3)),
-        _plan(bench, tmp_path, "c", _appending(log, "c")),
+    rows = [
+        _row(bench, "a", _appending(log, "a")),
+        _row(bench, "b", _appending(log, "b", code=3)),
+        _row(bench, "c", _appending(log, "c")),
+        bench.Row("case", bench.Variant("d", missing="not installed")),
     ]
-    bench.measure_rows(planned, repeat=3, repeat_budget=600.0, timeout=60.0)
+    _measure(bench, tmp_path, rows, repeat=3, repeat_budget=600.0)
     assert log.read_text() == "abc" + "ca" + "ca"  # each round starts one row further on
-    runs = [plan.row.runs for plan in planned]
-    assert [len(row_runs) for row_runs in runs] == [3, 1, 3]
+    runs = [row.runs for row in rows]
+    assert [len(row_runs) for row_runs in runs] == [3, 1, 3, 0]
     assert runs[1][0].error is not None and runs[1][0].error.startswith("exit 3")
     assert all(run.error is None for run in runs[0] + runs[2])
 
 
 def test_no_round_starts_past_the_budget(bench: ModuleType, tmp_path: Path) -> None:
     log = tmp_path / "log"
-    planned = [_plan(bench, tmp_path, name, _appending(log, name)) for name in "ab"]
-    bench.measure_rows(planned, repeat=5, repeat_budget=0.0, timeout=60.0)
+    rows = [_row(bench, name, _appending(log, name)) for name in "ab"]
+    _measure(bench, tmp_path, rows, repeat=5, repeat_budget=0.0)
     assert log.read_text() == "ab"  # the first round always runs, every row in it
