@@ -131,7 +131,7 @@ def modules_for(sources: Iterable[str | os.PathLike[str]], to: str) -> list[str]
     target_format = formats.canonical_name(to)
     from structconv import streaming  # its plan; a fork of this process then has it loaded
 
-    needed = {formats.MODULES[target_format]}
+    needed = {formats.MODULES[target_format], *formats.WRITER_MODULES.get(target_format, ())}
     needed.update(formats.MODULES[source_format] for source_format in source_formats)
     needed |= streaming.modules_for(source_formats, target_format)
     needed |= repair_modules(source_formats)

@@ -167,15 +167,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 def check_file(path: str, remember: bool = False) -> str | None:
     """None when `path` parses in its format, else the `path:line:col: message` line;
     `remember`: record a file that parses in structconv.hook_cache."""
-    from pathlib import Path
-
     from structconv import formats, hook_cache
     from structconv.encoding import decode
     from structconv.formats.detect import detect_format
     from structconv.options import Options
 
     try:
-        raw = Path(path).read_bytes()
+        with open(path, "rb") as file:
+            raw = file.read()
     except OSError as error:
         return f"{path}: cannot read: {error.strerror}"
     try:

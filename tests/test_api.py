@@ -141,7 +141,9 @@ def test_modules_for_names_what_the_batch_formats_need() -> None:
     assert modules == [
         "structconv.comments.carrying",  # YAML's comments go to TOML with their keys
         "structconv.formats.csv",
+        "structconv.formats.json",  # what TOML's writer needs, and its reader not
         "structconv.formats.toml",
+        "structconv.formats.toml_writer",
         "structconv.formats.yaml",
         "structconv.repair.pipeline",
         "structconv.repair.rules.csv",

@@ -102,6 +102,9 @@ CONVERSION = ("structconv.api", "structconv.comments", "structconv.outcome")
 NO_REPAIR_NOR_SETTINGS = ("structconv.fixes", "tomllib")
 # A hook reads a plain line (file names after switches) without it: structconv.hook_arguments.
 ARGPARSE = ("argparse", "gettext", "locale")
+# Options is a structconv.frozen record: dataclasses imports inspect (about 10 ms). orjson
+# loads it too, so only the commands that need no orjson can go without.
+DATACLASSES = ("dataclasses", "inspect")
 
 CASES: dict[str, tuple[str, list[str], tuple[str, ...]]] = {
     "convert yaml to json": (
@@ -136,8 +139,10 @@ CASES: dict[str, tuple[str, list[str], tuple[str, ...]]] = {
             SIGNAL,
             "json",
             "structconv.normalize",
+            "orjson",
             *CONVERSION,
             *ARGPARSE,
+            *DATACLASSES,
         ),
     ),
     "check json": (
@@ -151,8 +156,10 @@ CASES: dict[str, tuple[str, list[str], tuple[str, ...]]] = {
         "check",
         ["{toml}"],
         (RUAMEL, TOMLKIT, PYYAML, "click", "yaml_rs", DIFFLIB, SIGNAL, "structconv.normalize")
+        + ("orjson", "structconv.formats.toml_writer")  # only a write of TOML needs them
         + CONVERSION
-        + ARGPARSE,
+        + ARGPARSE
+        + DATACLASSES,
     ),
     "normalize json": (
         "normalize",

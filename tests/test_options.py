@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Any, get_args
 
 import pytest
 
-from structconv import formats
+from structconv import formats, frozen
 from structconv.errors import UsageError
 from structconv.names import REPAIR_MODES, Format
 from structconv.options import Options
@@ -34,7 +33,7 @@ def test_a_bad_value_is_refused_however_options_are_made(
     with pytest.raises(UsageError, match=message):
         Options.from_settings(settings)
     with pytest.raises(UsageError, match=message):
-        dataclasses.replace(Options(), **settings)
+        frozen.replace(Options(), **settings)
 
 
 def test_an_unknown_setting_names_the_known_ones() -> None:

@@ -12,9 +12,9 @@ from __future__ import annotations
 import contextlib
 import gc
 import importlib
+import os
 import sys
 from collections.abc import Callable, Iterator
-from pathlib import PurePath
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from structconv.errors import ParseError, RoundTripError, UsageError
@@ -63,6 +63,12 @@ MODULES: dict[Format, str] = {
 }
 
 FORMATS: tuple[Format, ...] = tuple(MODULES)
+
+# The modules a format's module imports only to write (a check reads without them), for
+# structconv.api.modules_for.
+WRITER_MODULES: dict[Format, tuple[str, ...]] = {
+    "toml": ("structconv.formats.toml_writer", "structconv.formats.json"),
+}
 
 # Format name -> the module whose RECORDS streams it (formats/records.py), for
 # structconv.streaming. Names, like MODULES, so that a batch can plan which modules its
@@ -123,8 +129,13 @@ def get_suffix(name: str) -> str:
     return next(suffix for suffix, owner in SUFFIXES.items() if owner == canonical)
 
 
-def format_from_suffix(path: str | PurePath) -> Format | None:
-    return SUFFIXES.get(PurePath(path).suffix.lower())
+def format_from_suffix(path: str | os.PathLike[str]) -> Format | None:
+    """The format of a file name's suffix (as PurePath.suffix finds it), or None.
+
+    Without pathlib, which a hook checking a file would import only for this."""
+    name = os.path.basename(path)  # noqa: PTH119
+    dot = name.rfind(".")
+    return SUFFIXES.get(name[dot:].lower()) if 0 < dot < len(name) - 1 else None
 
 
 @contextlib.contextmanager

@@ -11,6 +11,7 @@ from itertools import islice, repeat, starmap
 from operator import itemgetter
 from typing import Any
 
+from structconv import frozen
 from structconv.errors import ParseError
 from structconv.formats.csv_dialect import (
     BATCH_ROWS,
@@ -487,11 +488,9 @@ def _read_table(text: str, delimiter: str, options: Options) -> list[Any]:
 
 def _read_tables(text: str, delimiter: str, options: Options) -> list[Any]:
     """--table N: the records of table N; --table all: a list of every table's records."""
-    from dataclasses import replace
-
     tables = split_tables(text, delimiter, options)
     lines = io.StringIO(text, newline="").readlines()
-    one = replace(options, table=None)
+    one = frozen.replace(options, table=None)
 
     def records(table: Table) -> list[Any]:
         # Blank lines above keep the line numbers of errors the file's own.
@@ -542,9 +541,7 @@ def reread(text: str, options: Options) -> list[dict[str, Any]]:
 def untyped(options: Options) -> Options:
     if not options.infer_types:
         return options
-    from dataclasses import replace
-
-    return replace(options, infer_types=False)
+    return frozen.replace(options, infer_types=False)
 
 
 # --- writing --------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from itertools import chain
 from typing import Any
 
+from structconv import frozen
 from structconv.errors import RoundTripError, UnrepresentableError
 from structconv.formats.csv_dialect import (
     LINE_TERMINATOR,
@@ -517,9 +518,7 @@ def fast_write(data: Any, options: Options) -> str | None:
         return None
     text = _dumps_rows(data, options)
     if options.verify:
-        from dataclasses import replace
-
-        again = loads(text, replace(untyped(options), header=False, table=None))
+        again = loads(text, frozen.replace(untyped(options), header=False, table=None))
         difference = first_difference(data, again)
         if difference is not None:
             raise RoundTripError("csv", *difference)

@@ -5,12 +5,15 @@ Detection only picks a parser; the parser still decides whether the text is vali
 
 from __future__ import annotations
 
-from pathlib import PurePath
+from typing import TYPE_CHECKING
 
 from structconv.errors import UsageError
 from structconv.formats import format_from_suffix
 from structconv.names import Format
 from structconv.patterns import lazy_compile
+
+if TYPE_CHECKING:
+    import os
 
 _TOML_TABLE = lazy_compile(r"\[\[?\s*[A-Za-z0-9_\-\"'. ]+\s*\]\]?\s*(#.*)?$")
 _TOML_KEY = lazy_compile(
@@ -90,7 +93,7 @@ def _is_json_lines(lines: list[str]) -> bool:
     return len(lines) > 1 and all(line.startswith("{") and line.endswith("}") for line in lines[:5])
 
 
-def detect_format(text: str, name: str | PurePath | None = None) -> Format:
+def detect_format(text: str, name: str | os.PathLike[str] | None = None) -> Format:
     """The format from the file name's extension, else from the content.
 
     A JSON file known to hold comments (tsconfig.json, .vscode/*.json, ...: see
@@ -108,7 +111,7 @@ def detect_format(text: str, name: str | PurePath | None = None) -> Format:
     return detect_text(text)
 
 
-def _is_jsonc_file(text: str, name: str | PurePath) -> bool:
+def _is_jsonc_file(text: str, name: str | os.PathLike[str]) -> bool:
     if not maybe_jsonc(text):
         return False  # ordinary JSON: nothing more is read or imported
     from structconv.formats import jsonc
@@ -118,7 +121,7 @@ def _is_jsonc_file(text: str, name: str | PurePath) -> bool:
     return jsonc.uses_jsonc_syntax(text)
 
 
-def _configured_as_jsonc(name: str | PurePath) -> bool:
+def _configured_as_jsonc(name: str | os.PathLike[str]) -> bool:
     """Whether the project's settings (`jsonc_files`) list this file as JSONC."""
     from structconv.settings_file import listed_as_jsonc
 

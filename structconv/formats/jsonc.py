@@ -19,6 +19,7 @@ detection reads such a file as JSONC when it parses as JSONC but not as strict J
 from __future__ import annotations
 
 import fnmatch
+import os
 import re
 from pathlib import PurePath
 
@@ -163,7 +164,7 @@ def uses_jsonc_syntax(text: str) -> bool:
     return True
 
 
-def is_jsonc_path(path: str | PurePath) -> bool:
+def is_jsonc_path(path: str | os.PathLike[str]) -> bool:
     """Whether `path` is one of the well-known JSON-with-comments files (the project's
     own `jsonc_files` are matched by structconv.settings_file)."""
     parts = PurePath(path).as_posix().split("/")

@@ -31,13 +31,10 @@ import re
 import sys
 from typing import Any, Literal
 
-import orjson
 import toml_rs
 
 from structconv.errors import SURROGATE_HINT, SURROGATE_WHY, ParseError, UnrepresentableError
 from structconv.formats import Codec
-from structconv.formats.json import string_key
-from structconv.formats.toml_writer import Unwritable, write_document
 from structconv.neutral import (
     DROP,
     Data,
@@ -382,6 +379,8 @@ def represent(data: Data, options: Options) -> Data:
                 "pass --root NAME to put the data under a key",
             )
         data = {options.root: data}
+    from structconv.formats.json import string_key  # (with orjson) only a write needs it
+
     return rebuild(
         data,
         _represent_scalar(options),
@@ -400,12 +399,16 @@ def _lone_surrogate(data: Data) -> UnrepresentableError:
 
 
 def _write(data: dict[Any, Any], options: Options) -> str:
+    from structconv.formats.toml_writer import write_document  # a check of TOML only reads
+
     return write_document(
         data, sort_keys=options.sort_keys, indent=options.indent, max_depth=options.max_depth
     )
 
 
 def dumps(data: Data, options: Options) -> str:
+    from structconv.formats.toml_writer import Unwritable
+
     try:
         text = _write(data, options)
     except Unwritable as error:  # represent maps and names what TOML cannot hold first
@@ -427,6 +430,8 @@ def _tagged(value: Any) -> Any:
 
 
 def _typed_bytes(data: Data, options: Options) -> bytes:
+    import orjson  # only a write needs it (a check of TOML does not)
+
     flags = orjson.OPT_PASSTHROUGH_DATETIME | (orjson.OPT_SORT_KEYS if options.sort_keys else 0)
     return orjson.dumps(data, default=_tagged, option=flags)
 
@@ -438,7 +443,7 @@ def _reads_back(text: str, data: Data, options: Options) -> bool:
     try:
         again = _parse(text, options)
         return bool(again == data) and _typed_bytes(again, options) == _typed_bytes(data, options)
-    except (toml_rs.TOMLDecodeError, ValueError, TypeError, orjson.JSONEncodeError):
+    except (toml_rs.TOMLDecodeError, ValueError, TypeError):  # orjson's errors are TypeErrors
         return False
 
 
@@ -447,6 +452,8 @@ def fast_write(data: Data, options: Options) -> str | None:
     the general path maps the data (represent) and names what TOML cannot hold."""
     if type(data) is not dict:
         return None
+    from structconv.formats.toml_writer import Unwritable
+
     try:
         text = _write(data, options)
     except (Unwritable, RecursionError):

@@ -18,10 +18,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import replace
 from typing import Any
 
-from structconv import formats
+from structconv import formats, frozen
 from structconv.errors import (
     AmbiguousInput,
     ParseError,
@@ -48,7 +47,7 @@ def _load(options: Options) -> Any:
 
 
 def _strict(options: Options) -> Options:
-    return replace(options, repair="off")
+    return frozen.replace(options, repair="off")
 
 
 def rank(

@@ -21,9 +21,10 @@ Two drivers, one per style of rules:
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Generic, TypeAlias, TypeVar
 
+from structconv import frozen
 from structconv.errors import ParseError
 from structconv.fixes import Ambiguity, Candidate, Fix
 from structconv.neutral import Data, same_data
@@ -87,7 +88,7 @@ def read_strict(text: str, format: str, options: Options) -> tuple[Data, ParseEr
     from structconv import formats
 
     try:
-        return formats.read(text, format, replace(options, repair="off")), None
+        return formats.read(text, format, frozen.replace(options, repair="off")), None
     except ParseError as error:
         return None, error
 

@@ -497,6 +497,10 @@ def test_deep_block_nesting_is_read_without_crashing_and_refused_by_depth() -> N
         ("a: 1\n  # \x1b\n", "U+001B", 2, 5),
         ("a: x\ud800\n", "U+D800", 1, 5),
         ("a: \ufffe\n", "U+FFFE", 1, 4),
+        # ASCII text is scanned for the ASCII part of the class only: both halves hold.
+        ("a: \x7f\n", "U+007F", 1, 4),
+        ("é: \x07\n", "U+0007", 1, 4),
+        ("a: \x9f\n", "U+009F", 1, 4),
     ],
 )
 def test_control_characters_are_refused_with_their_position(

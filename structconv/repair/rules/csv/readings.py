@@ -3,8 +3,7 @@ that says what to do."""
 
 from __future__ import annotations
 
-from dataclasses import replace
-
+from structconv import frozen
 from structconv.errors import ParseError
 from structconv.formats.csv import sniff_delimiter
 from structconv.options import Options
@@ -93,7 +92,7 @@ def _refuse_unsniffed(text: str, delimiter: str, options: Options, start: int) -
 
 def _strict_problem(text: str, delimiter: str, options: Options) -> str | None:
     """Why the strict reader refuses the text with this delimiter (None: it reads it)."""
-    _, error = read_strict(text, "csv", replace(options, delimiter=delimiter))
+    _, error = read_strict(text, "csv", frozen.replace(options, delimiter=delimiter))
     return None if error is None else f"{error.message} (line {error.line})"
 
 

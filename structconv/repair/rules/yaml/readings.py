@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from structconv import frozen
 from structconv.errors import ParseError
 from structconv.fixes import Fix
 from structconv.options import Options
@@ -176,7 +177,7 @@ def repair(text: str, error: ParseError, options: Options) -> RuleOutcome:
         reading, session, _ = groups[0][0]
         return Patched(session.text, session.fixes(), reading.confidence)
     # Several results: keep, per result, the first reading that passes validation.
-    strict = replace(options, repair="off")
+    strict = frozen.replace(options, repair="off")
     kept: list[Outcome[_Reading]] = []
     for group in groups:
         for reading, session, data in group:

@@ -1,0 +1,87 @@
+"""Frozen records for the settings that every command makes, without `dataclasses`.
+
+`dataclasses` imports `inspect` (with ast, dis, tokenize): about 10 ms of CPU each time
+Python starts, against 26 ms for a bare parse of a small YAML file. A pre-commit hook
+starts once per commit, and `structconv-check` needs one settings record (Options), so
+that import was a third of its time (benchmarks/startup_bench.py).
+
+A subclass of `FrozenRecord` gets what Options used of a frozen dataclass: fields declared as
+annotations with defaults, an `__init__` taking them by keyword and calling
+`__post_init__`, `==`, `hash`, `repr`, and an error on assignment. Type checkers read it
+as a frozen, keyword-only dataclass (`dataclass_transform`), so a misspelt setting or a
+value of the wrong type is still caught before the code runs. `replace` and
+`field_names` stand in for `dataclasses.replace` and `dataclasses.fields`, which only
+take dataclasses.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar, TypeVar, dataclass_transform
+
+_Record = TypeVar("_Record", bound="FrozenRecord")
+
+
+class FrozenRecordError(AttributeError):
+    """An assignment to a field of a record (as dataclasses' FrozenInstanceError)."""
+
+
+@dataclass_transform(kw_only_default=True, frozen_default=True)
+class FrozenRecord:
+    """A base whose subclasses are frozen records of their annotated fields, each of
+    which needs a default."""
+
+    __record_fields__: ClassVar[tuple[str, ...]] = ()
+    __record_defaults__: ClassVar[dict[str, Any]] = {}
+
+    def __init_subclass__(cls) -> None:
+        # The class's own annotations: inspect.get_annotations would import inspect.
+        names = tuple(cls.__dict__.get("__annotations__", {}))  # noqa: RUF063
+        missing = [name for name in names if name not in cls.__dict__]
+        if missing:
+            raise TypeError(f"{cls.__name__}: the field(s) {', '.join(missing)} need a default")
+        cls.__record_fields__ = names
+        cls.__record_defaults__ = {name: cls.__dict__[name] for name in names}
+
+    def __init__(self, **values: Any) -> None:
+        defaults = self.__record_defaults__
+        unknown = values.keys() - defaults.keys()
+        if unknown:
+            name = type(self).__name__
+            raise TypeError(f"{name}() got an unexpected keyword argument {min(unknown)!r}")
+        state = self.__dict__
+        state.update(defaults)
+        state.update(values)
+        self.__post_init__()
+
+    def __post_init__(self) -> None:
+        """Checks a new record; a subclass overrides it."""
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return bool(self.__dict__ == other.__dict__)
+
+    def __hash__(self) -> int:
+        return hash(tuple(self.__dict__[name] for name in self.__record_fields__))
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{name}={self.__dict__[name]!r}" for name in self.__record_fields__)
+        return f"{type(self).__name__}({shown})"
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise FrozenRecordError(f"cannot assign to field {name!r} of a {type(self).__name__}")
+
+    def __delattr__(self, name: str) -> None:
+        raise FrozenRecordError(f"cannot delete field {name!r} of a {type(self).__name__}")
+
+
+def field_names(cls: type[FrozenRecord]) -> tuple[str, ...]:
+    """The fields of a record class, in their order."""
+    return cls.__record_fields__
+
+
+def replace(instance: _Record, **changes: Any) -> _Record:
+    """A copy of a record with `changes`, made (and so checked) as a new one."""
+    values = {name: instance.__dict__[name] for name in instance.__record_fields__}
+    values.update(changes)
+    return type(instance)(**values)
