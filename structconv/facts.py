@@ -10,8 +10,8 @@ copy, the data after `represent`), nothing is proven and the writer walks as bef
 Only the latest proof is kept (it holds its object alive until the context ends).
 """
 
-from __future__ import annotations
-
+# Annotations are evaluated, not postponed: typing would compile a NamedTuple's (see
+# docs/architecture.md, "The layers").
 import contextlib
 from typing import Literal, NamedTuple
 

@@ -18,8 +18,6 @@ from __future__ import annotations
 
 from typing import Any, ClassVar, TypeVar, dataclass_transform
 
-_Record = TypeVar("_Record", bound="FrozenRecord")
-
 
 class FrozenRecordError(AttributeError):
     """An assignment to a field of a record (as dataclasses' FrozenInstanceError)."""
@@ -73,6 +71,11 @@ class FrozenRecord:
 
     def __delattr__(self, name: str) -> None:
         raise FrozenRecordError(f"cannot delete field {name!r} of a {type(self).__name__}")
+
+
+# Bound to the class itself, not its name: typing would compile a name (ForwardRef), and
+# the first compile() of a process costs about 3 ms (it builds the ast module's classes).
+_Record = TypeVar("_Record", bound=FrozenRecord)
 
 
 def field_names(cls: type[FrozenRecord]) -> tuple[str, ...]:

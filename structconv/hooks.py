@@ -13,8 +13,8 @@ changes and stage them) and when a file cannot be read or normalized. It never
 repairs unless `--repair rules|auto` is in the hook's args.
 """
 
-from __future__ import annotations
-
+# Annotations are evaluated, not postponed: typing would compile a NamedTuple's (see
+# docs/architecture.md, "The layers").
 import os
 import sys
 from collections.abc import Mapping, Sequence
@@ -72,7 +72,7 @@ NORMALIZE_FLAGS: tuple[Flag, ...] = (
 )
 
 
-def run_options(values: Mapping[str, Any]) -> RunOptions:
+def run_options(values: Mapping[str, Any]) -> "RunOptions":
     """What one normalize run does, from its parsed flags (by `dest`)."""
     from structconv.normalize.runner import RunOptions
 
@@ -86,7 +86,7 @@ def run_options(values: Mapping[str, Any]) -> RunOptions:
     )
 
 
-def add_normalize_flags(parser: argparse.ArgumentParser) -> None:
+def add_normalize_flags(parser: "argparse.ArgumentParser") -> None:
     """NORMALIZE_FLAGS, in their order, as `parser`'s options."""
     import argparse
 
@@ -112,7 +112,7 @@ def add_normalize_flags(parser: argparse.ArgumentParser) -> None:
             parser.add_argument(flag.name, type=int, metavar="N", help=flag.help)
 
 
-def normalize_parser() -> argparse.ArgumentParser:
+def normalize_parser() -> "argparse.ArgumentParser":
     parser = _hook_parser(
         "structconv-normalize",
         "Rewrite data files in their canonical layout; the data never changes.",
@@ -122,7 +122,7 @@ def normalize_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _hook_parser(prog: str, description: str, files: str) -> argparse.ArgumentParser:
+def _hook_parser(prog: str, description: str, files: str) -> "argparse.ArgumentParser":
     """A hook's parser: the files pre-commit passes, and --no-cache."""
     import argparse
 

@@ -1,4 +1,5 @@
-"""The console commands load only what they use, and compile no regular expression at import.
+"""The console commands load only what they use, compile no regular expression at import,
+and a check compiles no Python.
 
 A pre-commit hook or a shell loop starts a command once per file, so what it imports
 is most of its time on a small file (benchmarks/startup_bench.py measures it). Each case
@@ -24,10 +25,22 @@ from tests.conftest import with_sigint_at_default
 # Runs `structconv.console.<entry>()` with the given arguments; prints the modules loaded
 # and where structconv compiled a pattern in a module's body (at import).
 PROBE = r"""
-import re, sys
+import builtins, re, sys
 
 at_import = []
 compile_pattern = re._compile
+compiled = []  # Python source compiled while running (not a module's bytecode)
+compile_source = builtins.compile
+
+
+def counting_source(source, *args, **kwargs):
+    frame = sys._getframe(1)
+    if not frame.f_code.co_filename.startswith("<frozen importlib"):
+        compiled.append(f"{frame.f_globals.get('__name__')}: {source!r:.60}")
+    return compile_source(source, *args, **kwargs)
+
+
+builtins.compile = counting_source
 
 
 def counting(pattern, flags):
@@ -52,7 +65,7 @@ except SystemExit as exit:
 modules = sorted(sys.modules)
 import json
 
-print(json.dumps({"code": code, "modules": modules, "at_import": at_import}))
+print(json.dumps({"code": code, "modules": modules, "at_import": at_import, "compiled": compiled}))
 """
 
 SMALL = {
@@ -245,6 +258,16 @@ def test_a_command_loads_only_what_it_uses(tmp_path: Path, case: str) -> None:
         if module not in ALLOWED and any(_is(module, name) for name in (*NEVER, *unused))
     ]
     assert loaded == [], f"{case} loaded {loaded}"
+
+
+@pytest.mark.parametrize("case", ["check yaml", "check toml"])
+def test_a_check_compiles_no_python(tmp_path: Path, case: str) -> None:
+    """The first compile() of a process costs about 3 ms (docs/architecture.md); a check
+    of JSON pays it anyway (orjson imports dataclasses, which imports ast)."""
+    entry, arguments, _ = CASES[case]
+    probed = _probe(tmp_path, entry, arguments)
+    assert probed["code"] in (0, None), probed
+    assert probed["compiled"] == []
 
 
 @pytest.mark.parametrize("case", list(CASES))

@@ -7,8 +7,8 @@ Modules are imported on first use (not at `import structconv`), so the CLI and
 the pre-commit hook start fast and never load lxml or ruamel.yaml for a JSON file.
 """
 
-from __future__ import annotations
-
+# Annotations are evaluated, not postponed: typing would compile a NamedTuple's (see
+# docs/architecture.md, "The layers").
 import contextlib
 import gc
 import importlib
@@ -114,7 +114,7 @@ def get_codec(name: str) -> Codec:
     return codec
 
 
-def get_records(name: str) -> RecordCodec | None:
+def get_records(name: str) -> "RecordCodec | None":
     """What the format offers streaming (formats/records.py); None: it does not stream."""
     module = RECORD_MODULES.get(canonical_name(name))
     if module is None:

@@ -22,8 +22,8 @@ libyaml's events (ruamel.yaml's YAML 1.2 parser where libyaml refuses the text):
   as unused private-use characters while parsing and are put back in the data.
 """
 
-from __future__ import annotations
-
+# Annotations are evaluated, not postponed: typing would compile a NamedTuple's (see
+# docs/architecture.md, "The layers").
 import math
 import sys
 from typing import Any, NamedTuple, NoReturn

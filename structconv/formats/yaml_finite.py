@@ -35,8 +35,8 @@ never inside or right after a float's spelling: the floats of the marked text ar
 the same in the text, and the scans run on the text as given.
 """
 
-from __future__ import annotations
-
+# Annotations are evaluated, not postponed: typing would compile a NamedTuple's (see
+# docs/architecture.md, "The layers").
 from typing import NamedTuple
 
 from structconv.patterns import lazy_compile, long_run
