@@ -153,6 +153,7 @@ CASES: dict[str, tuple[str, list[str], tuple[str, ...]]] = {
             "json",
             "structconv.normalize",
             "orjson",
+            "datetime",  # only a write needs it, or yaml-rs for a text that holds a date
             *CONVERSION,
             *ARGPARSE,
             *DATACLASSES,

@@ -42,7 +42,6 @@ starts with one.
 from __future__ import annotations
 
 import _thread
-import datetime
 import re
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -571,8 +570,14 @@ def _path(parts: list[Any]) -> str:
     return format_path(tuple(part if isinstance(part, str | int) else repr(part) for part in parts))
 
 
+# datetime is imported where a write needs it: a check of YAML need not (1.5 ms), and
+# yaml-rs imports it itself for a text that holds a date.
+
+
 def _represent_scalar(path: list[PathPart], value: Any) -> Any:
     """A time has no YAML type: ISO 8601 text. Dates and datetimes keep their type."""
+    import datetime
+
     if isinstance(value, datetime.time):
         return value.isoformat()
     if value is None or isinstance(value, str | int | float | datetime.date):
@@ -581,6 +586,8 @@ def _represent_scalar(path: list[PathPart], value: Any) -> Any:
 
 
 def _represent_key(path: list[PathPart], name: Any) -> Any:
+    import datetime
+
     if isinstance(name, datetime.time):
         return name.isoformat()
     if name is None or isinstance(name, str | int | float | datetime.date | tuple):
@@ -598,11 +605,11 @@ def represent(data: Data, options: Options) -> Data:
             f"multi_document writes a list, one document per item, not a {type(data).__name__}",
             "leave out --multi-document to write one document",
         )
-    return rebuild(data, _represent_scalar, _represent_key, plain=_YAML_NATIVE, plain_str_keys=True)
+    import datetime
 
-
-# Copied as they are: every type but `time`, which YAML lacks.
-_YAML_NATIVE = (str, int, float, bool, type(None), datetime.date, datetime.datetime)
+    # Copied as they are: every type but `time`, which YAML lacks.
+    native = (str, int, float, bool, type(None), datetime.date, datetime.datetime)
+    return rebuild(data, _represent_scalar, _represent_key, plain=native, plain_str_keys=True)
 
 
 def _dump_yaml_rs(documents: list[Any], options: Options) -> str | None:
