@@ -299,7 +299,11 @@ def environment(mode: str, cache: Path, root: Path = ROOT) -> dict[str, str]:
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(root), env.get("PYTHONPATH")]))
     env.pop("PYTHONPYCACHEPREFIX", None)
-    env["STRUCTCONV_CACHE_DIR"] = str(cache.with_name(cache.name + "-hooks"))
+    # The hooks' memory, one for each checkout: it holds one verdict a file, for the
+    # installation that gave it, so with --before the two would overwrite each other's
+    # and no "remembered" run would find one.
+    role = "" if root == ROOT else "-before"
+    env["STRUCTCONV_CACHE_DIR"] = str(cache.with_name(f"{cache.name}-hooks{role}"))
     if mode == "source":
         env["PYTHONDONTWRITEBYTECODE"] = "1"
     else:

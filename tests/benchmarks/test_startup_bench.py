@@ -53,3 +53,16 @@ def test_the_ratios_are_targets_for_the_report_and_the_before_rows_are_not(
     assert not any("[before]" in measure for measure in targets)
     before = [row for row in rows if row.get("measure", "").endswith("[before]")]
     assert [round(row["ratio"], 2) for row in before] == [3.0]
+
+
+def test_each_checkout_keeps_its_own_hook_memory(
+    modules: tuple[ModuleType, ModuleType], tmp_path: Path
+) -> None:
+    """One verdict a file, for the installation that gave it: with --before, a shared
+    memory would be overwritten by each checkout in turn, and "remembered" never met."""
+    bench, _ = modules
+    cache = tmp_path / "pycache-cached"
+    ours = bench.environment("cached", cache)
+    before = bench.environment("cached", cache, tmp_path / "before")
+    assert ours["STRUCTCONV_CACHE_DIR"] != before["STRUCTCONV_CACHE_DIR"]
+    assert ours["PYTHONPYCACHEPREFIX"] == before["PYTHONPYCACHEPREFIX"] == str(cache)
