@@ -1,17 +1,17 @@
-"""Frozen records for the settings that every command makes, without `dataclasses`.
+"""Frozen records for what the commands make at every start, without `dataclasses`.
 
 `dataclasses` imports `inspect` (with ast, dis, tokenize): about 10 ms of CPU each time
-Python starts, against 26 ms for a bare parse of a small YAML file. A pre-commit hook
-starts once per commit, and `structconv-check` needs one settings record (Options), so
-that import was a third of its time (benchmarks/startup_bench.py).
+Python starts, against 26 ms for a bare parse of a small YAML file, and each dataclass
+then compiles its methods (about 4 million instructions). A pre-commit hook starts once
+per commit, so that was a third of `structconv-check`'s time (benchmarks/startup_bench.py).
 
-A subclass of `FrozenRecord` gets what Options used of a frozen dataclass: fields declared as
-annotations with defaults, an `__init__` taking them by keyword and calling
-`__post_init__`, `==`, `hash`, `repr`, and an error on assignment. Type checkers read it
-as a frozen, keyword-only dataclass (`dataclass_transform`), so a misspelt setting or a
-value of the wrong type is still caught before the code runs. `replace` and
-`field_names` stand in for `dataclasses.replace` and `dataclasses.fields`, which only
-take dataclasses.
+A subclass of `FrozenRecord` gets what Options and the normalize hook's records used of
+a frozen dataclass: fields declared as annotations, with or without a default; an
+`__init__` taking them by keyword and calling `__post_init__`; `==`, `hash`, `repr`, and
+an error on assignment. Type checkers read it as a frozen, keyword-only dataclass
+(`dataclass_transform`), so a misspelt field or a value of the wrong type is still
+caught before the code runs. `replace`, `field_names` and `field_defaults` stand in for
+`dataclasses.replace` and `dataclasses.fields`, which only take dataclasses.
 """
 
 from __future__ import annotations
@@ -25,27 +25,33 @@ class FrozenRecordError(AttributeError):
 
 @dataclass_transform(kw_only_default=True, frozen_default=True)
 class FrozenRecord:
-    """A base whose subclasses are frozen records of their annotated fields, each of
-    which needs a default."""
+    """A base whose subclasses are frozen records of their annotated fields (ClassVars
+    aside); a field without a default must be given."""
 
     __record_fields__: ClassVar[tuple[str, ...]] = ()
     __record_defaults__: ClassVar[dict[str, Any]] = {}
 
     def __init_subclass__(cls) -> None:
         # The class's own annotations: inspect.get_annotations would import inspect.
-        names = tuple(cls.__dict__.get("__annotations__", {}))  # noqa: RUF063
-        missing = [name for name in names if name not in cls.__dict__]
-        if missing:
-            raise TypeError(f"{cls.__name__}: the field(s) {', '.join(missing)} need a default")
+        annotations = cls.__dict__.get("__annotations__", {})  # noqa: RUF063
+        names = tuple(name for name, kind in annotations.items() if not _is_class_var(kind))
         cls.__record_fields__ = names
-        cls.__record_defaults__ = {name: cls.__dict__[name] for name in names}
+        cls.__record_defaults__ = {
+            name: cls.__dict__[name] for name in names if name in cls.__dict__
+        }
 
     def __init__(self, **values: Any) -> None:
         defaults = self.__record_defaults__
-        unknown = values.keys() - defaults.keys()
-        if unknown:
+        given = values.keys()
+        unknown = given - set(self.__record_fields__)
+        missing = [
+            name for name in self.__record_fields__ if name not in given and name not in defaults
+        ]
+        if unknown or missing:
             name = type(self).__name__
-            raise TypeError(f"{name}() got an unexpected keyword argument {min(unknown)!r}")
+            if unknown:
+                raise TypeError(f"{name}() got an unexpected keyword argument {min(unknown)!r}")
+            raise TypeError(f"{name}() missing required keyword argument(s): {', '.join(missing)}")
         state = self.__dict__
         state.update(defaults)
         state.update(values)
@@ -71,6 +77,17 @@ class FrozenRecord:
 
     def __delattr__(self, name: str) -> None:
         raise FrozenRecordError(f"cannot delete field {name!r} of a {type(self).__name__}")
+
+
+def _is_class_var(annotation: Any) -> bool:
+    if isinstance(annotation, str):  # postponed: `from __future__ import annotations`
+        return annotation.startswith(("ClassVar", "typing.ClassVar"))
+    return getattr(annotation, "__origin__", None) is ClassVar or annotation is ClassVar
+
+
+def field_defaults(cls: type[FrozenRecord]) -> dict[str, Any]:
+    """The defaults of a record class's fields (those that have one), by name."""
+    return dict(cls.__record_defaults__)
 
 
 # Bound to the class itself, not its name: typing would compile a name (ForwardRef), and

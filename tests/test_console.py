@@ -203,6 +203,7 @@ CASES: dict[str, tuple[str, list[str], tuple[str, ...]]] = {
             "structconv.outcome",
             *ARGPARSE,
             *NO_REPAIR_NOR_SETTINGS,
+            *DATACLASSES,  # ruamel.yaml does without them too
         ),
     ),
     "normalize toml": (

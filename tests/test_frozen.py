@@ -7,6 +7,7 @@ import dataclasses
 import pickle
 import subprocess
 import sys
+from typing import ClassVar
 
 import pytest
 
@@ -54,7 +55,7 @@ def test_fields_cannot_be_assigned_or_deleted() -> None:
     with pytest.raises(FrozenRecordError, match="cannot assign to field 'x'"):
         point.x = 2  # type: ignore[misc]
     with pytest.raises(AttributeError, match="cannot delete field 'x'"):
-        del point.x  # type: ignore[misc]
+        del point.x
     assert point.x == 1
 
 
@@ -62,7 +63,7 @@ def test_an_unknown_or_positional_argument_is_refused() -> None:
     with pytest.raises(TypeError, match="unexpected keyword argument 'z'"):
         Point(z=1)  # type: ignore[call-arg]
     with pytest.raises(TypeError):
-        Point(1)  # type: ignore[misc]
+        Point(1)  # type: ignore[call-arg]
 
 
 def test_post_init_checks_every_new_record_replace_included() -> None:
@@ -86,12 +87,21 @@ def test_copies_and_pickles_are_equal_records() -> None:
             again.y = 3  # type: ignore[misc]
 
 
-def test_a_field_without_a_default_is_refused_when_the_class_is_made() -> None:
-    with pytest.raises(TypeError, match="the field\\(s\\) y need a default"):
+class Named(FrozenRecord):
+    kind: ClassVar[str] = "named"  # not a field, as in a dataclass
+    name: str
+    size: int = 1
 
-        class Incomplete(FrozenRecord):
-            x: int = 0
-            y: int
+
+def test_a_field_without_a_default_must_be_given() -> None:
+    assert Named(name="a") == Named(name="a", size=1)
+    assert field_names(Named) == ("name", "size")
+    assert frozen.field_defaults(Named) == {"size": 1}
+    with pytest.raises(TypeError, match="missing required keyword argument\\(s\\): name"):
+        Named(size=2)  # type: ignore[call-arg]
+    with pytest.raises(TypeError, match="unexpected keyword argument 'kind'"):
+        Named(name="a", kind="other")  # type: ignore[call-arg]
+    assert frozen.replace(Named(name="a"), size=3) == Named(name="a", size=3)
 
 
 def test_making_a_record_does_not_import_dataclasses() -> None:

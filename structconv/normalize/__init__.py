@@ -26,11 +26,10 @@ from __future__ import annotations
 import importlib
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from structconv import formats
+from structconv import formats, frozen
 from structconv.atomic import in_place_target, permissions_from, write_atomic
 from structconv.diffs import unified_diff
 from structconv.encoding import decode
@@ -170,8 +169,7 @@ def normalize_text(text: str, format: str, settings: NormalizeSettings | None = 
     return result
 
 
-@dataclass(frozen=True)
-class NormalizedFile:
+class NormalizedFile(frozen.FrozenRecord):
     """One file before and after normalization (nothing written yet)."""
 
     path: str
@@ -264,4 +262,12 @@ def normalize_file(
         raise NormalizationRefused(
             name, f"the result holds {error.object[error.start]!r}, which {encoding} cannot encode"
         ) from None
-    return NormalizedFile(source, name, encoding, text, normalized, fixes, raw)
+    return NormalizedFile(
+        path=source,
+        format=name,
+        encoding=encoding,
+        original=text,
+        text=normalized,
+        fixes=fixes,
+        raw=raw,
+    )

@@ -13,11 +13,11 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any, TextIO
 
-from structconv import formats, hook_cache
+from structconv import formats, frozen, hook_cache
 from structconv.errors import AmbiguousInput, ParseError, RepairRejected, StructconvError
 from structconv.names import RepairMode
 from structconv.normalize import NORMALIZERS, NormalizedFile, normalize_file
@@ -29,26 +29,29 @@ from structconv.normalize.settings import (
 )
 
 
-@dataclass(frozen=True)
-class RunOptions:
+class RunOptions(frozen.FrozenRecord):
     """What one run does; `flags` are settings given on the command line (None: not given)."""
 
     check: bool = False
     diff: bool = False
     repair: RepairMode = "off"
     config: str | None = None
-    flags: Mapping[str, Any] = field(default_factory=dict)
+    flags: Mapping[str, Any] = MappingProxyType({})
 
     @property
     def writes(self) -> bool:
         return not (self.check or self.diff)
 
 
-@dataclass
 class Tally:
-    changed: int = 0
-    unchanged: int = 0
-    failed: int = 0
+    """The files of a run by outcome (a plain class: see structconv.frozen)."""
+
+    __slots__ = ("changed", "failed", "unchanged")
+
+    def __init__(self) -> None:
+        self.changed = 0
+        self.unchanged = 0
+        self.failed = 0
 
     def summary(self, writes: bool) -> str:
         return hook_cache.normalize_summary(self.changed, self.unchanged, self.failed, writes)

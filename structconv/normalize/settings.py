@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from structconv import frozen
 from structconv.errors import UsageError
 from structconv.settings_file import (
     FILE_LISTS,
@@ -26,8 +26,7 @@ from structconv.settings_file import (
 _LIMITS: dict[str, tuple[int, int]] = {"indent": (1, 16), "width": (20, 1000)}
 
 
-@dataclass(frozen=True)
-class NormalizeSettings:
+class NormalizeSettings(frozen.FrozenRecord):
     """How normalized files look. Every field has a config key of the same name
     (`sort_keys` or `sort-keys`) and a command-line flag."""
 
@@ -50,7 +49,7 @@ class NormalizeSettings:
 
     def updated(self, values: Mapping[str, Any], origin: str = "settings") -> NormalizeSettings:
         """A copy with `values` applied; a wrong key or type is a UsageError naming `origin`."""
-        known = {item.name: item for item in fields(self)}
+        known = frozen.field_defaults(NormalizeSettings)
         changes: dict[str, Any] = {}
         for raw_name, value in values.items():
             name = raw_name.replace("-", "_")
@@ -58,7 +57,7 @@ class NormalizeSettings:
                 raise UsageError(
                     f"{origin}: unknown setting {raw_name!r}; known: " + ", ".join(sorted(known))
                 )
-            expected = bool if known[name].type in ("bool", bool) else int
+            expected = type(known[name])  # bool or int, as its default
             if type(value) is not expected:
                 raise UsageError(
                     f"{origin}: {raw_name} must be {'true or false' if expected is bool else 'an integer'}, "
@@ -69,23 +68,21 @@ class NormalizeSettings:
                 if not low <= value <= high:
                     raise UsageError(f"{origin}: {raw_name} must be between {low} and {high}")
             changes[name] = value
-        return replace(self, **changes)
+        return frozen.replace(self, **changes)
 
 
-@dataclass(frozen=True)
-class Override:
+class Override(frozen.FrozenRecord):
     """Settings for the files matching any of `patterns` (relative to the config's folder)."""
 
     patterns: tuple[str, ...]
     values: Mapping[str, Any]
 
 
-@dataclass(frozen=True)
-class Config:
+class Config(frozen.FrozenRecord):
     """One loaded config file: base settings plus per-glob overrides."""
 
     path: Path | None = None
-    base: NormalizeSettings = field(default_factory=NormalizeSettings)
+    base: NormalizeSettings = NormalizeSettings()
     overrides: tuple[Override, ...] = ()
 
     def settings_for(self, file: str | os.PathLike[str]) -> NormalizeSettings:
@@ -123,8 +120,8 @@ def parse_config(path: Path, table: Mapping[str, Any]) -> Config:
             raise UsageError(f'{where} needs files = ["glob", ...]')
         settings = {name: value for name, value in entry.items() if name != "files"}
         base.updated(settings, where)  # check the keys now
-        overrides.append(Override(tuple(patterns), settings))
-    return Config(path, base, tuple(overrides))
+        overrides.append(Override(patterns=tuple(patterns), values=settings))
+    return Config(path=path, base=base, overrides=tuple(overrides))
 
 
 @lru_cache(maxsize=256)

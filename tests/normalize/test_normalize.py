@@ -114,7 +114,9 @@ def test_normalize_file_errors_name_the_file(tmp_path: Path) -> None:
 
 
 def test_diff_is_a_patch_even_without_a_final_newline() -> None:
-    done = NormalizedFile("x.json", "json", "utf-8", "[1,\n2]", "[1, 2]\n")
+    done = NormalizedFile(
+        path="x.json", format="json", encoding="utf-8", original="[1,\n2]", text="[1, 2]\n"
+    )
     assert done.diff() == (
         "--- a/x.json\n+++ b/x.json\n@@ -1,2 +1 @@\n-[1,\n-2]\n"
         "\\ No newline at end of file\n+[1, 2]\n"
