@@ -50,9 +50,15 @@ class Unwritable(Exception):
 
 def string(text: str) -> str:
     """A basic string: JSON's escapes, plus DEL, which TOML also counts as a control."""
-    if _NEEDS_ESCAPE.search(text) is None:
-        return '"' + text + '"'
-    return '"' + text.translate(_ESCAPES) + '"'
+    if _as_it_is(text) or _NEEDS_ESCAPE.search(text) is None:
+        return f'"{text}"'
+    return f'"{text.translate(_ESCAPES)}"'
+
+
+def _as_it_is(text: str) -> bool:
+    """Printable text without a quote or a backslash needs no escape: three tests in C,
+    cheaper than the pattern's search (False says nothing: the pattern then decides)."""
+    return text.isprintable() and '"' not in text and "\\" not in text
 
 
 def _trim_fraction(text: str, dot: int, end: int) -> str:
@@ -154,16 +160,16 @@ class _Writer:
                 key = prefix + key
             kind = type(value)
             if kind is str:
-                if _NEEDS_ESCAPE.search(value) is None:
-                    lines.append(key + ' = "' + value + '"')
+                if value.isprintable() and '"' not in value and "\\" not in value:  # _as_it_is
+                    lines.append(f'{key} = "{value}"')
                 else:
-                    lines.append(key + " = " + string(value))
+                    lines.append(f"{key} = {string(value)}")
             elif kind is int and _INT64_MIN <= value <= _INT64_MAX:
-                lines.append(key + " = " + str(value))
+                lines.append(f"{key} = {value}")
             elif kind is float:
-                lines.append(key + " = " + repr(value))
+                lines.append(f"{key} = {value!r}")
             elif kind is bool:
-                lines.append(key + (" = true" if value else " = false"))
+                lines.append(f"{key} = true" if value else f"{key} = false")
             elif kind is dict and value:
                 if level >= self.max_depth:
                     raise Unwritable(f"the data nests deeper than {self.max_depth} levels")
