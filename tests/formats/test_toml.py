@@ -426,6 +426,34 @@ def test_verification_catches_a_writer_that_loses_data(monkeypatch: pytest.Monke
         write({"a": ["box"]})
 
 
+PLUS_ONE = datetime.timezone(datetime.timedelta(hours=1))
+
+
+@pytest.mark.parametrize(
+    ("data", "text", "same"),
+    [
+        ({"a": 1.5, "d": datetime.date(2024, 1, 1)}, "a = 1.5\nd = 2024-01-01\n", True),
+        ({"a": math.inf, "b": "null"}, 'a = inf\nb = "null"\n', True),
+        ({"a": 1.0}, "a = 1\n", False),
+        ({"a": 1}, "a = true\n", False),
+        ({"a": -0.0}, "a = 0.0\n", False),
+        ({"a": math.inf}, "a = -inf\n", False),
+        ({"a": math.nan}, "a = nan\n", False),  # NaN is left to the general path
+        ({"a": datetime.date(2024, 1, 1)}, 'a = "2024-01-01"\n', False),
+        ({"a": ["date", "2024-01-01"]}, "a = 2024-01-01\n", False),
+        ({"a": "<date 2024-01-01>"}, "a = 2024-01-01\n", False),
+        (
+            {"a": datetime.datetime(2024, 1, 1, 1, tzinfo=PLUS_ONE)},
+            "a = 2024-01-01T00:00:00Z\n",
+            False,
+        ),
+        ({"a": 1, "b": 2}, "b = 2\na = 1\n", False),  # the order is kept
+    ],
+)
+def test_the_read_back_tells_types_offsets_and_order(data: Any, text: str, same: bool) -> None:
+    assert toml_format._reads_back(text, data, Options()) is same
+
+
 # ---------------------------------------------------------------- TOML 1.1 and 1.0
 
 TOML_1_1 = (
