@@ -162,6 +162,7 @@ class Command:
     root: Path = ROOT  # the checkout whose structconv it runs
     seconds: list[float] = field(default_factory=list)
     cpu: list[float] = field(default_factory=list)  # user + system seconds of each run
+    instructions: int | None = None  # counted by valgrind, where installed
 
     @property
     def median(self) -> float:
@@ -332,6 +333,36 @@ def run_once(command: Command, env: dict[str, str], cwd: Path) -> tuple[float, f
     return seconds, cpu
 
 
+def count_instructions(command: Command, env: dict[str, str], cwd: Path) -> int | None:
+    """The instructions one run executes (valgrind's callgrind), or None without valgrind.
+
+    Unlike time on a shared machine, the count is the same from one run to the next (with
+    a fixed hash seed): it shows a change of a few percent that the medians' noise hides.
+    It leaves out what costs time without instructions (page faults, reading files)."""
+    valgrind = shutil.which("valgrind")
+    if valgrind is None:
+        return None
+    done = subprocess.run(
+        [valgrind, "--tool=callgrind", "--callgrind-out-file=/dev/null", *command.argv],
+        env={**env, "PYTHONHASHSEED": "0"},
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    return collected_instructions(done.stderr) if done.returncode == 0 else None
+
+
+def collected_instructions(report: str) -> int | None:
+    """The count in callgrind's summary line (`==123== Collected : 101597905`)."""
+    for line in report.splitlines():
+        label, _, count = line.partition("Collected :")
+        if count and label.startswith("=="):
+            return int(count.strip())
+    return None
+
+
 def measure(commands: list[Command], mode: str, runs: int, warmup: int, folder: Path) -> None:
     cache = folder / f"pycache-{mode}"
     envs = {command.root: environment(mode, cache, command.root) for command in commands}
@@ -355,6 +386,8 @@ def measure(commands: list[Command], mode: str, runs: int, warmup: int, folder: 
             command.cpu.append(cpu)
         if (round + 1) % 5 == 0:
             _progress(f"  {mode}: {round + 1}/{runs} rounds")
+    for command in commands:
+        command.instructions = count_instructions(command, envs[command.root], folder)
 
 
 BEFORE = " [before]"
@@ -393,12 +426,14 @@ def results(commands: list[Command], mode: str) -> tuple[list[str], list[dict[st
                 "median": command.median,
                 "seconds": command.seconds,
                 "cpu_median": command.cpu_median,
+                "instructions": command.instructions,
             }
         )
     lines += [
         "",
-        "| measure | value | target | met | command (ms) | floor (ms) | CPU ratio | min ratio |",
-        "| --- | ---: | --- | --- | ---: | ---: | ---: | ---: |",
+        "| measure | value | target | met | command (ms) | floor (ms) | CPU ratio | min ratio "
+        "| instructions ratio |",
+        "| --- | ---: | --- | --- | ---: | ---: | ---: | ---: | ---: |",
     ]
     for comparison in (*COMPARISONS, *map(_before, COMPARISONS)):
         ours, floor = by_name.get(comparison.command), by_name.get(comparison.floor)
@@ -407,6 +442,11 @@ def results(commands: list[Command], mode: str) -> tuple[list[str], list[dict[st
         ratio = ours.median / floor.median
         cpu_ratio = ours.cpu_median / floor.cpu_median if floor.cpu_median else float("nan")
         min_ratio = min(ours.seconds) / min(floor.seconds)
+        instructions_ratio = (
+            ours.instructions / floor.instructions
+            if ours.instructions and floor.instructions
+            else None
+        )
         target, met = "(a look)", "-"
         if comparison.measure.endswith(BEFORE):
             target = "(before)"
@@ -414,7 +454,8 @@ def results(commands: list[Command], mode: str) -> tuple[list[str], list[dict[st
             target, met = f"<= {comparison.target}", "yes" if ratio <= comparison.target else "no"
         lines.append(
             f"| {comparison.measure} ({mode}) | {ratio:.2f} | {target} | {met} "
-            f"| {_ms(ours.median)} | {_ms(floor.median)} | {cpu_ratio:.2f} | {min_ratio:.2f} |"
+            f"| {_ms(ours.median)} | {_ms(floor.median)} | {cpu_ratio:.2f} | {min_ratio:.2f} "
+            f"| {'-' if instructions_ratio is None else f'{instructions_ratio:.2f}'} |"
         )
         rows.append(
             {
@@ -423,6 +464,7 @@ def results(commands: list[Command], mode: str) -> tuple[list[str], list[dict[st
                 "ratio": ratio,
                 "cpu_ratio": cpu_ratio,
                 "min_ratio": min_ratio,
+                "instructions_ratio": instructions_ratio,
                 "target": comparison.target,
             }
         )
@@ -509,8 +551,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     lines += [
         "Each value is a command's median wall time over its floor's, measured in the same "
         "rounds; the CPU ratio is the same for user + system time (less moved by other "
-        "processes on a busy machine), the min ratio for the fastest runs. Floors and commands "
-        "start as console scripts (`python SCRIPT ARGS`).",
+        "processes on a busy machine), the min ratio for the fastest runs, the instructions "
+        "ratio for the instructions one run of each executes (valgrind's callgrind, hash seed "
+        "0: the same from run to run; '-' without valgrind). Floors and commands start as "
+        "console scripts (`python SCRIPT ARGS`).",
     ]
     report = "\n".join(lines) + "\n"
     sys.stdout.write(report)

@@ -66,3 +66,14 @@ def test_each_checkout_keeps_its_own_hook_memory(
     before = bench.environment("cached", cache, tmp_path / "before")
     assert ours["STRUCTCONV_CACHE_DIR"] != before["STRUCTCONV_CACHE_DIR"]
     assert ours["PYTHONPYCACHEPREFIX"] == before["PYTHONPYCACHEPREFIX"] == str(cache)
+
+
+def test_the_instruction_count_is_read_from_callgrinds_summary(
+    modules: tuple[ModuleType, ModuleType],
+) -> None:
+    bench, _ = modules
+    report = (
+        "==4711== Events    : Ir\n==4711== Collected : 101597905\n==4711==\n==4711== I   refs: x"
+    )
+    assert bench.collected_instructions(report) == 101_597_905
+    assert bench.collected_instructions("valgrind: command not found") is None
