@@ -16,11 +16,13 @@ import fnmatch
 import os
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
-from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from structconv.config_names import CONFIG_NAMES
 from structconv.errors import UsageError
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 # Keys that list files rather than set a style.
 FILE_LISTS = ("jsonc_files", "jsonc-files")
@@ -55,17 +57,21 @@ def find_config_file(start: str | os.PathLike[str]) -> tuple[Path, dict[str, Any
     outside the repository (in a home folder, say) would make the hook format
     differently on each developer's machine and in CI.
     """
-    folder = Path(start).absolute()
-    for candidate_folder in (folder, *folder.parents):
+    # os.path, not pathlib: a hook on a project without a settings file need not import it
+    folder = os.path.abspath(start)
+    while True:
         for name in CONFIG_NAMES:
-            candidate = candidate_folder / name
-            if candidate.is_file():
-                table = read_table(candidate)
+            candidate = os.path.join(folder, name)
+            if os.path.isfile(candidate):
+                from pathlib import Path
+
+                table = read_table(Path(candidate))
                 if table is not None:
-                    return candidate, table
-        if (candidate_folder / ".git").exists():
-            break
-    return None
+                    return Path(candidate), table
+        parent = os.path.dirname(folder)
+        if parent == folder or os.path.exists(os.path.join(folder, ".git")):
+            return None
+        folder = parent
 
 
 def matches_any(file: str | os.PathLike[str], root: Path | None, patterns: Iterable[str]) -> bool:
@@ -73,6 +79,8 @@ def matches_any(file: str | os.PathLike[str], root: Path | None, patterns: Itera
     `root` (None: the current folder). A pattern without '/' matches the file name
     anywhere ("*.yaml"), like .gitignore; with '/' it matches the path from `root`
     ("deploy/*.yaml", "docs/**")."""
+    from pathlib import Path, PurePosixPath  # only where a settings file lists patterns
+
     absolute = Path(file).absolute()
     try:
         relative = PurePosixPath(absolute.relative_to((root or Path.cwd()).absolute()).as_posix())
@@ -108,5 +116,5 @@ def _jsonc_files_for_folder(folder: str) -> tuple[Path | None, tuple[str, ...]]:
 def listed_as_jsonc(file: str | os.PathLike[str]) -> bool:
     """Whether the settings that apply to `file` list it in `jsonc_files` (UsageError for
     a broken settings file). Cached per folder for the life of the process."""
-    root, patterns = _jsonc_files_for_folder(str(Path(file).parent.absolute()))
+    root, patterns = _jsonc_files_for_folder(os.path.abspath(os.path.dirname(file) or os.curdir))
     return bool(patterns) and matches_any(file, root, patterns)

@@ -163,6 +163,7 @@ CASES: dict[str, tuple[str, list[str], tuple[str, ...]]] = {
         "check",
         ["{json}"],
         (RUAMEL, TOMLKIT, PYYAML, "click", "yaml_rs", DIFFLIB, SIGNAL, "structconv.normalize")
+        + ("pathlib",)  # 2-5 ms, with urllib.parse; orjson needs none
         + CONVERSION
         + ARGPARSE,
     ),
@@ -187,6 +188,7 @@ CASES: dict[str, tuple[str, list[str], tuple[str, ...]]] = {
             DIFFLIB,
             "structconv.api",
             "structconv.outcome",
+            "pathlib",  # only for a folder or a settings file found (yaml_rs imports it)
             *ARGPARSE,
             *NO_REPAIR_NOR_SETTINGS,
         ),

@@ -26,7 +26,6 @@ from __future__ import annotations
 import importlib
 import os
 from collections.abc import Callable
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from structconv import formats, frozen
@@ -239,7 +238,8 @@ def normalize_file(
     """
     source = os.fspath(path)
     try:
-        raw = Path(source).read_bytes()
+        with open(source, "rb") as file:
+            raw = file.read()
     except OSError as error:
         raise UsageError(f"cannot read: {error.strerror}") from None
     hinted = format or formats.format_from_suffix(source)

@@ -13,7 +13,6 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Iterator, Mapping, Sequence
-from pathlib import Path
 from types import MappingProxyType
 from typing import Any, TextIO
 
@@ -66,9 +65,11 @@ def expand(paths: Sequence[str]) -> Iterator[str]:
     with a normalizable suffix, in name order, skipping hidden folders (.git, .venv)."""
     suffixes = _suffixes()
     for path in paths:
-        if not Path(path).is_dir():
+        if not os.path.isdir(path):
             yield path
             continue
+        from pathlib import Path  # for a folder only: pre-commit passes files
+
         for folder, folders, files in os.walk(path):
             folders[:] = sorted(name for name in folders if not name.startswith("."))
             for name in sorted(files):

@@ -10,8 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from functools import lru_cache
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from structconv import frozen
 from structconv.errors import UsageError
@@ -22,6 +21,9 @@ from structconv.settings_file import (
     matches_any,
     read_table,
 )
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 _LIMITS: dict[str, tuple[int, int]] = {"indent": (1, 16), "width": (20, 1000)}
 
@@ -136,11 +138,13 @@ def load_config(start: str | os.PathLike[str] | None = None) -> Config:
     Cached per folder for the life of the process: a hook run over many files in one
     folder reads the file once.
     """
-    return _config_for_folder(str(Path(start if start is not None else os.curdir).absolute()))
+    return _config_for_folder(os.path.abspath(start if start is not None else os.curdir))
 
 
 def load_config_file(path: str | os.PathLike[str]) -> Config:
     """An explicitly named config file (`--config`); it must hold structconv settings."""
+    from pathlib import Path
+
     config_path = Path(path)
     table = read_table(config_path)
     if table is None:
@@ -156,7 +160,7 @@ def settings_for_file(
     """The settings for one file: its config (found from the file's folder unless given),
     then the command-line `flags` (None values are left out)."""
     if config is None:
-        config = load_config(Path(file).parent)
+        config = load_config(os.path.dirname(file) or os.curdir)
     settings = config.settings_for(file)
     given = {name: value for name, value in (flags or {}).items() if value is not None}
     return settings.updated(given, "command line") if given else settings
