@@ -32,12 +32,15 @@ class FrozenRecord:
     __record_defaults__: ClassVar[dict[str, Any]] = {}
 
     def __init_subclass__(cls) -> None:
-        # The class's own annotations: inspect.get_annotations would import inspect.
+        # The class's own annotations (inspect.get_annotations would import inspect),
+        # after those of the record it extends, as a dataclass orders them.
         annotations = cls.__dict__.get("__annotations__", {})  # noqa: RUF063
-        names = tuple(name for name, kind in annotations.items() if not _is_class_var(kind))
-        cls.__record_fields__ = names
+        own = [name for name, kind in annotations.items() if not _is_class_var(kind)]
+        inherited = cls.__record_fields__  # the base record's, until set below
+        cls.__record_fields__ = (*inherited, *(name for name in own if name not in inherited))
         cls.__record_defaults__ = {
-            name: cls.__dict__[name] for name in names if name in cls.__dict__
+            **cls.__record_defaults__,
+            **{name: cls.__dict__[name] for name in own if name in cls.__dict__},
         }
 
     def __init__(self, **values: Any) -> None:

@@ -104,6 +104,20 @@ def test_a_field_without_a_default_must_be_given() -> None:
     assert frozen.replace(Named(name="a"), size=3) == Named(name="a", size=3)
 
 
+class Sized(Named):
+    size: int = 5  # a new default for an inherited field
+    unit: str = "px"
+
+
+def test_a_record_extends_another_as_a_dataclass_does() -> None:
+    assert field_names(Sized) == ("name", "size", "unit")
+    assert Sized(name="a") == Sized(name="a", size=5, unit="px")
+    assert repr(Sized(name="a")) == "Sized(name='a', size=5, unit='px')"
+    assert field_names(Named) == ("name", "size")  # the base is unchanged
+    with pytest.raises(TypeError, match="missing required keyword argument"):
+        Sized()  # type: ignore[call-arg]
+
+
 def test_making_a_record_does_not_import_dataclasses() -> None:
     code = (
         "import sys\n"
