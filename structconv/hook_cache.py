@@ -27,7 +27,7 @@ from __future__ import annotations
 import os
 import sys
 
-from structconv.config_names import CONFIG_NAMES
+from structconv.config_names import candidates
 from structconv.hook_arguments import plain_line
 from structconv.version import __version__
 
@@ -83,21 +83,13 @@ def _settings_files(path: str) -> list[bytes]:
     """The name and bytes of every settings file that may apply to `path` (a superset of
     those structconv.settings_file.find_config_file reads: it stops at the first)."""
     found = []
-    current = os.path.dirname(path)
-    while True:
-        for name in CONFIG_NAMES:
-            candidate = os.path.join(current, name)
-            try:
-                with open(candidate, "rb") as settings:
-                    found.append(
-                        candidate.encode(errors="surrogateescape") + b"\0" + settings.read()
-                    )
-            except OSError:
-                continue
-        parent = os.path.dirname(current)
-        if parent == current or os.path.exists(os.path.join(current, ".git")):
-            return found
-        current = parent
+    for candidate in candidates(os.path.dirname(path)):
+        try:
+            with open(candidate, "rb") as settings:
+                found.append(candidate.encode(errors="surrogateescape") + b"\0" + settings.read())
+        except OSError:
+            continue
+    return found
 
 
 def _digest(command: str, path: str, raw: bytes) -> str:

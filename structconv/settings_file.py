@@ -18,7 +18,7 @@ from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from structconv.config_names import CONFIG_NAMES
+from structconv.config_names import candidates
 from structconv.errors import UsageError
 
 if TYPE_CHECKING:
@@ -58,20 +58,15 @@ def find_config_file(start: str | os.PathLike[str]) -> tuple[Path, dict[str, Any
     differently on each developer's machine and in CI.
     """
     # os.path, not pathlib: a hook on a project without a settings file need not import it
-    folder = os.path.abspath(start)
-    while True:
-        for name in CONFIG_NAMES:
-            candidate = os.path.join(folder, name)
-            if os.path.isfile(candidate):
-                from pathlib import Path
+    for candidate in candidates(os.path.abspath(start)):
+        if os.path.isfile(candidate):
+            from pathlib import Path
 
-                table = read_table(Path(candidate))
-                if table is not None:
-                    return Path(candidate), table
-        parent = os.path.dirname(folder)
-        if parent == folder or os.path.exists(os.path.join(folder, ".git")):
-            return None
-        folder = parent
+            found = Path(candidate)
+            table = read_table(found)
+            if table is not None:
+                return found, table
+    return None
 
 
 def matches_any(file: str | os.PathLike[str], root: Path | None, patterns: Iterable[str]) -> bool:
