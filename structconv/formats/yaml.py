@@ -571,14 +571,12 @@ def _load(text: str, options: Options) -> tuple[Data, bool, Numbers]:
 
 
 # --- writing -------------------------------------------------------------------------
+# datetime is imported where a write needs it: a check of YAML need not (1.5 ms), and
+# yaml-rs imports it itself for a text that holds a date.
 
 
 def _path(parts: list[Any]) -> str:
     return format_path(tuple(part if isinstance(part, str | int) else repr(part) for part in parts))
-
-
-# datetime is imported where a write needs it: a check of YAML need not (1.5 ms), and
-# yaml-rs imports it itself for a text that holds a date.
 
 
 def _represent_scalar(path: list[PathPart], value: Any) -> Any:
