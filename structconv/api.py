@@ -45,14 +45,25 @@ def _read(
     src: str | None,
     name: str | os.PathLike[str] | None,
     options: Options,
-) -> tuple[str, str, Format, Data, Repaired | None]:
+) -> tuple[str | None, str, Format, Data, Repaired | None]:
     """(decoded text, encoding, source format, data, repair) of `text`; the decoder and
-    the readers tell what they guessed or renamed through `structconv.notes`."""
+    the readers tell what they guessed or renamed through `structconv.notes`. The text is
+    None where JSON was read from its bytes (it holds no comments to carry)."""
     if isinstance(text, bytes):
         hinted = src or (formats.format_from_suffix(os.fspath(name)) if name is not None else None)
         if len(text) > options.max_bytes:
             raise over_limit(options.max_bytes, hinted or "input", len(text))
-        decoded, encoding = decode(text, None if hinted is None else formats.canonical_name(hinted))
+        hinted_format = None if hinted is None else formats.canonical_name(hinted)
+        if hinted_format == "json":
+            # Strict JSON that orjson reads is JSON, not JSONC, whatever the file's name
+            # (a comment or a trailing comma makes it invalid): the text is decoded, and
+            # JSONC looked for, only where orjson refuses the bytes.
+            from structconv.formats import json as json_format
+
+            data = json_format.loads_utf8(text)
+            if data is not None:
+                return None, "utf-8", "json", data, None
+        decoded, encoding = decode(text, hinted_format)
     else:
         decoded, encoding = text.removeprefix("\ufeff"), "utf-8"
     source_format = _source_format(decoded, src, name)
@@ -89,7 +100,7 @@ def convert(
     if encoding not in ("utf-8", "utf-8-sig") and "encoding" not in read_notes:
         notes = (f"read as {encoding}",)
     notes += tuple(read_notes.values()) + tuple(written.values())
-    if comments.worth_carrying(decoded, source_format, target_format):
+    if decoded is not None and comments.worth_carrying(decoded, source_format, target_format):
         from structconv.comments import carrying
 
         source_text = decoded if repaired is None else repaired.text

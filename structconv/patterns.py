@@ -72,17 +72,28 @@ def lazy_compile(source: AnyStr, flags: int | re.RegexFlag = 0) -> re.Pattern[An
 
 
 @functools.cache
-def _run_patterns(character_class: str) -> tuple[bytes, re.Pattern[str], re.Pattern[str]]:
+def _run_patterns(
+    character_class: str, kind: type[AnyStr]
+) -> tuple[bytes, re.Pattern[AnyStr], re.Pattern[AnyStr]]:
     """A translation table (the ASCII characters of the class to "0", any other byte to
-    " "), a run of the class, and a run of it at the end."""
+    " "), a run of the class, and a run of it at the end, for text of `kind` (str or bytes)."""
     member = re.compile(character_class)
     table = bytes(48 if byte < 128 and member.fullmatch(chr(byte)) else 32 for byte in range(256))
-    return table, re.compile(f"{character_class}+"), re.compile(rf"{character_class}*\Z")
+    run, tail = f"{character_class}+", rf"{character_class}*\Z"
+    if kind is bytes:
+        compiled: tuple[re.Pattern[Any], ...] = (
+            re.compile(run.encode("ascii")),
+            re.compile(tail.encode("ascii")),
+        )
+    else:
+        compiled = (re.compile(run), re.compile(tail))
+    return table, compiled[0], compiled[1]
 
 
-def long_run(text: str, character_class: str, length: int) -> bool:
+def long_run(text: AnyStr, character_class: str, length: int) -> bool:
     """Whether `text` holds `length` (at least 2) characters of a class (of ASCII
-    characters) in a row.
+    characters) in a row. In UTF-8 bytes, runs of ASCII characters are the text's own: no
+    byte of a longer sequence is ASCII.
 
     Such a run covers two consecutive samples taken every length // 2 characters, so only
     the runs through such pairs are measured (a scan of every position took 0.2 s on 20 MB).
@@ -93,9 +104,12 @@ def long_run(text: str, character_class: str, length: int) -> bool:
     """
     if len(text) < length:
         return False  # (and no pattern compiled for a small file)
-    table, run, tail = _run_patterns(character_class)
+    table, run, tail = _run_patterns(character_class, type(text))
     stride = length // 2
-    samples = text[::stride].encode("ascii", "replace").translate(table)
+    sampled = text[::stride]
+    samples = (
+        sampled if isinstance(sampled, bytes) else sampled.encode("ascii", "replace")
+    ).translate(table)
     pair = samples.find(b"00")
     while pair != -1:
         at = pair * stride

@@ -58,6 +58,39 @@ def test_bom_is_accepted() -> None:
     assert convert(b'\xef\xbb\xbf{"a": 1}', to="json").data == {"a": 1}
 
 
+def test_json_bytes_read_without_decoding_keep_the_strict_readers_checks() -> None:
+    """A JSON file's bytes go to orjson undecoded; what it would read differently from
+    the strict reader (a repeated key, an integer past 64 bits) and the limits still hold."""
+    with pytest.raises(ParseError, match="duplicate key") as caught:
+        convert(b'{"a": 1,\n "a": 2}', src="json", to="json", repair="off")
+    assert caught.value.line == 2
+    big = convert(b"[123456789012345678901234567890]", src="json", to="json").data
+    assert big == [123456789012345678901234567890]
+    deep = b"[" * 600 + b"]" * 600
+    with pytest.raises(ParseError, match="max-depth"):
+        convert(deep, src="json", to="json")
+    with pytest.raises(ParseError, match="max-bytes"):
+        convert(b'{"a": "' + b"x" * 100 + b'"}', src="json", to="json", max_bytes=50)
+
+
+@pytest.mark.parametrize(
+    ("text", "source_format"),
+    [
+        (b'{"compilerOptions": {"strict": true}, "url": "https://example.com//x"}', "json"),
+        (b'{"compilerOptions": {"strict": true}, // on\n}', "jsonc"),
+        (b'{"compilerOptions": {"strict": true,},}', "jsonc"),
+    ],
+)
+def test_a_jsonc_file_named_json_is_read_as_jsonc_only_where_it_uses_jsonc(
+    tmp_path: Path, text: bytes, source_format: str
+) -> None:
+    source = tmp_path / "tsconfig.json"
+    source.write_bytes(text)
+    result = convert_file(source, to="json")
+    assert result.source_format == source_format
+    assert result.data["compilerOptions"] == {"strict": True}
+
+
 def test_verification_catches_a_writer_that_loses_data(monkeypatch: pytest.MonkeyPatch) -> None:
     json_codec = get_codec("json")
     lossy = Codec(

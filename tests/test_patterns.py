@@ -23,6 +23,15 @@ def test_a_long_run_is_found_exactly_where_a_full_scan_finds_it(
     assert long_run(text, character_class, length) is expected
 
 
+@given(TEXTS, st.sampled_from(CLASSES), st.integers(min_value=2, max_value=40))
+def test_utf8_bytes_have_the_runs_of_their_text(
+    text: str, character_class: str, length: int
+) -> None:
+    """A JSON file's bytes are scanned undecoded: an ASCII run in them is one in the text."""
+    expected = re.search(f"{character_class}{{{length}}}", text) is not None
+    assert long_run(text.encode("utf-8"), character_class, length) is expected
+
+
 def test_a_run_across_a_sample_of_another_script_is_found() -> None:
     # Samples every 9 characters: the run's samples are digits, its neighbours' are not.
     text = "\u3042" * 20 + "1" * 19 + "?" * 20

@@ -12,6 +12,7 @@ speed. Anything else (an error, a doubt) goes to the strict reader, which says w
 
 from __future__ import annotations
 
+import codecs
 import datetime
 import json
 import math
@@ -23,7 +24,7 @@ import orjson
 
 from structconv import encoded, facts
 from structconv.errors import ParseError, UnrepresentableError
-from structconv.formats import Codec, too_deep
+from structconv.formats import Codec, too_deep, without_gc
 from structconv.neutral import Data, PathPart, format_path, lone_surrogate, rebuild
 from structconv.options import Options
 from structconv.patterns import lazy_compile, long_run
@@ -125,19 +126,24 @@ def strict_decoder() -> json.JSONDecoder:
 _SAFE_DIGITS = 18
 
 
-def _read_with_orjson(text: str) -> tuple[Data, bytes] | None:
-    """orjson's data of `text` where it is the strict reader's, and its compact bytes;
-    else None.
+def _read_with_orjson(text: str | bytes) -> tuple[Data, bytes] | None:
+    """orjson's data of `text` (or of its UTF-8 bytes) where it is the strict reader's, and
+    its compact bytes; else None.
 
     Duplicate keys: in JSON text every ':' outside a string separates a member's name
     from its value, so the ':' characters of the text number its members plus those
     inside its strings; orjson's compact text of the data holds the data's members and
     its strings' ':' the same way. A repeated key drops a member (and its strings), so
     the two counts are equal exactly when no key repeats, provided no string spells a
-    ':' as the escape \\u003a (then the strict reader decides)."""
-    if "\\u003" in text and ("\\u003a" in text or "\\u003A" in text):
-        return None
-    if long_run(text, "[0-9]", _SAFE_DIGITS + 1):
+    ':' as the escape \\u003a (then the strict reader decides). UTF-8 bytes count the
+    same: no byte of a character past ASCII is ASCII."""
+    if isinstance(text, str):
+        escaped_colon = "\\u003" in text and ("\\u003a" in text or "\\u003A" in text)
+        long_number = long_run(text, "[0-9]", _SAFE_DIGITS + 1)
+    else:
+        escaped_colon = b"\\u003" in text and (b"\\u003a" in text or b"\\u003A" in text)
+        long_number = long_run(text, "[0-9]", _SAFE_DIGITS + 1)
+    if escaped_colon or long_number:
         return None
     try:
         data = orjson.loads(text)
@@ -146,22 +152,44 @@ def _read_with_orjson(text: str) -> tuple[Data, bytes] | None:
         return None  # invalid, or past orjson's nesting limit: the strict reader says where
     except orjson.JSONEncodeError:
         return None  # nested past what orjson writes
-    return (data, image) if image.count(b":") == text.count(":") else None
+    colons = text.count(":") if isinstance(text, str) else text.count(b":")
+    return (data, image) if image.count(b":") == colons else None
 
 
 def loads(text: str, options: Options) -> Data:
     """The strict reader's data of `text` (see the module's docstring), or its ParseError."""
-    read = _read_with_orjson(text)
-    if read is not None:
-        data, image = read
-        # orjson returns only JSON's types, its floats finite (it refuses NaN, Infinity
-        # and 1e400); the writers need not walk the data to rule out the rest, and the
-        # YAML writer's check takes the bytes made for the member count.
-        facts.prove(data, facts.JSON_TYPES, facts.JSON_TYPES_OR_DATES, image=image)
-        return data  # (orjson refuses lone surrogate escapes itself)
+    data = _proven(_read_with_orjson(text))
+    if data is not None:
+        return data
     data = _read_with_stdlib(text, options)
     _reject_lone_surrogates(text, data)
     return data
+
+
+def loads_utf8(raw: bytes) -> Data | None:
+    """The strict reader's data of the file `raw`, read from its bytes where orjson reads
+    them as the strict reader would their text: UTF-8 without a byte order mark (the only
+    encoding RFC 8259 allows between systems; orjson refuses any other byte). Else None,
+    and the caller decodes the text and calls `loads`, whose errors say where.
+
+    Reading the bytes skips decoding them and orjson's encoding of the text back to
+    UTF-8: text past ASCII is two or four bytes a character in Python."""
+    if raw.startswith(codecs.BOM_UTF8):
+        return None  # read as text: the decoder drops the mark
+    with without_gc():
+        return _proven(_read_with_orjson(raw))
+
+
+def _proven(read: tuple[Data, bytes] | None) -> Data | None:
+    """orjson's data, with what it proves of it recorded for the writers."""
+    if read is None:
+        return None
+    data, image = read
+    # orjson returns only JSON's types, its floats finite (it refuses NaN, Infinity and
+    # 1e400); the writers need not walk the data to rule out the rest, and the YAML
+    # writer's check takes the bytes made for the member count.
+    facts.prove(data, facts.JSON_TYPES, facts.JSON_TYPES_OR_DATES, image=image)
+    return data  # (orjson refuses lone surrogate escapes itself)
 
 
 def _read_with_stdlib(text: str, options: Options) -> Data:

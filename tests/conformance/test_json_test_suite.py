@@ -58,3 +58,31 @@ def test_invalid_is_repaired_with_fixes_or_refused_never_passed_through(case: Pa
     assert result.fixes, "an invalid file was accepted without any recorded fix"
     assert result.repaired is not None
     assert 0.0 < result.confidence < 1.0
+
+
+def _outcome(source: str | bytes) -> tuple[str, ...]:
+    try:
+        result = convert(source, src="json", to="json", repair="off")
+    except ParseError as error:
+        return ("refused", error.message, str(error.line), str(error.column))
+    return (result.source_format, result.text)
+
+
+def _utf8_cases() -> list[Path]:
+    readable = []
+    for case in _cases("y_") + _cases("i_"):
+        try:
+            case.read_bytes().decode("utf-8")
+        except UnicodeDecodeError:
+            continue
+        readable.append(case)
+    return readable
+
+
+@pytest.mark.parametrize("case", _utf8_cases(), ids=lambda case: case.name)
+def test_reading_the_bytes_gives_what_reading_the_text_gives(case: Path) -> None:
+    """A JSON file's bytes are read undecoded where orjson reads them as the strict
+    reader would their text (structconv.formats.json.loads_utf8): the same data, written
+    the same, or the same error at the same place."""
+    raw = case.read_bytes()
+    assert _outcome(raw) == _outcome(raw.decode("utf-8"))
