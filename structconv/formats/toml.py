@@ -29,7 +29,7 @@ from __future__ import annotations
 import datetime
 import re
 import sys
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import toml_rs
 
@@ -45,6 +45,9 @@ from structconv.neutral import (
 )
 from structconv.options import Options
 from structconv.patterns import lazy_compile
+
+if TYPE_CHECKING:
+    from structconv.formats.toml_writer import Claim  # the writer loads only for a write
 
 _POSITION = lazy_compile(r"at line (\d+), column (\d+)")
 _TOMLLIB_POSITION = lazy_compile(r"\s*\(at line (\d+), column (\d+)\)$")
@@ -439,8 +442,20 @@ def _typed_bytes(data: Data, options: Options) -> bytes:
     return orjson.dumps(data, default=_tagged, option=flags)
 
 
-def _reads_back(text: str, data: Data, options: Options) -> bool:
-    """Whether `text` reads back as `data`, types, order and offsets included, at C speed.
+def _reads_back(
+    pieces: list[tuple[str, Claim | None]], data: dict[Any, Any], options: Options
+) -> bool:
+    """Whether the text that `pieces` join into (toml_writer.write_pieces) reads back as
+    `data`, types, order and offsets included, at C speed, a piece at a time: the read-back
+    of a large file's whole data took twice the memory and, on this machine, up to twice
+    the time of its pieces (fresh memory is slow to come by here).
+
+    A piece is read alone as the whole text would read it: each one parses alone, so none
+    leaves a string, an array or an inline table open; each after the first starts at a
+    header, which resets what TOML reads keys into; and each must hold exactly what it
+    claims, one top-level key (of a table, or of one item of an array of tables). The
+    claims must cover the data's keys once each, in its order, and each array's items in
+    order: a table the whole text defines twice, or a key in two pieces, fails that.
 
     orjson's bytes tell every value of TOML's types from any other, 1 from 1.0 and True,
     -0.0 from 0.0, a date from its text, an offset from another, but for the floats it
@@ -448,13 +463,42 @@ def _reads_back(text: str, data: Data, options: Options) -> bool:
     hold a `null`, `==` compares too (NaN is then unequal, and the general path compares
     the data)."""
     try:
-        again = _parse(text, options)
-        expected = _typed_bytes(data, options)
-        if _typed_bytes(again, options) != expected:
+        (root_text, _), *sections = pieces
+        root = _parse(root_text, options)
+        if not _same(root, {key: data[key] for key in root}, options):
             return False
-        return b"null" not in expected or bool(again == data)
-    except (toml_rs.TOMLDecodeError, ValueError, TypeError):  # orjson's errors are TypeErrors
-        return False
+        covered = list(root)
+        next_item: dict[Any, int] = {}
+        for text, claim in sections:
+            if claim is None or not text.lstrip("\n").startswith("["):
+                return False  # what comes before a header would belong to the table above
+            again = _parse(text, options)
+            if list(again) != [claim[0]]:
+                return False
+            key, index = claim
+            value, expected = again[key], data[key]
+            if index is not None:
+                if type(value) is not list or len(value) != 1 or next_item.get(key, 0) != index:
+                    return False
+                next_item[key] = index + 1
+                value, expected = value[0], expected[index]
+            if index is None or index == 0:
+                covered.append(key)
+            if not _same(value, expected, options):
+                return False
+    except (toml_rs.TOMLDecodeError, ValueError, TypeError, KeyError, IndexError):
+        return False  # (orjson's errors are TypeErrors)
+    whole_arrays = all(len(data[key]) == count for key, count in next_item.items())
+    keys_once = len(set(covered)) == len(covered) == len(data)
+    in_order = options.sort_keys or covered == list(data)
+    return whole_arrays and keys_once and in_order
+
+
+def _same(again: Any, expected: Any, options: Options) -> bool:
+    typed = _typed_bytes(expected, options)
+    return _typed_bytes(again, options) == typed and (
+        b"null" not in typed or bool(again == expected)
+    )
 
 
 def fast_write(data: Data, options: Options) -> str | None:
@@ -462,13 +506,18 @@ def fast_write(data: Data, options: Options) -> str | None:
     the general path maps the data (represent) and names what TOML cannot hold."""
     if type(data) is not dict:
         return None
-    from structconv.formats.toml_writer import Unwritable
+    from structconv.formats.toml_writer import Unwritable, write_pieces
 
     try:
-        text = _write(data, options)
+        if not options.verify:
+            text = _write(data, options)
+            return None if _SURROGATE.search(text) else text
+        text, pieces = write_pieces(
+            data, sort_keys=options.sort_keys, indent=options.indent, max_depth=options.max_depth
+        )
     except (Unwritable, RecursionError):
         return None
-    if _SURROGATE.search(text) or (options.verify and not _reads_back(text, data, options)):
+    if _SURROGATE.search(text) or not _reads_back(pieces, data, options):
         return None
     return text
 

@@ -41,6 +41,8 @@ _ESCAPES = {code: f"\\u{code:04x}" for code in [*range(0x20), 0x7F]}
 _ESCAPES.update({0x08: "\\b", 0x09: "\\t", 0x0A: "\\n", 0x0C: "\\f", 0x0D: "\\r"})
 _ESCAPES.update({ord('"'): '\\"', ord("\\"): "\\\\"})
 _INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
+# What a piece of the text holds: a top-level key's value, or an item of its array of tables.
+Claim = tuple[Any, int | None]
 
 
 class Unwritable(Exception):
@@ -101,6 +103,9 @@ class _Writer:
         self.max_depth = max_depth
         self.keys: dict[str, str] = {}
         self.lines: list[str] = []
+        # Where each top-level table and each item of a top-level array of tables starts
+        # (its first line), and which: (key, None) or (key, index).
+        self.starts: list[tuple[int, Claim]] = []
 
     def key(self, name: Any) -> str:
         text = self.keys.get(name)
@@ -198,14 +203,45 @@ class _Writer:
         for name, value in items[split:]:
             path = f"{header}.{self.key(name)}" if header else self.key(name)
             if type(value) is dict:
+                if not header:
+                    self.starts.append((len(self.lines), (name, None)))
                 self.table(path, value, level + 1, array_item=False)
             else:
-                for item in value:
+                for index, item in enumerate(value):
+                    if not header:
+                        self.starts.append((len(self.lines), (name, index)))
                     self.table(path, item, level + 2, array_item=True)
 
 
 def write_document(data: dict[Any, Any], *, sort_keys: bool, indent: int, max_depth: int) -> str:
     """The TOML text of a table; raises Unwritable (or RecursionError for deep data)."""
+    return _joined(_written(data, sort_keys, indent, max_depth).lines)
+
+
+def write_pieces(
+    data: dict[Any, Any], *, sort_keys: bool, indent: int, max_depth: int
+) -> tuple[str, list[tuple[str, Claim | None]]]:
+    """`write_document`'s text, and the same text cut into pieces that join into it: the
+    plain values of the top level (claim None), then each top-level table, (key, None),
+    and each item of a top-level array of tables, (key, index), from the line where it
+    starts (a header, or a blank line before one). Each piece is a TOML document of its
+    own, read back alone (formats/toml.py: a piece's data at a time, not the whole)."""
+    writer = _written(data, sort_keys, indent, max_depth)
+    lines = writer.lines
+    bounds = [0, *(start for start, _ in writer.starts), len(lines)]
+    claims: list[Claim | None] = [None, *(claim for _, claim in writer.starts)]
+    pieces = [
+        (_joined(lines[begin:end]), claim)
+        for begin, end, claim in zip(bounds[:-1], bounds[1:], claims, strict=True)
+    ]
+    return _joined(lines), pieces
+
+
+def _written(data: dict[Any, Any], sort_keys: bool, indent: int, max_depth: int) -> _Writer:
     writer = _Writer(sort_keys, indent, max_depth)
     writer.table("", data, 1, array_item=False)
-    return "\n".join(writer.lines) + "\n" if writer.lines else ""
+    return writer
+
+
+def _joined(lines: list[str]) -> str:
+    return "\n".join(lines) + "\n" if lines else ""

@@ -11,11 +11,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from structconv import ParseError, UnrepresentableError, api, convert
 from structconv.formats import toml as toml_format
 from structconv.formats.toml import CODEC
 from structconv.options import Options
+from tests.formats.test_toml_writer import DATA, TEXT
 
 UTC = datetime.UTC
 TOKYO = datetime.timezone(datetime.timedelta(hours=9))
@@ -451,7 +455,62 @@ PLUS_ONE = datetime.timezone(datetime.timedelta(hours=1))
     ],
 )
 def test_the_read_back_tells_types_offsets_and_order(data: Any, text: str, same: bool) -> None:
-    assert toml_format._reads_back(text, data, Options()) is same
+    assert toml_format._reads_back([(text, None)], data, Options()) is same
+
+
+@hypothesis_settings(max_examples=150, deadline=None)
+@given(st.dictionaries(TEXT, DATA, max_size=6), st.booleans())
+def test_the_pieces_of_an_honest_text_read_back_as_the_whole_does(
+    data: dict[str, Any], sort_keys: bool
+) -> None:
+    from structconv.formats.toml_writer import Unwritable, write_pieces
+
+    options = Options(sort_keys=sort_keys)
+    try:
+        text, pieces = write_pieces(data, sort_keys=sort_keys, indent=2, max_depth=64)
+    except Unwritable:
+        return  # (a list mixing tables and values: the general path maps it)
+    whole = toml_format._parse(text, options)
+    same = toml_format._typed_bytes(whole, options) == toml_format._typed_bytes(data, options)
+    assert toml_format._reads_back(pieces, data, options) is same
+
+
+# Pieces that each read back as what they claim, where the whole text does not: the
+# read-back must refuse them all (a writer's cut in the wrong place, or a claim twice).
+TABLES = {"a": {"x": 1}, "b": {"c": 1}}
+ITEMS = {"r": [{"x": 1}, {"x": 2}]}
+
+
+@pytest.mark.parametrize(
+    ("pieces", "data"),
+    [
+        # No header first: `b.c = 1` would belong to [a] in the whole text.
+        ([("", None), ("[a]\nx = 1\n", ("a", None)), ("b.c = 1\n", ("b", None))], TABLES),
+        # The same table twice (the whole text defines [a] twice: invalid).
+        (
+            [("", None), ("[a]\nx = 1\n", ("a", None)), ("[a]\nx = 1\n", ("a", None))],
+            {"a": {"x": 1}},
+        ),
+        # A key both in the plain values and under a header.
+        ([("a.x = 1\n", None), ("[a]\nx = 1\n", ("a", None))], {"a": {"x": 1}}),
+        # An item left out, an item twice, items out of order.
+        ([("", None), ("[[r]]\nx = 1\n", ("r", 0))], ITEMS),
+        ([("", None), ("[[r]]\nx = 1\n", ("r", 0)), ("[[r]]\nx = 1\n", ("r", 0))], ITEMS),
+        ([("", None), ("[[r]]\nx = 2\n", ("r", 1)), ("[[r]]\nx = 1\n", ("r", 0))], ITEMS),
+        # Two items in one piece; a piece that holds another key than it claims.
+        ([("", None), ("[[r]]\nx = 1\n[[r]]\nx = 2\n", ("r", 0))], ITEMS),
+        ([("", None), ("[b]\nc = 1\n", ("a", None)), ("[a]\nx = 1\n", ("b", None))], TABLES),
+        # A key of the data no piece holds; the keys out of order.
+        ([("", None), ("[a]\nx = 1\n", ("a", None))], TABLES),
+        ([("", None), ("[b]\nc = 1\n", ("b", None)), ("[a]\nx = 1\n", ("a", None))], TABLES),
+        # A piece that leaves an array open (it does not read alone).
+        ([("a = [\n", None), ("[b]\nc = 1\n", ("b", None))], {"a": [], "b": {"c": 1}}),
+    ],
+)
+def test_pieces_that_the_whole_text_reads_otherwise_are_refused(
+    pieces: list[tuple[str, Any]], data: dict[str, Any]
+) -> None:
+    assert toml_format._reads_back(pieces, data, Options()) is False
 
 
 # ---------------------------------------------------------------- TOML 1.1 and 1.0

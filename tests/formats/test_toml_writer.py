@@ -11,7 +11,7 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from structconv.formats.toml_writer import string, write_document
+from structconv.formats.toml_writer import Unwritable, string, write_document, write_pieces
 
 # Any text without lone surrogates (TOML and UTF-8 have none): controls, DEL, quotes,
 # backslashes, non-printable spaces and separators, astral characters.
@@ -72,3 +72,30 @@ def test_text_that_needs_escapes_gets_them() -> None:
     assert string('say "hi"\\') == '"say \\"hi\\"\\\\"'
     assert string("a\x7fb\tc\u00a0") == '"a\\u007fb\\tc\u00a0"'  # NBSP needs none
     assert string("plain é") == '"plain é"'
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.dictionaries(TEXT, DATA, max_size=6), st.booleans())
+def test_the_pieces_join_into_the_text_and_claim_the_top_level_in_order(
+    data: dict[str, Any], sort_keys: bool
+) -> None:
+    try:
+        text, pieces = write_pieces(data, sort_keys=sort_keys, indent=2, max_depth=64)
+    except Unwritable:
+        return
+    assert "".join(piece for piece, _ in pieces) == text
+    assert text == write_document(data, sort_keys=sort_keys, indent=2, max_depth=64)
+    root, *sections = pieces
+    assert root[1] is None
+    merged = tomllib.loads(root[0])
+    for piece, claim in sections:
+        assert claim is not None
+        key, index = claim
+        read = tomllib.loads(piece)
+        assert list(read) == [key]
+        if index is None:
+            merged[key] = read[key]
+        else:
+            assert len(read[key]) == 1
+            merged.setdefault(key, []).append(read[key][0])
+    assert _typed(merged) == _typed(tomllib.loads(text))
