@@ -699,6 +699,11 @@ class _Planned(NamedTuple):
     dst: Path
 
 
+# A row whose runs take less than this gets an untimed run of the same command first, in
+# each round (see measure_rows).
+WARM_UP_BELOW = 5.0
+
+
 def measure_rows(
     rows: list[Row],
     outputs: list[Path],
@@ -714,10 +719,18 @@ def measure_rows(
     Rounds, not one row's runs after another's, and the same number of runs for every row:
     a ratio of two rows is then a best of N against a best of N taken over the same
     minutes, so a machine whose speed drifts (a shared one does, by 15-50 % in an hour)
-    moves both alike. Each round starts one row further on: here a run right after a long
-    one was slow (the JSON -> YAML floor took 0.33-0.41 s, and 0.69-0.72 s after PyYAML's
-    4 s), and a row that always came next would have only such runs. After the first, no
-    round starts once the case has taken `repeat_budget` seconds per row."""
+    moves both alike. Each round starts one row further on. After the first, no round
+    starts once the case has taken `repeat_budget` seconds per row.
+
+    Each timed run of a short row comes right after an untimed run of the same command.
+    Here the first run of a command after another CPU-bound process (any: a busy loop of
+    Python did it) took 2-3 times as long, and the next run of it was normal, whatever
+    the pause between them (0-3 s; measured with the JSON -> YAML floor, 0.23 s, after
+    PyYAML: 0.49-0.77 s). Rotating the rows does not even it out: the floor always ran
+    right after the slowest peer, so its runs were all slowed, in every round, and the
+    ratios against it flattered structconv (JSON -> YAML read 0.74 of its floor). A row
+    whose first run takes WARM_UP_BELOW seconds or more gets no untimed run: there the
+    slowdown is a small part of the time."""
     planned = [
         _Planned(row, argv_for(row.variant, source, dst), dst)
         for row, dst in zip(rows, outputs, strict=True)
@@ -731,10 +744,17 @@ def measure_rows(
         if not active or (round_number and spent >= repeat_budget * len(planned)):
             return
         for plan in active:
-            plan.dst.unlink(missing_ok=True)
             output = plan.dst if plan.row.variant.stdout_to_output else None
+            runs = plan.row.runs
+            if not runs or runs[0].seconds < WARM_UP_BELOW:
+                plan.dst.unlink(missing_ok=True)
+                warm_up = measure(plan.argv, output, timeout)
+                if warm_up.error is not None:
+                    runs.append(warm_up)
+                    continue
+            plan.dst.unlink(missing_ok=True)
             run = measure(plan.argv, output, timeout)
-            plan.row.runs.append(run)
+            runs.append(run)
             spent += run.seconds
 
 

@@ -46,7 +46,9 @@ def test_rows_run_in_rotated_rounds_and_one_that_fails_leaves(
         bench.Row("case", bench.Variant("d", missing="not installed")),
     ]
     _measure(bench, tmp_path, rows, repeat=3, repeat_budget=600.0)
-    assert log.read_text() == "abc" + "ca" + "ca"  # each round starts one row further on
+    # Each round starts one row further on; each timed run follows an untimed one of the
+    # same command (the failing row fails in its untimed run and leaves).
+    assert log.read_text() == "aabcc" + "ccaa" + "ccaa"
     runs = [row.runs for row in rows]
     assert [len(row_runs) for row_runs in runs] == [3, 1, 3, 0]
     assert runs[1][0].error is not None and runs[1][0].error.startswith("exit 3")
@@ -57,4 +59,14 @@ def test_no_round_starts_past_the_budget(bench: ModuleType, tmp_path: Path) -> N
     log = tmp_path / "log"
     rows = [_row(bench, name, _appending(log, name)) for name in "ab"]
     _measure(bench, tmp_path, rows, repeat=5, repeat_budget=0.0)
-    assert log.read_text() == "ab"  # the first round always runs, every row in it
+    assert log.read_text() == "aabb"  # the first round always runs, every row in it
+
+
+def test_a_long_row_gets_no_untimed_run_after_its_first(
+    bench: ModuleType, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    log = tmp_path / "log"
+    rows = [_row(bench, name, _appending(log, name)) for name in "ab"]
+    monkeypatch.setattr(bench, "WARM_UP_BELOW", 0.0)  # every run counts as long
+    _measure(bench, tmp_path, rows, repeat=3, repeat_budget=600.0)
+    assert log.read_text() == "aabb" + "ba" + "ab"
