@@ -12,7 +12,6 @@ speed. Anything else (an error, a doubt) goes to the strict reader, which says w
 
 from __future__ import annotations
 
-import codecs
 import datetime
 import json
 import math
@@ -138,12 +137,14 @@ def _read_with_orjson(text: str | bytes) -> tuple[Data, bytes] | None:
     ':' as the escape \\u003a (then the strict reader decides). UTF-8 bytes count the
     same: no byte of a character past ASCII is ASCII."""
     if isinstance(text, str):
-        escaped_colon = "\\u003" in text and ("\\u003a" in text or "\\u003A" in text)
-        long_number = long_run(text, "[0-9]", _SAFE_DIGITS + 1)
-    else:
-        escaped_colon = b"\\u003" in text and (b"\\u003a" in text or b"\\u003A" in text)
-        long_number = long_run(text, "[0-9]", _SAFE_DIGITS + 1)
-    if escaped_colon or long_number:
+        doubtful = ("\\u003" in text and ("\\u003a" in text or "\\u003A" in text)) or long_run(
+            text, "[0-9]", _SAFE_DIGITS + 1
+        )
+    else:  # (the same tests in bytes)
+        doubtful = (b"\\u003" in text and (b"\\u003a" in text or b"\\u003A" in text)) or long_run(
+            text, "[0-9]", _SAFE_DIGITS + 1
+        )
+    if doubtful:
         return None
     try:
         data = orjson.loads(text)
@@ -169,13 +170,12 @@ def loads(text: str, options: Options) -> Data:
 def loads_utf8(raw: bytes) -> Data | None:
     """The strict reader's data of the file `raw`, read from its bytes where orjson reads
     them as the strict reader would their text: UTF-8 without a byte order mark (the only
-    encoding RFC 8259 allows between systems; orjson refuses any other byte). Else None,
-    and the caller decodes the text and calls `loads`, whose errors say where.
+    encoding RFC 8259 allows between systems; orjson refuses any other byte, and the
+    mark, which the decoder then drops). Else None, and the caller decodes the text and
+    calls `loads`, whose errors say where.
 
     Reading the bytes skips decoding them and orjson's encoding of the text back to
     UTF-8: text past ASCII is two or four bytes a character in Python."""
-    if raw.startswith(codecs.BOM_UTF8):
-        return None  # read as text: the decoder drops the mark
     with without_gc():
         return _proven(_read_with_orjson(raw))
 
