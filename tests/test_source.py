@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import io
 import os
+import tracemalloc
 from pathlib import Path
 
 import pytest
@@ -53,6 +54,54 @@ def test_read_input_refuses_a_regular_file_by_its_size(tmp_path: Path) -> None:
     with pytest.raises(ParseError, match="the input is 9 bytes, over the limit of 8"):
         read_input(path, 8, "json")
     assert read_input(path, 9, "json") == b"[1, 2, 3]"
+
+
+def test_read_input_takes_memory_for_the_file_not_the_limit(tmp_path: Path) -> None:
+    """A small file under the default 1 GiB limit: read(limit + 1) took the whole GiB
+    for a moment, which cost a batch of small files a tenth of its time."""
+    path = tmp_path / "small.json"
+    path.write_text('{"a": 1}')
+    tracemalloc.start()
+    try:
+        assert read_input(path, 1 << 30, "json") == b'{"a": 1}'
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 1 << 20
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="needs Linux /proc")
+def test_read_input_reads_a_file_whose_size_the_system_does_not_know() -> None:
+    """/proc files are regular files of size 0 that hold text."""
+    assert Path("/proc/self/status").stat().st_size == 0
+    data = read_input("/proc/self/status", 1 << 20, "yaml")
+    assert data.startswith(b"Name:") and data.endswith(b"\n") and len(data) > 100
+    with pytest.raises(ParseError, match="goes on past the limit of 10 bytes"):
+        read_input("/proc/self/status", 10, "yaml")
+
+
+def test_read_input_reads_on_when_the_file_grew_and_sees_the_change(tmp_path: Path) -> None:
+    """A file that grows between its size and its read is read on (so the limit holds),
+    then refused as changed."""
+    path = tmp_path / "growing.csv"
+    path.write_text("a\n1\n")
+    real_fstat = os.fstat
+
+    def grows_after_fstat(descriptor: int) -> os.stat_result:
+        status = real_fstat(descriptor)
+        with path.open("a") as stream:
+            stream.write("2\n" * 1000)
+        return status
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(os, "fstat", grows_after_fstat)
+        with pytest.raises(InputChanged):
+            read_input(path, 1 << 20, "csv")
+    path.write_text("a\n1\n")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(os, "fstat", grows_after_fstat)
+        with pytest.raises(ParseError, match="goes on past the limit of 100 bytes"):
+            read_input(path, 100, "csv")
 
 
 def test_a_file_is_changed_when_its_size_time_or_identity_is(tmp_path: Path) -> None:
