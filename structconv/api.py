@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from structconv import comments, formats
 from structconv.atomic import write_atomic
-from structconv.encoded import keeping_bytes, utf8
+from structconv.encoded import keep, keeping_bytes, utf8
 from structconv.encoding import decode
 from structconv.errors import (
     AmbiguousInput,
@@ -67,7 +67,10 @@ def _read(
     else:
         decoded, encoding = text.removeprefix("\ufeff"), "utf-8"
     source_format = _source_format(decoded, src, name)
-    data, repaired = read_or_repair(decoded, source_format, options)
+    with keeping_bytes():  # for the reader, which may test the text on its bytes
+        if isinstance(text, bytes) and encoding == "utf-8":
+            keep(decoded, text)
+        data, repaired = read_or_repair(decoded, source_format, options)
     return decoded, encoding, source_format, data, repaired
 
 

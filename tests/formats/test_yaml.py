@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime
 import math
 import time
+from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
-from structconv import ParseError, UnrepresentableError, api, convert
+from structconv import ParseError, UnrepresentableError, api, convert, convert_file
 from structconv.formats.yaml import CODEC
 from structconv.neutral import depth
 from structconv.options import Options
@@ -512,6 +513,52 @@ def test_control_characters_are_refused_with_their_position(
     assert "escape" in error.hint
 
 
+@pytest.mark.parametrize(
+    ("text", "code", "line", "column"),
+    [
+        ("a: \x07b\n", "U+0007", 1, 4),
+        ("a: 1\n  # \x1b\n", "U+001B", 2, 5),
+        ("a: \ufffe\n", "U+FFFE", 1, 4),
+        ("é: \uffff\n", "U+FFFF", 1, 4),
+        ("a: \x7f\n", "U+007F", 1, 4),
+        ("é: \x07\n", "U+0007", 1, 4),
+        ("a: \x80\n", "U+0080", 1, 4),
+        ("a: °\x9f\n", "U+009F", 1, 5),
+        ("東京: \x84\n", "U+0084", 1, 5),
+    ],
+)
+def test_control_characters_in_a_file_are_refused_with_their_position(
+    tmp_path: Path, text: str, code: str, line: int, column: int
+) -> None:
+    """A file is tested on the bytes it was read from (structconv.encoded)."""
+    path = tmp_path / "bad.yaml"
+    path.write_bytes(text.encode("utf-8"))
+    for read in (
+        lambda: convert_file(path, to="json", repair="off"),
+        lambda: convert(text.encode("utf-8"), src="yaml", to="json", repair="off"),
+        lambda: convert(
+            b"\xef\xbb\xbf" + text.encode("utf-8"), src="yaml", to="json", repair="off"
+        ),
+        lambda: convert(text.encode("utf-16"), src="yaml", to="json", repair="off"),
+    ):
+        with pytest.raises(ParseError) as caught:
+            read()
+        assert caught.value.message == f"the character {code} is not allowed in YAML"
+        assert (caught.value.line, caught.value.column) == (line, column)
+
+
+def test_printable_characters_past_ascii_are_fine_in_a_file(tmp_path: Path) -> None:
+    """NEL (U+0085, C2 85), the characters around the refused ones, and others that
+    start with the same bytes (EF BF BD, C2 A0)."""
+    text = "a: x\x85y\n" + "b: \xa0\xa9\ufffd\uff1a\ue000\U0001f600\n"
+    path = tmp_path / "fine.yaml"
+    path.write_bytes(text.encode("utf-8"))
+    assert convert_file(path, to="json", repair="off").data == {
+        "a": "x\x85y",
+        "b": "\xa0\xa9\ufffd\uff1a\ue000\U0001f600",
+    }
+
+
 def test_escaped_control_characters_are_fine() -> None:
     assert load('a: "\\x07\\t\\u0001"\n') == {"a": "\x07\t\x01"}
 
@@ -921,3 +968,62 @@ def test_the_fast_path_compares_types_not_only_values(monkeypatch: pytest.Monkey
     assert yaml_format.fast_write([1.0, True, -0.0, "a\nb"], Options()) is None
     monkeypatch.setattr(yaml_format, "_reread", lambda text, options: [1.0, True, -0.0, "a\nb"])
     assert yaml_format.fast_write([1.0, True, -0.0, "a\nb"], Options()) is not None
+
+
+# c-printable characters at the edges of the refused ranges, or sharing their first
+# UTF-8 bytes (C2, EF BF), and refused ones (control characters, U+FFFE, lone surrogates).
+_FINE_EDGES = "\t\n\r \x7e\x85\xa0\xa9\xc2\xef\ud7ff\ue000\ufffd\uffbf\U00010000\U0010ffff\uff1a"
+_REFUSED_EDGES = "\x00\x01\x08\x0b\x0c\x0e\x1f\x7f\x80\x84\x86\x9f\ud800\udfff\ufffe\uffff"
+_FINE_TEXT = st.text(alphabet=_FINE_EDGES + "a:é東-", max_size=30)
+
+
+def _printable_both_ways(text: str) -> bool:
+    """yaml._printable on the text's own encoding, after asserting that it answers the same
+    on the same bytes kept (as api keeps a file's)."""
+    from structconv import encoded
+    from structconv.formats import yaml as yaml_format
+
+    answer = yaml_format._printable(text)
+    try:
+        raw = text.encode("utf-8")
+    except UnicodeEncodeError:
+        return answer
+    with encoded.keeping_bytes():
+        encoded.keep(text, raw)
+        assert yaml_format._printable(text) == answer
+    return answer
+
+
+@given(_FINE_TEXT)
+def test_printable_on_bytes_accepts_the_characters_next_to_refused_ones(text: str) -> None:
+    from structconv.formats import yaml as yaml_format
+
+    assert yaml_format._NOT_PRINTABLE.search(text) is None
+    assert _printable_both_ways(text)
+
+
+@given(st.text(max_size=30))
+def test_printable_on_bytes_agrees_with_the_class_on_the_text(text: str) -> None:
+    from structconv.formats import yaml as yaml_format
+
+    assert _printable_both_ways(text) == (yaml_format._NOT_PRINTABLE.search(text) is None)
+
+
+@pytest.mark.parametrize("refused", list(_REFUSED_EDGES))
+@given(before=_FINE_TEXT, after=_FINE_TEXT)
+def test_printable_on_bytes_refuses_each_refused_character(
+    refused: str, before: str, after: str
+) -> None:
+    assert not _printable_both_ways(before + refused + after)
+
+
+def test_printable_tests_the_kept_bytes() -> None:
+    """The kept bytes stand for the text: with others kept, the answer is theirs."""
+    from structconv import encoded
+    from structconv.formats import yaml as yaml_format
+
+    text = "a: 1\n"
+    with encoded.keeping_bytes():
+        encoded.keep(text, b"a: \x01\n")
+        assert not yaml_format._printable(text)
+    assert yaml_format._printable(text)
