@@ -338,11 +338,11 @@ class CsvWriter:
         if rows is None:
             out.writerow(self.columns)
             text = buffer.getvalue()
-            self.formulas.check(text, self.columns, [], 0)
+            self.formulas.check(self.columns, [], 0)
             return text
         out.writerows(rows)
         text = buffer.getvalue()
-        self.formulas.check(text, self.columns, rows, first)
+        self.formulas.check(self.columns, rows, first)
         if self.options.verify:
             again = list(_reader(text, self.delimiter))
             if again != rows:
@@ -371,7 +371,7 @@ class CsvWriter:
         start = b""
         if self.formulas is None:  # the first piece: the header row first
             self.delimiter = check_delimiter(options.delimiter or ",")
-            self.formulas = FormulaCheck(self.delimiter, options)
+            self.formulas = FormulaCheck(options)
             start = self._write((None, 0))
         rows = []
         first = self.index

@@ -15,7 +15,6 @@ from structconv.formats.csv_writer import (
     _plain_flat,
     flatten_record,
     is_formula,
-    render,
 )
 from structconv.formats.json import string_key
 from structconv.options import Options
@@ -101,35 +100,51 @@ def test_two_values_for_one_column_leave_the_hot_path() -> None:
 _CELLS = st.text(alphabet='-+=@\t\r\n"., ;|e5 0xa', max_size=6)
 
 
-@given(
-    st.lists(st.lists(_CELLS, min_size=2, max_size=2), min_size=1, max_size=4),
-    st.sampled_from([",", ";", "\t", "|"]),
-    st.booleans(),
-)
-def test_the_formula_check_finds_a_formula_wherever_there_is_one(
-    rows: list[list[str]], delimiter: str, quote_all: bool
-) -> None:
-    """Its regular expression skips plain numbers (-5, +3.5) and must skip nothing else."""
-    text = render(["a", "b"], rows, delimiter, quote_all)
-    check = FormulaCheck(delimiter, Options())
+_COLUMNS = ["a", "b", "c"]
+
+
+def _formulas_found(rows: list[list[str]], width: int) -> list[tuple[str, str]]:
+    check = FormulaCheck(Options())
     found: list[tuple[str, str]] = []
     check._found = lambda where, cell: found.append((where, cell))  # type: ignore[method-assign]
-    check.check(text, ["a", "b"], rows, 7)
+    check.check(_COLUMNS[:width], rows, 7)
+    return found
+
+
+def _first_formula(rows: list[list[str]], width: int) -> list[tuple[str, str]]:
     first = next(
         (
             (f"$[{7 + number}].{name}", cell)
             for number, row in enumerate(rows)
-            for name, cell in zip(["a", "b"], row, strict=True)
+            for name, cell in zip(_COLUMNS[:width], row, strict=True)
             if is_formula(cell)
         ),
         None,
     )
-    assert found == ([first] if first else [])  # the first such cell, row by row
+    return [first] if first else []
 
 
-def test_plain_numbers_alone_need_no_look_at_the_cells() -> None:
-    check = FormulaCheck(",", Options())
-    text = render(["a", "b"], [["-5", "+3.5"], ["-1e3", "2"]], ",", False)
-    assert check.maybe.search(text.split("\r\n", 1)[1]) is None
-    assert check.maybe.search('"-1,5",x\r\n') is not None  # quoted: not a number
-    assert check.maybe.search('"-5""x",y\r\n') is not None  # a doubled quote is text
+@given(
+    st.integers(1, 3).flatmap(
+        lambda width: st.tuples(
+            st.just(width),
+            st.lists(st.lists(_CELLS, min_size=width, max_size=width), min_size=1, max_size=4),
+        )
+    )
+)
+def test_the_formula_check_finds_a_formula_wherever_there_is_one(
+    width_and_rows: tuple[int, list[list[str]]],
+) -> None:
+    """Its regular expression skips plain numbers (-5, +3.5) and must skip nothing else:
+    the first such cell, row by row, as `is_formula` says cell by cell."""
+    width, rows = width_and_rows
+    assert _formulas_found(rows, width) == _first_formula(rows, width)
+
+
+def test_the_formula_check_names_the_cell_it_found() -> None:
+    rows = [["-5", "+3.5", ""], ["-1e3", ".5", "x\n"], ["2", "-x", "=1"]]
+    assert _formulas_found(rows, 3) == [("$[9].b", "-x")]
+    assert _formulas_found([["-5", "+3.5", "1."], ["+.5e-3", "", "0"]], 3) == []
+    assert _formulas_found([["x", "-5"]], 2) == []  # a number in the last cell too
+    # a cell that holds NUL (no writer's cell does) is looked at cell by cell
+    assert _formulas_found([["a\x00=", "@x", "b"]], 3) == [("$[7].b", "@x")]
