@@ -538,12 +538,10 @@ def _printable(text: str) -> bool:
     """Whether every character of `text` is c-printable, tested on its UTF-8 bytes: those
     it was decoded from where the caller kept them (structconv.encoded), else encoded here
     (a lone surrogate cannot be: not printable)."""
-    raw = encoded.kept(text)
-    if raw is None:
-        try:
-            raw = text.encode("utf-8")
-        except UnicodeEncodeError:
-            return False
+    try:
+        raw = encoded.utf8(text)
+    except UnicodeEncodeError:
+        return False
     if raw.translate(None, _PRINTABLE_BYTES):
         return False
     if raw.isascii():
