@@ -490,20 +490,25 @@ def test_deep_block_nesting_is_read_without_crashing_and_refused_by_depth() -> N
     assert "--max-depth" in caught.value.hint
 
 
-@pytest.mark.parametrize(
-    ("text", "code", "line", "column"),
-    [
-        ("a: \x07b\n", "U+0007", 1, 4),
-        ("a: 1\nb: 'x\x01'\n", "U+0001", 2, 6),
-        ("a: 1\n  # \x1b\n", "U+001B", 2, 5),
-        ("a: x\ud800\n", "U+D800", 1, 5),
-        ("a: \ufffe\n", "U+FFFE", 1, 4),
-        # ASCII text is scanned for the ASCII part of the class only: both halves hold.
-        ("a: \x7f\n", "U+007F", 1, 4),
-        ("é: \x07\n", "U+0007", 1, 4),
-        ("a: \x9f\n", "U+009F", 1, 4),
-    ],
-)
+# (text, the character refused, its line and column): C0 and C1 controls, DEL, the
+# noncharacters and a lone surrogate, in ASCII text and past it.
+_REFUSED_CHARACTERS = [
+    ("a: \x07b\n", "U+0007", 1, 4),
+    ("a: 1\nb: 'x\x01'\n", "U+0001", 2, 6),
+    ("a: 1\n  # \x1b\n", "U+001B", 2, 5),
+    ("a: x\ud800\n", "U+D800", 1, 5),
+    ("a: \ufffe\n", "U+FFFE", 1, 4),
+    ("é: \uffff\n", "U+FFFF", 1, 4),
+    ("a: \x7f\n", "U+007F", 1, 4),
+    ("é: \x07\n", "U+0007", 1, 4),
+    ("a: \x80\n", "U+0080", 1, 4),
+    ("a: \x9f\n", "U+009F", 1, 4),
+    ("a: °\x9f\n", "U+009F", 1, 5),
+    ("東京: \x84\n", "U+0084", 1, 5),
+]
+
+
+@pytest.mark.parametrize(("text", "code", "line", "column"), _REFUSED_CHARACTERS)
 def test_control_characters_are_refused_with_their_position(
     text: str, code: str, line: int, column: int
 ) -> None:
@@ -515,17 +520,7 @@ def test_control_characters_are_refused_with_their_position(
 
 @pytest.mark.parametrize(
     ("text", "code", "line", "column"),
-    [
-        ("a: \x07b\n", "U+0007", 1, 4),
-        ("a: 1\n  # \x1b\n", "U+001B", 2, 5),
-        ("a: \ufffe\n", "U+FFFE", 1, 4),
-        ("é: \uffff\n", "U+FFFF", 1, 4),
-        ("a: \x7f\n", "U+007F", 1, 4),
-        ("é: \x07\n", "U+0007", 1, 4),
-        ("a: \x80\n", "U+0080", 1, 4),
-        ("a: °\x9f\n", "U+009F", 1, 5),
-        ("東京: \x84\n", "U+0084", 1, 5),
-    ],
+    [case for case in _REFUSED_CHARACTERS if case[1] != "U+D800"],  # a file holds no surrogate
 )
 def test_control_characters_in_a_file_are_refused_with_their_position(
     tmp_path: Path, text: str, code: str, line: int, column: int
